@@ -1,0 +1,25 @@
+/// The audit of one personalized model from sites' statistics: pool every group over sites
+/// (counts added, AUC strata kept per site, bootstrap replicates added in site order) and
+/// evaluate. A local audit is the case of one site, or of several sites given by a site column.
+public enum FairUseAudit {
+    /// Combines site statistics (in the given order) and evaluates them.
+    public static func combine(_ sites: [SiteStatistics], settings: EvaluationSettings) -> FairUseEvaluation {
+        precondition(!sites.isEmpty, "no site statistics")
+        let keys = sites[0].keys
+        let groups = keys.indices.map { j in
+            GroupStatistics.pooled(sites.compactMap { $0.groups[j] })
+        }
+        let population = GroupStatistics.pooled(sites.map(\.population))!
+        return FairUseEvaluator.evaluate(keys: keys, groups: groups, population: population, settings: settings)
+    }
+
+    /// Extracts per-site statistics from predictions (sites in order of first appearance) and
+    /// combines them.
+    public static func run(_ predictions: Predictions, extraction: ExtractionSettings,
+                           evaluation: EvaluationSettings) -> FairUseEvaluation {
+        let sites = predictions.siteIDs.map {
+            SiteStatistics.extract(from: predictions, site: $0, settings: extraction)
+        }
+        return combine(sites, settings: evaluation)
+    }
+}

@@ -1,0 +1,215 @@
+/// A performance metric of the fair-use audit (ICML 2023 §4.1).
+public enum FairnessMetric: String, Sendable, Codable, CaseIterable {
+    /// Error rate at threshold 0.5; primary test exact McNemar.
+    case error
+    /// Area under the ROC curve (unbinned, ties ½); primary test DeLong.
+    case auc
+    /// Expected calibration error (equal-width, right-closed bins); primary test the bootstrap.
+    case ece
+
+    /// Whether larger values are better (only AUC).
+    public var higherIsBetter: Bool { self == .auc }
+
+    /// The test whose adjusted p-values drive the flags (decision D2).
+    public var primaryTest: String {
+        switch self {
+        case .error: "mcnemar_exact"
+        case .auc: "delong"
+        case .ece: "bootstrap"
+        }
+    }
+}
+
+/// The verdict of one comparison after multiplicity correction.
+public enum Flag: String, Sendable, Codable {
+    /// Adjusted p_violation ≤ α: a significant fair-use violation.
+    case violation
+    /// Adjusted p_gain ≤ α: a significant gain from personalization.
+    case gain
+    /// Neither.
+    case none
+    /// The test is undefined (e.g. AUC of a one-class group) and left the family.
+    case na
+}
+
+/// p-values of one direction, raw and adjusted by every method.
+public struct AdjustedPValues: Sendable, Codable, Equatable {
+    /// Unadjusted one-sided p-value.
+    public var raw: Double?
+    /// Holm step-down.
+    public var holm: Double?
+    /// Bonferroni.
+    public var bonferroni: Double?
+    /// Benjamini–Hochberg.
+    public var bh: Double?
+    /// Benjamini–Yekutieli.
+    public var by: Double?
+
+    /// The adjusted value of a method.
+    public func adjusted(_ method: MultipleTesting.Method) -> Double? {
+        switch method {
+        case .holm: holm
+        case .bonferroni: bonferroni
+        case .bh: bh
+        case .by: by
+        }
+    }
+}
+
+/// Outcome of one test (primary or bootstrap) of one comparison.
+public struct TestOutcome: Sendable, Codable, Equatable {
+    /// H1: Δ < 0 (violation).
+    public var violation: AdjustedPValues
+    /// H1: Δ > 0 (gain).
+    public var gain: AdjustedPValues
+    /// Flag under the audit's correction at level α.
+    public var flag: Flag
+    /// Bootstrap standard error of Δ* (bootstrap outcomes only).
+    public var standardError: Double?
+    /// Bootstrap percentile interval of Δ at level 1 − α (bootstrap outcomes only).
+    public var intervalLower: Double?
+    /// Upper end of the percentile interval.
+    public var intervalUpper: Double?
+
+    /// An outcome with raw p-values only (adjusted later, per family).
+    init(pViolation: Double?, pGain: Double?) {
+        violation = AdjustedPValues(raw: pViolation)
+        gain = AdjustedPValues(raw: pGain)
+        flag = .na
+    }
+}
+
+/// A comparison of the group's own model h_g against h0 (rationality) or h_g' (envy-freeness).
+public struct Comparison: Sendable, Codable, Equatable {
+    /// The reported group g' for envy-freeness; nil for rationality (comparator h0).
+    public var reportedAs: String?
+    /// Gain Δ, positive when personalization helps (spec §0); nil when undefined.
+    public var gain: Double?
+    /// The comparator's metric on the group's rows.
+    public var comparatorValue: Double?
+    /// McNemar discordant counts (error only).
+    public var n10: Int?
+    /// McNemar discordant counts (error only).
+    public var n01: Int?
+    /// DeLong z and standard error (AUC only).
+    public var z: Double?
+    /// DeLong standard error (AUC only).
+    public var standardError: Double?
+    /// The metric's primary test (McNemar, DeLong, or the bootstrap for ECE).
+    public var primary: TestOutcome
+    /// The paired stratified bootstrap (secondary for error and AUC).
+    public var bootstrap: TestOutcome?
+    /// Why the comparison carries little information, if it does (decision D2).
+    public var caution: String?
+}
+
+/// One group's results for one metric.
+public struct GroupEvaluation: Sendable, Codable, Equatable {
+    /// Group key.
+    public var key: String
+    /// Held-out rows.
+    public var count: Int
+    /// Positive rows.
+    public var positives: Int
+    /// Metric of h_g on the group (AUC itself for AUC).
+    public var personalized: Double?
+    /// Metric of h0 on the group.
+    public var generic: Double?
+    /// h_g against h0; nil for a group without rows.
+    public var rationality: Comparison?
+    /// h_g against every h_g', in key order.
+    public var envy: [Comparison]
+}
+
+/// Flag counts of a family, as the paper's Table 1 "Gains/Viols".
+public struct FlagCounts: Sendable, Codable, Equatable {
+    /// Defined tests.
+    public var tests: Int
+    /// Significant gains.
+    public var gains: Int
+    /// Significant violations.
+    public var violations: Int
+    /// Groups with at least one violation (envy-freeness only).
+    public var groupsWithViolation: Int?
+}
+
+/// A group and its rationality gain.
+public struct GroupGain: Sendable, Codable, Equatable {
+    /// Group key.
+    public var key: String
+    /// Rationality gain.
+    public var gain: Double
+}
+
+/// The paper's Table 1 for one metric.
+public struct MetricSummary: Sendable, Codable, Equatable {
+    /// Population metric of the personalized predictions (each row with its own group's model).
+    public var personalized: Double?
+    /// Population metric of h0.
+    public var generic: Double?
+    /// Population gain.
+    public var gain: Double?
+    /// Group with the largest rationality gain.
+    public var bestGroup: GroupGain?
+    /// Group with the smallest rationality gain.
+    public var worstGroup: GroupGain?
+    /// Rationality flags under the primary test.
+    public var rationality: FlagCounts
+    /// Envy-freeness flags under the primary test.
+    public var envy: FlagCounts
+    /// Rationality flags under the bootstrap.
+    public var bootstrapRationality: FlagCounts?
+    /// Envy-freeness flags under the bootstrap.
+    public var bootstrapEnvy: FlagCounts?
+}
+
+/// All results of one metric.
+public struct MetricEvaluation: Sendable, Codable, Equatable {
+    /// The metric.
+    public var metric: FairnessMetric
+    /// Name of the primary test.
+    public var primaryTest: String
+    /// Whether larger is better.
+    public var higherIsBetter: Bool
+    /// Defined tests in the primary family.
+    public var familySize: Int
+    /// Defined tests in the bootstrap family.
+    public var bootstrapFamilySize: Int
+    /// Per group, in key order.
+    public var groups: [GroupEvaluation]
+    /// Table-1 summary.
+    public var summary: MetricSummary
+}
+
+/// Population and per-group values of a metric reported without tests (log-loss, Brier).
+public struct ScoreSummary: Sendable, Codable, Equatable {
+    /// Per group: key, personalized, generic.
+    public struct Entry: Sendable, Codable, Equatable {
+        /// Group key, or "(all)".
+        public var key: String
+        /// Personalized value.
+        public var personalized: Double?
+        /// Generic value.
+        public var generic: Double?
+    }
+    /// Name: "log_loss" or "brier".
+    public var name: String
+    /// Population values first, then groups.
+    public var entries: [Entry]
+}
+
+/// The complete fair-use evaluation of one personalized model.
+public struct FairUseEvaluation: Sendable, Codable, Equatable {
+    /// Sorted group keys G.
+    public var keys: [String]
+    /// Test rows.
+    public var count: Int
+    /// Positive test rows.
+    public var positives: Int
+    /// Results per requested metric.
+    public var metrics: [MetricEvaluation]
+    /// Log-loss and Brier score, reported without tests.
+    public var scores: [ScoreSummary]
+    /// Plain-language notes (limitations, settings that weaken the audit).
+    public var notes: [String]
+}
