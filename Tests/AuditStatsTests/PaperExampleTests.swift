@@ -50,7 +50,7 @@ struct PaperExampleTests {
         #expect(fy.n10 == 0 && fy.n01 == 24)
         #expect(fy.primary.violation.raw == 1.0 / 16_777_216.0)
         #expect(fy.primary.flag == .violation)
-        #expect(byKey["male,old"]?.rationality?.primary.flag == Flag.none)
+        #expect(byKey["male,old"]?.rationality?.primary.flag == TestFlag.none)
         #expect(error.summary.worstGroup?.key == "female,young")
     }
 

@@ -21,7 +21,7 @@ public enum FairnessMetric: String, Sendable, Codable, CaseIterable {
 }
 
 /// The verdict of one comparison after multiplicity correction.
-public enum Flag: String, Sendable, Codable {
+public enum TestFlag: String, Sendable, Codable {
     /// Adjusted p_violation ≤ α: a significant fair-use violation.
     case violation
     /// Adjusted p_gain ≤ α: a significant gain from personalization.
@@ -62,8 +62,8 @@ public struct TestOutcome: Sendable, Codable, Equatable {
     public var violation: AdjustedPValues
     /// H1: Δ > 0 (gain).
     public var gain: AdjustedPValues
-    /// Flag under the audit's correction at level α.
-    public var flag: Flag
+    /// TestFlag under the audit's correction at level α.
+    public var flag: TestFlag
     /// Bootstrap standard error of Δ* (bootstrap outcomes only).
     public var standardError: Double?
     /// Bootstrap percentile interval of Δ at level 1 − α (bootstrap outcomes only).
@@ -121,7 +121,7 @@ public struct GroupEvaluation: Sendable, Codable, Equatable {
     public var envy: [Comparison]
 }
 
-/// Flag counts of a family, as the paper's Table 1 "Gains/Viols".
+/// TestFlag counts of a family, as the paper's Table 1 "Gains/Viols".
 public struct FlagCounts: Sendable, Codable, Equatable {
     /// Defined tests.
     public var tests: Int

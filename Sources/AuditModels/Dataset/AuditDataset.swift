@@ -1,0 +1,130 @@
+import AuditSpec
+import AuditStats
+
+/// A data table read against an audit spec: labels, intersectional groups and typed features.
+/// Built once per audit; everything downstream (split, preprocessing, models) reads from it.
+public struct AuditDataset: Sendable {
+    /// A numeric feature column (NaN = missing).
+    public struct NumericFeature: Sendable { public var name: String; public var values: [Double] }
+    /// A categorical feature column (code −1 = missing).
+    public struct CategoricalFeature: Sendable {
+        public var name: String; public var levels: [String]; public var codes: [Int32]
+    }
+
+    /// The data file, for messages.
+    public var source: String
+    /// Labels: 1 where the outcome equals the spec's positive value.
+    public var labels: [UInt8]
+    /// Group attribute display names, in spec order.
+    public var attributes: [String]
+    /// Per attribute: each row's level text.
+    public var attributeValues: [[String]]
+    /// Each row's intersectional key `attr1=value1;attr2=value2`.
+    public var rowKeys: [String]
+    /// Numeric features.
+    public var numeric: [NumericFeature]
+    /// Categorical features.
+    public var categorical: [CategoricalFeature]
+
+    /// Number of rows.
+    public var count: Int { labels.count }
+
+    /// Column kinds the spec implies, for reading the table.
+    public static func columnKinds(for spec: AuditSpec) -> [String: ColumnKind] {
+        var kinds: [String: ColumnKind] = [spec.outcome.column: .categorical]
+        for attribute in spec.groups { kinds[attribute.column] = attribute.isNumeric ? .numeric : .categorical }
+        for name in spec.features.categorical { kinds[name] = .categorical }
+        for name in spec.features.numeric { kinds[name] = .numeric }
+        return kinds
+    }
+
+    /// Reads the data file with the spec's column kinds and builds the dataset.
+    public static func load(path: String, spec: AuditSpec) throws -> AuditDataset {
+        let probe = try DataTable.read(path: path, kinds: [:])
+        let kinds = columnKinds(for: spec).filter { probe.column(named: $0.key) != nil }
+        let table = kinds.isEmpty ? probe : try DataTable.read(path: path, kinds: kinds)
+        return try build(table: table, spec: spec)
+    }
+
+    /// Checks the table against the spec and extracts labels, groups and features. Errors name
+    /// the file, the column and the data row, never a value.
+    public static func build(table: DataTable, spec: AuditSpec) throws -> AuditDataset {
+        let file = table.source
+        func fail(_ code: DataError.Code, _ column: String?, _ message: String) -> DataError {
+            DataError(code: code, file: file, line: nil, column: column, message: message)
+        }
+        func column(_ name: String, role: String) throws -> DataColumn {
+            guard let c = table.column(named: name) else {
+                throw fail(.unknownColumn, name, "the spec's \(role) column is not in the file (columns: \(table.columnNames.joined(separator: ", ")))")
+            }
+            return c
+        }
+        // Outcome.
+        let outcome = try column(spec.outcome.column, role: "outcome")
+        guard case .categorical(let outcomeLevels, let outcomeCodes) = outcome.values else {
+            throw fail(.invalidData, outcome.name, "expected a categorical outcome")
+        }
+        if let row = outcomeCodes.firstIndex(of: -1) {
+            throw fail(.invalidData, outcome.name, "data row \(row + 1): the outcome is missing")
+        }
+        guard outcomeLevels.count == 2, let positive = outcomeLevels.firstIndex(of: spec.outcome.positive) else {
+            throw fail(.invalidData, outcome.name, "expected a binary outcome with positive value '\(spec.outcome.positive)' and one other value; found \(outcomeLevels.count) distinct value(s)\(outcomeLevels.contains(spec.outcome.positive) ? "" : ", none equal to the positive value")")
+        }
+        let labels = outcomeCodes.map { $0 == Int32(positive) ? UInt8(1) : UInt8(0) }
+        // Group attributes.
+        var attributeValues: [[String]] = []
+        for attribute in spec.groups {
+            let c = try column(attribute.column, role: "group attribute")
+            var values: [String] = []
+            values.reserveCapacity(table.rowCount)
+            switch c.values {
+            case .categorical(let levels, let codes):
+                for l in levels where l.contains(where: { ";=,\n\r".contains($0) }) {
+                    _ = l
+                    throw fail(.invalidData, c.name, "group values must not contain ';', '=', ',' or a line break")
+                }
+                for (row, code) in codes.enumerated() {
+                    guard code >= 0 else { throw fail(.invalidData, c.name, "data row \(row + 1): the group attribute is missing") }
+                    values.append(levels[Int(code)])
+                }
+            case .numeric(let numbers):
+                guard attribute.isNumeric else {
+                    throw fail(.invalidData, c.name, "internal: numeric column for a categorical attribute")
+                }
+                for (row, x) in numbers.enumerated() {
+                    guard !x.isNaN else { throw fail(.invalidData, c.name, "data row \(row + 1): the group attribute is missing") }
+                    values.append(attribute.level(for: x))
+                }
+            }
+            attributeValues.append(values)
+        }
+        let attributes = spec.groups.map(\.displayName)
+        let rowKeys = (0..<table.rowCount).map { row in
+            zip(attributes, attributeValues).map { "\($0)=\($1[row])" }.joined(separator: ";")
+        }
+        // Features.
+        let reserved = Set([spec.outcome.column] + spec.groups.map(\.column) + spec.features.exclude)
+        let featureNames: [String]
+        if let include = spec.features.include {
+            for name in include where table.column(named: name) == nil {
+                throw fail(.unknownColumn, name, "features.include names a column that is not in the file")
+            }
+            featureNames = include.filter { !reserved.contains($0) }
+        } else {
+            featureNames = table.columnNames.filter { !reserved.contains($0) }
+        }
+        for name in spec.features.exclude where table.column(named: name) == nil {
+            throw fail(.unknownColumn, name, "features.exclude names a column that is not in the file")
+        }
+        var numeric: [NumericFeature] = [], categorical: [CategoricalFeature] = []
+        for name in featureNames {
+            let c = try column(name, role: "feature")
+            switch c.values {
+            case .numeric(let values): numeric.append(NumericFeature(name: name, values: values))
+            case .categorical(let levels, let codes): categorical.append(CategoricalFeature(name: name, levels: levels, codes: codes))
+            }
+        }
+        return AuditDataset(source: file, labels: labels, attributes: attributes, attributeValues: attributeValues,
+                            rowKeys: rowKeys, numeric: numeric, categorical: categorical)
+    }
+}

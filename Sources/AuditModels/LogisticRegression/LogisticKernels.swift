@@ -1,0 +1,211 @@
+import Foundation
+
+extension LogisticRegression {
+    /// A pointer or other unchecked value handed to `concurrentPerform` workers that write disjoint slots.
+    struct Shared<Value>: @unchecked Sendable {
+        /// The wrapped value.
+        let value: Value
+    }
+
+    /// Allocation-free numeric kernels over row-major storage.
+    ///
+    /// Every row's linear score `b + x·β` is computed by the same accumulation pattern (one
+    /// `SIMD4` accumulator over the columns, a scalar tail, lanes summed as `(0+1)+(2+3)`), whether
+    /// the row goes through the 4-row kernel or the single-row kernel, so scores are bit-identical
+    /// across code paths. Rows are split into fixed chunks that depend only on the shape, never on
+    /// the number of cores, and partial sums are combined in chunk order: results are bit-for-bit
+    /// deterministic regardless of scheduling.
+    enum Kernels {
+        /// Target number of matrix entries per parallel chunk (about 1 MB of doubles).
+        static let entriesPerChunk = 131_072
+        /// The most chunks a pass is split into.
+        static let maxChunks = 16
+
+        /// Fixed row ranges for a pass over an `n × d` matrix; depends only on the shape.
+        static func chunkRanges(rowCount n: Int, columnCount d: Int) -> [Range<Int>] {
+            let work = n * max(d, 1)
+            let count = max(1, min(maxChunks, work / entriesPerChunk, n))
+            return (0..<count).map { k in (k * n / count)..<((k + 1) * n / count) }
+        }
+
+        /// Runs `body(k)` for `k` in `0..<count`, in parallel when `count > 1`.
+        static func forEachChunk(_ count: Int, _ body: @Sendable (Int) -> Void) {
+            if count == 1 {
+                body(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            }
+        }
+
+        @inline(__always)
+        static func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+            UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+        }
+
+        @inline(__always)
+        static func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+        }
+
+        @inline(__always)
+        static func lanes(_ v: SIMD4<Double>) -> Double { (v[0] + v[1]) + (v[2] + v[3]) }
+
+        /// `a·b` over `count` entries, with the same rounding as one lane of ``dot4``.
+        @inline(__always)
+        static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
+            var acc = SIMD4<Double>()
+            var j = 0
+            while j + 4 <= count {
+                acc += load4(a + j) * load4(b + j)
+                j += 4
+            }
+            var s = lanes(acc)
+            while j < count {
+                s += a[j] * b[j]
+                j += 1
+            }
+            return s
+        }
+
+        /// The four dot products `x_r·b` for four rows, loading `b` once per step.
+        @inline(__always)
+        static func dot4(_ x0: UnsafePointer<Double>, _ x1: UnsafePointer<Double>, _ x2: UnsafePointer<Double>,
+                         _ x3: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> SIMD4<Double> {
+            var a0 = SIMD4<Double>(), a1 = SIMD4<Double>(), a2 = SIMD4<Double>(), a3 = SIMD4<Double>()
+            var j = 0
+            while j + 4 <= count {
+                let bv = load4(b + j)
+                a0 += load4(x0 + j) * bv
+                a1 += load4(x1 + j) * bv
+                a2 += load4(x2 + j) * bv
+                a3 += load4(x3 + j) * bv
+                j += 4
+            }
+            var s = SIMD4<Double>(lanes(a0), lanes(a1), lanes(a2), lanes(a3))
+            while j < count {
+                s += SIMD4<Double>(x0[j], x1[j], x2[j], x3[j]) * b[j]
+                j += 1
+            }
+            return s
+        }
+
+        /// `g += r0·x0 + r1·x1 + r2·x2 + r3·x3`, loading and storing `g` once per step.
+        @inline(__always)
+        static func axpy4(_ r: SIMD4<Double>, _ x0: UnsafePointer<Double>, _ x1: UnsafePointer<Double>,
+                          _ x2: UnsafePointer<Double>, _ x3: UnsafePointer<Double>,
+                          _ g: UnsafeMutablePointer<Double>, _ count: Int) {
+            let r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3]
+            var j = 0
+            while j + 4 <= count {
+                let t = (r0 * load4(x0 + j) + r1 * load4(x1 + j)) + (r2 * load4(x2 + j) + r3 * load4(x3 + j))
+                store4(load4(g + j) + t, g + j)
+                j += 4
+            }
+            while j < count {
+                g[j] += (r0 * x0[j] + r1 * x1[j]) + (r2 * x2[j] + r3 * x3[j])
+                j += 1
+            }
+        }
+
+        /// `g += r·x`.
+        @inline(__always)
+        static func axpy(_ r: Double, _ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>, _ count: Int) {
+            var j = 0
+            while j + 4 <= count {
+                store4(load4(g + j) + r * load4(x + j), g + j)
+                j += 4
+            }
+            while j < count {
+                g[j] += r * x[j]
+                j += 1
+            }
+        }
+
+        /// σ(z) = 1/(1+e^−z), computed without overflow: for z ≥ 0 as 1/(1+e^−z), else e^z/(1+e^z).
+        @inline(__always)
+        static func sigmoid(_ z: Double) -> Double {
+            if z >= 0 { return 1 / (1 + exp(-z)) }
+            let e = exp(z)
+            return e / (1 + e)
+        }
+
+        /// One row's weighted log-loss, residual ∂loss/∂z and curvature ∂²loss/∂z² at score `z`.
+        ///
+        /// With t = z for label 0 and t = −z for label 1, the loss is log(1+e^t) = max(t,0) + log1p(e^−|t|),
+        /// the residual is σ(z) − y = ±σ(t), and the curvature is σ(z)(1−σ(z)) = e^−|t| / (1+e^−|t|)².
+        @inline(__always)
+        static func rowTerms(_ z: Double, _ label: UInt8, _ weight: Double) -> (loss: Double, residual: Double, curvature: Double) {
+            let t = label == 0 ? z : -z
+            let e = exp(-abs(t))
+            let onePlus = 1 + e
+            let loss = max(t, 0) + log1p(e)
+            let sigmaT = t >= 0 ? 1 / onePlus : e / onePlus
+            let residual = label == 0 ? sigmaT : -sigmaT
+            return (weight * loss, weight * residual, weight * (e / (onePlus * onePlus)))
+        }
+
+        /// Unpenalized weighted loss over `rows`, writing Σ residual·x into `g[0..<d]` and Σ residual
+        /// into `g[d]` (overwritten, not accumulated), and each row's weighted curvature into `curvature`.
+        ///
+        /// `theta` holds β in `theta[0..<d]` and the intercept in `theta[d]`. One pass over the rows:
+        /// each block of four rows is read from memory once and reused from L1 for the gradient.
+        static func lossAndGradient(x: UnsafePointer<Double>, d: Int, rows: Range<Int>,
+                                    labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
+                                    theta: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
+                                    curvature: UnsafeMutablePointer<Double>?) -> Double {
+            g.update(repeating: 0, count: d + 1)
+            let b = theta[d]
+            var loss = 0.0
+            var gb = 0.0
+            var i = rows.lowerBound
+            while i + 4 <= rows.upperBound {
+                let x0 = x + i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
+                let z = dot4(x0, x1, x2, x3, theta, d) + b
+                let t0 = rowTerms(z[0], labels[i], weights[i])
+                let t1 = rowTerms(z[1], labels[i + 1], weights[i + 1])
+                let t2 = rowTerms(z[2], labels[i + 2], weights[i + 2])
+                let t3 = rowTerms(z[3], labels[i + 3], weights[i + 3])
+                loss += (t0.loss + t1.loss) + (t2.loss + t3.loss)
+                gb += (t0.residual + t1.residual) + (t2.residual + t3.residual)
+                if let curvature {
+                    curvature[i] = t0.curvature
+                    curvature[i + 1] = t1.curvature
+                    curvature[i + 2] = t2.curvature
+                    curvature[i + 3] = t3.curvature
+                }
+                axpy4(SIMD4(t0.residual, t1.residual, t2.residual, t3.residual), x0, x1, x2, x3, g, d)
+                i += 4
+            }
+            while i < rows.upperBound {
+                let xi = x + i * d
+                let t = rowTerms(dot(xi, theta, d) + b, labels[i], weights[i])
+                loss += t.loss
+                gb += t.residual
+                curvature?[i] = t.curvature
+                axpy(t.residual, xi, g, d)
+                i += 1
+            }
+            g[d] = gb
+            return loss
+        }
+
+        /// Linear scores `b + x_i·β` for `rows`, written to `out[i]`.
+        static func scores(x: UnsafePointer<Double>, d: Int, rows: Range<Int>, beta: UnsafePointer<Double>,
+                           intercept b: Double, out: UnsafeMutablePointer<Double>) {
+            var i = rows.lowerBound
+            while i + 4 <= rows.upperBound {
+                let x0 = x + i * d
+                let z = dot4(x0, x0 + d, x0 + 2 * d, x0 + 3 * d, beta, d) + b
+                out[i] = z[0]
+                out[i + 1] = z[1]
+                out[i + 2] = z[2]
+                out[i + 3] = z[3]
+                i += 4
+            }
+            while i < rows.upperBound {
+                out[i] = dot(x + i * d, beta, d) + b
+                i += 1
+            }
+        }
+    }
+}

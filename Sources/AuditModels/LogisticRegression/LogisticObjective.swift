@@ -1,0 +1,146 @@
+import Foundation
+
+extension LogisticRegression {
+    /// The penalized objective f(θ) = C · Σ_i w_i · logloss(y_i, σ(b + x_i·β)) + ‖β‖²/2 over a fixed
+    /// design, with θ = (β, b) stored as `theta[0..<d]` = β and `theta[d]` = b.
+    ///
+    /// Holds raw pointers into the caller's arrays: valid only inside the `withUnsafeBufferPointer`
+    /// scopes that created it. Parallel workers write disjoint chunk slots of `scratch`.
+    struct Objective: @unchecked Sendable {
+        let x: UnsafePointer<Double>
+        let labels: UnsafePointer<UInt8>
+        let weights: UnsafePointer<Double>
+        let rowCount: Int
+        let columnCount: Int
+        /// sklearn's C, the weight of the summed loss against the ridge penalty.
+        let c: Double
+        /// Σ w_i, the scale of the stopping rule.
+        let weightSum: Double
+        let chunks: [Range<Int>]
+        /// `chunks.count` slots of `d + 2` doubles: a partial gradient (d + 1) and a partial loss.
+        let scratch: UnsafeMutablePointer<Double>
+
+        /// The number of parameters, d + 1 (the intercept is last).
+        var parameterCount: Int { columnCount + 1 }
+
+        /// Allocates the chunk scratch space; call ``deallocate()`` when done.
+        init(x: UnsafePointer<Double>, labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
+             rowCount: Int, columnCount: Int, c: Double, weightSum: Double) {
+            self.x = x
+            self.labels = labels
+            self.weights = weights
+            self.rowCount = rowCount
+            self.columnCount = columnCount
+            self.c = c
+            self.weightSum = weightSum
+            chunks = Kernels.chunkRanges(rowCount: rowCount, columnCount: columnCount)
+            scratch = .allocate(capacity: chunks.count * (columnCount + 2))
+        }
+
+        /// Frees the scratch space.
+        func deallocate() { scratch.deallocate() }
+
+        /// f(θ), writing ∇f into `gradient` (d + 1 doubles) and, when given, each row's weighted
+        /// curvature w_i σ_i (1 − σ_i) into `curvature` (n doubles). One parallel pass over the rows.
+        func evaluate(_ theta: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
+                      curvature: UnsafeMutablePointer<Double>?) -> Double {
+            let d = columnCount
+            let stride = d + 2
+            let me = self
+            let thetaP = Shared(value: theta)
+            let curvatureP = Shared(value: curvature)
+            Kernels.forEachChunk(chunks.count) { k in
+                let slot = me.scratch + k * stride
+                slot[d + 1] = Kernels.lossAndGradient(
+                    x: me.x, d: d, rows: me.chunks[k], labels: me.labels, weights: me.weights,
+                    theta: thetaP.value, g: slot, curvature: curvatureP.value)
+            }
+            var loss = scratch[d + 1]
+            g.update(from: scratch, count: d + 1)
+            for k in 1..<max(chunks.count, 1) {
+                let slot = scratch + k * stride
+                loss += slot[d + 1]
+                for j in 0...d { g[j] += slot[j] }
+            }
+            var penalty = 0.0
+            for j in 0..<d {
+                penalty += theta[j] * theta[j]
+                g[j] = c * g[j] + theta[j]
+            }
+            g[d] = c * g[d]
+            return c * loss + 0.5 * penalty
+        }
+
+        /// The stopping measure max_j |∂f/∂θ_j| / Σw, i.e. the gradient of f / Σw.
+        func gradientMeasure(_ g: UnsafePointer<Double>) -> Double {
+            var m = 0.0
+            for j in 0...columnCount {
+                let a = abs(g[j])
+                if !(a <= m) { m = a }   // propagates NaN
+            }
+            return m / weightSum
+        }
+
+        /// The Hessian ∇²f = C · Σ_i s_i x̃_i x̃_iᵀ + diag(1, …, 1, 0) with x̃_i = (x_i, 1), written
+        /// row-major into `h` ((d + 1)² doubles), from the curvatures `s` of an ``evaluate`` call.
+        ///
+        /// Rank-4 updates of the upper triangle, in up to 4 fixed row chunks summed in order.
+        func hessian(curvature s: UnsafePointer<Double>, into h: UnsafeMutablePointer<Double>) {
+            let d = columnCount, m = d + 1, size = m * m
+            let work = rowCount * max(d * d, 1)
+            let count = max(1, min(4, work / (8 * Kernels.entriesPerChunk), rowCount))
+            let parts = UnsafeMutablePointer<Double>.allocate(capacity: count * size)
+            defer { parts.deallocate() }
+            parts.initialize(repeating: 0, count: count * size)
+            let me = self
+            let partsP = Shared(value: parts), sP = Shared(value: s)
+            Kernels.forEachChunk(count) { k in
+                let rows = (k * me.rowCount / count)..<((k + 1) * me.rowCount / count)
+                Self.hessianRows(x: me.x, d: d, rows: rows, s: sP.value, h: partsP.value + k * size)
+            }
+            h.update(from: parts, count: size)
+            for k in 1..<count {
+                let part = parts + k * size
+                for j in 0..<size { h[j] += part[j] }
+            }
+            for j in 0..<m {
+                for k in j..<m {
+                    var v = c * h[j * m + k]
+                    if j == k && j < d { v += 1 }
+                    h[j * m + k] = v
+                    h[k * m + j] = v
+                }
+            }
+        }
+
+        /// Adds Σ_{i ∈ rows} s_i x̃_i x̃_iᵀ to the upper triangle of `h` (row-major, (d + 1)²).
+        static func hessianRows(x: UnsafePointer<Double>, d: Int, rows: Range<Int>,
+                                s: UnsafePointer<Double>, h: UnsafeMutablePointer<Double>) {
+            let m = d + 1
+            var i = rows.lowerBound
+            while i + 4 <= rows.upperBound {
+                let x0 = x + i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
+                let s4 = SIMD4<Double>(s[i], s[i + 1], s[i + 2], s[i + 3])
+                for j in 0..<d {
+                    let a = s4 * SIMD4<Double>(x0[j], x1[j], x2[j], x3[j])
+                    let row = h + j * m
+                    Kernels.axpy4(a, x0 + j, x1 + j, x2 + j, x3 + j, row + j, d - j)
+                    row[d] += Kernels.lanes(a)
+                }
+                h[d * m + d] += Kernels.lanes(s4)
+                i += 4
+            }
+            while i < rows.upperBound {
+                let xi = x + i * d, si = s[i]
+                for j in 0..<d {
+                    let a = si * xi[j]
+                    let row = h + j * m
+                    Kernels.axpy(a, xi + j, row + j, d - j)
+                    row[d] += a
+                }
+                h[d * m + d] += si
+                i += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// L2-regularized logistic regression with the minimizer of scikit-learn's
+/// `LogisticRegression(C:, solver: "lbfgs")` (with `sample_weight` when weights are given).
+///
+/// Objective: f(β, b) = C · Σ_i w_i · logloss(y_i, σ(b + x_i·β)) + ‖β‖²/2, intercept b unpenalized.
+/// Stopping rule: max |∇f| / Σw ≤ `gradientTolerance` (default 1e-10), far tighter than sklearn's.
+/// Designs with at most ``newtonColumnLimit`` columns use Newton's method with the exact Hessian;
+/// wider ones use L-BFGS (Nocedal & Wright 2006, ch. 7) with a strong-Wolfe line search (ch. 3).
+public enum LogisticRegression {
+    /// The widest design (in columns) fitted by Newton's method; wider designs use L-BFGS.
+    public static let newtonColumnLimit = 200
+
+    /// Fits the model; labels are 0/1. Throws if the data has one class or zero rows (the caller decides the fallback).
+    public static func fit(_ design: DesignMatrix, labels: [UInt8], weights: [Double]? = nil,
+                           configuration: LogisticRegressionConfiguration = .init()) throws(ModelError) -> LogisticModel {
+        try fit(design, labels: labels, weights: weights, configuration: configuration, solver: .automatic)
+    }
+
+    /// Which solver ``fit(_:labels:weights:configuration:solver:)`` runs.
+    enum Solver: Sendable {
+        /// Newton up to ``newtonColumnLimit`` columns, L-BFGS beyond.
+        case automatic
+        /// Newton's method with the exact Hessian.
+        case newton
+        /// L-BFGS.
+        case lbfgs
+    }
+
+    /// ``fit(_:labels:weights:configuration:)`` with an explicit solver choice (for tests and benchmarks).
+    static func fit(_ design: DesignMatrix, labels: [UInt8], weights: [Double]?,
+                    configuration: LogisticRegressionConfiguration, solver: Solver) throws(ModelError) -> LogisticModel {
+        let n = design.rowCount, d = design.columnCount
+        try validate(configuration)
+        guard n > 0 else { throw ModelError(code: .noRows, message: "the design has no rows") }
+        guard design.values.count == n * d else {
+            throw ModelError(code: .shapeMismatch,
+                             message: "the design holds \(design.values.count) values, expected \(n) x \(d)")
+        }
+        guard labels.count == n else {
+            throw ModelError(code: .shapeMismatch, message: "\(labels.count) labels for \(n) rows")
+        }
+        if let weights, weights.count != n {
+            throw ModelError(code: .shapeMismatch, message: "\(weights.count) weights for \(n) rows")
+        }
+        let w = weights ?? [Double](repeating: 1, count: n)
+        var positive = 0.0, negative = 0.0
+        for i in 0..<n {
+            guard labels[i] <= 1 else {
+                throw ModelError(code: .invalidValue, message: "row \(i) has a label other than 0 or 1")
+            }
+            guard w[i].isFinite else {
+                throw ModelError(code: .nonFinite, message: "row \(i) has a non-finite weight")
+            }
+            guard w[i] >= 0 else {
+                throw ModelError(code: .invalidValue, message: "row \(i) has a negative weight")
+            }
+            if labels[i] == 1 { positive += w[i] } else { negative += w[i] }
+        }
+        let weightSum = positive + negative
+        guard weightSum.isFinite else { throw ModelError(code: .nonFinite, message: "the weights sum to infinity") }
+        guard weightSum > 0 else { throw ModelError(code: .noRows, message: "every row has weight zero") }
+        guard positive > 0 && negative > 0 else {
+            throw ModelError(code: .singleClass,
+                             message: "every row with positive weight has label \(positive > 0 ? 1 : 0)")
+        }
+
+        let useNewton: Bool
+        switch solver {
+        case .automatic: useNewton = d <= newtonColumnLimit
+        case .newton: useNewton = true
+        case .lbfgs: useNewton = false
+        }
+        var theta = [Double](repeating: 0, count: d + 1)
+        theta[d] = log(positive) - log(negative)
+        let report = design.values.withUnsafeBufferPointer { x in
+            labels.withUnsafeBufferPointer { y in
+                w.withUnsafeBufferPointer { wb in
+                    theta.withUnsafeMutableBufferPointer { t in
+                        // A dummy address keeps the kernels' pointer arithmetic valid when d == 0.
+                        withUnsafeTemporaryAllocation(of: Double.self, capacity: 1) { dummy in
+                            let objective = Objective(
+                                x: x.baseAddress ?? UnsafePointer(dummy.baseAddress!), labels: y.baseAddress!,
+                                weights: wb.baseAddress!, rowCount: n, columnCount: d,
+                                c: configuration.inverseRegularization, weightSum: weightSum)
+                            defer { objective.deallocate() }
+                            if useNewton {
+                                return NewtonSolver.minimize(objective, theta: t.baseAddress!,
+                                                             tolerance: configuration.gradientTolerance,
+                                                             maxIterations: configuration.maxIterations)
+                            }
+                            return LBFGSSolver.minimize(objective, theta: t.baseAddress!,
+                                                        tolerance: configuration.gradientTolerance,
+                                                        maxIterations: configuration.maxIterations)
+                        }
+                    }
+                }
+            }
+        }
+        guard report.gradientMeasure.isFinite && theta.allSatisfy(\.isFinite) else {
+            if let (row, column) = firstNonFinite(design) {
+                throw ModelError(code: .nonFinite, message: "row \(row), column \(column) of the design is not finite")
+            }
+            throw ModelError(code: .nonFinite,
+                             message: "the objective overflowed; features this large should be rescaled")
+        }
+        return LogisticModel(intercept: theta[d], coefficients: Array(theta[0..<d]),
+                             iterations: report.iterations, converged: report.converged,
+                             maxAbsGradient: report.gradientMeasure, solver: useNewton ? "newton" : "lbfgs")
+    }
+
+    /// Checks the configuration's ranges.
+    static func validate(_ configuration: LogisticRegressionConfiguration) throws(ModelError) {
+        let c = configuration.inverseRegularization
+        guard c.isFinite else { throw ModelError(code: .nonFinite, message: "C (inverseRegularization) is not finite") }
+        guard c > 0 else { throw ModelError(code: .invalidValue, message: "C (inverseRegularization) must be > 0") }
+        guard !configuration.gradientTolerance.isNaN else {
+            throw ModelError(code: .nonFinite, message: "gradientTolerance is NaN")
+        }
+        guard configuration.gradientTolerance >= 0 else {
+            throw ModelError(code: .invalidValue, message: "gradientTolerance must be >= 0")
+        }
+        guard configuration.maxIterations >= 0 else {
+            throw ModelError(code: .invalidValue, message: "maxIterations must be >= 0")
+        }
+    }
+
+    /// The first (row, column) of the design holding a NaN or an infinity.
+    static func firstNonFinite(_ design: DesignMatrix) -> (Int, Int)? {
+        guard design.columnCount > 0,
+              let k = design.values.firstIndex(where: { !$0.isFinite }) else { return nil }
+        return (k / design.columnCount, k % design.columnCount)
+    }
+}

@@ -1,0 +1,111 @@
+import AuditSpec
+import Foundation
+
+/// A personalized model h(x, g') fitted with one of the paper's techniques (ICML 2023 §4.1):
+/// `onehot` (a dummy per attribute level), `intersectional` (a dummy per intersectional group)
+/// or `decoupled` (one model per intersectional group, trained on that group only).
+public struct PersonalizedModel: Sendable {
+    /// A decoupled group that uses the generic model, and why.
+    public struct Fallback: Sendable, Codable, Equatable {
+        /// Group key.
+        public var key: String
+        /// Plain-language reason (counts only).
+        public var reason: String
+    }
+
+    /// The technique.
+    public let technique: Technique
+    /// Group keys G, sorted.
+    public let keys: [String]
+    /// Names of the appended indicator columns (onehot and intersectional).
+    public let indicatorColumns: [String]
+    /// Per key: the indicator columns set when a row reports that group.
+    let activeIndicators: [[Int]]
+    /// The single model of onehot / intersectional (design columns + indicators).
+    public let encodedModel: LogisticModel?
+    /// Per key: the decoupled model (the generic model for fallbacks).
+    public let decoupledModels: [LogisticModel]
+    /// Decoupled groups that fell back to the generic model.
+    public let fallbacks: [Fallback]
+
+    /// Fits the technique on training rows: `design` holds their generic design columns,
+    /// `keyIndex` each row's index into `keys`, `attributeLevels` each key's level per attribute.
+    public static func fit(technique: Technique, keys: [String], attributes: [String],
+                           design: DesignMatrix, labels: [UInt8], keyIndex: [Int], weights: [Double]?,
+                           generic: LogisticModel, configuration: LogisticRegressionConfiguration,
+                           minimumDecoupledRows: Int) throws -> PersonalizedModel {
+        switch technique {
+        case .onehot, .intersectional:
+            let (columns, active) = indicators(technique: technique, keys: keys, attributes: attributes)
+            var extra = [Double](repeating: 0, count: design.rowCount * columns.count)
+            for (i, g) in keyIndex.enumerated() {
+                for c in active[g] { extra[i * columns.count + c] = 1 }
+            }
+            let full = design.appendingColumns(DesignMatrix(rowCount: design.rowCount, columnCount: columns.count, values: extra))
+            let model = try LogisticRegression.fit(full, labels: labels, weights: weights, configuration: configuration)
+            return PersonalizedModel(technique: technique, keys: keys, indicatorColumns: columns,
+                                     activeIndicators: active, encodedModel: model, decoupledModels: [], fallbacks: [])
+        case .decoupled:
+            var models: [LogisticModel] = [], fallbacks: [Fallback] = []
+            for g in keys.indices {
+                let rows = keyIndex.indices.filter { keyIndex[$0] == g }
+                let groupLabels = rows.map { labels[$0] }
+                let positives = groupLabels.reduce(0) { $0 + Int($1) }
+                if rows.count < minimumDecoupledRows {
+                    fallbacks.append(Fallback(key: keys[g], reason: "\(rows.count) training rows, fewer than decoupled.min_rows = \(minimumDecoupledRows)"))
+                    models.append(generic)
+                } else if positives == 0 || positives == rows.count {
+                    fallbacks.append(Fallback(key: keys[g], reason: "its \(rows.count) training rows have one class"))
+                    models.append(generic)
+                } else {
+                    let model = try LogisticRegression.fit(design.rows(rows), labels: groupLabels,
+                                                           weights: weights.map { w in rows.map { w[$0] } },
+                                                           configuration: configuration)
+                    models.append(model)
+                }
+            }
+            return PersonalizedModel(technique: technique, keys: keys, indicatorColumns: [], activeIndicators: [],
+                                     encodedModel: nil, decoupledModels: models, fallbacks: fallbacks)
+        }
+    }
+
+    /// Indicator column names and, per key, the active columns.
+    static func indicators(technique: Technique, keys: [String], attributes: [String]) -> ([String], [[Int]]) {
+        if technique == .intersectional {
+            return (keys.map { "group=\($0)" }, keys.indices.map { [$0] })
+        }
+        let parsed = keys.map { key in key.split(separator: ";").map { String($0.split(separator: "=", maxSplits: 1).last ?? "") } }
+        var columns: [String] = [], offsets: [[String: Int]] = []
+        for (a, attribute) in attributes.enumerated() {
+            let levels = Set(parsed.map { $0[a] }).sorted()
+            var index: [String: Int] = [:]
+            for level in levels { index[level] = columns.count; columns.append("\(attribute)=\(level)") }
+            offsets.append(index)
+        }
+        let active = parsed.map { values in values.enumerated().map { offsets[$0.offset][$0.element]! } }
+        return (columns, active)
+    }
+
+    /// P(y = 1) of every row under every reported group: row-major n × m.
+    public func probabilities(_ design: DesignMatrix) -> [Double] {
+        let n = design.rowCount, m = keys.count
+        var out = [Double](repeating: 0, count: n * m)
+        if let model = encodedModel {
+            let d = design.columnCount
+            let base = LogisticModel(intercept: model.intercept, coefficients: Array(model.coefficients[0..<d]),
+                                     iterations: 0, converged: true, maxAbsGradient: 0, solver: model.solver)
+            let scores = base.scores(design)
+            let offsets = activeIndicators.map { active in active.reduce(0.0) { $0 + model.coefficients[d + $1] } }
+            for i in 0..<n {
+                for g in 0..<m { out[i * m + g] = LogisticRegression.Kernels.sigmoid(scores[i] + offsets[g]) }
+            }
+        } else {
+            for (g, model) in decoupledModels.enumerated() {
+                let p = model.probabilities(design)
+                for i in 0..<n { out[i * m + g] = p[i] }
+            }
+        }
+        return out
+    }
+}
+

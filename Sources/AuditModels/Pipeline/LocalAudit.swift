@@ -1,0 +1,188 @@
+import AuditSpec
+import AuditStats
+import Foundation
+
+/// The single-site audit of `fairuse local --data … --spec …`: read, split, preprocess, fit h0
+/// and every personalized technique, predict every test row as every group, and audit the
+/// predictions from their sufficient statistics (the one-site case of the federated combine).
+public enum LocalAudit {
+    /// Stages reported to a progress callback.
+    public enum Stage: String, Sendable { case load, split, fit, predict, statistics, evaluate }
+
+    /// Everything a local audit produces.
+    public struct Result: Sendable {
+        /// The spec that was run.
+        public var spec: AuditSpec
+        /// The data file.
+        public var dataPath: String
+        /// Rows, training rows, test rows.
+        public var rowCount: Int, trainCount: Int, testCount: Int
+        /// Groups G with their training and test sizes.
+        public var groups: [GroupSize]
+        /// The fitted preprocessing.
+        public var preprocessor: Preprocessor
+        /// The generic model h0.
+        public var generic: LogisticModel
+        /// Per technique, in spec order.
+        public var techniques: [TechniqueResult]
+        /// Plain-language notes on the data and models.
+        public var notes: [String]
+        /// Seconds per stage.
+        public var timings: [String: Double]
+    }
+
+    /// Sizes of one intersectional group.
+    public struct GroupSize: Sendable, Codable, Equatable {
+        /// Group key.
+        public var key: String
+        /// Training rows and positives.
+        public var trainCount: Int, trainPositives: Int
+        /// Test rows and positives.
+        public var testCount: Int, testPositives: Int
+    }
+
+    /// One technique's model, predictions and evaluation.
+    public struct TechniqueResult: Sendable {
+        /// The technique.
+        public var technique: Technique
+        /// The fitted personalized model.
+        public var model: PersonalizedModel
+        /// Test predictions (row ids are 0-based data row indices).
+        public var predictions: PredictionsFile.Contents
+        /// The fair-use evaluation.
+        public var evaluation: FairUseEvaluation
+        /// Technique-specific notes.
+        public var notes: [String]
+    }
+
+    /// Runs the whole audit. `progress` receives stage names and plain messages (counts only).
+    public static func run(spec: AuditSpec, dataPath: String,
+                           progress: @Sendable (Stage, String) -> Void = { _, _ in }) throws -> Result {
+        var timings: [String: Double] = [:]
+        var clock = Date()
+        func lap(_ name: String) {
+            let now = Date()
+            timings[name, default: 0] += now.timeIntervalSince(clock)
+            clock = now
+        }
+        let start = clock
+        progress(.load, "reading \(dataPath)")
+        let dataset = try AuditDataset.load(path: dataPath, spec: spec)
+        lap("load")
+
+        let split = StratifiedSplit(keys: dataset.rowKeys, labels: dataset.labels,
+                                    testFraction: spec.split.testFraction, seed: spec.split.seed)
+        let keys = Array(Set(split.train.map { dataset.rowKeys[$0] })).sorted()
+        let keyIndex = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        var notes: [String] = []
+        let unseen = Set(split.test.map { dataset.rowKeys[$0] }).subtracting(keys)
+        if !unseen.isEmpty {
+            throw DataError(code: .invalidData, file: dataset.source, line: nil, column: nil,
+                            message: "\(unseen.count) group(s) have test rows but no training rows: \(unseen.sorted().joined(separator: ", "))")
+        }
+        let groups = keys.map { key -> GroupSize in
+            let train = split.train.filter { dataset.rowKeys[$0] == key }
+            let test = split.test.filter { dataset.rowKeys[$0] == key }
+            return GroupSize(key: key, trainCount: train.count, trainPositives: train.reduce(0) { $0 + Int(dataset.labels[$1]) },
+                             testCount: test.count, testPositives: test.reduce(0) { $0 + Int(dataset.labels[$1]) })
+        }
+        for g in groups where g.testCount == 0 {
+            notes.append("group \(g.key) has no rows in the test split and is not evaluated")
+        }
+        progress(.split, "\(dataset.count) rows: \(split.train.count) train, \(split.test.count) test, \(keys.count) groups")
+        lap("split")
+
+        let preprocessor = Preprocessor(dataset: dataset, trainingRows: split.train)
+        for name in preprocessor.dropped {
+            notes.append("feature \(name) has no observed value in the training rows and is dropped")
+        }
+        let trainDesign = preprocessor.design(dataset, rows: split.train)
+        let testDesign = preprocessor.design(dataset, rows: split.test)
+        let trainLabels = split.train.map { dataset.labels[$0] }
+        let trainKeys = split.train.map { keyIndex[dataset.rowKeys[$0]]! }
+        let weights = spec.imbalanceRepair == .reweight
+            ? ImbalanceRepairWeights.weights(keyIndex: trainKeys, labels: trainLabels, groupCount: keys.count) : nil
+        if weights != nil {
+            notes.append("class imbalance repaired by reweighting: every group's training rows weigh as if its positive rate were the training prevalence")
+        }
+        let configuration = LogisticRegressionConfiguration(inverseRegularization: spec.model.inverseRegularization)
+        progress(.fit, "generic model h0 on \(trainDesign.rowCount) × \(trainDesign.columnCount)")
+        let generic: LogisticModel
+        do {
+            generic = try LogisticRegression.fit(trainDesign, labels: trainLabels, weights: weights, configuration: configuration)
+        } catch {
+            throw DataError(code: .invalidData, file: dataset.source, line: nil, column: spec.outcome.column,
+                            message: "cannot fit the generic model: \(error.message)")
+        }
+        if !generic.converged { notes.append("the generic model did not converge (max |gradient| \(generic.maxAbsGradient))") }
+        lap("fit")
+        let pGeneric = generic.probabilities(testDesign)
+        let testKeys = split.test.map { Int32(keyIndex[dataset.rowKeys[$0]]!) }
+        let testLabels = split.test.map { dataset.labels[$0] }
+        let rowIDs = split.test.map(String.init)
+        lap("predict")
+
+        var techniques: [TechniqueResult] = []
+        for technique in spec.techniques {
+            progress(.fit, "\(technique.rawValue) personalized model")
+            let model = try PersonalizedModel.fit(
+                technique: technique, keys: keys, attributes: dataset.attributes, design: trainDesign,
+                labels: trainLabels, keyIndex: trainKeys, weights: weights, generic: generic,
+                configuration: configuration, minimumDecoupledRows: spec.decoupled.minRows)
+            lap("fit")
+            var techniqueNotes = model.fallbacks.map { "decoupled model of \($0.key) falls back to the generic model: \($0.reason)" }
+            if let m = model.encodedModel, !m.converged {
+                techniqueNotes.append("the \(technique.rawValue) model did not converge (max |gradient| \(m.maxAbsGradient))")
+            }
+            if technique != .decoupled && spec.metrics.contains(.auc) {
+                techniqueNotes.append("with \(technique.rawValue) encoding every h(·, g′) adds a group offset to the same score, so envy-freeness AUC gains are 0 by construction (decision D4)")
+            }
+            let predictions = Predictions(
+                keys: keys, sites: Array(repeating: "local", count: testKeys.count), groups: testKeys,
+                labels: testLabels, generic: pGeneric, personalized: model.probabilities(testDesign))
+            lap("predict")
+            progress(.statistics, "\(technique.rawValue): sufficient statistics and \(spec.tests.bootstrapReplicates) bootstrap replicates")
+            let evaluation = FairUseAudit.run(predictions, extraction: extractionSettings(spec),
+                                              evaluation: evaluationSettings(spec))
+            lap("statistics")
+            techniques.append(TechniqueResult(technique: technique, model: model,
+                                              predictions: .init(rowIDs: rowIDs, predictions: predictions),
+                                              evaluation: evaluation, notes: techniqueNotes))
+        }
+        timings["total"] = Date().timeIntervalSince(start)
+        progress(.evaluate, "done")
+        return Result(spec: spec, dataPath: dataPath, rowCount: dataset.count, trainCount: split.train.count,
+                      testCount: split.test.count, groups: groups, preprocessor: preprocessor, generic: generic,
+                      techniques: techniques, notes: notes, timings: timings)
+    }
+
+    /// The statistics settings a spec implies for a site.
+    public static func extractionSettings(_ spec: AuditSpec, site: String = "local") -> ExtractionSettings {
+        ExtractionSettings(eceBins: spec.tests.eceBins, bootstrapReplicates: spec.tests.bootstrapReplicates,
+                           rootSeed: spec.tests.seed, site: site)
+    }
+
+    /// The test settings a spec implies.
+    public static func evaluationSettings(_ spec: AuditSpec) -> EvaluationSettings {
+        EvaluationSettings(alpha: spec.tests.alpha,
+                           correction: MultipleTesting.Method(rawValue: spec.tests.correction.rawValue) ?? .holm,
+                           metrics: spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) })
+    }
+}
+
+/// Sample weights that repair class imbalance across intersectional groups (ICML 2023 §4.1):
+/// a group's positives weigh π·n_g/n_{g,1} and its negatives (1 − π)·n_g/n_{g,0}, where π is the
+/// training prevalence, so every group keeps its total weight n_g but has positive rate π.
+public enum ImbalanceRepairWeights {
+    /// Weights of the training rows; groups with one class keep weight 1.
+    public static func weights(keyIndex: [Int], labels: [UInt8], groupCount: Int) -> [Double] {
+        var n = [Int](repeating: 0, count: groupCount), positives = [Int](repeating: 0, count: groupCount)
+        for (g, y) in zip(keyIndex, labels) { n[g] += 1; positives[g] += Int(y) }
+        let prevalence = Double(positives.reduce(0, +)) / Double(max(1, labels.count))
+        return zip(keyIndex, labels).map { g, y in
+            let cell = y == 1 ? positives[g] : n[g] - positives[g]
+            guard cell > 0, cell < n[g] else { return 1 }
+            return (y == 1 ? prevalence : 1 - prevalence) * Double(n[g]) / Double(cell)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import AuditStats
+
+/// A seeded train/test split stratified by (intersectional group, label), as the paper's 80/20
+/// split (ICML 2023 §4.1) with the class balance of every group kept in both parts.
+///
+/// Each stratum's rows are shuffled by Fisher–Yates with its own keyed stream
+/// (`StratumStream` with site "split", the group key and the label), and the first
+/// round(n_s · f) go to the test part (half to even), so the split does not depend on row order
+/// within other strata. Both index lists are returned sorted.
+public struct StratifiedSplit: Sendable, Equatable {
+    /// Training row indices, sorted.
+    public var train: [Int]
+    /// Test row indices, sorted.
+    public var test: [Int]
+
+    /// Splits rows by their keys and labels.
+    public init(keys: [String], labels: [UInt8], testFraction: Double, seed: UInt64) {
+        precondition(testFraction > 0 && testFraction < 1, "test fraction must be in (0, 1)")
+        var strata: [String: [Int]] = [:]
+        for i in keys.indices { strata[keys[i] + "|" + String(labels[i]), default: []].append(i) }
+        var train: [Int] = [], test: [Int] = []
+        for stratum in strata.keys.sorted() {
+            var rows = strata[stratum]!
+            let parts = stratum.split(separator: "|", omittingEmptySubsequences: false)
+            var stream = StratumStream(rootSeed: seed, site: "split", group: String(parts[0]), label: Int(parts[1]) ?? 0)
+            var draw = [Int32](repeating: 0, count: 1)
+            for i in stride(from: rows.count - 1, to: 0, by: -1) {
+                stream.draw(into: &draw, count: i + 1)
+                rows.swapAt(i, Int(draw[0]))
+            }
+            let testCount = Int((Double(rows.count) * testFraction).rounded(.toNearestOrEven))
+            test += rows[0..<testCount]
+            train += rows[testCount...]
+        }
+        self.train = train.sorted()
+        self.test = test.sorted()
+    }
+}

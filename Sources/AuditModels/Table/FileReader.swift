@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Gives the parser a whole file's bytes as cheaply as the system allows.
+///
+/// Regular files are memory-mapped read-only (no copy, no page zeroing: about 20 ms instead of
+/// 140 ms for 235 MB). The mapping lives only while `body` runs; nothing keeps pointers into it.
+/// Other files (pipes, devices) or a failed mapping fall back to `read(2)` into an array.
+enum FileReader {
+    /// Calls `body` with the file's bytes, or throws `fileUnreadable` naming the system's reason.
+    static func withContents<R>(path: String,
+                                _ body: (UnsafeBufferPointer<UInt8>) throws(DataError) -> R) throws(DataError) -> R {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw unreadable(path, errno) }
+        defer { close(fd) }
+
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw unreadable(path, errno) }
+        let type = info.st_mode & S_IFMT
+        if type == S_IFDIR { throw unreadable(path, EISDIR) }
+        if type == S_IFREG {
+            let size = Int(info.st_size)
+            if size == 0 { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+            #if os(Linux)
+            let flags = MAP_PRIVATE | MAP_POPULATE
+            #else
+            let flags = MAP_PRIVATE
+            #endif
+            if let map = mmap(nil, size, PROT_READ, flags, fd, 0), map != MAP_FAILED {
+                defer { munmap(map, size) }
+                return try body(UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: size))
+            }
+        }
+        let bytes = try readAll(fd: fd, path: path, sizeHint: type == S_IFREG ? Int(info.st_size) : 0)
+        let result: Result<R, DataError> = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(DataError) -> R in try body(buffer) }
+        }
+        return try result.get()
+    }
+
+    /// Reads an open file to its end with `read(2)`.
+    private static func readAll(fd: Int32, path: String, sizeHint: Int) throws(DataError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var capacity = max(sizeHint + 1, 64 * 1024)
+        while true {
+            var failure: Int32 = 0
+            var filled = bytes.count
+            let grown = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                bytes.withUnsafeBufferPointer { old in
+                    if let source = old.baseAddress { buffer.baseAddress!.update(from: source, count: filled) }
+                }
+                while filled < capacity {
+                    let n = read(fd, buffer.baseAddress! + filled, capacity - filled)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        break
+                    }
+                    if n == 0 { break }
+                    filled += n
+                }
+                initialized = filled
+            }
+            if failure != 0 { throw unreadable(path, failure) }
+            if grown.count < capacity { return grown }
+            // Buffer full: the file is larger than its size hint (or is a stream); grow and go on.
+            bytes = grown
+            capacity *= 2
+        }
+    }
+
+    private static func unreadable(_ path: String, _ code: Int32) -> DataError {
+        let reason = String(cString: strerror(code))
+        return DataError(code: .fileUnreadable, file: path, message: "cannot read the file (\(reason))")
+    }
+}

@@ -1,0 +1,141 @@
+import AuditModels
+import AuditSpec
+import AuditStats
+import Foundation
+
+/// The full results of an audit as one JSON document, schema `fairuse-report/1`
+/// (documented in `Protocol/report-schema.md`). Keys are snake_case and sorted, numbers that
+/// are undefined are absent (or null), so the same inputs always give the same bytes.
+public struct ReportDocument: Sendable, Codable, Equatable {
+    /// The schema identifier; the major number changes only for incompatible changes.
+    public static let schemaIdentifier = "fairuse-report/1"
+
+    /// `fairuse-report/1`.
+    public var schema: String
+    /// Software name and version.
+    public var software: Software
+    /// "train" (models fitted from data) or "predictions" (an external predictions file).
+    public var mode: String
+    /// The audit spec, when there is one.
+    public var spec: AuditSpec?
+    /// The input data and split.
+    public var data: DataSection
+    /// One entry per personalization technique (or per predictions file).
+    public var results: [TechniqueSection]
+    /// Notes about the data and the audit as a whole.
+    public var notes: [String]
+    /// Seconds per stage (not part of the deterministic content; omitted with `--no-timings`).
+    public var timings: [String: Double]?
+
+    /// Software identification.
+    public struct Software: Sendable, Codable, Equatable {
+        /// "fairuse".
+        public var name: String
+        /// Semantic version.
+        public var version: String
+    }
+
+    /// The data behind the audit.
+    public struct DataSection: Sendable, Codable, Equatable {
+        /// Data or predictions file.
+        public var path: String
+        /// Rows in the file.
+        public var rows: Int
+        /// Training rows (train mode).
+        public var trainRows: Int?
+        /// Test rows audited.
+        public var testRows: Int
+        /// Group sizes (train mode).
+        public var groups: [LocalAudit.GroupSize]?
+        /// Fitted preprocessing (train mode).
+        public var preprocessing: Preprocessor?
+        /// Design column names of h0 (train mode).
+        public var designColumns: [String]?
+        /// The generic model (train mode).
+        public var genericModel: LogisticModel?
+    }
+
+    /// One personalized model's audit.
+    public struct TechniqueSection: Sendable, Codable, Equatable {
+        /// Technique name, or the name given to a predictions file.
+        public var name: String
+        /// Indicator columns of onehot / intersectional models.
+        public var indicatorColumns: [String]?
+        /// The single model of onehot / intersectional.
+        public var model: LogisticModel?
+        /// The decoupled models, in key order.
+        public var decoupledModels: [KeyedModel]?
+        /// Decoupled groups that use the generic model, and why.
+        public var fallbacks: [PersonalizedModel.Fallback]?
+        /// The evaluation.
+        public var evaluation: FairUseEvaluation
+        /// Notes specific to this model.
+        public var notes: [String]
+    }
+
+    /// A group's decoupled model (an array, not a dictionary, so group keys are never rewritten
+    /// by the snake_case key strategy).
+    public struct KeyedModel: Sendable, Codable, Equatable {
+        /// Group key.
+        public var key: String
+        /// Its model.
+        public var model: LogisticModel
+    }
+
+    /// The document of a local audit that fitted models.
+    public init(local result: LocalAudit.Result, version: String, includeTimings: Bool = true) {
+        schema = Self.schemaIdentifier
+        software = Software(name: "fairuse", version: version)
+        mode = "train"
+        spec = result.spec
+        data = DataSection(path: result.dataPath, rows: result.rowCount, trainRows: result.trainCount,
+                           testRows: result.testCount, groups: result.groups, preprocessing: result.preprocessor,
+                           designColumns: result.preprocessor.designColumns, genericModel: result.generic)
+        results = result.techniques.map { t in
+            TechniqueSection(
+                name: t.technique.rawValue,
+                indicatorColumns: t.model.encodedModel == nil ? nil : t.model.indicatorColumns,
+                model: t.model.encodedModel,
+                decoupledModels: t.model.encodedModel == nil
+                    ? zip(t.model.keys, t.model.decoupledModels).map { KeyedModel(key: $0, model: $1) } : nil,
+                fallbacks: t.model.fallbacks.isEmpty ? nil : t.model.fallbacks,
+                evaluation: t.evaluation, notes: t.notes)
+        }
+        notes = result.notes
+        timings = includeTimings ? result.timings : nil
+    }
+
+    /// The document of an audit of a predictions file.
+    public init(predictionsPath: String, name: String, spec: AuditSpec?, evaluation: FairUseEvaluation,
+                version: String, timings: [String: Double]?) {
+        schema = Self.schemaIdentifier
+        software = Software(name: "fairuse", version: version)
+        mode = "predictions"
+        self.spec = spec
+        data = DataSection(path: predictionsPath, rows: evaluation.count, trainRows: nil, testRows: evaluation.count,
+                           groups: nil, preprocessing: nil, designColumns: nil, genericModel: nil)
+        results = [TechniqueSection(name: name, indicatorColumns: nil, model: nil, decoupledModels: nil,
+                                    fallbacks: nil, evaluation: evaluation, notes: [])]
+        notes = []
+        self.timings = timings
+    }
+
+    /// Canonical JSON bytes: sorted snake_case keys, pretty-printed, non-finite numbers as strings.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try encoder.encode(self)
+    }
+
+    /// Decodes a document written by `jsonData()`.
+    public static func decode(_ data: Data) throws -> ReportDocument {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try decoder.decode(ReportDocument.self, from: data)
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+import Yams
+
+extension AuditSpec {
+    /// The top-level keys of spec format version 1, in canonical order.
+    static let topLevelKeys = [
+        "fairuse", "name", "data", "outcome", "groups", "features", "model", "techniques", "metrics",
+        "split", "tests", "imbalance_repair", "decoupled",
+    ]
+
+    /// The largest spec file ``load(path:)`` reads.
+    static let maximumFileSize = 1 << 20
+
+    /// Parses and validates YAML text; `source` (a file path) is used in messages.
+    ///
+    /// Absent optional keys, and keys written with no value, take their defaults. Every problem is
+    /// reported as a ``SpecError`` naming `source`, the dotted key path, the line and what was
+    /// expected; the first problem found is thrown.
+    public static func parse(yaml: String, source: String) throws(SpecError) -> AuditSpec {
+        let reader = SpecReader(source: source)
+        let root = try compose(yaml, reader: reader)
+        let spec = try read(root, reader: reader)
+        try spec.validate(source: source, lines: reader.lines)
+        return spec
+    }
+
+    /// Reads and validates a spec file (UTF-8, at most 1 MiB).
+    public static func load(path: String) throws(SpecError) -> AuditSpec {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
+            throw SpecError(code: .unreadable, file: path, key: nil, line: nil,
+                            message: "cannot read the spec file: \(reason)")
+        }
+        guard data.count <= maximumFileSize else {
+            throw SpecError(code: .unreadable, file: path, key: nil, line: nil,
+                            message: "expected a spec file of at most \(maximumFileSize) bytes, found \(data.count)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(code: .unreadable, file: path, key: nil, line: nil, message: "expected UTF-8 text")
+        }
+        return try parse(yaml: text, source: path)
+    }
+
+    // MARK: YAML to nodes
+
+    private static func compose(_ yaml: String, reader: SpecReader) throws(SpecError) -> Node {
+        let composed: Node?
+        do {
+            composed = try Yams.compose(yaml: yaml)
+        } catch {
+            throw syntaxError(error, reader: reader)
+        }
+        guard let root = composed else {
+            throw reader.error(.wrongType, nil, line: nil,
+                               "expected a mapping with the keys fairuse, name, outcome and groups, found an empty document")
+        }
+        return root
+    }
+
+    private static func syntaxError(_ error: any Error, reader: SpecReader) -> SpecError {
+        guard let yamlError = error as? YamlError else {
+            return reader.error(.yamlSyntax, nil, line: nil, "invalid YAML: \(error)")
+        }
+        func located(_ problem: String, _ context: YamlError.Context?, _ mark: Mark, _ yaml: String) -> SpecError {
+            var message = "invalid YAML at column \(mark.column): \(problem)"
+            if let context { message += " (\(context.text), line \(context.mark.line))" }
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            if mark.line >= 1, mark.line <= lines.count,
+               lines[mark.line - 1].prefix(while: { $0 == " " || $0 == "\t" }).contains("\t") {
+                message += "; indent with spaces, not tabs"
+            }
+            return reader.error(.yamlSyntax, nil, line: mark.line, message)
+        }
+        switch yamlError {
+        case let .scanner(context, problem, mark, yaml),
+             let .parser(context, problem, mark, yaml),
+             let .composer(context, problem, mark, yaml):
+            return located(problem, context, mark, yaml)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return reader.error(.duplicate, duplicates.first, line: context.mark.line,
+                                "key \(keys) appears more than once in the same mapping (first at line \(context.mark.line))")
+        case let .reader(problem, _, _, _):
+            return reader.error(.unreadable, nil, line: nil, "expected UTF-8 text: \(problem)")
+        case .dataCouldNotBeDecoded:
+            return reader.error(.unreadable, nil, line: nil, "expected UTF-8 text")
+        default:
+            return reader.error(.yamlSyntax, nil, line: nil, "invalid YAML: \(yamlError)")
+        }
+    }
+
+    // MARK: Nodes to a spec
+
+    private static func read(_ root: Node, reader: SpecReader) throws(SpecError) -> AuditSpec {
+        let top = try reader.mapping(root, at: "")
+
+        // The version comes first: a later format may have keys this build does not know.
+        let versionNode = try reader.required("fairuse", in: top, at: "", parent: root,
+                                              expected: "the spec format version, \(currentFormatVersion)")
+        let version = try reader.integer(versionNode, at: "fairuse")
+        guard version == currentFormatVersion else {
+            throw reader.error(.unsupportedVersion, "fairuse", versionNode,
+                               "spec format version \(version) is not supported; this build reads version \(currentFormatVersion)")
+        }
+        try reader.checkKeys(top, allowed: topLevelKeys, at: "")
+
+        let name = try reader.text(
+            try reader.required("name", in: top, at: "", parent: root, expected: "a name such as flchain-5y-mortality"),
+            at: "name", expected: "a name such as flchain-5y-mortality")
+        let outcome = try readOutcome(
+            try reader.required("outcome", in: top, at: "", parent: root, expected: "a mapping with column and positive"),
+            reader: reader)
+        let groups = try readGroups(
+            try reader.required("groups", in: top, at: "", parent: root, expected: "a list of group attributes"),
+            reader: reader)
+
+        var spec = AuditSpec(name: name, outcome: outcome, groups: groups)
+        spec.formatVersion = version
+        if let node = reader.optional("data", in: top, at: "") {
+            spec.dataPath = try reader.text(node, at: "data", expected: "a file path")
+        }
+        if let node = reader.optional("features", in: top, at: "") {
+            spec.features = try readFeatures(node, reader: reader)
+        }
+        if let node = reader.optional("model", in: top, at: "") {
+            spec.model = try readModel(node, reader: reader)
+        }
+        if let node = reader.optional("techniques", in: top, at: "") {
+            spec.techniques = try readChoices(node, at: "techniques", what: "technique", reader: reader)
+        }
+        if let node = reader.optional("metrics", in: top, at: "") {
+            spec.metrics = try readChoices(node, at: "metrics", what: "metric", reader: reader)
+        }
+        if let node = reader.optional("split", in: top, at: "") {
+            spec.split = try readSplit(node, reader: reader)
+        }
+        if let node = reader.optional("tests", in: top, at: "") {
+            spec.tests = try readTests(node, reader: reader)
+        }
+        if let node = reader.optional("imbalance_repair", in: top, at: "") {
+            spec.imbalanceRepair = try reader.choice(node, at: "imbalance_repair", what: "imbalance repair",
+                                                     allowed: ImbalanceRepair.allCases)
+        }
+        if let node = reader.optional("decoupled", in: top, at: "") {
+            let path = "decoupled"
+            let entries = try reader.mapping(node, at: path)
+            try reader.checkKeys(entries, allowed: ["min_rows"], at: path)
+            if let value = reader.optional("min_rows", in: entries, at: path) {
+                spec.decoupled.minRows = try reader.integer(value, at: "decoupled.min_rows")
+            }
+        }
+        return spec
+    }
+
+    private static func readOutcome(_ node: Node, reader: SpecReader) throws(SpecError) -> OutcomeSpec {
+        let path = "outcome"
+        let entries = try reader.mapping(node, at: path)
+        try reader.checkKeys(entries, allowed: ["column", "positive"], at: path)
+        let columnNode = try reader.required("column", in: entries, at: path, parent: node, expected: "the outcome column name")
+        var outcome = OutcomeSpec(column: try reader.text(columnNode, at: "outcome.column", expected: "the outcome column name"))
+        if let value = reader.optional("positive", in: entries, at: path) {
+            outcome.positive = try reader.text(value, at: "outcome.positive", expected: "the positive class value, such as \"1\"")
+        }
+        return outcome
+    }
+
+    private static func readGroups(_ node: Node, reader: SpecReader) throws(SpecError) -> [GroupAttributeSpec] {
+        var groups: [GroupAttributeSpec] = []
+        for (element, path) in try reader.list(node, at: "groups", expected: "a list of group attributes") {
+            switch element {
+            case .scalar:
+                groups.append(GroupAttributeSpec(column: try reader.text(element, at: path, expected: "a column name")))
+            case .mapping:
+                let entries = try reader.mapping(element, at: path)
+                try reader.checkKeys(entries, allowed: ["column", "cuts", "name"], at: path)
+                let columnNode = try reader.required("column", in: entries, at: path, parent: element,
+                                                     expected: "the group attribute's column name")
+                var group = GroupAttributeSpec(
+                    column: try reader.text(columnNode, at: path + ".column", expected: "a column name"))
+                if let value = reader.optional("name", in: entries, at: path) {
+                    group.name = try reader.text(value, at: path + ".name", expected: "a display name")
+                }
+                if let value = reader.optional("cuts", in: entries, at: path) {
+                    var cuts: [Double] = []
+                    for (cut, cutPath) in try reader.list(value, at: path + ".cuts", expected: "a list of numbers, such as [60]") {
+                        cuts.append(try reader.number(cut, at: cutPath))
+                    }
+                    group.cuts = cuts
+                }
+                groups.append(group)
+            default:
+                throw reader.error(.wrongType, path, element,
+                                   "expected a column name or a mapping with column, cuts and name, found \(SpecReader.describe(element))")
+            }
+        }
+        return groups
+    }
+
+    private static func readFeatures(_ node: Node, reader: SpecReader) throws(SpecError) -> FeatureSelection {
+        let path = "features"
+        let entries = try reader.mapping(node, at: path)
+        try reader.checkKeys(entries, allowed: ["include", "exclude", "categorical", "numeric"], at: path)
+        var features = FeatureSelection()
+        if let value = reader.optional("include", in: entries, at: path) {
+            features.include = try reader.columns(value, at: "features.include")
+        }
+        if let value = reader.optional("exclude", in: entries, at: path) {
+            features.exclude = try reader.columns(value, at: "features.exclude")
+        }
+        if let value = reader.optional("categorical", in: entries, at: path) {
+            features.categorical = try reader.columns(value, at: "features.categorical")
+        }
+        if let value = reader.optional("numeric", in: entries, at: path) {
+            features.numeric = try reader.columns(value, at: "features.numeric")
+        }
+        return features
+    }
+
+    private static func readModel(_ node: Node, reader: SpecReader) throws(SpecError) -> ModelSpec {
+        let path = "model"
+        let entries = try reader.mapping(node, at: path)
+        try reader.checkKeys(entries, allowed: ["class", "C"], at: path)
+        var model = ModelSpec()
+        if let value = reader.optional("class", in: entries, at: path) {
+            model.modelClass = try reader.choice(value, at: "model.class", what: "model class", allowed: ModelClass.allCases)
+        }
+        if let value = reader.optional("C", in: entries, at: path) {
+            model.inverseRegularization = try reader.number(value, at: "model.C")
+        }
+        return model
+    }
+
+    private static func readChoices<T: RawRepresentable & CaseIterable>(
+        _ node: Node, at path: String, what: String, reader: SpecReader
+    ) throws(SpecError) -> [T] where T.RawValue == String {
+        let names = T.allCases.map(\.rawValue).joined(separator: ", ")
+        var values: [T] = []
+        for (element, elementPath) in try reader.list(node, at: path, expected: "a list drawn from \(names)") {
+            values.append(try reader.choice(element, at: elementPath, what: what, allowed: Array(T.allCases)))
+        }
+        return values
+    }
+
+    private static func readSplit(_ node: Node, reader: SpecReader) throws(SpecError) -> SplitSpec {
+        let path = "split"
+        let entries = try reader.mapping(node, at: path)
+        try reader.checkKeys(entries, allowed: ["test_fraction", "seed"], at: path)
+        var split = SplitSpec()
+        if let value = reader.optional("test_fraction", in: entries, at: path) {
+            split.testFraction = try reader.number(value, at: "split.test_fraction")
+        }
+        if let value = reader.optional("seed", in: entries, at: path) {
+            split.seed = try reader.unsigned(value, at: "split.seed")
+        }
+        return split
+    }
+
+    private static func readTests(_ node: Node, reader: SpecReader) throws(SpecError) -> TestSpec {
+        let path = "tests"
+        let entries = try reader.mapping(node, at: path)
+        try reader.checkKeys(entries, allowed: ["alpha", "correction", "bootstrap", "ece_bins", "seed"], at: path)
+        var tests = TestSpec()
+        if let value = reader.optional("alpha", in: entries, at: path) {
+            tests.alpha = try reader.number(value, at: "tests.alpha")
+        }
+        if let value = reader.optional("correction", in: entries, at: path) {
+            tests.correction = try reader.choice(value, at: "tests.correction", what: "correction", allowed: Correction.allCases)
+        }
+        if let value = reader.optional("bootstrap", in: entries, at: path) {
+            tests.bootstrapReplicates = try reader.integer(value, at: "tests.bootstrap")
+        }
+        if let value = reader.optional("ece_bins", in: entries, at: path) {
+            tests.eceBins = try reader.integer(value, at: "tests.ece_bins")
+        }
+        if let value = reader.optional("seed", in: entries, at: path) {
+            tests.seed = try reader.unsigned(value, at: "tests.seed")
+        }
+        return tests
+    }
+}

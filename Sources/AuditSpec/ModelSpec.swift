@@ -1,0 +1,50 @@
+/// The model class and its hyperparameters (spec key `model`, optional).
+///
+/// ```yaml
+/// model:
+///   class: logistic_regression   # default; the only class for now
+///   C: 1.0                       # default 1.0; inverse L2 regularization strength, > 0
+/// ```
+public struct ModelSpec: Sendable, Codable, Equatable, Hashable {
+    /// The model class (`model.class`, default `logistic_regression`).
+    public var modelClass: ModelClass
+    /// The inverse regularization strength C (`model.C`, default 1.0), finite and > 0; as in
+    /// scikit-learn, the penalty is ‖w‖² / (2C) against the summed log-loss.
+    public var inverseRegularization: Double
+
+    /// Creates a model spec; the defaults are logistic regression with C = 1.
+    public init(modelClass: ModelClass = .logisticRegression, inverseRegularization: Double = 1.0) {
+        self.modelClass = modelClass
+        self.inverseRegularization = inverseRegularization
+    }
+}
+
+/// A model class name (`model.class`). A struct rather than an enum so that classes can be added
+/// (random forests and neural networks are planned) without breaking code that matches on it.
+public struct ModelClass: RawRepresentable, Sendable, Codable, Equatable, Hashable, CustomStringConvertible {
+    /// The name as written in a spec, e.g. `logistic_regression`.
+    public let rawValue: String
+
+    /// Wraps a name; whether it is known is checked by ``AuditSpec/validate(source:)``.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// L2-regularized logistic regression (`logistic_regression`).
+    public static let logisticRegression = ModelClass(rawValue: "logistic_regression")
+
+    /// The classes this build can train, in the order listed in error messages.
+    public static let allCases: [ModelClass] = [.logisticRegression]
+
+    /// The raw name.
+    public var description: String { rawValue }
+
+    /// Decodes from a plain string.
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    /// Encodes as a plain string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import AuditModels
+import AuditReport
+import AuditSpec
+import AuditStats
+import Foundation
+
+/// `fairuse local`: a single-site audit, from data and a spec, or from a predictions file.
+struct Local: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Audit one dataset (fitting the models) or one predictions file.",
+        discussion: """
+        With --data and --spec, fits the generic and personalized models on a stratified split and \
+        audits the test predictions. With --predictions, audits predictions from any model \
+        (format: row_id,[site,]group,label,p_generic,p_as:<key>…); the spec, if given, supplies \
+        the test settings.
+        """)
+
+    @Option(help: "CSV data file (default: the spec's `data`).") var data: String?
+    @Option(help: "Audit spec (YAML).") var spec: String?
+    @Option(help: "Audit this predictions file instead of fitting models.") var predictions: String?
+    @Option(help: "Write the JSON report here (default: fairuse-report.json).") var out: String = "fairuse-report.json"
+    @Option(help: "Write the test predictions here; with several techniques, FILE becomes FILE.<technique>.csv.")
+    var exportPredictions: String?
+    @Option(help: "Bootstrap replicates (overrides the spec).") var bootstrap: Int?
+    @Option(help: "Significance level (overrides the spec).") var alpha: Double?
+    @Option(help: "Root seed of the bootstrap (overrides the spec).") var seed: UInt64?
+    @Flag(help: "Leave timings out of the JSON report (byte-identical reruns).") var noTimings = false
+    @Flag(help: "Print only the summary and findings.") var brief = false
+    @Flag(help: "No progress messages.") var quiet = false
+
+    func validate() throws {
+        if predictions == nil && spec == nil { throw ValidationError("give --spec (with --data or the spec's `data`), or --predictions") }
+        if predictions != nil && (data != nil || exportPredictions != nil) {
+            throw ValidationError("--predictions audits a predictions file; it takes no --data or --export-predictions")
+        }
+        if let bootstrap, bootstrap < 0 || bootstrap > 100_000 { throw ValidationError("--bootstrap must be in 0…100000") }
+        if let alpha, !(alpha > 0 && alpha < 0.5) { throw ValidationError("--alpha must be in (0, 0.5)") }
+    }
+
+    func run() throws {
+        do {
+            try runAudit()
+        } catch let error as CleanExit {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func effectiveSpec() throws -> AuditSpec? {
+        guard let spec else { return nil }
+        var loaded = try AuditSpec.load(path: spec)
+        if let bootstrap { loaded.tests.bootstrapReplicates = bootstrap }
+        if let alpha { loaded.tests.alpha = alpha }
+        if let seed { loaded.tests.seed = seed }
+        return loaded
+    }
+
+    func runAudit() throws {
+        let auditSpec = try effectiveSpec()
+        let progress = ProgressPrinter(enabled: !quiet)
+        let document: ReportDocument
+        if let predictions {
+            let settings = auditSpec ?? AuditSpec(name: "predictions", outcome: OutcomeSpec(column: "label"),
+                                                   groups: [GroupAttributeSpec(column: "group")])
+            var specForTests = settings
+            if auditSpec == nil {
+                if let bootstrap { specForTests.tests.bootstrapReplicates = bootstrap }
+                if let alpha { specForTests.tests.alpha = alpha }
+                if let seed { specForTests.tests.seed = seed }
+            }
+            let start = Date()
+            progress.line("reading \(predictions)")
+            let contents = try PredictionsFile.read(path: predictions)
+            progress.line("\(contents.predictions.count) rows, \(contents.predictions.groupCount) groups, \(contents.predictions.siteIDs.count) site(s); \(specForTests.tests.bootstrapReplicates) bootstrap replicates")
+            let evaluation = FairUseAudit.run(contents.predictions,
+                                              extraction: LocalAudit.extractionSettings(specForTests),
+                                              evaluation: LocalAudit.evaluationSettings(specForTests))
+            let name = URL(fileURLWithPath: predictions).deletingPathExtension().lastPathComponent
+            document = ReportDocument(predictionsPath: predictions, name: name, spec: auditSpec == nil ? nil : specForTests,
+                                      evaluation: evaluation, version: Fairuse.version,
+                                      timings: noTimings ? nil : ["total": Date().timeIntervalSince(start)])
+            try emit(document, alpha: specForTests.tests.alpha, correction: specForTests.tests.correction.rawValue)
+            return
+        }
+        guard let auditSpec, let specPath = spec else { return }
+        guard let dataPath = data ?? auditSpec.resolvedDataPath(specPath: specPath) else {
+            throw ValidationError("the spec names no `data`; give --data")
+        }
+        let result = try LocalAudit.run(spec: auditSpec, dataPath: dataPath) { _, message in progress.line(message) }
+        if let exportPredictions {
+            for technique in result.techniques {
+                let path = result.techniques.count == 1 ? exportPredictions
+                    : Self.exportPath(exportPredictions, technique: technique.technique.rawValue)
+                try PredictionsFile.write(technique.predictions, to: path)
+                progress.line("wrote \(path)")
+            }
+        }
+        document = ReportDocument(local: result, version: Fairuse.version, includeTimings: !noTimings)
+        try emit(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction.rawValue)
+        if !brief, let total = result.timings["total"] {
+            progress.line("done in \(NumberFormat.fixed(total, 3)) s")
+        }
+    }
+
+    func emit(_ document: ReportDocument, alpha: Double, correction: String) throws {
+        let text = TerminalReport.render(document, alpha: alpha, correction: correction, brief: brief)
+        print(text, terminator: "")
+        try AtomicFile.write(try document.jsonData(), to: out)
+        print("\nJSON report: \(out)")
+    }
+
+    /// "preds.csv" → "preds.onehot.csv".
+    static func exportPath(_ template: String, technique: String) -> String {
+        let url = URL(fileURLWithPath: template)
+        let ext = url.pathExtension.isEmpty ? "csv" : url.pathExtension
+        let base = url.pathExtension.isEmpty ? template : String(template.dropLast(ext.count + 1))
+        return "\(base).\(technique).\(ext)"
+    }
+}
+
+/// Progress lines on standard error, so standard output stays the report.
+struct ProgressPrinter: Sendable {
+    let enabled: Bool
+    func line(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("· \(text)\n".utf8))
+    }
+}
