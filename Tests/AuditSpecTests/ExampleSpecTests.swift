@@ -38,7 +38,7 @@ struct ExampleSpecTests {
         #expect(spec.metrics == Metric.allCases)
         let csv = (example.file as NSString).deletingPathExtension + ".csv"
         let data = try #require(spec.resolvedDataPath(specPath: path))
-        #expect(data.hasSuffix("/Sites/datasets/" + csv))
+        #expect(URL(fileURLWithPath: data).standardized.path.hasSuffix("/Sites/datasets/" + csv))
         #expect(FileManager.default.fileExists(atPath: data), "data path \(data) does not exist")
     }
 

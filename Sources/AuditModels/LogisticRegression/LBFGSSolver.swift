@@ -1,4 +1,3 @@
-import Foundation
 extension LogisticRegression {
     /// Limited-memory BFGS for f(θ) = C · Σ w_i logloss_i + ‖β‖²/2 (intercept unpenalized), for
     /// wide designs where forming the Hessian would cost more than a few dozen passes.
@@ -7,8 +6,8 @@ extension LogisticRegression {
     /// (Nocedal & Wright 2006, ch. 7, Algorithms 7.4 and 7.5) with H₀ = (sᵀy / yᵀy) I; pairs with
     /// sᵀy ≤ 1e-16 · yᵀy are skipped. Steps come from ``WolfeLineSearch`` starting at α = 1 (the
     /// first step, along −∇f, starts at min(1, 1/‖∇f‖)). If a quasi-Newton step fails, the memory is
-    /// cleared and steepest descent is tried once. Stops when max |∇f| / Σw ≤ tolerance, at the
-    /// iteration cap, or when no step is accepted.
+    /// cleared and steepest descent is tried once, starting at the last sᵀy / yᵀy. Stops when
+    /// max |∇f| / Σw ≤ tolerance, at the iteration cap, or when no step is accepted.
     enum LBFGSSolver {
         /// The number of curvature pairs kept (m).
         static let historySize = 12
@@ -56,7 +55,6 @@ extension LogisticRegression {
                 let search = WolfeLineSearch.search(
                     objective, theta: theta, value: f, slope0: slope, direction: p, alpha0: alpha0,
                     thetaOut: thetaNew, gradientOut: gNew)
-                if ProcessInfo.processInfo.environment["LRDEBUG"] != nil { print("it", iterations, "evals", search.evaluations, "alpha", search.alpha, "alpha0", alpha0, "measure", measure) }
                 guard search.accepted else {
                     if stored > 0 {
                         stored = 0

@@ -9,17 +9,36 @@ extension LogisticRegression {
 
     /// Allocation-free numeric kernels over row-major storage.
     ///
-    /// Every row's linear score `b + x·β` is computed by the same accumulation pattern (one
-    /// `SIMD4` accumulator over the columns, a scalar tail, lanes summed as `(0+1)+(2+3)`), whether
-    /// the row goes through the 4-row kernel or the single-row kernel, so scores are bit-identical
-    /// across code paths. Rows are split into fixed chunks that depend only on the shape, never on
-    /// the number of cores, and partial sums are combined in chunk order: results are bit-for-bit
-    /// deterministic regardless of scheduling.
+    /// Every row's linear score `b + x·β` is computed by ``dot(_:_:_:)`` then `+ b`, so scores are
+    /// bit-identical across code paths. Rows are split into fixed chunks that depend only on the
+    /// shape, never on the number of cores, and partial sums are combined in chunk order: results
+    /// are bit-for-bit deterministic regardless of scheduling. (The build targets baseline x86-64,
+    /// i.e. SSE2, so each `SIMD4<Double>` is two 128-bit operations and there is no FMA; a pass over
+    /// a large design is bound by memory bandwidth, not arithmetic.)
     enum Kernels {
         /// Target number of matrix entries per parallel chunk (about 1 MB of doubles).
         static let entriesPerChunk = 131_072
         /// The most chunks a pass is split into.
         static let maxChunks = 16
+        /// Per-chunk scratch slots are padded to whole 64-byte cache lines so that two workers never
+        /// write the same line (false sharing cost more than the second core gained).
+        static let cacheLineDoubles = 8
+
+        /// `count` rounded up to a whole number of cache lines, in doubles.
+        static func paddedStride(_ count: Int) -> Int {
+            (count + cacheLineDoubles - 1) / cacheLineDoubles * cacheLineDoubles
+        }
+
+        /// Uninitialized doubles aligned to a cache line; free with ``deallocateAligned(_:)``.
+        static func allocateAligned(_ count: Int) -> UnsafeMutablePointer<Double> {
+            UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Double>.stride, alignment: 64)
+                .bindMemory(to: Double.self, capacity: max(count, 1))
+        }
+
+        /// Frees memory from ``allocateAligned(_:)``.
+        static func deallocateAligned(_ pointer: UnsafeMutablePointer<Double>) {
+            UnsafeMutableRawPointer(pointer).deallocate()
+        }
 
         /// Fixed row ranges for a pass over an `n × d` matrix; depends only on the shape.
         static func chunkRanges(rowCount n: Int, columnCount d: Int) -> [Range<Int>] {
@@ -37,53 +56,41 @@ extension LogisticRegression {
             }
         }
 
+        /// Four doubles from a possibly unaligned address.
         @inline(__always)
         static func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
             UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
         }
 
+        /// Stores four doubles at a possibly unaligned address.
         @inline(__always)
         static func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
             UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
         }
 
+        /// The lane sum in a fixed order, `(v0 + v1) + (v2 + v3)`.
         @inline(__always)
         static func lanes(_ v: SIMD4<Double>) -> Double { (v[0] + v[1]) + (v[2] + v[3]) }
 
-        /// `a·b` over `count` entries, with the same rounding as one lane of ``dot4``.
+        /// `a·b` over `count` entries: two `SIMD4` accumulators over blocks of 8, then one block of 4,
+        /// then a scalar tail. Every row's score goes through this one function, so a row's score is
+        /// bit-identical whichever code path (fit, `scores`, `probability`) computes it.
         @inline(__always)
         static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
-            var acc = SIMD4<Double>()
+            var acc0 = SIMD4<Double>(), acc1 = SIMD4<Double>()
             var j = 0
-            while j + 4 <= count {
-                acc += load4(a + j) * load4(b + j)
+            while j + 8 <= count {
+                acc0 += load4(a + j) * load4(b + j)
+                acc1 += load4(a + j + 4) * load4(b + j + 4)
+                j += 8
+            }
+            if j + 4 <= count {
+                acc0 += load4(a + j) * load4(b + j)
                 j += 4
             }
-            var s = lanes(acc)
+            var s = lanes(acc0 + acc1)
             while j < count {
                 s += a[j] * b[j]
-                j += 1
-            }
-            return s
-        }
-
-        /// The four dot products `x_r·b` for four rows, loading `b` once per step.
-        @inline(__always)
-        static func dot4(_ x0: UnsafePointer<Double>, _ x1: UnsafePointer<Double>, _ x2: UnsafePointer<Double>,
-                         _ x3: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> SIMD4<Double> {
-            var a0 = SIMD4<Double>(), a1 = SIMD4<Double>(), a2 = SIMD4<Double>(), a3 = SIMD4<Double>()
-            var j = 0
-            while j + 4 <= count {
-                let bv = load4(b + j)
-                a0 += load4(x0 + j) * bv
-                a1 += load4(x1 + j) * bv
-                a2 += load4(x2 + j) * bv
-                a3 += load4(x3 + j) * bv
-                j += 4
-            }
-            var s = SIMD4<Double>(lanes(a0), lanes(a1), lanes(a2), lanes(a3))
-            while j < count {
-                s += SIMD4<Double>(x0[j], x1[j], x2[j], x3[j]) * b[j]
                 j += 1
             }
             return s
@@ -159,8 +166,10 @@ extension LogisticRegression {
             var gb = 0.0
             var i = rows.lowerBound
             while i + 4 <= rows.upperBound {
+                // Scores row by row (sequential memory, which the prefetcher follows), then one
+                // rank-4 gradient update from L1.
                 let x0 = x + i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
-                let z = dot4(x0, x1, x2, x3, theta, d) + b
+                let z = SIMD4(dot(x0, theta, d), dot(x1, theta, d), dot(x2, theta, d), dot(x3, theta, d)) + b
                 let t0 = rowTerms(z[0], labels[i], weights[i])
                 let t1 = rowTerms(z[1], labels[i + 1], weights[i + 1])
                 let t2 = rowTerms(z[2], labels[i + 2], weights[i + 2])
@@ -192,19 +201,8 @@ extension LogisticRegression {
         /// Linear scores `b + x_i·β` for `rows`, written to `out[i]`.
         static func scores(x: UnsafePointer<Double>, d: Int, rows: Range<Int>, beta: UnsafePointer<Double>,
                            intercept b: Double, out: UnsafeMutablePointer<Double>) {
-            var i = rows.lowerBound
-            while i + 4 <= rows.upperBound {
-                let x0 = x + i * d
-                let z = dot4(x0, x0 + d, x0 + 2 * d, x0 + 3 * d, beta, d) + b
-                out[i] = z[0]
-                out[i + 1] = z[1]
-                out[i + 2] = z[2]
-                out[i + 3] = z[3]
-                i += 4
-            }
-            while i < rows.upperBound {
+            for i in rows {
                 out[i] = dot(x + i * d, beta, d) + b
-                i += 1
             }
         }
     }

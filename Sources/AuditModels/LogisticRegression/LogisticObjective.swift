@@ -17,8 +17,11 @@ extension LogisticRegression {
         /// Σ w_i, the scale of the stopping rule.
         let weightSum: Double
         let chunks: [Range<Int>]
-        /// `chunks.count` slots of `d + 2` doubles: a partial gradient (d + 1) and a partial loss.
+        /// `chunks.count` cache-line-aligned slots of ``slotStride`` doubles: a partial gradient
+        /// (d + 1 doubles) and a partial loss (at index d + 1).
         let scratch: UnsafeMutablePointer<Double>
+        /// Doubles per scratch slot: d + 2 rounded up to whole cache lines.
+        let slotStride: Int
 
         /// The number of parameters, d + 1 (the intercept is last).
         var parameterCount: Int { columnCount + 1 }
@@ -34,18 +37,19 @@ extension LogisticRegression {
             self.c = c
             self.weightSum = weightSum
             chunks = Kernels.chunkRanges(rowCount: rowCount, columnCount: columnCount)
-            scratch = .allocate(capacity: chunks.count * (columnCount + 2))
+            slotStride = Kernels.paddedStride(columnCount + 2)
+            scratch = Kernels.allocateAligned(chunks.count * slotStride)
         }
 
         /// Frees the scratch space.
-        func deallocate() { scratch.deallocate() }
+        func deallocate() { Kernels.deallocateAligned(scratch) }
 
         /// f(θ), writing ∇f into `gradient` (d + 1 doubles) and, when given, each row's weighted
         /// curvature w_i σ_i (1 − σ_i) into `curvature` (n doubles). One parallel pass over the rows.
         func evaluate(_ theta: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
                       curvature: UnsafeMutablePointer<Double>?) -> Double {
             let d = columnCount
-            let stride = d + 2
+            let stride = slotStride
             let me = self
             let thetaP = Shared(value: theta)
             let curvatureP = Shared(value: curvature)
@@ -76,7 +80,8 @@ extension LogisticRegression {
             var m = 0.0
             for j in 0...columnCount {
                 let a = abs(g[j])
-                if !(a <= m) { m = a }   // propagates NaN
+                if a.isNaN { return .nan }
+                m = max(m, a)
             }
             return m / weightSum
         }
@@ -89,18 +94,19 @@ extension LogisticRegression {
             let d = columnCount, m = d + 1, size = m * m
             let work = rowCount * max(d * d, 1)
             let count = max(1, min(4, work / (8 * Kernels.entriesPerChunk), rowCount))
-            let parts = UnsafeMutablePointer<Double>.allocate(capacity: count * size)
-            defer { parts.deallocate() }
-            parts.initialize(repeating: 0, count: count * size)
+            let partStride = Kernels.paddedStride(size)
+            let parts = Kernels.allocateAligned(count * partStride)
+            defer { Kernels.deallocateAligned(parts) }
+            parts.initialize(repeating: 0, count: count * partStride)
             let me = self
             let partsP = Shared(value: parts), sP = Shared(value: s)
             Kernels.forEachChunk(count) { k in
                 let rows = (k * me.rowCount / count)..<((k + 1) * me.rowCount / count)
-                Self.hessianRows(x: me.x, d: d, rows: rows, s: sP.value, h: partsP.value + k * size)
+                Self.hessianRows(x: me.x, d: d, rows: rows, s: sP.value, h: partsP.value + k * partStride)
             }
             h.update(from: parts, count: size)
             for k in 1..<count {
-                let part = parts + k * size
+                let part = parts + k * partStride
                 for j in 0..<size { h[j] += part[j] }
             }
             for j in 0..<m {

@@ -6,8 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// Byte values the tokenizer cares about.
-enum Byte {
+/// CSVByte values the tokenizer cares about.
+enum CSVByte {
     static let comma: UInt8 = 0x2C
     static let lf: UInt8 = 0x0A
     static let cr: UInt8 = 0x0D
@@ -15,7 +15,7 @@ enum Byte {
 }
 
 /// A growable byte buffer for fields that must be rebuilt (quoted fields with `""` escapes).
-final class ScratchBuffer {
+final class CSVScratch {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
@@ -70,8 +70,8 @@ enum CSVTokenizer {
     /// field is never closed (then `line` is left at the line where the field started).
     @inline(__always)
     static func readField(_ b: UnsafePointer<UInt8>, _ pos: inout Int, _ end: Int, _ line: inout Int,
-                          _ scratch: ScratchBuffer) -> UnsafeBufferPointer<UInt8>? {
-        if pos < end && b[pos] == Byte.quote {
+                          _ scratch: CSVScratch) -> UnsafeBufferPointer<UInt8>? {
+        if pos < end && b[pos] == CSVByte.quote {
             return readQuoted(b, &pos, end, &line, scratch)
         }
         let start = pos
@@ -83,8 +83,8 @@ enum CSVTokenizer {
     /// unterminated quote.
     @inline(__always)
     static func skipField(_ b: UnsafePointer<UInt8>, _ pos: inout Int, _ end: Int, _ line: inout Int,
-                          _ scratch: ScratchBuffer) -> Bool {
-        if pos < end && b[pos] == Byte.quote {
+                          _ scratch: CSVScratch) -> Bool {
+        if pos < end && b[pos] == CSVByte.quote {
             return readQuoted(b, &pos, end, &line, scratch) != nil
         }
         pos = scanUnquoted(b, pos, end)
@@ -97,7 +97,7 @@ enum CSVTokenizer {
         var p = pos
         while p < end {
             let c = b[p]
-            if c == Byte.comma || c == Byte.lf || c == Byte.cr { break }
+            if c == CSVByte.comma || c == CSVByte.lf || c == CSVByte.cr { break }
             p &+= 1
         }
         return p
@@ -105,7 +105,7 @@ enum CSVTokenizer {
 
     /// Reads a quoted field starting at the opening quote at `pos`.
     static func readQuoted(_ b: UnsafePointer<UInt8>, _ pos: inout Int, _ end: Int, _ line: inout Int,
-                           _ scratch: ScratchBuffer) -> UnsafeBufferPointer<UInt8>? {
+                           _ scratch: CSVScratch) -> UnsafeBufferPointer<UInt8>? {
         let startLine = line
         var p = pos + 1
         var segment = p
@@ -115,10 +115,10 @@ enum CSVTokenizer {
             // Find the next quote, counting line ends on the way.
             while p < end {
                 let c = b[p]
-                if c == Byte.quote { break }
-                if c == Byte.lf {
+                if c == CSVByte.quote { break }
+                if c == CSVByte.lf {
                     linesInside += 1
-                } else if c == Byte.cr && (p + 1 >= end || b[p + 1] != Byte.lf) {
+                } else if c == CSVByte.cr && (p + 1 >= end || b[p + 1] != CSVByte.lf) {
                     linesInside += 1
                 }
                 p += 1
@@ -127,7 +127,7 @@ enum CSVTokenizer {
                 line = startLine
                 return nil
             }
-            if p + 1 < end && b[p + 1] == Byte.quote {
+            if p + 1 < end && b[p + 1] == CSVByte.quote {
                 // Escaped quote: keep one.
                 if !usesScratch { scratch.reset(); usesScratch = true }
                 scratch.append(b + segment, p + 1 - segment)
@@ -159,8 +159,8 @@ enum CSVTokenizer {
         if pos >= end { return true }
         let c = b[pos]
         pos &+= 1
-        if c == Byte.comma { return false }
-        if c == Byte.cr && pos < end && b[pos] == Byte.lf { pos &+= 1 }
+        if c == CSVByte.comma { return false }
+        if c == CSVByte.cr && pos < end && b[pos] == CSVByte.lf { pos &+= 1 }
         line &+= 1
         return true
     }
@@ -171,11 +171,11 @@ enum CSVTokenizer {
                                _ line: inout Int) -> Bool {
         while pos < end {
             let c = b[pos]
-            if c == Byte.lf {
+            if c == CSVByte.lf {
                 pos &+= 1
-            } else if c == Byte.cr {
+            } else if c == CSVByte.cr {
                 pos &+= 1
-                if pos < end && b[pos] == Byte.lf { pos &+= 1 }
+                if pos < end && b[pos] == CSVByte.lf { pos &+= 1 }
             } else {
                 return true
             }
@@ -187,7 +187,7 @@ enum CSVTokenizer {
     /// Counts the fields from `pos` to the end of the record (at least one: the field at `pos`).
     /// Returns nil for an unterminated quote.
     static func countRemainingFields(_ b: UnsafePointer<UInt8>, _ pos: inout Int, _ end: Int,
-                                     _ line: inout Int, _ scratch: ScratchBuffer) -> Int? {
+                                     _ line: inout Int, _ scratch: CSVScratch) -> Int? {
         var n = 0
         while true {
             guard skipField(b, &pos, end, &line, scratch) else { return nil }

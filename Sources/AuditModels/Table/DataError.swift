@@ -80,12 +80,14 @@ public struct DataError: Error, Sendable, CustomStringConvertible, Equatable {
     }
 
     /// A quoted field that starts on `line` and is never closed.
+    @inline(never)
     static func unterminatedQuote(file: String, line: Int) -> DataError {
         DataError(code: .unterminatedQuote, file: file, line: line,
                   message: "a quoted field starting on this line is never closed")
     }
 
     /// A record starting on `line` with the wrong number of fields.
+    @inline(never)
     static func raggedRow(file: String, line: Int, expected: Int, found: Int) -> DataError {
         DataError(code: .raggedRow, file: file, line: line, message: "expected \(expected) fields, found \(found)")
     }

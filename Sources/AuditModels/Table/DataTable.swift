@@ -99,8 +99,8 @@ public struct DataTable: Sendable {
 
     /// Reads and types a CSV file.
     public static func read(path: String, kinds: [String: ColumnKind] = [:]) throws(DataError) -> DataTable {
-        try FileReader.withContents(path: path) { (bytes) throws(DataError) -> DataTable in
-            try TableReader(source: path, kinds: kinds).read(bytes)
+        try CSVFileReader.withContents(path: path) { (bytes) throws(DataError) -> DataTable in
+            try CSVTableReader(source: path, kinds: kinds).read(bytes)
         }
     }
 
@@ -109,7 +109,7 @@ public struct DataTable: Sendable {
                              kinds: [String: ColumnKind] = [:]) throws(DataError) -> DataTable {
         let result: Result<DataTable, DataError> = bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(DataError) -> DataTable in
-                try TableReader(source: source, kinds: kinds).read(buffer)
+                try CSVTableReader(source: source, kinds: kinds).read(buffer)
             }
         }
         return try result.get()

@@ -25,7 +25,7 @@ public enum TerminalReport {
     /// Table 2 of the paper for one technique and metric.
     static func groupTable(section: String, metric: MetricEvaluation, alpha: Double, correction: String) -> String {
         let name = metric.metric.rawValue.uppercased() == "AUC" ? "AUC" : metric.metric.rawValue
-        var out = "\(section) · \(name) — primary test \(metric.primaryTest), \(correction) at α = \(NumberFormat.format(alpha, decimals: 2)); gain > 0 means personalization helps\n"
+        let out = "\(section) · \(name) — primary test \(metric.primaryTest), \(correction) at α = \(NumberFormat.format(alpha, decimals: 2)); gain > 0 means personalization helps\n"
         var table = TextTable(header: ["group", "n", "pos", "h_g", "h0", "gain", "p(viol)", "p(gain)", "worst envy gain (as)", "flags"])
         for g in metric.groups {
             guard let rationality = g.rationality else {

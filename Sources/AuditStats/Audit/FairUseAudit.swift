@@ -2,9 +2,11 @@
 /// (counts added, AUC strata kept per site, bootstrap replicates added in site order) and
 /// evaluate. A local audit is the case of one site, or of several sites given by a site column.
 public enum FairUseAudit {
-    /// Combines site statistics (in the given order) and evaluates them.
-    public static func combine(_ sites: [SiteStatistics], settings: EvaluationSettings) -> FairUseEvaluation {
-        precondition(!sites.isEmpty, "no site statistics")
+    /// Combines site statistics and evaluates them. Sites are pooled in order of their ids, so
+    /// float sums (ECE) do not depend on the order in which sites reported.
+    public static func combine(_ unordered: [SiteStatistics], settings: EvaluationSettings) -> FairUseEvaluation {
+        precondition(!unordered.isEmpty, "no site statistics")
+        let sites = unordered.sorted { $0.site < $1.site }
         let keys = sites[0].keys
         let groups = keys.indices.map { j in
             GroupStatistics.pooled(sites.compactMap { $0.groups[j] })
@@ -13,8 +15,7 @@ public enum FairUseAudit {
         return FairUseEvaluator.evaluate(keys: keys, groups: groups, population: population, settings: settings)
     }
 
-    /// Extracts per-site statistics from predictions (sites in order of first appearance) and
-    /// combines them.
+    /// Extracts per-site statistics from predictions and combines them.
     public static func run(_ predictions: Predictions, extraction: ExtractionSettings,
                            evaluation: EvaluationSettings) -> FairUseEvaluation {
         let sites = predictions.siteIDs.map {

@@ -33,11 +33,8 @@ public struct Predictions: Sendable, Equatable {
     public var count: Int { labels.count }
     /// Number of groups m.
     public var groupCount: Int { keys.count }
-    /// Distinct sites in order of first appearance.
-    public var siteIDs: [String] {
-        var seen = Set<String>()
-        return sites.filter { seen.insert($0).inserted }
-    }
+    /// Distinct sites, sorted (the order in which sites are pooled).
+    public var siteIDs: [String] { Array(Set(sites)).sorted() }
     /// The personalized prediction of row i: its own group's column.
     public func own(_ i: Int) -> Double { personalized[i * keys.count + Int(groups[i])] }
 }

@@ -7,87 +7,93 @@ import Testing
 struct ColumnTypingTests {
     @Test(arguments: ["", "NA", "N/A", "NaN", "nan", "NULL"])
     func missingSpellingsInNumericColumn(spelling: String) throws {
-        let t = try readTable("x,y\n1,a\n\(spelling),b\n3,c\n")
+        let t = try csvTable("x,y\n1,a\n\(spelling),b\n3,c\n")
         let x = try #require(t.column(named: "x"))
         #expect(x.kind == .numeric)
         #expect(x.missingCount == 1)
-        #expect(sameBits(numbers(t, "x"), [1, .nan, 3]))
+        #expect(csvSameBits(csvNumbers(t, "x"), [1, .nan, 3]))
     }
 
     @Test(arguments: ["", "NA", "N/A", "NaN", "nan", "NULL"])
     func missingSpellingsInCategoricalColumn(spelling: String) throws {
-        let t = try readTable("g\nb\n\(spelling)\na\n")
-        #expect(categories(t, "g").levels == ["a", "b"])
-        #expect(categories(t, "g").codes == [1, -1, 0])
+        let t = try csvTable("g,n\nb,1\n\(spelling),2\na,3\n")
+        #expect(csvCategories(t, "g").levels == ["a", "b"])
+        #expect(csvCategories(t, "g").codes == [1, -1, 0])
         #expect(t.column(named: "g")!.missingCount == 1)
     }
 
+    @Test func blankLineInSingleColumnFileIsSkippedNotMissing() throws {
+        // Like pandas (skip_blank_lines=True): an empty line is not a record.
+        let t = try csvTable("x\n1\n\n2\n")
+        #expect(csvNumbers(t, "x") == [1, 2])
+    }
+
     @Test func otherSpellingsAreNotMissingText() throws {
-        let t = try readTable("g\nnull\nna\nNone\n")
+        let t = try csvTable("g\nnull\nna\nNone\n")
         #expect(t.column(named: "g")!.kind == .categorical)
         #expect(t.column(named: "g")!.missingCount == 0)
-        #expect(categories(t, "g").levels == ["None", "na", "null"])
+        #expect(csvCategories(t, "g").levels == ["None", "na", "null"])
     }
 
     @Test func nanSpellingsAreMissingInNumericColumns() throws {
         // Any spelling Python's float() reads as NaN is a missing number, not an error.
-        let t = try readTable("x\n1\nNAN\n-nan\n+NaN\n")
-        #expect(sameBits(numbers(t, "x"), [1, .nan, .nan, .nan]))
+        let t = try csvTable("x\n1\nNAN\n-nan\n+NaN\n")
+        #expect(csvSameBits(csvNumbers(t, "x"), [1, .nan, .nan, .nan]))
     }
 
     @Test func numericSyntaxAcceptedLikePythonFloat() throws {
-        let t = try readTable("x\n1\n-2.5\n+3\n.5\n5.\n1e3\n1E-2\n-0\n\" 7 \"\n0001.2500\n12345678901234567890123\n")
-        let expected: [Double] = [1, -2.5, 3, 0.5, 5, 1000, 0.01, -0.0, 7, 1.25, 12345678901234567890123]
-        #expect(sameBits(numbers(t, "x"), expected))
+        let t = try csvTable("x\n1\n-2.5\n+3\n.5\n5.\n1e3\n1E-2\n-0\n\" 7 \"\n0001.2500\n12345678901234567890123\n")
+        let expected: [Double] = [1, -2.5, 3, 0.5, 5, 1000, 0.01, -0.0, 7, 1.25, 1.2345678901234568e22]
+        #expect(csvSameBits(csvNumbers(t, "x"), expected))
     }
 
     @Test func inferenceCategoricalWhenAnyFieldIsNotANumber() throws {
-        let t = try readTable("code,v\n1,1\n2,2\nX3,3\n10,4\n")
+        let t = try csvTable("code,v\n1,1\n2,2\nX3,3\n10,4\n")
         let code = try #require(t.column(named: "code"))
         #expect(code.kind == .categorical)
         // Numbers keep their text and sort as text (code-point order).
-        #expect(categories(t, "code").levels == ["1", "10", "2", "X3"])
-        #expect(texts(t, "code") == ["1", "2", "X3", "10"])
+        #expect(csvCategories(t, "code").levels == ["1", "10", "2", "X3"])
+        #expect(csvTexts(t, "code") == ["1", "2", "X3", "10"])
         #expect(t.column(named: "v")!.kind == .numeric)
     }
 
     @Test(arguments: ["1_000", "0x10", "1e", ".", "-", "1.2.3", "١٢", "1,5"])
     func nonDecimalSyntaxIsText(field: String) throws {
         let quoted = "\"" + field + "\""
-        let t = try readTable("x\n1\n\(quoted)\n")
+        let t = try csvTable("x\n1\n\(quoted)\n")
         #expect(t.column(named: "x")!.kind == .categorical)
-        #expect(texts(t, "x") == ["1", field])
+        #expect(csvTexts(t, "x") == ["1", field])
     }
 
     @Test func allMissingColumnIsNumeric() throws {
-        let t = try readTable("a,b\n,1\nNA,2\n")
+        let t = try csvTable("a,b\n,1\nNA,2\n")
         #expect(t.column(named: "a")!.kind == .numeric)
         #expect(t.column(named: "a")!.missingCount == 2)
     }
 
     @Test func forcingCategoricalKeepsNumberText() throws {
-        let t = try readTable("site,v\n1,0.5\n01,1\n1.0,2\n,3\n", kinds: ["site": .categorical])
-        #expect(categories(t, "site").levels == ["01", "1", "1.0"])
-        #expect(texts(t, "site") == ["1", "01", "1.0", nil])
+        let t = try csvTable("site,v\n1,0.5\n01,1\n1.0,2\n,3\n", kinds: ["site": .categorical])
+        #expect(csvCategories(t, "site").levels == ["01", "1", "1.0"])
+        #expect(csvTexts(t, "site") == ["1", "01", "1.0", nil])
         #expect(t.column(named: "v")!.kind == .numeric)
     }
 
     @Test func forcingNumericOnNumbersWorks() throws {
-        let t = try readTable("a\n1\nNA\n2\n", kinds: ["a": .numeric])
-        #expect(sameBits(numbers(t, "a"), [1, .nan, 2]))
+        let t = try csvTable("a\n1\nNA\n2\n", kinds: ["a": .numeric])
+        #expect(csvSameBits(csvNumbers(t, "a"), [1, .nan, 2]))
     }
 
     @Test func categoricalLevelsSortByCodePoint() throws {
-        let t = try readTable("g\nb\nB\na\nÄ\nä\nZ\n_\n")
+        let t = try csvTable("g\nb\nB\na\nÄ\nä\nZ\n_\n")
         // Python: sorted(["b","B","a","Ä","ä","Z","_"]) == ['B', 'Z', '_', 'a', 'b', 'Ä', 'ä']
-        #expect(categories(t, "g").levels == ["B", "Z", "_", "a", "b", "Ä", "ä"])
-        #expect(texts(t, "g") == ["b", "B", "a", "Ä", "ä", "Z", "_"])
+        #expect(csvCategories(t, "g").levels == ["B", "Z", "_", "a", "b", "Ä", "ä"])
+        #expect(csvTexts(t, "g") == ["b", "B", "a", "Ä", "ä", "Z", "_"])
     }
 
     @Test func canonicallyEquivalentButDistinctBytesStayDistinctLevels() throws {
         // "é" precomposed (U+00E9) and decomposed (e + U+0301): distinct in Python, so distinct here.
-        let t = try readTable("g\n\u{E9}\ne\u{301}\n\u{E9}\n")
-        let (levels, codes) = categories(t, "g")
+        let t = try csvTable("g\n\u{E9}\ne\u{301}\n\u{E9}\n")
+        let (levels, codes) = csvCategories(t, "g")
         #expect(levels.count == 2)
         #expect(codes[0] == codes[2])
         #expect(codes[0] != codes[1])
@@ -95,12 +101,12 @@ struct ColumnTypingTests {
     }
 
     @Test func categoricalTextIsNotTrimmed() throws {
-        let t = try readTable("g\n a\na\n")
-        #expect(categories(t, "g").levels == [" a", "a"])
+        let t = try csvTable("g\n a\na\n")
+        #expect(csvCategories(t, "g").levels == [" a", "a"])
     }
 
     @Test func kindAndMissingCountAndLookup() throws {
-        let t = try readTable("a,b\n1,x\n,y\n3,\n")
+        let t = try csvTable("a,b\n1,x\n,y\n3,\n")
         #expect(t.columnNames == ["a", "b"])
         #expect(t.column(named: "a")?.kind == .numeric)
         #expect(t.column(named: "b")?.kind == .categorical)
@@ -125,45 +131,5 @@ struct ColumnTypingTests {
         ])
         #expect(t.rowCount == 2)
         #expect(t.column(named: "g")?.missingCount == 1)
-    }
-
-    /// Builds a CSV big enough to be read by several threads.
-    static func bigCSV(rows: Int, quoteOneField: Bool) -> String {
-        var rng = SplitMix64(seed: 7)
-        var s = "id,group,a,b,c,d\n"
-        for r in 0..<rows {
-            let group = ["x", "y", "z"][Int(rng.next() % 3)]
-            let a = Double(Int64(bitPattern: rng.next()) % 1_000_000) / 1000
-            let b = Double(bitPattern: (rng.next() >> 2) | 0x3000_0000_0000_0000)
-            let c = rng.next() % 17 == 0 ? "NA" : String(rng.next() % 1000)
-            let d = String(format: "%.6f", Double(Int64(bitPattern: rng.next()) % 10_000_000) / 997)
-            let first = quoteOneField && r == rows / 2 ? "\"\(r)\"" : String(r)
-            s += "\(first),\(group),\(a),\(b),\(c),\(d)\n"
-            if r % 1000 == 999 { s += "\n" }  // blank lines must not shift rows between threads
-        }
-        return s
-    }
-
-    @Test func multiThreadedReadEqualsSingleThreaded() throws {
-        // The quoted field forces the single-threaded path; results must be identical.
-        let parallel = try readTable(Self.bigCSV(rows: 120_000, quoteOneField: false))
-        let serial = try readTable(Self.bigCSV(rows: 120_000, quoteOneField: true))
-        #expect(parallel.rowCount == 120_000)
-        #expect(parallel.columns == serial.columns)
-        for name in ["a", "b", "d"] { #expect(sameBits(numbers(parallel, name), numbers(serial, name))) }
-        #expect(numbers(parallel, "id") == (0..<120_000).map(Double.init))
-    }
-
-    @Test func multiThreadedErrorsReportAbsoluteLines() throws {
-        var text = Self.bigCSV(rows: 120_000, quoteOneField: false)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let target = lines.count - 100  // 1-based physical line near the end
-        var edited = lines
-        edited[target - 1] = edited[target - 1] + ",extra"
-        text = edited.joined(separator: "\n")
-        let error = try #require(tableError(text))
-        #expect(error.code == .raggedRow)
-        #expect(error.line == target)
-        #expect(error.message == "expected 6 fields, found 7")
     }
 }

@@ -3,12 +3,12 @@ import Foundation
 import Testing
 
 /// Parses CSV text given inline (source "t.csv").
-func readTable(_ text: String, kinds: [String: ColumnKind] = [:]) throws(DataError) -> DataTable {
+func csvTable(_ text: String, kinds: [String: ColumnKind] = [:]) throws(DataError) -> DataTable {
     try DataTable.parse(bytes: Array(text.utf8), source: "t.csv", kinds: kinds)
 }
 
 /// The error parsing `bytes` raises, or nil when it parses.
-func tableError(bytes: [UInt8], kinds: [String: ColumnKind] = [:]) -> DataError? {
+func csvError(bytes: [UInt8], kinds: [String: ColumnKind] = [:]) -> DataError? {
     do {
         _ = try DataTable.parse(bytes: bytes, source: "t.csv", kinds: kinds)
         return nil
@@ -18,12 +18,12 @@ func tableError(bytes: [UInt8], kinds: [String: ColumnKind] = [:]) -> DataError?
 }
 
 /// The error parsing CSV text raises, or nil when it parses.
-func tableError(_ text: String, kinds: [String: ColumnKind] = [:]) -> DataError? {
-    tableError(bytes: Array(text.utf8), kinds: kinds)
+func csvError(_ text: String, kinds: [String: ColumnKind] = [:]) -> DataError? {
+    csvError(bytes: Array(text.utf8), kinds: kinds)
 }
 
 /// The numbers of a numeric column (fails the test otherwise).
-func numbers(_ table: DataTable, _ name: String) -> [Double] {
+func csvNumbers(_ table: DataTable, _ name: String) -> [Double] {
     guard case .numeric(let values)? = table.column(named: name)?.values else {
         Issue.record("column \(name) is not numeric")
         return []
@@ -32,7 +32,7 @@ func numbers(_ table: DataTable, _ name: String) -> [Double] {
 }
 
 /// The levels and codes of a categorical column (fails the test otherwise).
-func categories(_ table: DataTable, _ name: String) -> (levels: [String], codes: [Int32]) {
+func csvCategories(_ table: DataTable, _ name: String) -> (levels: [String], codes: [Int32]) {
     guard case .categorical(let levels, let codes)? = table.column(named: name)?.values else {
         Issue.record("column \(name) is not categorical")
         return ([], [])
@@ -41,18 +41,18 @@ func categories(_ table: DataTable, _ name: String) -> (levels: [String], codes:
 }
 
 /// The per-row texts of a categorical column, nil for missing.
-func texts(_ table: DataTable, _ name: String) -> [String?] {
-    let (levels, codes) = categories(table, name)
+func csvTexts(_ table: DataTable, _ name: String) -> [String?] {
+    let (levels, codes) = csvCategories(table, name)
     return codes.map { $0 < 0 ? nil : levels[Int($0)] }
 }
 
 /// Whether two arrays hold the same doubles bit for bit (so NaN == NaN, -0 != +0).
-func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
+func csvSameBits(_ a: [Double], _ b: [Double]) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
 }
 
-/// A small deterministic generator (SplitMix64) so random tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
+/// A small deterministic generator (TableTestRNG) so random tests are reproducible.
+struct TableTestRNG: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -8,22 +8,19 @@ import Musl
 import Darwin
 #endif
 
-/// Column state while reading: still possibly numeric, forced numeric, or read as text.
-enum ColumnState: UInt8 {
-    case candidate = 0, forcedNumeric = 1, text = 2
-}
-
 /// Reads a CSV byte buffer into a `DataTable`.
 ///
-/// Pass 1 tokenizes every record and parses numbers in the same sweep (over several threads when
-/// the data holds no `"`, so that every line end is a record end). A column whose field is not a
-/// number switches to text. Pass 2 re-reads only the text columns and interns their levels.
+/// Pass 1 tokenizes every record, parses numbers and interns text in the same sweep, over several
+/// threads each taking a range of lines. A column whose field is not a number switches to text;
+/// a backfill pass re-reads only the rows read before a column switched.
 /// The result, including which error is reported, does not depend on the number of threads:
 /// the first structural error (ragged row, unterminated quote) in file order wins; otherwise the
 /// earliest field error (by line, then column) among the columns' final kinds.
-struct TableReader {
+struct CSVTableReader {
     let source: String
     let kinds: [String: ColumnKind]
+    /// At most this many threads (tests use 1 to compare against the parallel path).
+    var maxWorkers = 8
 
     /// Below this many data bytes, one thread does all the work.
     static let bytesPerExtraThread = 4 << 20
@@ -41,7 +38,7 @@ struct TableReader {
             throw DataError(code: .unknownColumn, file: source, column: key,
                             message: "a column type was given for a column that is not in the header")
         }
-        let initial = names.map { name -> ColumnState in
+        let initial = names.map { name -> CSVColumnState in
             switch kinds[name] {
             case .numeric?: .forcedNumeric
             case .categorical?: .text
@@ -50,24 +47,28 @@ struct TableReader {
         }
 
         // Pass 1.
-        var tp = Date()
-        func lap(_ what: String) { if ProcessInfo.processInfo.environment["CSV_PROFILE"] != nil { FileHandle.standardError.write("\(what): \(Int(Date().timeIntervalSince(tp)*1000)) ms\n".data(using: .utf8)!) }; tp = Date() }
-        let ranges = chunkRanges(b, start: pos, end: end)
-        let chunks = ranges.enumerated().map { k, _ in ChunkOutput(columns: names.count) }
+        var ranges = chunkRanges(b, start: pos, end: end)
+        var chunks = ranges.map { _ in CSVChunkOutput(columns: names.count) }
         let firstLine = line
-        let data = SendablePointer(base: b)
-        let work = { @Sendable (k: Int) in
-            ChunkParser.parse(data.base, start: ranges[k].lowerBound, stop: ranges[k].upperBound,
+        let data = CSVSendablePointer(base: b)
+        let parseRanges = ranges
+        let parseChunks = chunks
+        Self.inParallel(chunks.count) { k in
+            CSVChunkParser.parse(data.base, start: parseRanges[k].lowerBound, stop: parseRanges[k].upperBound,
                               firstLine: k == 0 ? firstLine : 0, initial: initial, source: source,
-                              into: chunks[k])
+                              into: parseChunks[k])
         }
-        if chunks.count == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: chunks.count, execute: work)
+        // A quote left open at the end of a chunk that is not the last may close in the next
+        // one: the split was not a record boundary, so read from there on in one piece.
+        if let j = chunks.firstIndex(where: { $0.structural != nil }), j < chunks.count - 1,
+           chunks[j].structural!.code == .unterminatedQuote {
+            let rest = CSVChunkOutput(columns: names.count)
+            CSVChunkParser.parse(b, start: ranges[j].lowerBound, stop: end, firstLine: j == 0 ? firstLine : 0,
+                              initial: initial, source: source, into: rest)
+            chunks = Array(chunks[..<j]) + [rest]
+            ranges = Array(ranges[..<j]) + [ranges[j].lowerBound..<end]
         }
 
-        lap("pass1")
         var lineOffsets = [0]
         for k in 1..<max(chunks.count, 1) { lineOffsets.append(lineOffsets[k - 1] + chunks[k - 1].endLine) }
         for (k, chunk) in chunks.enumerated() {
@@ -79,54 +80,61 @@ struct TableReader {
                             message: "no data rows; expected at least one row after the header")
         }
 
-        let isText = names.indices.map { c in initial[c] == .text || chunks.contains { $0.becameText[c] } }
-
-        // Earliest field error among columns that stay numeric.
-        var firstError: (line: Int, column: Int, code: DataError.Code)?
-        for (k, chunk) in chunks.enumerated() {
-            for c in names.indices where !isText[c] && chunk.errorLine[c] != Int.max {
-                let candidate = (line: chunk.errorLine[c] + lineOffsets[k], column: c, code: chunk.errorCode[c])
-                if firstError == nil || (candidate.line, candidate.column) < (firstError!.line, firstError!.column) {
-                    firstError = candidate
-                }
+        // Final kinds; text columns get their rows from before they turned text.
+        let isText = names.indices.map { c in initial[c] == .text || chunks.contains { $0.book.becameText[c] } }
+        let textColumns = names.indices.filter { isText[$0] }
+        if !textColumns.isEmpty {
+            let backfillChunks = chunks
+            Self.inParallel(chunks.count) { k in
+                CSVChunkParser.backfill(data.base, end: end, textColumns: textColumns, chunk: backfillChunks[k])
             }
         }
 
-        // Pass 2: text columns.
-        var textColumns: [Int: (levels: [String], codes: [Int32])] = [:]
-        if isText.contains(true) {
-            let (interners, utf8Error) = readText(b, end: end, chunks: chunks, lineOffsets: lineOffsets,
-                                                  isText: isText, rowCount: rowCount,
-                                                  stopLine: firstError?.line ?? Int.max)
-            if let e = utf8Error, firstError == nil || (e.line, e.column) < (firstError!.line, firstError!.column) {
-                firstError = (e.line, e.column, .invalidUTF8)
-            }
-            if firstError == nil {
-                for (c, interner) in interners { textColumns[c] = interner.sorted() }
+        // The earliest field error (by line, then column) among the columns' final kinds.
+        var firstError: (line: Int, column: Int, code: DataError.Code)?
+        for (k, chunk) in chunks.enumerated() {
+            for c in names.indices {
+                let (errorLine, code) = isText[c]
+                    ? (chunk.book.textErrorLine[c], DataError.Code.invalidUTF8)
+                    : (chunk.book.numericErrorLine[c], chunk.book.numericErrorCode[c])
+                if errorLine == Int.max { continue }
+                let found = (line: errorLine + lineOffsets[k], column: c, code: code)
+                if firstError == nil || (found.line, found.column) < (firstError!.line, firstError!.column) {
+                    firstError = found
+                }
             }
         }
         if let e = firstError { throw fieldError(e.code, line: e.line, column: names[e.column]) }
 
-        let numeric = names.indices.filter { textColumns[$0] == nil }
+        let numeric = names.indices.filter { !isText[$0] }
         let arrays = Self.gatherNumeric(numeric, chunks: chunks, rowCount: rowCount, workers: ranges.count)
         var columns: [DataColumn] = []
         columns.reserveCapacity(names.count)
         for (c, name) in names.enumerated() {
-            if let text = textColumns[c] {
-                columns.append(DataColumn(name: name, values: .categorical(levels: text.levels, codes: text.codes)))
+            if isText[c] {
+                let (levels, codes) = CSVTextPart.merge(chunks.map { $0.book.text[c]! })
+                columns.append(DataColumn(name: name, values: .categorical(levels: levels, codes: codes)))
             } else {
                 columns.append(DataColumn(name: name, values: .numeric(arrays[c]!)))
             }
         }
-        lap("assemble")
         return DataTable(source: source, columns: columns)
+    }
+
+    /// Runs `work(0..<count)`, on several threads when `count > 1`.
+    private static func inParallel(_ count: Int, _ work: @Sendable (Int) -> Void) {
+        if count == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: count, execute: work)
+        }
     }
 
     /// Concatenates the chunks' buffers of each numeric column into one array, over `workers`
     /// threads (each building whole columns, so the result does not depend on the split).
-    private static func gatherNumeric(_ numeric: [Int], chunks: [ChunkOutput], rowCount: Int,
+    private static func gatherNumeric(_ numeric: [Int], chunks: [CSVChunkOutput], rowCount: Int,
                                       workers: Int) -> [Int: [Double]] {
-        let slots = SendableSlots(count: numeric.count)
+        let slots = CSVSendableSlots(count: numeric.count)
         defer { slots.release() }
         let gather = { @Sendable (w: Int) in
             var i = w
@@ -143,11 +151,7 @@ struct TableReader {
                 i += workers
             }
         }
-        if workers <= 1 || numeric.count < 2 {
-            gather(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers, execute: gather)
-        }
+        inParallel(numeric.count < 2 ? 1 : workers, gather)
         var result: [Int: [Double]] = [:]
         for (i, c) in numeric.enumerated() { result[c] = slots.base[i] }
         return result
@@ -157,7 +161,7 @@ struct TableReader {
     private func readHeader(_ b: UnsafePointer<UInt8>, _ pos: inout Int, _ end: Int,
                             _ line: inout Int) throws(DataError) -> [String] {
         let headerLine = line
-        let scratch = ScratchBuffer()
+        let scratch = CSVScratch()
         var names: [String] = []
         var seen: Set<String> = []
         while true {
@@ -185,17 +189,17 @@ struct TableReader {
         }
     }
 
-    /// Splits `start..<end` at line ends into one range per worker, or one range when the data
-    /// holds a quote (a line end could then be inside a field) or is small.
-    private func chunkRanges(_ b: UnsafePointer<UInt8>, start: Int, end: Int) -> [Range<Int>] {
+    /// Splits `start..<end` after line ends into one range per worker (one range when small).
+    /// A line end inside a quoted field is caught after parsing (see `read`).
+    func chunkRanges(_ b: UnsafePointer<UInt8>, start: Int, end: Int) -> [Range<Int>] {
         let size = end - start
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, 8, size / Self.bytesPerExtraThread + 1)
-        if workers <= 1 || memchr(b + start, Int32(Byte.quote), size) != nil { return [start..<end] }
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, maxWorkers, size / Self.bytesPerExtraThread + 1)
+        if workers <= 1 { return [start..<end] }
         var ranges: [Range<Int>] = []
         var lower = start
         for k in 1..<workers {
             let target = max(start + size * k / workers, lower)
-            guard let nl = memchr(b + target, Int32(Byte.lf), end - target) else { break }
+            guard let nl = memchr(b + target, Int32(CSVByte.lf), end - target) else { break }
             let upper = UnsafePointer<UInt8>(nl.assumingMemoryBound(to: UInt8.self)) - b + 1
             if upper > lower && upper < end {
                 ranges.append(lower..<upper)
@@ -204,39 +208,6 @@ struct TableReader {
         }
         ranges.append(lower..<end)
         return ranges
-    }
-
-    /// Pass 2: interns the text columns' fields, stopping at the first invalid UTF-8 field or at
-    /// `stopLine` (an earlier field error already decides the outcome).
-    private func readText(_ b: UnsafePointer<UInt8>, end: Int, chunks: [ChunkOutput], lineOffsets: [Int],
-                          isText: [Bool], rowCount: Int, stopLine: Int)
-        -> (interners: [Int: LevelInterner], utf8Error: (line: Int, column: Int)?) {
-        let lastText = isText.lastIndex(of: true)!
-        var interners: [Int: LevelInterner] = [:]
-        for c in isText.indices where isText[c] { interners[c] = LevelInterner(expectedRows: rowCount) }
-        let scratch = ScratchBuffer()
-        for (k, chunk) in chunks.enumerated() {
-            for r in 0..<chunk.rows {
-                var pos = chunk.rowStarts[r]
-                let rowLine = chunk.rowLines[r] + lineOffsets[k]
-                if rowLine > stopLine { return (interners, nil) }
-                var line = rowLine
-                for c in 0...lastText {
-                    if isText[c] {
-                        let field = CSVTokenizer.readField(b, &pos, end, &line, scratch)!
-                        if CSVTokenizer.isMissingToken(field) {
-                            interners[c]!.appendMissing()
-                        } else if !interners[c]!.append(field) {
-                            return (interners, (rowLine, c))
-                        }
-                    } else {
-                        _ = CSVTokenizer.skipField(b, &pos, end, &line, scratch)
-                    }
-                    _ = CSVTokenizer.consumeTerminator(b, &pos, end, &line)
-                }
-            }
-        }
-        return (interners, nil)
     }
 
     private func fieldError(_ code: DataError.Code, line: Int, column: String) -> DataError {
@@ -254,12 +225,12 @@ struct TableReader {
 }
 
 /// The input bytes, shared read-only by the pass-1 workers while the caller keeps them alive.
-private struct SendablePointer: @unchecked Sendable {
+private struct CSVSendablePointer: @unchecked Sendable {
     let base: UnsafePointer<UInt8>
 }
 
 /// One result slot per column, each written by exactly one gathering worker.
-private final class SendableSlots: @unchecked Sendable {
+private final class CSVSendableSlots: @unchecked Sendable {
     let base: UnsafeMutablePointer<[Double]>
     let count: Int
 

@@ -1,0 +1,72 @@
+import Testing
+@testable import AuditStats
+
+/// Random predictions for m groups with a site column.
+func randomPredictions(seed: UInt64, rows: Int, groups: Int, sites: Int) -> Predictions {
+    var rng = Xoshiro256StarStar(seed: seed)
+    func u() -> Double { Double(rng.next() >> 11) * 0x1p-53 }
+    let keys = (0..<groups).map { "g=\($0)" }
+    var siteIDs: [String] = [], groupIndex: [Int32] = [], labels: [UInt8] = [], generic: [Double] = [], personalized: [Double] = []
+    for _ in 0..<rows {
+        let g = Int(rng.nextBounded(UInt64(groups)))
+        siteIDs.append("site-\(rng.nextBounded(UInt64(sites)))")
+        groupIndex.append(Int32(g))
+        let risk = 0.2 + 0.5 * u()
+        labels.append(u() < risk ? 1 : 0)
+        generic.append((risk + 0.3 * (u() - 0.5) * 100).rounded() / 100)  // ties on a 0.01 grid
+        for h in 0..<groups { personalized.append(min(1, max(0, risk + 0.05 * Double(h - g) + 0.2 * (u() - 0.5)))) }
+    }
+    return Predictions(keys: keys, sites: siteIDs, groups: groupIndex, labels: labels, generic: generic.map { min(1, max(0, $0)) },
+                       personalized: personalized)
+}
+
+@Suite("Federated = pooled")
+struct FederatedPoolingTests {
+    // Site-invariant statistics (counts, error gains, McNemar, ECE) of a k-site audit equal the
+    // same rows audited as one site, for random splits over 1–8 sites.
+    @Test(arguments: 1...8)
+    func siteInvariantStatisticsMatchOneSite(sites: Int) throws {
+        let split = randomPredictions(seed: UInt64(100 + sites), rows: 900, groups: 3, sites: sites)
+        var single = split
+        single.sites = Array(repeating: "local", count: split.count)
+        let settings = EvaluationSettings(metrics: [.error, .ece, .auc])
+        let federated = FairUseAudit.run(split, extraction: ExtractionSettings(bootstrapReplicates: 0), evaluation: settings)
+        let pooled = FairUseAudit.run(single, extraction: ExtractionSettings(bootstrapReplicates: 0), evaluation: settings)
+        let (fe, pe) = (federated.metrics[0], pooled.metrics[0])
+        #expect(fe == pe, "error results must be identical")
+        let (fc, pc) = (federated.metrics[1], pooled.metrics[1])
+        for (a, b) in zip(fc.groups, pc.groups) {
+            #expect(abs(a.personalized! - b.personalized!) < 1e-15)
+            for (x, y) in zip([a.rationality!] + a.envy, [b.rationality!] + b.envy) { #expect(abs(x.gain! - y.gain!) < 1e-15) }
+        }
+        if sites == 1 { #expect(federated.metrics[2] == pooled.metrics[2]) }
+    }
+
+    // Combining independently extracted site statistics, in any order of arrival, gives exactly
+    // the result of the one-call audit with a site column (bootstrap included, bit for bit).
+    @Test func combineIsOrderIndependentAndBitExact() {
+        let predictions = randomPredictions(seed: 7, rows: 600, groups: 3, sites: 4)
+        let extraction = ExtractionSettings(bootstrapReplicates: 300, rootSeed: 99)
+        let settings = EvaluationSettings()
+        let oneCall = FairUseAudit.run(predictions, extraction: extraction, evaluation: settings)
+        let sites = predictions.siteIDs.map { SiteStatistics.extract(from: predictions, site: $0, settings: extraction) }
+        #expect(FairUseAudit.combine(sites.reversed(), settings: settings) == oneCall)
+        #expect(FairUseAudit.combine(sites.shuffled(), settings: settings) == oneCall)
+    }
+
+    // The site-stratified AUC weights each site's AUC by M_s N_s (decision D1).
+    @Test func stratifiedAUCWeightsSites() throws {
+        let predictions = randomPredictions(seed: 8, rows: 500, groups: 2, sites: 3)
+        let extraction = ExtractionSettings(bootstrapReplicates: 0)
+        let sites = predictions.siteIDs.map { SiteStatistics.extract(from: predictions, site: $0, settings: extraction) }
+        let pooled = try #require(GroupStatistics.pooled(sites.compactMap { $0.groups[0] }))
+        var weighted = 0.0, total = 0.0
+        for site in sites {
+            let s = try #require(site.groups[0])
+            let w = Double(s.positives * s.negatives)
+            weighted += w * (StratifiedAUC.value(strata: s.auc, model: 0) ?? 0)
+            total += w
+        }
+        #expect(abs(try #require(StratifiedAUC.value(strata: pooled.auc, model: 0)) - weighted / total) < 1e-14)
+    }
+}
