@@ -99,3 +99,32 @@ struct BootstrapTests {
 
     static let referenceOutputs: [UInt64] = [11091344671253066420, 13793997310169335082, 1900383378846508768]
 }
+
+@Suite("Bootstrap helpers")
+struct BootstrapHelperTests {
+    // Quickselect gives the same type-7 quantiles as sorting.
+    @Test(arguments: [1, 2, 3, 10, 999, 2000])
+    func quantileBySelectionMatchesSorting(count: Int) {
+        var rng = Xoshiro256StarStar(seed: UInt64(count))
+        let values = (0..<count).map { _ in Double(rng.nextBounded(50)) / 7 }  // many ties
+        let sorted = values.sorted()
+        for q in [0.0, 0.05, 0.5, 0.95, 1.0] {
+            var copy = values
+            let h = Double(count - 1) * q
+            let lo = Int(h.rounded(.down)), hi = min(lo + 1, count - 1)
+            let expected = sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+            #expect(BootstrapTest.quantile(&copy, q) == expected)
+        }
+    }
+
+    // A cache shared by two audits of the same rows gives the same statistics as no cache.
+    @Test func sharedResamplesChangeNothing() {
+        let rows = BootstrapTests.rows(seed: 3, n: 80, models: 3)
+        let settings = ExtractionSettings(bootstrapReplicates: 100, rootSeed: 5, site: "s")
+        let cache = ResampleCache()
+        let first = GroupStatistics.extract(key: "g", target: 1, rows: rows, settings: settings, cache: cache)
+        let second = GroupStatistics.extract(key: "g", target: 2, rows: rows, settings: settings, cache: cache)
+        #expect(first == GroupStatistics.extract(key: "g", target: 1, rows: rows, settings: settings))
+        #expect(second == GroupStatistics.extract(key: "g", target: 2, rows: rows, settings: settings))
+    }
+}

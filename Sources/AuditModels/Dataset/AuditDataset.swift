@@ -39,11 +39,19 @@ public struct AuditDataset: Sendable {
     }
 
     /// Reads the data file with the spec's column kinds and builds the dataset.
+    /// The file is read once; only when the spec names a column the file lacks is it read again
+    /// without that column's kind, so that `build` can say which spec key names it.
     public static func load(path: String, spec: AuditSpec) throws -> AuditDataset {
-        let probe = try DataTable.read(path: path, kinds: [:])
-        let kinds = columnKinds(for: spec).filter { probe.column(named: $0.key) != nil }
-        let table = kinds.isEmpty ? probe : try DataTable.read(path: path, kinds: kinds)
-        return try build(table: table, spec: spec)
+        let result = Result { () throws(DataError) in try DataTable.read(path: path, kinds: columnKinds(for: spec)) }
+        switch result {
+        case .success(let table):
+            return try build(table: table, spec: spec)
+        case .failure(let error):
+            guard error.code == .unknownColumn else { throw error }
+            let probe = try DataTable.read(path: path, kinds: [:])
+            let kinds = columnKinds(for: spec).filter { probe.column(named: $0.key) != nil }
+            return try build(table: try DataTable.read(path: path, kinds: kinds), spec: spec)
+        }
     }
 
     /// Checks the table against the spec and extracts labels, groups and features. Errors name

@@ -13,9 +13,13 @@ public enum LogisticRegression {
     public static let newtonColumnLimit = 200
 
     /// Fits the model; labels are 0/1. Throws if the data has one class or zero rows (the caller decides the fallback).
+    /// `start`, when given, is a warm start: its intercept and coefficients begin the search, and
+    /// columns beyond its coefficients start at 0 (e.g. a personalized model started from h0).
+    /// The optimum does not depend on it; only the number of iterations does.
     public static func fit(_ design: DesignMatrix, labels: [UInt8], weights: [Double]? = nil,
-                           configuration: LogisticRegressionConfiguration = .init()) throws(ModelError) -> LogisticModel {
-        try fit(design, labels: labels, weights: weights, configuration: configuration, solver: .automatic)
+                           configuration: LogisticRegressionConfiguration = .init(),
+                           start: LogisticModel? = nil) throws(ModelError) -> LogisticModel {
+        try fit(design, labels: labels, weights: weights, configuration: configuration, solver: .automatic, start: start)
     }
 
     /// Which solver ``fit(_:labels:weights:configuration:solver:)`` runs.
@@ -30,7 +34,8 @@ public enum LogisticRegression {
 
     /// ``fit(_:labels:weights:configuration:)`` with an explicit solver choice (for tests and benchmarks).
     static func fit(_ design: DesignMatrix, labels: [UInt8], weights: [Double]?,
-                    configuration: LogisticRegressionConfiguration, solver: Solver) throws(ModelError) -> LogisticModel {
+                    configuration: LogisticRegressionConfiguration, solver: Solver,
+                    start: LogisticModel? = nil) throws(ModelError) -> LogisticModel {
         let n = design.rowCount, d = design.columnCount
         try validate(configuration)
         guard n > 0 else { throw ModelError(code: .noRows, message: "the design has no rows") }
@@ -68,6 +73,11 @@ public enum LogisticRegression {
 
         var theta = [Double](repeating: 0, count: d + 1)
         theta[d] = log(positive) - log(negative)
+        if let start, start.coefficients.count <= d, start.intercept.isFinite,
+           start.coefficients.allSatisfy(\.isFinite) {
+            for j in start.coefficients.indices { theta[j] = start.coefficients[j] }
+            theta[d] = start.intercept
+        }
         let config = configuration
         let (report, solverName) = design.values.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { y in

@@ -37,12 +37,23 @@ public struct PersonalizedModel: Sendable {
         switch technique {
         case .onehot, .intersectional:
             let (columns, active) = indicators(technique: technique, keys: keys, attributes: attributes)
+            // The indicators are fitted centred on their training means: the same problem (the
+            // penalty is on their coefficients, which centring leaves alone; only the intercept
+            // shifts, by Σ mean·coefficient, and is shifted back), but without the near-collinearity
+            // of dummies that sum to the intercept column, which slows L-BFGS several-fold.
+            var means = [Double](repeating: 0, count: columns.count)
+            for g in keyIndex { for c in active[g] { means[c] += 1 } }
+            for c in means.indices { means[c] /= Double(max(1, keyIndex.count)) }
             var extra = [Double](repeating: 0, count: design.rowCount * columns.count)
             for (i, g) in keyIndex.enumerated() {
-                for c in active[g] { extra[i * columns.count + c] = 1 }
+                for c in 0..<columns.count { extra[i * columns.count + c] = -means[c] }
+                for c in active[g] { extra[i * columns.count + c] += 1 }
             }
             let full = design.appendingColumns(DesignMatrix(rowCount: design.rowCount, columnCount: columns.count, values: extra))
-            let model = try LogisticRegression.fit(full, labels: labels, weights: weights, configuration: configuration)
+            var model = try LogisticRegression.fit(full, labels: labels, weights: weights, configuration: configuration,
+                                                   start: generic)
+            let d = design.columnCount
+            for c in means.indices { model.intercept -= means[c] * model.coefficients[d + c] }
             return PersonalizedModel(technique: technique, keys: keys, indicatorColumns: columns,
                                      activeIndicators: active, encodedModel: model, decoupledModels: [], fallbacks: [])
         case .decoupled:
@@ -60,7 +71,7 @@ public struct PersonalizedModel: Sendable {
                 } else {
                     let model = try LogisticRegression.fit(design.rows(rows), labels: groupLabels,
                                                            weights: weights.map { w in rows.map { w[$0] } },
-                                                           configuration: configuration)
+                                                           configuration: configuration, start: generic)
                     models.append(model)
                 }
             }

@@ -123,6 +123,7 @@ public enum LocalAudit {
         lap("predict")
 
         var techniques: [TechniqueResult] = []
+        let resamples = ResampleCache()  // the test rows, hence the bootstrap draws, are shared by all techniques
         for technique in spec.techniques {
             progress(.fit, "\(technique.rawValue) personalized model")
             let model = try PersonalizedModel.fit(
@@ -143,7 +144,7 @@ public enum LocalAudit {
             lap("predict")
             progress(.statistics, "\(technique.rawValue): sufficient statistics and \(spec.tests.bootstrapReplicates) bootstrap replicates")
             let evaluation = FairUseAudit.run(predictions, extraction: extractionSettings(spec),
-                                              evaluation: evaluationSettings(spec))
+                                              evaluation: evaluationSettings(spec), cache: resamples)
             lap("statistics")
             techniques.append(TechniqueResult(technique: technique, model: model,
                                               predictions: .init(rowIDs: rowIDs, predictions: predictions),

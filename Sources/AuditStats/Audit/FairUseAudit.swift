@@ -17,9 +17,9 @@ public enum FairUseAudit {
 
     /// Extracts per-site statistics from predictions and combines them.
     public static func run(_ predictions: Predictions, extraction: ExtractionSettings,
-                           evaluation: EvaluationSettings) -> FairUseEvaluation {
+                           evaluation: EvaluationSettings, cache: ResampleCache? = nil) -> FairUseEvaluation {
         let sites = predictions.siteIDs.map {
-            SiteStatistics.extract(from: predictions, site: $0, settings: extraction)
+            SiteStatistics.extract(from: predictions, site: $0, settings: extraction, cache: cache)
         }
         return combine(sites, settings: evaluation)
     }

@@ -16,7 +16,7 @@ public struct SiteStatistics: Sendable, Codable, Equatable {
     /// Computes the statistics of the rows of `predictions` whose site is `site`.
     /// Groups are processed in parallel; the result does not depend on scheduling.
     public static func extract(from predictions: Predictions, site: String,
-                               settings: ExtractionSettings) -> SiteStatistics {
+                               settings: ExtractionSettings, cache: ResampleCache? = nil) -> SiteStatistics {
         let m = predictions.groupCount, models = m + 1
         var rowsByGroup = [[Int]](repeating: [], count: m)
         var siteRows: [Int] = []
@@ -48,10 +48,18 @@ public struct SiteStatistics: Sendable, Codable, Equatable {
             let rows = GroupRows(labels: indices.map { predictions.labels[$0] },
                                  probabilities: probabilities, modelCount: models)
             return GroupStatistics.extract(key: predictions.keys[j], target: 1 + j, rows: rows,
-                                           settings: siteSettings)
+                                           settings: siteSettings, cache: cache)
         }
         return SiteStatistics(site: site, keys: predictions.keys, groups: Array(results[0..<m]),
                               population: results[m]!)
+    }
+}
+
+/// Runs independent jobs on all cores.
+enum ParallelFor {
+    /// Calls `body` once for every index in 0..<count, concurrently; returns when all are done.
+    static func run(count: Int, _ body: @Sendable (Int) -> Void) {
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
     }
 }
 

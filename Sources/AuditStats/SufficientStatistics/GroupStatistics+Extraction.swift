@@ -65,8 +65,9 @@ extension GroupStatistics {
     /// - Parameters:
     ///   - key: the group key (also the bootstrap stratum key).
     ///   - target: index of h_g among the models.
+    ///   - cache: replicate weights shared with other models' audits of the same rows.
     public static func extract(key: String, target: Int, rows: GroupRows,
-                               settings: ExtractionSettings) -> GroupStatistics {
+                               settings: ExtractionSettings, cache: ResampleCache? = nil) -> GroupStatistics {
         let n = rows.count, models = rows.modelCount, bins = settings.eceBins
         var wrong = [Int](repeating: 0, count: models)
         var logLoss = [Double](repeating: 0, count: models)
@@ -101,7 +102,7 @@ extension GroupStatistics {
             calibration: calibration, auc: [], bootstrap: nil)
         if n > 0 { stats.auc = [ranking.stratum(target: target)] }
         if settings.bootstrapReplicates > 0 && n > 0 {
-            stats.bootstrap = BootstrapSampler(rows: rows, ranking: ranking, settings: settings, key: key)
+            stats.bootstrap = BootstrapSampler(rows: rows, ranking: ranking, settings: settings, key: key, cache: cache)
                 .replicates()
         }
         return stats

@@ -35,16 +35,39 @@ public struct BootstrapTest: Sendable, Equatable {
         } else {
             standardError = nil
         }
-        let sorted = replicateGains.sorted()
+        var values = replicateGains
         let tail = (1 - level) / 2
-        interval = BootstrapTest.quantile(sorted, tail)...BootstrapTest.quantile(sorted, 1 - tail)
+        let lower = BootstrapTest.quantile(&values, tail)
+        interval = lower...max(lower, BootstrapTest.quantile(&values, 1 - tail))
     }
 
-    /// Type-7 quantile of sorted values.
-    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
-        let h = Double(sorted.count - 1) * q
+    /// Type-7 quantile, by selection (expected linear time; reorders `values`).
+    static func quantile(_ values: inout [Double], _ q: Double) -> Double {
+        let h = Double(values.count - 1) * q
         let lo = Int(h.rounded(.down))
-        let hi = min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+        let hi = min(lo + 1, values.count - 1)
+        let a = select(&values, lo)
+        let b = hi == lo ? a : select(&values, hi)
+        return a + (h - Double(lo)) * (b - a)
+    }
+
+    /// The k-th smallest value (Hoare's quickselect with median-of-three pivots).
+    static func select(_ values: inout [Double], _ k: Int) -> Double {
+        var low = 0, high = values.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if values[mid] < values[low] { values.swapAt(mid, low) }
+            if values[high] < values[low] { values.swapAt(high, low) }
+            if values[high] < values[mid] { values.swapAt(high, mid) }
+            let pivot = values[mid]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while pivot < values[j] { j -= 1 }
+                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { return values[k] }
+        }
+        return values[k]
     }
 }
