@@ -35,8 +35,7 @@ let package = Package(
         .testTarget(name: "AuditSpecTests", dependencies: ["AuditSpec"]),
         .testTarget(name: "AuditModelsTests", dependencies: ["AuditModels", "AuditStats", "AuditSpec"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditModels", "AuditStats", "AuditSpec"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -69,6 +69,24 @@ struct LocalAuditTests {
         }
     }
 
+    // `--export-predictions` then `--predictions` audits exactly what the training run audited.
+    @Test func exportedPredictionsReauditIdentically() throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let path = try folder.write("data.csv", syntheticCSV(rows: 500, seed: 4))
+        let spec = smallSpec(bootstrap: 100)
+        let result = try LocalAudit.run(spec: spec, dataPath: path)
+        for technique in result.techniques {
+            let exported = folder.url.appendingPathComponent("\(technique.technique.rawValue).csv").path
+            try PredictionsFile.write(technique.predictions, to: exported)
+            let contents = try PredictionsFile.read(path: exported)
+            #expect(contents == technique.predictions)
+            let again = FairUseAudit.run(contents.predictions, extraction: LocalAudit.extractionSettings(spec),
+                                         evaluation: LocalAudit.evaluationSettings(spec))
+            #expect(again == technique.evaluation)
+        }
+    }
+
     @Test func stratifiedSplitKeepsGroupLabelBalance() throws {
         let keys = (0..<1000).map { ["a", "b", "c"][$0 % 3] }
         let labels = (0..<1000).map { UInt8($0 % 7 == 0 ? 1 : 0) }

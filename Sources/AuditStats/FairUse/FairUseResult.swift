@@ -34,6 +34,15 @@ public enum TestFlag: String, Sendable, Codable {
 
 /// p-values of one direction, raw and adjusted by every method.
 public struct AdjustedPValues: Sendable, Codable, Equatable {
+    /// Creates p-values; adjusted ones default to undefined.
+    public init(raw: Double?, holm: Double? = nil, bonferroni: Double? = nil, bh: Double? = nil, by: Double? = nil) {
+        self.raw = raw
+        self.holm = holm
+        self.bonferroni = bonferroni
+        self.bh = bh
+        self.by = by
+    }
+
     /// Unadjusted one-sided p-value.
     public var raw: Double?
     /// Holm step-down.
@@ -71,6 +80,13 @@ public struct TestOutcome: Sendable, Codable, Equatable {
     /// Upper end of the percentile interval.
     public var intervalUpper: Double?
 
+    /// An outcome with given p-values and flag.
+    public init(violation: AdjustedPValues, gain: AdjustedPValues, flag: TestFlag) {
+        self.violation = violation
+        self.gain = gain
+        self.flag = flag
+    }
+
     /// An outcome with raw p-values only (adjusted later, per family).
     init(pViolation: Double?, pGain: Double?) {
         violation = AdjustedPValues(raw: pViolation)
@@ -81,6 +97,22 @@ public struct TestOutcome: Sendable, Codable, Equatable {
 
 /// A comparison of the group's own model h_g against h0 (rationality) or h_g' (envy-freeness).
 public struct Comparison: Sendable, Codable, Equatable {
+    /// Creates a comparison; test-specific fields default to undefined.
+    public init(reportedAs: String?, gain: Double?, comparatorValue: Double?, n10: Int? = nil, n01: Int? = nil,
+                z: Double? = nil, standardError: Double? = nil, primary: TestOutcome,
+                bootstrap: TestOutcome? = nil, caution: String? = nil) {
+        self.reportedAs = reportedAs
+        self.gain = gain
+        self.comparatorValue = comparatorValue
+        self.n10 = n10
+        self.n01 = n01
+        self.z = z
+        self.standardError = standardError
+        self.primary = primary
+        self.bootstrap = bootstrap
+        self.caution = caution
+    }
+
     /// The reported group g' for envy-freeness; nil for rationality (comparator h0).
     public var reportedAs: String?
     /// Gain Δ, positive when personalization helps (spec §0); nil when undefined.
