@@ -22,6 +22,8 @@ struct Local: ParsableCommand {
     @Option(help: "Write the JSON report here (default: fairuse-report.json).") var out: String = "fairuse-report.json"
     @Option(help: "Write the test predictions here; with several techniques, FILE becomes FILE.<technique>.csv.")
     var exportPredictions: String?
+    @Option(help: "Use the test rows of this predictions file (its row_ids) instead of the spec's split.")
+    var splitFrom: String?
     @Option(help: "Bootstrap replicates (overrides the spec).") var bootstrap: Int?
     @Option(help: "Significance level (overrides the spec).") var alpha: Double?
     @Option(help: "Root seed of the bootstrap (overrides the spec).") var seed: UInt64?
@@ -91,7 +93,17 @@ struct Local: ParsableCommand {
         guard let dataPath = data ?? auditSpec.resolvedDataPath(specPath: specPath) else {
             throw ValidationError("the spec names no `data`; give --data")
         }
-        let result = try LocalAudit.run(spec: auditSpec, dataPath: dataPath) { _, message in progress.line(message) }
+        let testRows = try splitFrom.map { path in
+            try PredictionsFile.read(path: path).rowIDs.map { id -> Int in
+                guard let row = Int(id) else {
+                    throw ValidationError("\(path): row_id values must be 0-based data row indices to define a split")
+                }
+                return row
+            }
+        }
+        let result = try LocalAudit.run(spec: auditSpec, dataPath: dataPath, testRows: testRows) { _, message in
+            progress.line(message)
+        }
         if let exportPredictions {
             for technique in result.techniques {
                 let path = result.techniques.count == 1 ? exportPredictions

@@ -56,7 +56,9 @@ public enum LocalAudit {
     }
 
     /// Runs the whole audit. `progress` receives stage names and plain messages (counts only).
-    public static func run(spec: AuditSpec, dataPath: String,
+    /// `testRows`, when given, fixes the test split (0-based data row indices) instead of the
+    /// spec's seeded stratified split, e.g. to reproduce another implementation's split.
+    public static func run(spec: AuditSpec, dataPath: String, testRows: [Int]? = nil,
                            progress: @Sendable (Stage, String) -> Void = { _, _ in }) throws -> Result {
         var timings: [String: Double] = [:]
         var clock = Date()
@@ -70,8 +72,9 @@ public enum LocalAudit {
         let dataset = try AuditDataset.load(path: dataPath, spec: spec)
         lap("load")
 
-        let split = StratifiedSplit(keys: dataset.rowKeys, labels: dataset.labels,
-                                    testFraction: spec.split.testFraction, seed: spec.split.seed)
+        let split = try testRows.map { try StratifiedSplit(testRows: $0, rowCount: dataset.count, source: dataPath) }
+            ?? StratifiedSplit(keys: dataset.rowKeys, labels: dataset.labels,
+                               testFraction: spec.split.testFraction, seed: spec.split.seed)
         let keys = Array(Set(split.train.map { dataset.rowKeys[$0] })).sorted()
         let keyIndex = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
         var notes: [String] = []

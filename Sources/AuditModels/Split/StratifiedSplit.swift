@@ -13,6 +13,23 @@ public struct StratifiedSplit: Sendable, Equatable {
     /// Test row indices, sorted.
     public var test: [Int]
 
+    /// A given split: the test rows (0-based data row indices, e.g. the `row_id`s of another
+    /// implementation's predictions file) and every other row for training. Throws when an id is
+    /// out of range or repeated.
+    public init(testRows: [Int], rowCount: Int, source: String) throws {
+        let test = testRows.sorted()
+        if let bad = test.first(where: { $0 < 0 || $0 >= rowCount }) {
+            throw DataError(code: .invalidPredictions, file: source, line: nil, column: "row_id",
+                            message: "test row id \(bad) is not a data row index in 0..<\(rowCount)")
+        }
+        if zip(test, test.dropFirst()).contains(where: { $0 == $1 }) {
+            throw DataError(code: .invalidPredictions, file: source, line: nil, column: "row_id", message: "repeated test row ids")
+        }
+        let testSet = Set(test)
+        self.test = test
+        self.train = (0..<rowCount).filter { !testSet.contains($0) }
+    }
+
     /// Splits rows by their keys and labels.
     public init(keys: [String], labels: [UInt8], testFraction: Double, seed: UInt64) {
         precondition(testFraction > 0 && testFraction < 1, "test fraction must be in (0, 1)")
