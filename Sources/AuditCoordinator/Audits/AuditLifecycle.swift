@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+
+/// The result of applying one event to a stored audit: the machine as persisted and the actions for the caller.
+public struct AppliedTransition: Sendable, Hashable {
+    /// The audit the event was applied to.
+    public var auditID: String
+    /// The audit's machine after the event, as now stored.
+    public var machine: AuditStateMachine
+    /// What the caller must still do (`startCombining`, `notify`, …); `recordEvent` rows are already written.
+    public var actions: [AuditStateMachine.Action]
+
+    /// The audit's state after the event.
+    public var state: AuditStateMachine.State { machine.state }
+
+    /// Creates a result.
+    public init(auditID: String, machine: AuditStateMachine, actions: [AuditStateMachine.Action]) {
+        self.auditID = auditID
+        self.machine = machine
+        self.actions = actions
+    }
+}
+
+/// Glue between ``Store`` and ``AuditStateMachine``: load an audit, apply one event, persist the result.
+///
+/// Each ``apply(_:to:at:)`` runs in ONE write transaction: it reads the audit and its tasks, applies the
+/// event, and writes the audit row, the changed task rows and one `event` row per `recordEvent` action —
+/// or, when the machine rejects the event, writes nothing and throws ``StoreError`` with code
+/// `illegalTransition`. Because the state is re-read inside the transaction, concurrent callers never
+/// overwrite each other's transitions. An event that changes nothing (e.g. a re-delivery) writes nothing.
+public struct AuditLifecycle: Sendable {
+    /// The store the audits live in.
+    public let store: Store
+
+    /// Creates a lifecycle over `store`.
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Launches an audit: the audit row, one queued task per site and the launch events, in one transaction.
+    @discardableResult
+    public func launch(_ audit: NewAudit, at time: Date) async throws -> AppliedTransition {
+        try await store.createAudit(audit, at: time)
+    }
+
+    /// Applies `event` to the stored audit `auditID` at `time`, persists the result, and returns the actions.
+    @discardableResult
+    public func apply(_ event: AuditStateMachine.Event, to auditID: String, at time: Date) async throws
+        -> AppliedTransition {
+        try await store.write("applying an event to audit \(auditID)") { db in
+            try Self.apply(event, auditID: auditID, at: time, in: db)
+        }
+    }
+
+    /// The stored audit's machine (its current round's tasks).
+    public func machine(for auditID: String) async throws -> AuditStateMachine {
+        try await store.read("loading audit \(auditID)") { db in try Self.load(auditID, in: db).machine }
+    }
+
+    /// After a restart: for every open audit, re-issue `startCombining` if it was combining, and expire it if its
+    /// deadline is at or before `time`. Returns only audits with actions; schedule the rest from ``Store/openAudits()``.
+    public func resume(at time: Date) async throws -> [AppliedTransition] {
+        var results: [AppliedTransition] = []
+        for audit in try await store.openAudits() {
+            if audit.state == .combining {
+                let machine = try await machine(for: audit.id)
+                let actions = machine.resumeActions()
+                results.append(AppliedTransition(auditID: audit.id, machine: machine, actions: actions))
+            } else if audit.deadline <= time {
+                let applied = try await apply(.deadlinePassed(at: time), to: audit.id, at: time)
+                if !applied.actions.isEmpty { results.append(applied) }
+            }
+        }
+        return results
+    }
+
+    // MARK: - Inside a transaction
+
+    /// An audit as loaded for one event.
+    struct Loaded {
+        var audit: AuditRecord
+        var tasks: [SiteTaskRecord]
+        var machine: AuditStateMachine
+    }
+
+    /// Reads the audit and its current round's tasks and rebuilds the machine.
+    static func load(_ auditID: String, in db: Database) throws -> Loaded {
+        guard let audit = try AuditRecord.fetch(db, id: auditID) else {
+            throw StoreError.notFound("audit \(auditID) not found")
+        }
+        let tasks = try SiteTaskRecord.currentRound(db, auditID: auditID)
+        let machine = AuditStateMachine(
+            restoring: audit.id, state: audit.state,
+            tasks: tasks.map { AuditStateMachine.SiteTask(site: $0.siteID, state: $0.state, detail: $0.detail) },
+            minSites: audit.minSites, requiredSites: audit.requiredSites, deadline: audit.deadline,
+            failure: audit.failure)
+        return Loaded(audit: audit, tasks: tasks, machine: machine)
+    }
+
+    /// Loads, applies and persists; throws `illegalTransition` (writing nothing) when the machine rejects the event.
+    static func apply(_ event: AuditStateMachine.Event, auditID: String, at time: Date,
+                      in db: Database) throws -> AppliedTransition {
+        let loaded = try load(auditID, in: db)
+        let transition: AuditStateMachine.Transition
+        switch loaded.machine.apply(event, at: time) {
+        case let .success(value): transition = value
+        case let .failure(error): throw StoreError.rejected(error)
+        }
+        try persist(transition, from: loaded, at: time, in: db)
+        return AppliedTransition(auditID: auditID, machine: transition.machine, actions: transition.actions)
+    }
+
+    /// Writes the difference between the loaded machine and the transition's, plus its event rows.
+    static func persist(_ transition: AuditStateMachine.Transition, from loaded: Loaded, at time: Date,
+                        in db: Database) throws {
+        let old = loaded.machine
+        let new = transition.machine
+        guard old != new || !transition.actions.isEmpty else { return }
+        try db.execute(sql: "UPDATE audit SET state = ?, failure = ?, updated_at = ? WHERE id = ?",
+                       arguments: [new.state.rawValue, new.failure, time, loaded.audit.id])
+        let taskIDs = Dictionary(loaded.tasks.map { ($0.siteID, $0.id) }, uniquingKeysWith: { first, _ in first })
+        for (before, after) in zip(old.tasks, new.tasks) where before != after {
+            guard let taskID = taskIDs[after.site] else { continue }
+            try db.execute(sql: "UPDATE site_task SET state = ?, detail = ?, updated_at = ? WHERE id = ?",
+                           arguments: [after.state.rawValue, after.detail, time, taskID])
+        }
+        try recordEvents(transition.actions, auditID: loaded.audit.id, taskIDs: taskIDs, at: time, in: db)
+    }
+
+    /// Inserts one `event` row per `recordEvent` action, with the task id of the entry's site.
+    static func recordEvents(_ actions: [AuditStateMachine.Action], auditID: String, taskIDs: [String: String],
+                             at time: Date, in db: Database) throws {
+        for case let .recordEvent(entry) in actions {
+            try EventRecord.insert(db, auditID: auditID, taskID: entry.site.flatMap { taskIDs[$0] },
+                                   siteID: entry.site, kind: entry.kind, detail: entry.detail, at: time)
+        }
+    }
+}

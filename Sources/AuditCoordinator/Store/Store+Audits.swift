@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Creates an audit and one queued task per site in ONE transaction, applying `launched` to a new machine.
+    ///
+    /// Throws `duplicateAudit`, `notFound` (a site is not registered), `invalidArgument` (a site is revoked, or the
+    /// launch is invalid: no sites, duplicates, `minSites` out of range, unknown required site, past deadline).
+    @discardableResult
+    public func createAudit(_ new: NewAudit, at time: Date) async throws -> AppliedTransition {
+        try await write("creating audit \(new.id)") { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM audit WHERE id = ?", arguments: [new.id]) != nil {
+                throw StoreError(code: .duplicateAudit, message: "audit \(new.id) already exists")
+            }
+            for siteID in new.sites {
+                guard let site = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [siteID]).first else {
+                    throw StoreError.notFound("audit \(new.id): site \(siteID) is not registered")
+                }
+                guard site.status == .active else {
+                    throw StoreError(code: .invalidArgument, message: "audit \(new.id): site \(siteID) is revoked")
+                }
+            }
+            let launched = AuditStateMachine.Event.launched(sites: new.sites, minSites: new.minSites,
+                                                            requiredSites: new.requiredSites, deadline: new.deadline)
+            let transition: AuditStateMachine.Transition
+            switch AuditStateMachine(auditID: new.id).apply(launched, at: time) {
+            case let .success(value): transition = value
+            case let .failure(error): throw StoreError.rejected(error)
+            }
+            let machine = transition.machine
+            try db.execute(sql: """
+                INSERT INTO audit (id, name, spec_yaml, spec_sha256, state, min_sites, required_sites_json, deadline,
+                                   created_at, updated_at, root_seed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [new.id, new.name, new.specYAML, new.specSHA256, machine.state.rawValue,
+                                 machine.minSites, AuditRecord.requiredSitesJSON(machine.requiredSites),
+                                 new.deadline, time, time, Int64(bitPattern: new.rootSeed)])
+            var taskIDs: [String: String] = [:]
+            for task in machine.tasks {
+                let taskID = new.taskIDs[task.site] ?? UUID().uuidString.lowercased()
+                taskIDs[task.site] = taskID
+                try db.execute(sql: """
+                    INSERT INTO site_task (id, audit_id, site_id, round, state, updated_at) VALUES (?, ?, ?, 1, ?, ?)
+                    """, arguments: [taskID, new.id, task.site, task.state.rawValue, time])
+            }
+            try AuditLifecycle.recordEvents(transition.actions, auditID: new.id, taskIDs: taskIDs, at: time, in: db)
+            return AppliedTransition(auditID: new.id, machine: machine, actions: transition.actions)
+        }
+    }
+
+    /// Every audit, oldest first.
+    public func audits() async throws -> [AuditRecord] {
+        try await read("listing audits") { db in
+            try AuditRecord.fetchAll(db, "SELECT * FROM audit ORDER BY created_at, id")
+        }
+    }
+
+    /// The audit with this id, or `nil`.
+    public func audit(id: String) async throws -> AuditRecord? {
+        try await read("reading audit \(id)") { db in try AuditRecord.fetch(db, id: id) }
+    }
+
+    /// Audits that are not final (created, dispatched, collecting, combining), earliest deadline first:
+    /// what a restarted coordinator must resume (see ``AuditLifecycle/resume(at:)``).
+    public func openAudits() async throws -> [AuditRecord] {
+        try await read("listing open audits") { db in
+            try AuditRecord.fetchAll(db, """
+                SELECT * FROM audit WHERE state IN ('created', 'dispatched', 'collecting', 'combining')
+                ORDER BY deadline, id
+                """)
+        }
+    }
+
+    /// The audit's tasks (all rounds), in round then launch order.
+    public func tasks(of auditID: String) async throws -> [SiteTaskRecord] {
+        try await read("listing tasks of audit \(auditID)") { db in
+            try SiteTaskRecord.fetchAll(db, "SELECT * FROM site_task WHERE audit_id = ? ORDER BY round, rowid",
+                                        [auditID])
+        }
+    }
+
+    /// The task with this id, or `nil`.
+    public func task(id: String) async throws -> SiteTaskRecord? {
+        try await read("reading task \(id)") { db in try SiteTaskRecord.fetch(db, id: id) }
+    }
+
+    /// A site's open tasks (queued, delivered, accepted) of audits that are not combining or final, with their
+    /// audits: what a long-poll returns, so a restarted agent re-syncs.
+    public func openTasks(for siteID: String) async throws -> [OpenTask] {
+        try await read("listing open tasks of site \(siteID)") { db in
+            try Self.openTaskRows(db, siteID: siteID).map { task in
+                guard let audit = try AuditRecord.fetch(db, id: task.auditID) else {
+                    throw StoreError.corrupt("task \(task.id) names a missing audit")
+                }
+                return OpenTask(task: task, audit: audit)
+            }
+        }
+    }
+
+    /// Stores the combiner's result and applies `combineSucceeded` in one transaction (`complete` or `partial`).
+    ///
+    /// Throws `illegalTransition` (storing nothing) if the audit is not combining, e.g. it was cancelled meanwhile.
+    @discardableResult
+    public func storeResult(auditID: String, resultJSON: String, at time: Date) async throws -> AppliedTransition {
+        try await write("storing the result of audit \(auditID)") { db in
+            let applied = try AuditLifecycle.apply(.combineSucceeded, auditID: auditID, at: time, in: db)
+            try db.execute(sql: "UPDATE audit SET result_json = ? WHERE id = ?", arguments: [resultJSON, auditID])
+            return applied
+        }
+    }
+
+    /// The audit's stored submissions, in the order received.
+    public func submissions(of auditID: String) async throws -> [SubmissionRecord] {
+        try await read("listing submissions of audit \(auditID)") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT submission.* FROM submission JOIN site_task ON site_task.id = submission.task_id
+                WHERE site_task.audit_id = ? ORDER BY submission.received_at, site_task.rowid
+                """, arguments: [auditID]).map(SubmissionRecord.init(row:))
+        }
+    }
+
+    /// The audit's event log, oldest first.
+    public func events(of auditID: String) async throws -> [EventRecord] {
+        try await read("listing events of audit \(auditID)") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE audit_id = ? ORDER BY id", arguments: [auditID])
+                .map(EventRecord.init(row:))
+        }
+    }
+
+    /// A site's own events (registration, revocation) and its task events, oldest first.
+    public func events(ofSite siteID: String) async throws -> [EventRecord] {
+        try await read("listing events of site \(siteID)") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE site_id = ? ORDER BY id", arguments: [siteID])
+                .map(EventRecord.init(row:))
+        }
+    }
+}

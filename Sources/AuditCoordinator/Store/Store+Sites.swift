@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Registers an active site; throws `duplicateSite` or `duplicateFingerprint` (revoked sites count too).
+    @discardableResult
+    public func registerSite(id: String, fingerprint: String, at time: Date) async throws -> SiteRecord {
+        guard !id.isEmpty, !fingerprint.isEmpty else {
+            throw StoreError(code: .invalidArgument, message: "a site needs a non-empty id and fingerprint")
+        }
+        return try await write("registering site \(id)") { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM site WHERE id = ?", arguments: [id]) != nil {
+                throw StoreError(code: .duplicateSite, message: "site \(id) is already registered")
+            }
+            if let holder = try String.fetchOne(db, sql: "SELECT id FROM site WHERE fingerprint = ?",
+                                                arguments: [fingerprint]) {
+                throw StoreError(
+                    code: .duplicateFingerprint,
+                    message: "site \(id): the certificate fingerprint is already registered to site \(holder)")
+            }
+            let site = SiteRecord(id: id, fingerprint: fingerprint, status: .active, addedAt: time)
+            try db.execute(sql: "INSERT INTO site (id, fingerprint, status, added_at) VALUES (?, ?, ?, ?)",
+                           arguments: [id, fingerprint, site.status.rawValue, time])
+            try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: id, kind: .siteRegistered, detail: "",
+                                   at: time)
+            return site
+        }
+    }
+
+    /// Revokes a site and fails its open tasks (`site revoked`); returns the audits that changed.
+    ///
+    /// Revoking an already revoked site changes nothing and returns no transitions.
+    @discardableResult
+    public func revokeSite(id: String, at time: Date) async throws -> [AppliedTransition] {
+        try await write("revoking site \(id)") { db in
+            guard let site = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [id]).first else {
+                throw StoreError.notFound("site \(id) not found")
+            }
+            guard site.status == .active else { return [] }
+            try db.execute(sql: "UPDATE site SET status = 'revoked', revoked_at = ? WHERE id = ?",
+                           arguments: [time, id])
+            try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: id, kind: .siteRevoked, detail: "",
+                                   at: time)
+            var results: [AppliedTransition] = []
+            for task in try Self.openTaskRows(db, siteID: id) {
+                results.append(try AuditLifecycle.apply(.taskFailed(site: id, reason: "site revoked"),
+                                                        auditID: task.auditID, at: time, in: db))
+            }
+            return results
+        }
+    }
+
+    /// Every site, active and revoked, ordered by id.
+    public func sites() async throws -> [SiteRecord] {
+        try await read("listing sites") { db in try SiteRecord.fetchAll(db, "SELECT * FROM site ORDER BY id") }
+    }
+
+    /// The site with this id, whatever its status.
+    public func site(id: String) async throws -> SiteRecord? {
+        try await read("reading site \(id)") { db in
+            try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [id]).first
+        }
+    }
+
+    /// The ACTIVE site holding this certificate fingerprint (for authentication); `nil` if unknown or revoked,
+    /// unless `includeRevoked` is `true`.
+    public func site(forFingerprint fingerprint: String, includeRevoked: Bool = false) async throws -> SiteRecord? {
+        try await read("looking up a site by fingerprint") { db in
+            let site = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE fingerprint = ?", [fingerprint]).first
+            guard let site, includeRevoked || site.status == .active else { return nil }
+            return site
+        }
+    }
+
+    /// Records that a site's agent called in: its last contact time, agent build and policy summary.
+    public func touch(site id: String, agentVersion: String?, policyJSON: String?, at time: Date) async throws {
+        try await write("touching site \(id)") { db in
+            try db.execute(sql: """
+                UPDATE site SET last_contact_at = ?, agent_version = ?, policy_json = ? WHERE id = ?
+                """, arguments: [time, agentVersion, policyJSON, id])
+            guard db.changesCount > 0 else { throw StoreError.notFound("site \(id) not found") }
+        }
+    }
+
+    /// Open tasks of a site whose audit is still collecting (not combining or final), in launch order.
+    static func openTaskRows(_ db: Database, siteID: String) throws -> [SiteTaskRecord] {
+        try SiteTaskRecord.fetchAll(db, """
+            SELECT site_task.* FROM site_task JOIN audit ON audit.id = site_task.audit_id
+            WHERE site_task.site_id = ?
+              AND site_task.state IN ('queued', 'delivered', 'accepted')
+              AND audit.state IN ('created', 'dispatched', 'collecting')
+            ORDER BY audit.created_at, site_task.rowid
+            """, [siteID])
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Records that a poll handed the task to its site's agent (`taskDelivered`); a re-delivery writes nothing.
+    @discardableResult
+    public func markDelivered(task taskID: String, at time: Date) async throws -> AppliedTransition {
+        try await applyToTask(taskID, at: time, "marking task \(taskID) delivered") { site in
+            .taskDelivered(site: site, at: time)
+        }
+    }
+
+    /// Records that the site's agent accepted the task (`taskAccepted`); accepting twice writes nothing.
+    @discardableResult
+    public func markAccepted(task taskID: String, at time: Date) async throws -> AppliedTransition {
+        try await applyToTask(taskID, at: time, "marking task \(taskID) accepted") { site in .taskAccepted(site: site) }
+    }
+
+    /// Stores a site's result, idempotently, in ONE write transaction with the task's `submitted` transition and
+    /// its event rows.
+    ///
+    /// - First upload for the task: `.stored`, with the audit's transition (maybe `startCombining`).
+    /// - A body with the same `bodySHA256` as the stored one (whatever the idempotency key): `.duplicate`, nothing
+    ///   written — even if the audit has moved on since.
+    /// - A different body for a task that already has one: `.conflict`, nothing written.
+    /// Throws `notFound` for an unknown task and `illegalTransition` (nothing written) when the task can no longer
+    /// take a result (refused, failed, expired, cancelled, or its audit is combining or final).
+    public func recordSubmission(task taskID: String, idempotencyKey: String, bodySHA256: String, payload: Data,
+                                 at time: Date) async throws -> SubmissionOutcome {
+        try await write("recording a submission for task \(taskID)") { db in
+            guard let task = try SiteTaskRecord.fetch(db, id: taskID) else {
+                throw StoreError.notFound("task \(taskID) not found")
+            }
+            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE task_id = ?",
+                                               arguments: [taskID]).map(SubmissionRecord.init(row:)) {
+                return existing.bodySHA256 == bodySHA256 ? .duplicate(receivedAt: existing.receivedAt) : .conflict
+            }
+            let applied = try AuditLifecycle.apply(.resultSubmitted(site: task.siteID), auditID: task.auditID,
+                                                   at: time, in: db)
+            try db.execute(sql: """
+                INSERT INTO submission (task_id, idempotency_key, body_sha256, payload, received_at)
+                VALUES (?, ?, ?, ?, ?)
+                """, arguments: [taskID, idempotencyKey, bodySHA256, payload, time])
+            return .stored(applied)
+        }
+    }
+
+    /// Records the site's refusal (`taskRefused`); resending the same code and reason writes nothing.
+    @discardableResult
+    public func recordRefusal(task taskID: String, code: String, reason: String, at time: Date) async throws
+        -> AppliedTransition {
+        try await write("recording a refusal for task \(taskID)") { db in
+            guard let task = try SiteTaskRecord.fetch(db, id: taskID) else {
+                throw StoreError.notFound("task \(taskID) not found")
+            }
+            if task.state == .refused && task.detail == "\(code): \(reason)" {
+                let machine = try AuditLifecycle.load(task.auditID, in: db).machine
+                return AppliedTransition(auditID: task.auditID, machine: machine, actions: [])
+            }
+            return try AuditLifecycle.apply(.taskRefused(site: task.siteID, code: code, reason: reason),
+                                            auditID: task.auditID, at: time, in: db)
+        }
+    }
+
+    /// Records that the task failed at the site (`taskFailed`); `reason` names counts and ids only.
+    @discardableResult
+    public func recordFailure(task taskID: String, reason: String, at time: Date) async throws -> AppliedTransition {
+        try await applyToTask(taskID, at: time, "recording a failure for task \(taskID)") { site in
+            .taskFailed(site: site, reason: reason)
+        }
+    }
+
+    /// Applies the event built from the task's site to the task's audit, in one write transaction.
+    private func applyToTask(
+        _ taskID: String, at time: Date, _ operation: String,
+        _ event: @escaping @Sendable (String) -> AuditStateMachine.Event
+    ) async throws -> AppliedTransition {
+        try await write(operation) { db in
+            guard let task = try SiteTaskRecord.fetch(db, id: taskID) else {
+                throw StoreError.notFound("task \(taskID) not found")
+            }
+            return try AuditLifecycle.apply(event(task.siteID), auditID: task.auditID, at: time, in: db)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import GRDB
+
+/// The store's schema, as ordered migrations; each runs once per database (GRDB records applied ones).
+enum StoreSchema {
+    /// The migrator for the current schema. Running it again on a migrated database does nothing.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: v1)
+        return migrator
+    }
+
+    /// v1: sites, audits, one task per site and round, at most one submission per task, and the event log.
+    private static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE site (
+                id TEXT PRIMARY KEY NOT NULL,
+                fingerprint TEXT NOT NULL UNIQUE,
+                status TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+                added_at DATETIME NOT NULL,
+                revoked_at DATETIME,
+                last_contact_at DATETIME,
+                agent_version TEXT,
+                policy_json TEXT
+            );
+
+            CREATE TABLE audit (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                spec_yaml TEXT NOT NULL,
+                spec_sha256 TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('created', 'dispatched', 'collecting', 'combining',
+                                                     'complete', 'partial', 'failed', 'cancelled')),
+                min_sites INTEGER NOT NULL CHECK (min_sites >= 1),
+                required_sites_json TEXT NOT NULL DEFAULT '[]',
+                deadline DATETIME NOT NULL,
+                created_at DATETIME NOT NULL,
+                updated_at DATETIME NOT NULL,
+                root_seed INTEGER NOT NULL,
+                result_json TEXT,
+                failure TEXT
+            );
+            CREATE INDEX audit_state ON audit (state);
+
+            CREATE TABLE site_task (
+                id TEXT PRIMARY KEY NOT NULL,
+                audit_id TEXT NOT NULL REFERENCES audit (id),
+                site_id TEXT NOT NULL REFERENCES site (id),
+                round INTEGER NOT NULL DEFAULT 1 CHECK (round >= 1),
+                state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'accepted', 'submitted',
+                                                     'refused', 'failed', 'expired', 'cancelled')),
+                updated_at DATETIME NOT NULL,
+                detail TEXT,
+                UNIQUE (audit_id, site_id, round)
+            );
+            CREATE INDEX site_task_site_state ON site_task (site_id, state);
+
+            CREATE TABLE submission (
+                task_id TEXT PRIMARY KEY NOT NULL REFERENCES site_task (id),
+                idempotency_key TEXT NOT NULL,
+                body_sha256 TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                received_at DATETIME NOT NULL
+            );
+
+            CREATE TABLE event (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                audit_id TEXT REFERENCES audit (id),
+                task_id TEXT REFERENCES site_task (id),
+                site_id TEXT REFERENCES site (id),
+                kind TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT '',
+                at DATETIME NOT NULL
+            );
+            CREATE INDEX event_audit ON event (audit_id, id);
+            CREATE INDEX event_site ON event (site_id, id);
+            """)
+    }
+}
