@@ -70,3 +70,40 @@ struct FederatedPoolingTests {
         #expect(abs(try #require(StratifiedAUC.value(strata: pooled.auc, model: 0)) - weighted / total) < 1e-14)
     }
 }
+
+@Suite("Calibration bins merged for disclosure control")
+struct CalibrationCoarseningTests {
+    static func group(seed: UInt64, n: Int) -> GroupStatistics {
+        let rows = BootstrapTests.rows(seed: seed, n: n, models: 3)
+        return GroupStatistics.extract(key: "g", target: 1, rows: rows, settings: ExtractionSettings(bootstrapReplicates: 50))
+    }
+
+    @Test func mergedBinsRespectTheMinimumAndKeepTotals() {
+        let g = Self.group(seed: 21, n: 40)
+        let (merged, changed) = CalibrationCoarsening.enforceMinimum(g, minCount: 5)
+        #expect(changed)
+        for (before, after) in zip(g.calibration, merged.calibration) {
+            #expect(after.counts.allSatisfy { $0 == 0 || $0 >= 5 })
+            #expect(after.counts.reduce(0, +) == before.counts.reduce(0, +))
+            #expect(abs(after.residualSums.reduce(0, +) - before.residualSums.reduce(0, +)) < 1e-12)
+        }
+        #expect(merged.calibrationEdges?.last == 9)
+        #expect(merged.bootstrap?.bins == merged.calibrationEdges?.count)
+        // Merging again changes nothing.
+        #expect(CalibrationCoarsening.enforceMinimum(merged, minCount: 5).1 == false)
+    }
+
+    @Test func pooledSitesUseTheCommonCoarsening() throws {
+        let a = CalibrationCoarsening.enforceMinimum(Self.group(seed: 22, n: 40), minCount: 6).0
+        let b = Self.group(seed: 23, n: 300)
+        let pooled = try #require(GroupStatistics.pooled([a, b]))
+        #expect(pooled.calibrationEdges == a.calibrationEdges)
+        #expect(pooled.count == 340)
+        #expect(pooled.calibration[0].counts.reduce(0, +) == 340)
+        // ECE on the common bins equals ECE of the re-binned sum.
+        let direct = CalibrationCoarsening.coarsened(b, to: a.calibrationEdges)
+        for k in pooled.calibration[0].counts.indices {
+            #expect(pooled.calibration[0].counts[k] == a.calibration[0].counts[k] + direct.calibration[0].counts[k])
+        }
+    }
+}

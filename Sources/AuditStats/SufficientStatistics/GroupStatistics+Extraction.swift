@@ -99,7 +99,7 @@ extension GroupStatistics {
         var stats = GroupStatistics(
             key: key, target: target, count: n, positives: positives, wrong: wrong,
             logLossSum: logLoss, brierSum: brier, discordance: discordance,
-            calibration: calibration, auc: [], bootstrap: nil)
+            calibration: calibration, calibrationEdges: nil, auc: [], bootstrap: nil)
         if n > 0 { stats.auc = [ranking.stratum(target: target)] }
         if settings.bootstrapReplicates > 0 && n > 0 {
             stats.bootstrap = BootstrapSampler(rows: rows, ranking: ranking, settings: settings, key: key, cache: cache)

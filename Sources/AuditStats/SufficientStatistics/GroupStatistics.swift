@@ -24,8 +24,12 @@ public struct GroupStatistics: Sendable, Codable, Equatable {
     public var brierSum: [Double]
     /// Per model r: the discordant cells of the 2×2 correctness table of (r, h_g).
     public var discordance: [Discordance]
-    /// Per model: equal-width calibration bins.
+    /// Per model: equal-width calibration bins (or merged bins, see `calibrationEdges`).
     public var calibration: [CalibrationBins]
+    /// When bins were merged for disclosure control: for each merged bin, the index of the last
+    /// base bin it covers (strictly increasing, ending at bins − 1), shared by every model and by
+    /// the bootstrap replicates. nil means the base equal-width bins.
+    public var calibrationEdges: [Int]?
     /// AUC strata, one per site with rows of this group.
     public var auc: [AUCStratum]
     /// Paired stratified bootstrap replicates, when requested.
@@ -143,9 +147,16 @@ public struct BootstrapReplicates: Sendable, Codable, Equatable {
 extension GroupStatistics {
     /// The group pooled over sites: counts and sums added, AUC strata concatenated in the given
     /// order (site order), bootstrap replicates added. `parts` must share key, target and shapes.
+    ///
+    /// Sites whose calibration bins were merged are first brought to the finest common coarsening
+    /// (a boundary survives only where every site has it), so ECE sums add up bin by bin.
     public static func pooled(_ parts: [GroupStatistics]) -> GroupStatistics? {
-        guard var total = parts.first else { return nil }
-        for part in parts.dropFirst() {
+        guard !parts.isEmpty else { return nil }
+        let baseBins = parts.map { $0.calibrationEdges.map { ($0.last ?? -1) + 1 } ?? ($0.calibration.first?.counts.count ?? 0) }.max() ?? 0
+        let common = CalibrationCoarsening.commonEdges(parts.map(\.calibrationEdges), baseBins: baseBins)
+        let aligned = parts.map { CalibrationCoarsening.coarsened($0, to: common) }
+        var total = aligned[0]
+        for part in aligned.dropFirst() {
             precondition(part.key == total.key && part.target == total.target
                          && part.modelCount == total.modelCount, "statistics of different groups")
             total.count += part.count
