@@ -10,12 +10,25 @@ let package = Package(
         .library(name: "AuditSpec", targets: ["AuditSpec"]),
         .library(name: "AuditModels", targets: ["AuditModels"]),
         .library(name: "AuditReport", targets: ["AuditReport"]),
+        .library(name: "AuditWire", targets: ["AuditWire"]),
+        .library(name: "AuditPKI", targets: ["AuditPKI"]),
         .library(name: "AuditCoordinator", targets: ["AuditCoordinator"]),
+        .library(name: "AuditAgent", targets: ["AuditAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure statistics on sufficient statistics. Imports nothing from the project.
@@ -26,13 +39,48 @@ let package = Package(
         .target(name: "AuditModels", dependencies: ["AuditStats", "AuditSpec"]),
         // Renders audit results: terminal tables, JSON.
         .target(name: "AuditReport", dependencies: ["AuditStats", "AuditModels", "AuditSpec"]),
-        // The coordinator: durable state (GRDB/SQLite) and the audit lifecycle.
-        .target(name: "AuditCoordinator", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // zlib, through the system library (zlib1g-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Wire messages, payload codec (JSON + zlib), validation and error codes.
+        .target(name: "AuditWire", dependencies: ["AuditStats", "AuditSpec", "CZlib"]),
+        // Federation PKI: CA, certificates, principals, fingerprints, chain verification.
+        .target(name: "AuditPKI", dependencies: [
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
+        // The coordinator: HTTPS API (mutual TLS), durable state (GRDB/SQLite), audit lifecycle, combiner.
+        .target(name: "AuditCoordinator", dependencies: [
+            "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditReport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The site agent: outbound-only client, site policy, egress ledger, task runner.
+        .target(name: "AuditAgent", dependencies: [
+            "AuditWire", "AuditPKI", "AuditModels", "AuditStats", "AuditSpec",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(
             name: "fairuse",
             dependencies: [
-                "AuditStats", "AuditSpec", "AuditModels", "AuditReport",
+                "AuditStats", "AuditSpec", "AuditModels", "AuditReport", "AuditWire", "AuditPKI",
+                "AuditCoordinator", "AuditAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "AuditStatsTests", dependencies: ["AuditStats"]),
@@ -42,6 +90,14 @@ let package = Package(
         .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
         .testTarget(name: "AuditCoordinatorTests",
                     dependencies: ["AuditCoordinator", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AuditWireTests", dependencies: ["AuditWire", "AuditStats", "AuditSpec"]),
+        .testTarget(name: "AuditPKITests", dependencies: [
+            "AuditPKI",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
+        .testTarget(name: "AuditAgentTests", dependencies: ["AuditAgent", "AuditStats", "AuditWire"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,6 +41,18 @@ public enum LocalAudit {
         public var testCount: Int, testPositives: Int
     }
 
+    /// One technique's fitted model and test predictions (before any evaluation).
+    public struct TrainedTechnique: Sendable {
+        /// The technique.
+        public var technique: Technique
+        /// The fitted personalized model.
+        public var model: PersonalizedModel
+        /// Test predictions (row ids are 0-based data row indices).
+        public var predictions: PredictionsFile.Contents
+        /// Technique-specific notes.
+        public var notes: [String]
+    }
+
     /// One technique's model, predictions and evaluation.
     public struct TechniqueResult: Sendable {
         /// The technique.
@@ -60,6 +72,27 @@ public enum LocalAudit {
     /// spec's seeded stratified split, e.g. to reproduce another implementation's split.
     public static func run(spec: AuditSpec, dataPath: String, testRows: [Int]? = nil,
                            progress: @Sendable (Stage, String) -> Void = { _, _ in }) throws -> Result {
+        var trained = try train(spec: spec, dataPath: dataPath, testRows: testRows, progress: progress)
+        let resamples = ResampleCache()  // the test rows, hence the bootstrap draws, are shared by all techniques
+        let clock = Date()
+        trained.result.techniques = trained.techniques.map { t in
+            progress(.statistics, "\(t.technique.rawValue): sufficient statistics and \(spec.tests.bootstrapReplicates) bootstrap replicates")
+            let evaluation = FairUseAudit.run(t.predictions.predictions, extraction: extractionSettings(spec),
+                                              evaluation: evaluationSettings(spec), cache: resamples)
+            return TechniqueResult(technique: t.technique, model: t.model, predictions: t.predictions,
+                                   evaluation: evaluation, notes: t.notes)
+        }
+        trained.result.timings["statistics", default: 0] += Date().timeIntervalSince(clock)
+        trained.result.timings["total", default: 0] += trained.result.timings["statistics"] ?? 0
+        progress(.evaluate, "done")
+        return trained.result
+    }
+
+    /// Everything up to the predictions: the dataset summary, the models and each technique's
+    /// test predictions. A site agent computes statistics from these itself.
+    public static func train(spec: AuditSpec, dataPath: String, testRows: [Int]? = nil,
+                             progress: @Sendable (Stage, String) -> Void = { _, _ in })
+        throws -> (result: Result, techniques: [TrainedTechnique]) {
         var timings: [String: Double] = [:]
         var clock = Date()
         func lap(_ name: String) {
@@ -125,8 +158,7 @@ public enum LocalAudit {
         let rowIDs = split.test.map(String.init)
         lap("predict")
 
-        var techniques: [TechniqueResult] = []
-        let resamples = ResampleCache()  // the test rows, hence the bootstrap draws, are shared by all techniques
+        var techniques: [TrainedTechnique] = []
         for technique in spec.techniques {
             progress(.fit, "\(technique.rawValue) personalized model")
             let model = try PersonalizedModel.fit(
@@ -145,19 +177,15 @@ public enum LocalAudit {
                 keys: keys, sites: Array(repeating: "local", count: testKeys.count), groups: testKeys,
                 labels: testLabels, generic: pGeneric, personalized: model.probabilities(testDesign))
             lap("predict")
-            progress(.statistics, "\(technique.rawValue): sufficient statistics and \(spec.tests.bootstrapReplicates) bootstrap replicates")
-            let evaluation = FairUseAudit.run(predictions, extraction: extractionSettings(spec),
-                                              evaluation: evaluationSettings(spec), cache: resamples)
-            lap("statistics")
-            techniques.append(TechniqueResult(technique: technique, model: model,
-                                              predictions: .init(rowIDs: rowIDs, predictions: predictions),
-                                              evaluation: evaluation, notes: techniqueNotes))
+            techniques.append(TrainedTechnique(technique: technique, model: model,
+                                               predictions: .init(rowIDs: rowIDs, predictions: predictions),
+                                               notes: techniqueNotes))
         }
         timings["total"] = Date().timeIntervalSince(start)
-        progress(.evaluate, "done")
-        return Result(spec: spec, dataPath: dataPath, rowCount: dataset.count, trainCount: split.train.count,
-                      testCount: split.test.count, groups: groups, preprocessor: preprocessor, generic: generic,
-                      techniques: techniques, notes: notes, timings: timings)
+        let result = Result(spec: spec, dataPath: dataPath, rowCount: dataset.count, trainCount: split.train.count,
+                            testCount: split.test.count, groups: groups, preprocessor: preprocessor, generic: generic,
+                            techniques: [], notes: notes, timings: timings)
+        return (result, techniques)
     }
 
     /// The statistics settings a spec implies for a site.

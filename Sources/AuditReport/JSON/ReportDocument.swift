@@ -26,6 +26,52 @@ public struct ReportDocument: Sendable, Codable, Equatable {
     public var notes: [String]
     /// Seconds per stage (not part of the deterministic content; omitted with `--no-timings`).
     public var timings: [String: Double]?
+    /// Federated audits: who took part, who did not, and what was withheld.
+    public var federation: FederationSection?
+
+    /// Participation of the sites of a federated audit.
+    public struct FederationSection: Sendable, Codable, Equatable {
+        /// Audit id.
+        public var audit: String
+        /// Final audit state (complete, partial, failed).
+        public var state: String
+        /// SHA-256 of the canonical spec.
+        public var specSHA256: String
+        /// Root seed of the bootstrap streams.
+        public var rootSeed: UInt64
+        /// Every site invited, with its outcome.
+        public var sites: [SiteParticipation]
+        /// Creates the section.
+        public init(audit: String, state: String, specSHA256: String, rootSeed: UInt64, sites: [SiteParticipation]) {
+            self.audit = audit
+            self.state = state
+            self.specSHA256 = specSHA256
+            self.rootSeed = rootSeed
+            self.sites = sites
+        }
+    }
+
+    /// One site's part in a federated audit.
+    public struct SiteParticipation: Sendable, Codable, Equatable {
+        /// Site id.
+        public var site: String
+        /// Task state: submitted, refused, failed, expired, cancelled.
+        public var state: String
+        /// Why, for anything but submitted.
+        public var detail: String?
+        /// Rows at the site (total, train, test) when it submitted.
+        public var rows: [String: Int]?
+        /// What the site withheld under its disclosure policy (scope, group, reason).
+        public var withheld: [[String: String]]
+        /// Creates the entry.
+        public init(site: String, state: String, detail: String?, rows: [String: Int]?, withheld: [[String: String]]) {
+            self.site = site
+            self.state = state
+            self.detail = detail
+            self.rows = rows
+            self.withheld = withheld
+        }
+    }
 
     /// Software identification.
     public struct Software: Sendable, Codable, Equatable {
@@ -71,6 +117,21 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var evaluation: FairUseEvaluation
         /// Notes specific to this model.
         public var notes: [String]
+        /// Federated audits: per-site estimates and their meta-analysis per group × comparison × metric.
+        public var heterogeneity: [HeterogeneityEntry]?
+        /// Creates a section.
+        public init(name: String, indicatorColumns: [String]?, model: LogisticModel?, decoupledModels: [KeyedModel]?,
+                    fallbacks: [PersonalizedModel.Fallback]?, evaluation: FairUseEvaluation, notes: [String],
+                    heterogeneity: [HeterogeneityEntry]?) {
+            self.name = name
+            self.indicatorColumns = indicatorColumns
+            self.model = model
+            self.decoupledModels = decoupledModels
+            self.fallbacks = fallbacks
+            self.evaluation = evaluation
+            self.notes = notes
+            self.heterogeneity = heterogeneity
+        }
     }
 
     /// A group's decoupled model (an array, not a dictionary, so group keys are never rewritten
@@ -99,10 +160,11 @@ public struct ReportDocument: Sendable, Codable, Equatable {
                 decoupledModels: t.model.encodedModel == nil
                     ? zip(t.model.keys, t.model.decoupledModels).map { KeyedModel(key: $0, model: $1) } : nil,
                 fallbacks: t.model.fallbacks.isEmpty ? nil : t.model.fallbacks,
-                evaluation: t.evaluation, notes: t.notes)
+                evaluation: t.evaluation, notes: t.notes, heterogeneity: nil)
         }
         notes = result.notes
         timings = includeTimings ? result.timings : nil
+        federation = nil
     }
 
     /// The document of an audit of a predictions file.
@@ -115,9 +177,25 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         data = DataSection(path: predictionsPath, rows: evaluation.count, trainRows: nil, testRows: evaluation.count,
                            groups: nil, preprocessing: nil, designColumns: nil, genericModel: nil)
         results = [TechniqueSection(name: name, indicatorColumns: nil, model: nil, decoupledModels: nil,
-                                    fallbacks: nil, evaluation: evaluation, notes: [])]
+                                    fallbacks: nil, evaluation: evaluation, notes: [], heterogeneity: nil)]
         notes = []
         self.timings = timings
+        federation = nil
+    }
+
+    /// The document of a federated audit, combined at the coordinator.
+    public init(federated spec: AuditSpec, federation: FederationSection, rows: Int,
+                results: [TechniqueSection], notes: [String], version: String) {
+        schema = Self.schemaIdentifier
+        software = Software(name: "fairuse", version: version)
+        mode = "federated"
+        self.spec = spec
+        data = DataSection(path: "federation", rows: rows, trainRows: nil, testRows: results.first?.evaluation.count ?? 0,
+                           groups: nil, preprocessing: nil, designColumns: nil, genericModel: nil)
+        self.results = results
+        self.notes = notes
+        timings = nil
+        self.federation = federation
     }
 
     /// Canonical JSON bytes: sorted snake_case keys, pretty-printed, non-finite numbers as strings.

@@ -13,6 +13,27 @@ public enum TerminalReport {
             }
         }
         out += summaryTable(document.results)
+        if let federation = document.federation {
+            var table = TextTable(header: ["site", "state", "test rows", "withheld", "detail"], alignments: [.left, .left, .right, .left, .left])
+            for s in federation.sites {
+                table.append([s.site, s.state, s.rows?["test"].map(String.init) ?? "—",
+                              s.withheld.isEmpty ? "—" : s.withheld.map { ($0["group"] ?? "population") + " (" + ($0["scope"] ?? "") + ")" }.joined(separator: "; "),
+                              s.detail ?? ""])
+            }
+            out += "\nSites of audit \(federation.audit) (\(federation.state))\n" + table.render(indent: "  ")
+            for section in document.results {
+                let rows = (section.heterogeneity ?? []).filter { $0.reportedAs == nil }
+                guard !rows.isEmpty else { continue }
+                var h = TextTable(header: ["metric", "group", "sites", "FE", "RE (DL)", "I²", "prediction interval"],
+                                  alignments: [.left, .left, .right, .right, .right, .right, .left])
+                for r in rows {
+                    h.append([r.metric.rawValue, r.group, String(r.meta.estimates.count), NumberFormat.signed(r.meta.fixedEffect.estimate),
+                              NumberFormat.signed(r.meta.randomEffects.estimate), NumberFormat.fixed(r.meta.iSquared, 2),
+                              r.meta.predictionLower.map { "[\(NumberFormat.signed($0)), \(NumberFormat.signed(r.meta.predictionUpper))]" } ?? "—"])
+                }
+                out += "\nHeterogeneity across sites, \(section.name) rationality gains\n" + h.render(indent: "  ")
+            }
+        }
         out += "\n" + PlainLanguage.findings(document.results, alpha: alpha, correction: correction)
         let notes = document.notes + document.results.flatMap { s in s.notes.map { "\(s.name): \($0)" } }
             + Array(Set(document.results.flatMap(\.evaluation.notes))).sorted()

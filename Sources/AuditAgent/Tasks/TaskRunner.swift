@@ -1,0 +1,93 @@
+import AuditModels
+import AuditSpec
+import AuditStats
+import AuditWire
+import Foundation
+
+/// Runs one audit task on the site's data: checks it against the site policy (before any data is
+/// read), trains the generic and personalized models locally, computes each technique's
+/// sufficient statistics keyed by this site and the coordinator's root seed, and applies the
+/// disclosure policy. The outcome is either a result or a refusal, never a crash.
+public struct TaskRunner: Sendable {
+    /// What to send for a task.
+    public enum Outcome: Sendable {
+        /// The aggregates to submit.
+        case result(TaskResult)
+        /// A refusal with a code and plain words.
+        case refusal(TaskRefusal)
+    }
+
+    /// The site id (bootstrap strata are keyed by it).
+    public let site: SiteID
+    /// The site's policy.
+    public let policy: SitePolicy
+    /// Where the data comes from.
+    public let data: AgentConfiguration.DataSource
+
+    /// Creates a runner.
+    public init(site: SiteID, policy: SitePolicy, data: AgentConfiguration.DataSource) {
+        self.site = site
+        self.policy = policy
+        self.data = data
+    }
+
+    /// Runs the task; `progress` gets plain messages (counts only).
+    public func run(_ task: SiteTask, progress: @Sendable (String) -> Void = { _ in }) -> Outcome {
+        if let refusal = policy.check(task.spec) { return refuse(task, refusal.code, refusal.reason) }
+        guard task.specSHA256 == SiteTask.specDigest(task.spec) else {
+            return refuse(task, RefusalCode.specMismatch, "the task's spec does not match its SHA-256")
+        }
+        do {
+            let path = try DataSourceLoader.csvPath(for: data)
+            let trained = try LocalAudit.train(spec: task.spec, dataPath: path) { _, message in progress(message) }
+            if let refusal = policy.check(groupCount: trained.result.groups.count) {
+                return refuse(task, refusal.code, refusal.reason)
+            }
+            var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
+            extraction.rootSeed = task.rootSeed
+            let cache = ResampleCache()
+            var techniques: [TechniqueStatistics] = []
+            var suppressed: [Suppression] = []
+            for technique in trained.techniques {
+                progress("\(technique.technique.rawValue): statistics and \(task.spec.tests.bootstrapReplicates) bootstrap replicates")
+                let predictions = Self.asSite(technique.predictions.predictions, site: site.rawValue)
+                let withheldGroups = Disclosure.suppressedGroups(predictions, minCell: policy.minCell)
+                let kept = Disclosure.withholding(predictions, groups: withheldGroups)
+                let statistics = SiteStatistics.extract(from: kept, site: site.rawValue, settings: extraction, cache: cache)
+                let (released, merged) = Disclosure.mergingCalibration(statistics, minCell: policy.minCell)
+                techniques.append(TechniqueStatistics(technique: technique.technique.rawValue, statistics: released))
+                let findings = Disclosure.groupFindings(withheldGroups, keys: predictions.keys, minCell: policy.minCell) + merged
+                for finding in findings where !suppressed.contains(where: { $0.group == finding.group && $0.scope == finding.scope }) {
+                    suppressed.append(Suppression(group: finding.group, scope: finding.scope, reason: finding.reason))
+                }
+            }
+            return .result(TaskResult(
+                task: task.id, audit: task.audit, site: site, round: task.round, specSHA256: task.specSHA256,
+                agentVersion: AuditAgentModule.version, techniques: techniques, suppressed: suppressed,
+                rowCounts: RowCounts(total: trained.result.rowCount, train: trained.result.trainCount, test: trained.result.testCount)))
+        } catch {
+            return refuse(task, RefusalCode.dataInvalid, "the site's data does not fit the audit spec: \(error)")
+        }
+    }
+
+    func refuse(_ task: SiteTask, _ code: String, _ reason: String) -> Outcome {
+        .refusal(TaskRefusal(task: task.id, site: site, code: code, reason: reason))
+    }
+
+    /// The predictions with every row attributed to this site (the bootstrap stratum key).
+    static func asSite(_ predictions: Predictions, site: String) -> Predictions {
+        var p = predictions
+        p.sites = Array(repeating: site, count: p.count)
+        return p
+    }
+}
+
+/// Reads the configured data source into a CSV file the audit pipeline can read.
+enum DataSourceLoader {
+    static func csvPath(for source: AgentConfiguration.DataSource) throws -> String {
+        switch source {
+        case .csv(let path): return path
+        case .sqlite(let path, let query): return try SQLiteSource.export(database: path, query: query)
+        }
+    }
+}

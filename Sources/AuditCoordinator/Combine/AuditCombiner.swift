@@ -1,0 +1,69 @@
+import AuditReport
+import AuditSpec
+import AuditStats
+import AuditWire
+import Foundation
+
+/// Combines the sites' results of an audit into the federated report (ARCHITECTURE.md §2,
+/// methods spec §3–§4): per technique, the site statistics are pooled exactly as a local audit
+/// pools sites (`FairUseAudit.combine`, sites in id order) — so the federated result equals the
+/// pooled analysis with sites as strata — and each gain's per-site estimates are meta-analysed.
+/// Every site that did not submit, and everything a site withheld, is named in the report.
+enum AuditCombiner {
+    static func combine(audit: AuditRecord, outcome: String, tasks: [SiteTaskRecord], submissions: [SubmissionRecord],
+                        limits: PayloadLimits) throws -> ReportDocument {
+        let spec = try AuditSpec.parse(yaml: audit.specYAML, source: "audit \(audit.id)")
+        var results: [TaskResult] = []
+        for submission in submissions {
+            results.append(try PayloadCodec.decodeJSON(TaskResult.self, from: submission.payload, limits: limits))
+        }
+        results.sort { $0.site < $1.site }
+        let settings = EvaluationSettings(
+            alpha: spec.tests.alpha,
+            correction: MultipleTesting.Method(rawValue: spec.tests.correction.rawValue) ?? .holm,
+            metrics: spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) })
+        var sections: [ReportDocument.TechniqueSection] = []
+        for technique in spec.techniques {
+            let sites = results.compactMap { r in r.techniques.first { $0.technique == technique.rawValue }?.statistics }
+            guard !sites.isEmpty else { continue }
+            let evaluation = FairUseAudit.combine(sites, settings: settings)
+            var notes: [String] = []
+            if sites.contains(where: { s in s.groups.contains { $0?.calibrationEdges != nil } || s.population.calibrationEdges != nil }) {
+                notes.append("some sites merged calibration bins below their min_cell; ECE is pooled on the finest common coarsening of the sites' bins")
+            }
+            if technique != .decoupled && spec.metrics.contains(.auc) {
+                notes.append("with \(technique.rawValue) encoding every h(·, g′) adds a group offset to the same score, so envy-freeness AUC gains are 0 by construction (decision D4)")
+            }
+            sections.append(ReportDocument.TechniqueSection(
+                name: technique.rawValue, indicatorColumns: nil, model: nil, decoupledModels: nil, fallbacks: nil,
+                evaluation: evaluation, notes: notes,
+                heterogeneity: Heterogeneity.entries(sites: sites, metrics: settings.metrics)))
+        }
+        let participation = tasks.sorted { $0.siteID < $1.siteID }.map { task -> ReportDocument.SiteParticipation in
+            let result = results.first { $0.site.rawValue == task.siteID }
+            return ReportDocument.SiteParticipation(
+                site: task.siteID, state: task.state.rawValue, detail: task.detail,
+                rows: result.map { ["total": $0.rowCounts.total, "train": $0.rowCounts.train, "test": $0.rowCounts.test] },
+                withheld: result?.suppressed.map { s in
+                    var entry = ["scope": s.scope, "reason": s.reason]
+                    if let group = s.group { entry["group"] = group }
+                    return entry
+                } ?? [])
+        }
+        var notes: [String] = []
+        let missing = participation.filter { $0.state != "submitted" }
+        if !missing.isEmpty {
+            notes.append("not in the pooled result: " + missing.map { "\($0.site) (\($0.state)\($0.detail.map { ": \($0)" } ?? ""))" }.joined(separator: "; "))
+        }
+        let withheld = participation.flatMap { p in p.withheld.filter { $0["scope"] == "group" }.map { "\(p.site): \($0["group"] ?? "?")" } }
+        if !withheld.isEmpty {
+            notes.append("groups withheld by sites under min_cell (suppression is itself a fairness signal): " + withheld.joined(separator: ", "))
+        }
+        let federation = ReportDocument.FederationSection(audit: audit.id, state: outcome,
+                                                          specSHA256: audit.specSHA256, rootSeed: audit.rootSeed,
+                                                          sites: participation)
+        return ReportDocument(federated: spec, federation: federation,
+                              rows: results.reduce(0) { $0 + $1.rowCounts.total }, results: sections,
+                              notes: notes, version: CoordinatorService.version)
+    }
+}

@@ -1,0 +1,125 @@
+import AuditPKI
+import AuditWire
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import ServiceLifecycle
+import X509
+
+/// The coordinator process: the HTTPS API (TLS 1.3, client certificate required), the combiner
+/// and the deadline watcher, run as one `ServiceGroup` with graceful shutdown on SIGTERM/SIGINT.
+/// State lives in SQLite; on start the open audits are resumed (combining audits are combined
+/// again, overdue ones expire).
+public enum CoordinatorService {
+    /// The coordinator's software version.
+    public static let version = "0.1.0"
+
+    /// Builds the services of a coordinator; `onListening` receives the bound port.
+    public static func services(configuration: CoordinatorConfiguration, logger: Logger,
+                                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws
+        -> (coordinator: Coordinator, services: [any Service]) {
+        let store = try Store.open(path: configuration.databasePath)
+        let coordinator = Coordinator(configuration: configuration, store: store, logger: logger)
+        let caPEM = try String(contentsOfFile: configuration.caPath, encoding: .utf8)
+        let ca = try Certificate(pemEncoded: caPEM)
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(configuration.certificatePath).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: configuration.keyPath, format: .pem)))
+        tls.minimumTLSVersion = .tlsv13
+        tls.certificateVerification = .noHostnameVerification   // requires and verifies a client certificate
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(configuration.caPath))
+
+        let router = Router(context: CoordinatorContext.self)
+        router.add(middleware: ErrorMappingMiddleware())
+        router.add(middleware: AuthenticationMiddleware(ca: ca, registry: SiteRegistry(store: store)))
+        AgentRoutes(coordinator: coordinator).register(on: router)
+        OperatorRoutes(coordinator: coordinator).register(on: router)
+        let portFile = configuration.portFile
+        let app = Application(
+            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                if let portFile { try? AtomicText.write("\(port)\n", to: portFile) }
+                await onListening(port)
+            },
+            logger: logger)
+        return (coordinator, [app, CombinerService(coordinator: coordinator), DeadlineService(coordinator: coordinator)])
+    }
+
+    /// Runs a coordinator until SIGTERM or SIGINT.
+    public static func run(configuration: CoordinatorConfiguration, logger: Logger) async throws {
+        let (_, services) = try services(configuration: configuration, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Combines audits whose sites are all in (or whose deadline passed with enough sites), one at a time.
+struct CombinerService: Service {
+    let coordinator: Coordinator
+
+    func run() async throws {
+        for applied in try await coordinator.lifecycle.resume(at: Date()) { await coordinator.dispatch(applied) }
+        await withGracefulShutdownHandler {
+            for await auditID in coordinator.combineQueue.cancelOnGracefulShutdown() {
+                await combine(auditID)
+            }
+        } onGracefulShutdown: {
+            coordinator.combineRequests.finish()
+        }
+    }
+
+    func combine(_ auditID: String) async {
+        do {
+            guard let audit = try await coordinator.store.audit(id: auditID) else { return }
+            let machine = try await coordinator.lifecycle.machine(for: auditID)
+            guard let outcome = machine.combiningOutcome else { return }
+            let report = try AuditCombiner.combine(
+                audit: audit, outcome: outcome.rawValue, tasks: try await coordinator.store.tasks(of: auditID),
+                submissions: try await coordinator.store.submissions(of: auditID),
+                limits: PayloadLimits(maxCompressedBytes: coordinator.configuration.maxCompressedBytes,
+                                      maxDecompressedBytes: coordinator.configuration.maxDecompressedBytes))
+            let json = String(decoding: try report.jsonData(), as: UTF8.self)
+            await coordinator.dispatch(try await coordinator.store.storeResult(auditID: auditID, resultJSON: json, at: Date()))
+        } catch {
+            coordinator.logger.error("combining failed", metadata: ["audit": "\(auditID)", "error": "\(error)"])
+            if let applied = try? await coordinator.lifecycle.apply(.combineFailed(reason: "\(error)"), to: auditID, at: Date()) {
+                await coordinator.dispatch(applied)
+            }
+        }
+    }
+}
+
+/// Closes audits at their deadline: open tasks expire, and the audit completes as partial or fails.
+struct DeadlineService: Service {
+    let coordinator: Coordinator
+    var interval: Duration = .seconds(1)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let now = Date()
+            for audit in (try? await coordinator.store.openAudits()) ?? [] where audit.deadline <= now && audit.state != .combining {
+                if let applied = try? await coordinator.lifecycle.apply(.deadlinePassed(at: now), to: audit.id, at: now) {
+                    await coordinator.dispatch(applied)
+                }
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
+
+/// Small text files written atomically (temporary file, then rename).
+enum AtomicText {
+    static func write(_ text: String, to path: String) throws {
+        let temporary = path + ".\(UUID().uuidString).tmp"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+}

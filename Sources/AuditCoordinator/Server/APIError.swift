@@ -1,0 +1,69 @@
+import AuditWire
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// An API failure carried to the client as `ErrorBody` JSON with the code's HTTP status.
+struct APIError: Error {
+    let wire: WireError
+
+    init(_ code: WireErrorCode, _ message: String, field: String? = nil) {
+        wire = WireError(code: code, message: message, field: field)
+    }
+
+    init(_ wire: WireError) { self.wire = wire }
+
+    var response: Response {
+        let body = (try? PayloadCodec.encodeJSON(ErrorBody(error: wire))) ?? Data("{}".utf8)
+        return Response(status: .init(code: wire.code.httpStatus),
+                        headers: [.contentType: WireHeader.jsonMediaType],
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Turns every failure into an `ErrorBody` response, never leaking internals: store and other
+/// unexpected errors become `internal` with a generic message (details go to the log, without
+/// payload contents).
+struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return error.response
+        } catch let error as WireError {
+            return APIError(error).response
+        } catch let error as StoreError {
+            return APIError(Self.code(for: error), error.message).response
+        } catch let error as HTTPError {
+            let code: WireErrorCode = error.status == .notFound ? .notFound
+                : (error.status == .contentTooLarge ? .payloadTooLarge : .malformedPayload)
+            return APIError(code, error.body ?? "\(error.status)").response
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(type(of: error))"])
+            return APIError(.internal, "internal error").response
+        }
+    }
+}
+
+extension ErrorMappingMiddleware {
+    /// The wire code of a store failure (its message names ids only).
+    static func code(for error: StoreError) -> WireErrorCode {
+        switch error.code {
+        case .notFound: .notFound
+        case .duplicateSite, .duplicateFingerprint, .duplicateAudit, .conflict: .conflict
+        case .illegalTransition: .taskClosed
+        case .invalidArgument: .malformedPayload
+        default: .internal
+        }
+    }
+}
+
+/// JSON responses in the wire encoding.
+enum JSONResponse {
+    static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try PayloadCodec.encodeJSON(value)
+        return Response(status: status, headers: [.contentType: WireHeader.jsonMediaType],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

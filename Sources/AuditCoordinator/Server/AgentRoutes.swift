@@ -1,0 +1,128 @@
+import AuditWire
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The agent endpoints (Protocol/protocol.md): hello, long-poll for tasks, submit a result,
+/// refuse a task. Every handler acts only as the authenticated site.
+struct AgentRoutes {
+    let coordinator: Coordinator
+
+    func register(on router: Router<CoordinatorContext>) {
+        let group = router.group("v1/agent")
+        group.post("hello") { request, context in try await hello(request, context) }
+        group.get("tasks") { request, context in try await tasks(request, context) }
+        group.post("tasks/:id/result") { request, context in try await result(request, context) }
+        group.post("tasks/:id/refusal") { request, context in try await refusal(request, context) }
+    }
+
+    func body(_ request: Request, limit: Int) async throws -> Data {
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Data(buffer.readableBytesView)
+        } catch {
+            throw APIError(.payloadTooLarge, "the request body exceeds \(limit) bytes")
+        }
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        let config = coordinator.configuration
+        let data = try await body(request, limit: config.maxCompressedBytes)
+        return try PayloadCodec.decode(type, from: data,
+                                       contentEncoding: request.headers[HTTPField.Name(WireHeader.contentEncoding)!],
+                                       limits: limits)
+    }
+
+    var limits: PayloadLimits {
+        PayloadLimits(maxCompressedBytes: coordinator.configuration.maxCompressedBytes,
+                      maxDecompressedBytes: coordinator.configuration.maxDecompressedBytes)
+    }
+
+    func hello(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
+        let site = try context.requireSite()
+        let hello = try await decode(AgentHello.self, request)
+        try PayloadValidator.validate(hello, authenticatedSite: try SiteID(validating: site))
+        let policy = String(decoding: try PayloadCodec.encodeJSON(hello.policy), as: UTF8.self)
+        try await coordinator.store.touch(site: site, agentVersion: hello.agentVersion, policyJSON: policy, at: Date())
+        return try JSONResponse.make(CoordinatorHello(coordinatorVersion: CoordinatorService.version, serverTime: Date(),
+                                                      pollSeconds: coordinator.configuration.longPollSeconds))
+    }
+
+    /// Long-poll: open tasks now, or as soon as one appears, or an empty list after `wait` seconds.
+    func tasks(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
+        let site = try context.requireSite()
+        let wait = min(max(request.uri.queryParameters.get("wait", as: Int.self) ?? 0, 0), coordinator.configuration.longPollSeconds)
+        let deadline = ContinuousClock.now + .seconds(wait)
+        while true {
+            let seen = await coordinator.signals.generation(of: site)
+            try await coordinator.store.touch(site: site, agentVersion: nil, policyJSON: nil, at: Date())
+            let open = try await coordinator.store.openTasks(for: site)
+            if !open.isEmpty || ContinuousClock.now >= deadline {
+                var tasks: [SiteTask] = []
+                for item in open {
+                    if item.task.state == .queued {
+                        await coordinator.dispatch(try await coordinator.store.markDelivered(task: item.task.id, at: Date()))
+                    }
+                    if let task = coordinator.siteTask(item) { tasks.append(task) }
+                }
+                return try JSONResponse.make(TaskList(tasks: tasks))
+            }
+            await coordinator.signals.wait(site: site, seen: seen, timeout: deadline - ContinuousClock.now)
+        }
+    }
+
+    /// The task, if it belongs to the authenticated site.
+    func ownTask(_ context: CoordinatorContext, site: String) async throws -> (SiteTaskRecord, AuditRecord) {
+        let id = try context.parameters.require("id")
+        guard let task = try await coordinator.store.task(id: id),
+              let audit = try await coordinator.store.audit(id: task.auditID) else {
+            throw APIError(.notFound, "no task \(id)")
+        }
+        guard task.siteID == site else { throw APIError(.siteMismatch, "task \(id) belongs to another site") }
+        return (task, audit)
+    }
+
+    func result(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
+        let site = try context.requireSite()
+        let (task, audit) = try await ownTask(context, site: site)
+        let raw = try await body(request, limit: coordinator.configuration.maxCompressedBytes)
+        let encoding = request.headers[HTTPField.Name(WireHeader.contentEncoding)!]
+        let json = encoding == nil ? raw : try PayloadCodec.inflate(raw, limits: limits)
+        let result = try PayloadCodec.decodeJSON(TaskResult.self, from: json, limits: limits)
+        guard let wireTask = coordinator.siteTask(OpenTask(task: task, audit: audit)) else {
+            throw APIError(.internal, "the audit's spec cannot be read")
+        }
+        try PayloadValidator.validate(result, against: wireTask, authenticatedSite: try SiteID(validating: site))
+        let key = PayloadCodec.idempotencyKey(of: json)
+        if let claimed = request.headers[HTTPField.Name(WireHeader.idempotencyKey)!], claimed != key {
+            throw APIError(.malformedPayload, "Idempotency-Key is not the SHA-256 of the uncompressed body", field: WireHeader.idempotencyKey)
+        }
+        let now = Date()
+        switch try await coordinator.store.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key,
+                                                             payload: json, at: now) {
+        case .stored(let applied):
+            await coordinator.dispatch(applied)
+            return try JSONResponse.make(TaskReceipt(task: result.task, site: result.site, round: task.round,
+                                                     idempotencyKey: key, receivedAt: now))
+        case .duplicate(let receivedAt):
+            return try JSONResponse.make(TaskReceipt(task: result.task, site: result.site, round: task.round,
+                                                     idempotencyKey: key, receivedAt: receivedAt))
+        case .conflict:
+            throw APIError(.conflict, "a different result was already accepted for task \(task.id)")
+        }
+    }
+
+    func refusal(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
+        let site = try context.requireSite()
+        let (task, audit) = try await ownTask(context, site: site)
+        let refusal = try await decode(TaskRefusal.self, request)
+        guard let wireTask = coordinator.siteTask(OpenTask(task: task, audit: audit)) else {
+            throw APIError(.internal, "the audit's spec cannot be read")
+        }
+        try PayloadValidator.validate(refusal, against: wireTask, authenticatedSite: try SiteID(validating: site))
+        await coordinator.dispatch(try await coordinator.store.recordRefusal(task: task.id, code: refusal.code,
+                                                                             reason: refusal.reason, at: Date()))
+        return Response(status: .noContent)
+    }
+}

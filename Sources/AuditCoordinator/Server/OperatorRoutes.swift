@@ -1,0 +1,138 @@
+import AuditReport
+import AuditSpec
+import AuditWire
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The operator endpoints: launch, list, inspect, report and cancel audits; register, list and
+/// revoke sites. Operator certificates only.
+struct OperatorRoutes {
+    let coordinator: Coordinator
+
+    func register(on router: Router<CoordinatorContext>) {
+        let audits = router.group("v1/audits")
+        audits.post { request, context in try await launch(request, context) }
+        audits.get { _, context in try await list(context) }
+        audits.get(":id") { _, context in try await status(context) }
+        audits.get(":id/report") { request, context in try await report(request, context) }
+        audits.post(":id/cancel") { _, context in try await cancel(context) }
+        let sites = router.group("v1/sites")
+        sites.post { request, context in try await addSite(request, context) }
+        sites.get { _, context in try await listSites(context) }
+        sites.delete(":id") { _, context in try await revokeSite(context) }
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        let buffer = try await request.body.collect(upTo: 4 << 20)
+        return try PayloadCodec.decodeJSON(type, from: Data(buffer.readableBytesView))
+    }
+
+    func launch(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
+        let who = try context.requireOperator()
+        let launch = try await decode(LaunchAuditRequest.self, request)
+        try launch.validate()
+        let spec: AuditSpec
+        do { spec = try AuditSpec.parse(yaml: launch.specYAML, source: "spec") } catch {
+            throw APIError(.malformedPayload, "the audit spec is invalid: \(error)", field: "spec_yaml")
+        }
+        let now = Date()
+        let sites = launch.sites.map(\.rawValue)
+        for site in sites where try await coordinator.store.site(id: site)?.status != .active {
+            throw APIError(.unknownSite, "site \(site) is not registered and active", field: "sites")
+        }
+        var seed = SystemRandomNumberGenerator()
+        let audit = AuditID.generate()
+        let new = NewAudit(
+            id: audit.rawValue, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec),
+            sites: sites, minSites: launch.minSites ?? sites.count,
+            requiredSites: (launch.requiredSites ?? []).map(\.rawValue),
+            deadline: launch.deadline ?? now.addingTimeInterval(TimeInterval(coordinator.configuration.defaultDeadlineSeconds)),
+            rootSeed: seed.next(), taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID.generate().rawValue) }))
+        let applied = try await coordinator.lifecycle.launch(new, at: now)
+        coordinator.logger.info("audit launched", metadata: ["audit": "\(audit)", "operator": "\(who)", "sites": "\(sites.count)"])
+        await coordinator.dispatch(applied)
+        return try JSONResponse.make(try await summary(audit.rawValue), status: .created)
+    }
+
+    func summary(_ id: String) async throws -> AuditSummary {
+        guard let audit = try await coordinator.store.audit(id: id) else { throw APIError(.notFound, "no audit \(id)") }
+        let tasks = try await coordinator.store.tasks(of: id)
+        return AuditSummary(
+            id: AuditID(rawValue: audit.id)!, name: audit.name, state: AuditState(rawValue: audit.state.rawValue),
+            createdAt: audit.createdAt, deadline: audit.deadline,
+            sites: tasks.map { task in
+                SiteTaskStatus(site: SiteID(rawValue: task.siteID)!, task: TaskID(rawValue: task.id)!,
+                               state: TaskState(rawValue: task.state.rawValue), updatedAt: task.updatedAt, detail: task.detail)
+            })
+    }
+
+    func list(_ context: CoordinatorContext) async throws -> Response {
+        _ = try context.requireOperator()
+        var summaries: [AuditSummary] = []
+        for audit in try await coordinator.store.audits() { summaries.append(try await summary(audit.id)) }
+        return try JSONResponse.make(AuditList(audits: summaries))
+    }
+
+    func status(_ context: CoordinatorContext) async throws -> Response {
+        _ = try context.requireOperator()
+        return try JSONResponse.make(try await summary(try context.parameters.require("id")))
+    }
+
+    /// The federated report: `format=json` (default), `md` or `table`.
+    func report(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
+        _ = try context.requireOperator()
+        let id = try context.parameters.require("id")
+        guard let audit = try await coordinator.store.audit(id: id) else { throw APIError(.notFound, "no audit \(id)") }
+        guard let json = audit.resultJSON else {
+            throw APIError(.conflict, "audit \(id) has no report yet (state \(audit.state.rawValue)\(audit.failure.map { ": \($0)" } ?? ""))")
+        }
+        let format = request.uri.queryParameters.get("format") ?? "json"
+        let document = try ReportDocument.decode(Data(json.utf8))
+        let alpha = document.spec?.tests.alpha ?? 0.1, correction = document.spec?.tests.correction.rawValue ?? "holm"
+        let text: String
+        switch format {
+        case "json": text = json
+        case "table": text = TerminalReport.render(document, alpha: alpha, correction: correction)
+        case "md": text = MarkdownReport.render(document, alpha: alpha, correction: correction)
+        default: throw APIError(.malformedPayload, "unknown format \(format); expected json, md or table", field: "format")
+        }
+        return Response(status: .ok, headers: [.contentType: format == "json" ? WireHeader.jsonMediaType : "text/plain; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    func cancel(_ context: CoordinatorContext) async throws -> Response {
+        _ = try context.requireOperator()
+        let id = try context.parameters.require("id")
+        await coordinator.dispatch(try await coordinator.lifecycle.apply(.cancelRequested, to: id, at: Date()))
+        return try JSONResponse.make(try await summary(id))
+    }
+
+    func addSite(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
+        _ = try context.requireOperator()
+        let registration = try await decode(SiteRegistration.self, request)
+        try registration.validate()
+        let record = try await coordinator.store.registerSite(id: registration.site.rawValue,
+                                                             fingerprint: registration.certificateFingerprintSHA256, at: Date())
+        return try JSONResponse.make(Self.wire(record), status: .created)
+    }
+
+    func listSites(_ context: CoordinatorContext) async throws -> Response {
+        _ = try context.requireOperator()
+        return try JSONResponse.make(SiteList(sites: try await coordinator.store.sites().map(Self.wire)))
+    }
+
+    func revokeSite(_ context: CoordinatorContext) async throws -> Response {
+        _ = try context.requireOperator()
+        let id = try context.parameters.require("id")
+        for applied in try await coordinator.store.revokeSite(id: id, at: Date()) { await coordinator.dispatch(applied) }
+        guard let record = try await coordinator.store.site(id: id) else { throw APIError(.notFound, "no site \(id)") }
+        return try JSONResponse.make(Self.wire(record))
+    }
+
+    static func wire(_ record: SiteRecord) -> AuditWire.SiteRecord {
+        AuditWire.SiteRecord(site: SiteID(rawValue: record.id)!, fingerprint: record.fingerprint,
+                             status: SiteStatus(rawValue: record.status.rawValue), addedAt: record.addedAt,
+                             revokedAt: record.revokedAt)
+    }
+}

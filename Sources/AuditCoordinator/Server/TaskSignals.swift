@@ -1,0 +1,45 @@
+import Foundation
+
+/// Wakes long-polling agents when work appears for their site (the `notify(.tasksAvailable)`
+/// action), so an agent learns of a new task at once instead of at its next poll.
+actor TaskSignals {
+    private var generations: [String: Int] = [:]
+    private var waiters: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
+
+    /// The site's current generation; a waiter returns as soon as it changes.
+    func generation(of site: String) -> Int { generations[site, default: 0] }
+
+    /// Wakes every waiter of these sites.
+    func notify(_ sites: [String]) {
+        for site in sites {
+            generations[site, default: 0] += 1
+            for (_, waiter) in waiters.removeValue(forKey: site) ?? [:] { waiter.resume() }
+        }
+    }
+
+    /// Returns when the site's generation differs from `seen`, or after `timeout`, or on cancellation.
+    func wait(site: String, seen: Int, timeout: Duration) async {
+        if generation(of: site) != seen { return }
+        let id = UUID()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { await self.suspend(site: site, id: id) }
+            await group.next()
+            group.cancelAll()
+            self.cancel(site: site, id: id)
+        }
+    }
+
+    /// Parks until notified or until `wait` cancels it. Actor isolation orders this against
+    /// `cancel`: if the group was already cancelled when this runs, it returns at once.
+    private func suspend(site: String, id: UUID) async {
+        await withCheckedContinuation { continuation in
+            if Task.isCancelled { continuation.resume(); return }
+            waiters[site, default: [:]][id] = continuation
+        }
+    }
+
+    private func cancel(site: String, id: UUID) {
+        waiters[site]?.removeValue(forKey: id)?.resume()
+    }
+}

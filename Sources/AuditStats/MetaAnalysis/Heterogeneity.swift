@@ -1,0 +1,56 @@
+/// Per-site estimates of every gain and their meta-analysis (spec §2.7): how consistent a
+/// rationality or envy-freeness gain is across sites, next to the pooled test.
+public struct HeterogeneityEntry: Sendable, Codable, Equatable {
+    /// The metric.
+    public var metric: FairnessMetric
+    /// The group.
+    public var group: String
+    /// The comparator: nil for h0 (rationality), else the reported group g′.
+    public var reportedAs: String?
+    /// The pooling of the sites' estimates.
+    public var meta: MetaAnalysis
+}
+
+/// Builds the heterogeneity table of one personalized model from its sites' statistics.
+public enum Heterogeneity {
+    /// One site's estimate of a comparison, with its within-site variance: error from the site's
+    /// discordant counts, AUC from its DeLong variance, ECE from its bootstrap variance. nil when
+    /// the site cannot estimate it (no rows, one class, no bootstrap).
+    public static func siteEstimate(site: String, metric: FairnessMetric, stats: GroupStatistics,
+                                    comparator: Int) -> MetaAnalysis.Estimate? {
+        guard stats.count > 0 else { return nil }
+        switch metric {
+        case .error:
+            let d = stats.discordance[comparator]
+            return MetaAnalysis.errorEstimate(site: site, count: stats.count, n10: d.n10, n01: d.n01)
+        case .auc:
+            let test = DeLongTest(strata: stats.auc, comparator: comparator)
+            guard let gain = test.gain, let se = test.standardError, se > 0 else { return nil }
+            return MetaAnalysis.Estimate(site: site, value: gain, variance: se * se)
+        case .ece:
+            let comparison = MetricEstimates(metric: .ece, stats: stats).comparison(comparator: comparator, level: 0.9)
+            guard let gain = comparison.gain, let se = comparison.bootstrap?.standardError, se > 0 else { return nil }
+            return MetaAnalysis.Estimate(site: site, value: gain, variance: se * se)
+        }
+    }
+
+    /// Entries for every metric, group and comparator with at least two site estimates.
+    public static func entries(sites: [SiteStatistics], metrics: [FairnessMetric]) -> [HeterogeneityEntry] {
+        guard let keys = sites.first?.keys, sites.count >= 2 else { return [] }
+        var out: [HeterogeneityEntry] = []
+        for metric in metrics {
+            for (j, key) in keys.enumerated() {
+                for comparator in [0] + keys.indices.filter({ $0 != j }).map({ $0 + 1 }) {
+                    let estimates = sites.sorted { $0.site < $1.site }.compactMap { site -> MetaAnalysis.Estimate? in
+                        guard let stats = site.groups[j] else { return nil }
+                        return siteEstimate(site: site.site, metric: metric, stats: stats, comparator: comparator)
+                    }
+                    guard estimates.count >= 2, let meta = MetaAnalysis(estimates) else { continue }
+                    out.append(HeterogeneityEntry(metric: metric, group: key,
+                                                  reportedAs: comparator == 0 ? nil : keys[comparator - 1], meta: meta))
+                }
+            }
+        }
+        return out
+    }
+}

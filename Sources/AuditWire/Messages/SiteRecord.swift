@@ -1,0 +1,60 @@
+import Foundation
+
+/// A site in the registry (`GET /v1/sites`); revoked sites stay listed.
+public struct SiteRecord: Sendable, Codable, Equatable {
+    /// The site.
+    public var site: SiteID
+    /// SHA-256 of its certificate's DER encoding, 64 lowercase hex digits.
+    public var fingerprint: String
+    /// `active` or `revoked`.
+    public var status: SiteStatus
+    /// When the site was registered.
+    public var addedAt: Date
+    /// When it was revoked, if it was.
+    public var revokedAt: Date?
+
+    /// Creates a record.
+    public init(site: SiteID, fingerprint: String, status: SiteStatus, addedAt: Date, revokedAt: Date? = nil) {
+        self.site = site
+        self.fingerprint = fingerprint
+        self.status = status
+        self.addedAt = addedAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// Whether a registered site may call the agent API.
+public struct SiteStatus: Hashable, Sendable, Codable, CustomStringConvertible, RawRepresentable {
+    /// The wire name.
+    public let rawValue: String
+    /// Creates a status from its wire name.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// The site may call the agent API.
+    public static let active = SiteStatus(rawValue: "active")
+    /// The site is refused with `revoked_site`.
+    public static let revoked = SiteStatus(rawValue: "revoked")
+
+    /// The wire name.
+    public var description: String { rawValue }
+
+    /// Decodes the wire name.
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    /// Encodes the wire name.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// `GET /v1/sites`: the registry, in site order.
+public struct SiteList: Sendable, Codable, Equatable {
+    /// The sites.
+    public var sites: [SiteRecord]
+
+    /// Creates a list.
+    public init(sites: [SiteRecord]) { self.sites = sites }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// The coordinator's acknowledgement of a result or refusal; an identical resend gets the same receipt.
+public struct TaskReceipt: Sendable, Codable, Equatable {
+    /// The task.
+    public var task: TaskID
+    /// The site.
+    public var site: SiteID
+    /// The task's round.
+    public var round: Int
+    /// The accepted body's `Idempotency-Key` (SHA-256 of the uncompressed JSON).
+    public var idempotencyKey: String
+    /// When the coordinator first stored the body.
+    public var receivedAt: Date
+
+    /// Creates a receipt.
+    public init(task: TaskID, site: SiteID, round: Int, idempotencyKey: String, receivedAt: Date) {
+        self.task = task
+        self.site = site
+        self.round = round
+        self.idempotencyKey = idempotencyKey
+        self.receivedAt = receivedAt
+    }
+}
