@@ -1,15 +1,29 @@
 import ArgumentParser
+import Logging
 
 /// The `fairuse` command: audits whether personalized clinical prediction models serve every
-/// group that reports its attributes (Suriyakumar, Ghassemi & Ustun, ICML 2023).
+/// group that reports its attributes (Suriyakumar, Ghassemi & Ustun, ICML 2023), on one dataset
+/// or across hospitals without pooling patient data.
 @main
 struct Fairuse: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
         commandName: "fairuse",
-        abstract: "Fair-use audits of personalized clinical prediction models.",
+        abstract: "Fair-use audits of personalized clinical prediction models, local or federated.",
         version: version,
-        subcommands: [Local.self, Benchmark.self]
+        subcommands: [Demo.self, Local.self, CoordinatorCommand.self, AuditCommand.self, AgentCommand.self,
+                      PKICommand.self, Benchmark.self]
     )
+}
+
+/// Logs to standard error; bootstrapped once by the commands that run services.
+enum Logs {
+    static func bootstrap(level: Logger.Level = .info) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
 }

@@ -48,10 +48,12 @@ public struct TaskRunner: Sendable {
             let cache = ResampleCache()
             var techniques: [TechniqueStatistics] = []
             var suppressed: [Suppression] = []
+            var withheldKeys = Set<String>()
             for technique in trained.techniques {
                 progress("\(technique.technique.rawValue): statistics and \(task.spec.tests.bootstrapReplicates) bootstrap replicates")
                 let predictions = Self.asSite(technique.predictions.predictions, site: site.rawValue)
                 let withheldGroups = Disclosure.suppressedGroups(predictions, minCell: policy.minCell)
+                withheldKeys.formUnion(withheldGroups.map { predictions.keys[$0] })
                 let kept = Disclosure.withholding(predictions, groups: withheldGroups)
                 let statistics = SiteStatistics.extract(from: kept, site: site.rawValue, settings: extraction, cache: cache)
                 let (released, merged) = Disclosure.mergingCalibration(statistics, minCell: policy.minCell)
@@ -61,10 +63,14 @@ public struct TaskRunner: Sendable {
                     suppressed.append(Suppression(group: finding.group, scope: finding.scope, reason: finding.reason))
                 }
             }
+            // Row counts cover only the released groups: the site's full counts minus the released
+            // ones would reveal a withheld group's size (complementary disclosure).
+            let released = trained.result.groups.filter { !withheldKeys.contains($0.key) }
+            let train = released.reduce(0) { $0 + $1.trainCount }, test = released.reduce(0) { $0 + $1.testCount }
             return .result(TaskResult(
                 task: task.id, audit: task.audit, site: site, round: task.round, specSHA256: task.specSHA256,
                 agentVersion: AuditAgentModule.version, techniques: techniques, suppressed: suppressed,
-                rowCounts: RowCounts(total: trained.result.rowCount, train: trained.result.trainCount, test: trained.result.testCount)))
+                rowCounts: RowCounts(total: train + test, train: train, test: test)))
         } catch {
             return refuse(task, RefusalCode.dataInvalid, "the site's data does not fit the audit spec: \(error)")
         }

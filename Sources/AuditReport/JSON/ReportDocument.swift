@@ -41,6 +41,10 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var rootSeed: UInt64
         /// Every site invited, with its outcome.
         public var sites: [SiteParticipation]
+        enum CodingKeys: String, CodingKey {
+            case audit, state, specSHA256 = "specSha256", rootSeed, sites
+        }
+
         /// Creates the section.
         public init(audit: String, state: String, specSHA256: String, rootSeed: UInt64, sites: [SiteParticipation]) {
             self.audit = audit

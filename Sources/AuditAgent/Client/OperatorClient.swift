@@ -1,0 +1,66 @@
+import AuditWire
+import Foundation
+
+/// The operator's HTTPS client of the coordinator (`fairuse audit …`, `fairuse coordinator site …`):
+/// the same mutual-TLS transport as the agent, with an operator certificate.
+public struct OperatorClient: Sendable {
+    let transport: CoordinatorClient
+
+    /// A client presenting the operator's certificate.
+    public init(baseURL: String, certificatePath: String, keyPath: String, caPath: String) throws {
+        transport = try CoordinatorClient(baseURL: baseURL, certificatePath: certificatePath, keyPath: keyPath, caPath: caPath)
+    }
+
+    /// Closes connections.
+    public func shutdown() async throws { try await transport.shutdown() }
+
+    /// POST /v1/sites.
+    public func register(site: SiteID, fingerprint: String) async throws -> SiteRecord {
+        let body = try PayloadCodec.encodeJSON(SiteRegistration(site: site, certificateFingerprintSHA256: fingerprint))
+        let (status, data) = try await transport.send("POST", "/v1/sites", json: body, compress: false)
+        return try transport.decode(SiteRecord.self, status, data)
+    }
+
+    /// GET /v1/sites.
+    public func sites() async throws -> [SiteRecord] {
+        let (status, data) = try await transport.send("GET", "/v1/sites", json: nil, compress: false)
+        return try transport.decode(SiteList.self, status, data).sites
+    }
+
+    /// DELETE /v1/sites/{id}: revokes the site at once.
+    public func revoke(site: SiteID) async throws -> SiteRecord {
+        let (status, data) = try await transport.send("DELETE", "/v1/sites/\(site)", json: nil, compress: false)
+        return try transport.decode(SiteRecord.self, status, data)
+    }
+
+    /// POST /v1/audits.
+    public func launch(_ request: LaunchAuditRequest) async throws -> AuditSummary {
+        let (status, data) = try await transport.send("POST", "/v1/audits", json: try PayloadCodec.encodeJSON(request), compress: false)
+        return try transport.decode(AuditSummary.self, status, data)
+    }
+
+    /// GET /v1/audits.
+    public func audits() async throws -> [AuditSummary] {
+        let (status, data) = try await transport.send("GET", "/v1/audits", json: nil, compress: false)
+        return try transport.decode(AuditList.self, status, data).audits
+    }
+
+    /// GET /v1/audits/{id}.
+    public func audit(_ id: String) async throws -> AuditSummary {
+        let (status, data) = try await transport.send("GET", "/v1/audits/\(id)", json: nil, compress: false)
+        return try transport.decode(AuditSummary.self, status, data)
+    }
+
+    /// GET /v1/audits/{id}/report?format=json|md|table, as text.
+    public func report(_ id: String, format: String) async throws -> String {
+        let (status, data) = try await transport.send("GET", "/v1/audits/\(id)/report?format=\(format)", json: nil, compress: false)
+        guard (200..<300).contains(status) else { throw transport.error(status, data) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// POST /v1/audits/{id}/cancel.
+    public func cancel(_ id: String) async throws -> AuditSummary {
+        let (status, data) = try await transport.send("POST", "/v1/audits/\(id)/cancel", json: Data("{}".utf8), compress: false)
+        return try transport.decode(AuditSummary.self, status, data)
+    }
+}

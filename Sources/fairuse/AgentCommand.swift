@@ -1,0 +1,115 @@
+import ArgumentParser
+import AuditAgent
+import AuditSpec
+import AuditWire
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `fairuse agent run|check|approve|ledger`: the hospital side.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent", abstract: "Run the site agent and inspect what it sent.",
+        subcommands: [Run.self, Check.self, Approve.self, Ledger.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Connect out to the coordinator and run audit tasks until SIGTERM.")
+        @Option(help: "agent.yaml") var config: String
+        func run() async throws {
+            Logs.bootstrap()
+            do {
+                let configuration = try AgentConfiguration.load(path: config)
+                let logger = Logger(label: "fairuse.agent.\(configuration.site)")
+                let service = AgentService(configuration: configuration, logger: logger) { message in
+                    FileHandle.standardError.write(Data("[\(configuration.site)] \(message)\n".utf8))
+                }
+                let group = ServiceGroup(configuration: .init(services: [.init(service: service)],
+                                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                try await group.run()
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Preflight: configuration, data against a spec, TLS handshake, clock skew.")
+        @Option(help: "agent.yaml") var config: String
+        @Option(help: "An audit spec to check the data against.") var spec: String?
+        func run() async throws {
+            var problems = 0
+            func report(_ ok: Bool, _ text: String) { print("\(ok ? "ok  " : "FAIL") \(text)"); if !ok { problems += 1 } }
+            let configuration: AgentConfiguration
+            do { configuration = try AgentConfiguration.load(path: config); report(true, "configuration \(config)") } catch {
+                report(false, "\(error)"); throw ExitCode(1)
+            }
+            if configuration.policy.allowedModels.isEmpty || configuration.policy.allowedMetrics.isEmpty {
+                report(false, "the policy allows no model or no metric: every audit will be refused (default-deny)")
+            }
+            if let spec {
+                do {
+                    let audit = try AuditSpec.load(path: spec)
+                    if let refusal = configuration.policy.check(audit) { report(false, "the policy would refuse \(spec): \(refusal.reason)") }
+                    var quick = audit
+                    quick.tests.bootstrapReplicates = 0
+                    let task = SiteTask(id: TaskID.generate(), audit: AuditID.generate(), spec: quick, rootSeed: 0, createdAt: Date(), deadline: nil)
+                    switch TaskRunner(site: try SiteID(validating: configuration.site), policy: configuration.policy, data: configuration.data).run(task) {
+                    case .result(let r): report(true, "data fits \(spec): \(r.rowCounts.total) rows, \(r.suppressed.count) suppression finding(s)")
+                    case .refusal(let r): report(false, "the task would be refused: \(r.code): \(r.reason)")
+                    }
+                } catch { report(false, "\(error)") }
+            }
+            do {
+                let client = try CoordinatorClient(baseURL: configuration.coordinatorURL, certificatePath: configuration.certificatePath,
+                                                   keyPath: configuration.keyPath, caPath: configuration.caPath)
+                defer { Task { try? await client.shutdown() } }
+                let hello = try await client.hello(AgentHello(agentVersion: AuditAgentModule.version, site: try SiteID(validating: configuration.site),
+                                                              policy: PolicySummary(allowedModelClasses: configuration.policy.allowedModels,
+                                                                                    allowedMetrics: configuration.policy.allowedMetrics,
+                                                                                    minCell: configuration.policy.minCell,
+                                                                                    maxGroups: configuration.policy.maxGroups,
+                                                                                    manualApproval: configuration.policy.manualApproval)))
+                report(true, "TLS 1.3 handshake and hello with \(configuration.coordinatorURL) (coordinator \(hello.coordinatorVersion))")
+                let skew = abs(hello.serverTime.timeIntervalSinceNow)
+                report(skew < 300, "clock skew \(Int(skew)) s")
+            } catch { report(false, "coordinator: \(error)") }
+            if problems > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve (or --decline) a task waiting for approval; without TASK, list them.")
+        @Option(help: "agent.yaml") var config: String
+        @Argument var task: String?
+        @Flag(help: "Decline instead.") var decline = false
+        func run() throws {
+            let configuration = try AgentConfiguration.load(path: config)
+            let state = AgentState(directory: configuration.stateDirectory)
+            guard let task else {
+                for t in state.pending() { print("\(t.id)\t\(t.spec.name)\tspec \(t.specSHA256.prefix(16))…\tmetrics \(t.spec.metrics.map(\.rawValue).joined(separator: ","))") }
+                return
+            }
+            try state.decide(task: task, approve: !decline)
+            print("\(decline ? "declined" : "approved") \(task)")
+        }
+    }
+
+    struct Ledger: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show or verify the egress ledger.")
+        @Argument(help: "show | verify") var action: String
+        @Option(help: "agent.yaml") var config: String
+        func run() throws {
+            let configuration = try AgentConfiguration.load(path: config)
+            let ledger = EgressLedger(path: configuration.ledgerPath)
+            switch action {
+            case "show":
+                for e in try ledger.entries() {
+                    print("\(e.sequence)\t\(e.recordedAt)\t\(e.kind)\t\(e.audit ?? "-")\t\(e.task ?? "-")\t\(e.payload.utf8.count) bytes\tsha256 \(e.payloadSHA256.prefix(16))…")
+                }
+            case "verify":
+                do { print("ledger intact: \(try ledger.verify()) entries, chain and payload hashes verified") } catch {
+                    throw fail(error)
+                }
+            default: throw ValidationError("action must be show or verify")
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import AuditCoordinator
+import AuditPKI
+import AuditWire
+import Foundation
+import Logging
+
+/// `fairuse coordinator serve|site`.
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator", abstract: "Run the coordinator, and manage its site registry.",
+        subcommands: [Serve.self, Site.self])
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve the coordinator API (mutual TLS 1.3) until SIGTERM.")
+        @Option(help: "coordinator.yaml") var config: String
+
+        func run() async throws {
+            Logs.bootstrap()
+            do {
+                let configuration = try CoordinatorConfiguration.load(path: config)
+                try await CoordinatorService.run(configuration: configuration, logger: Logger(label: "fairuse.coordinator"))
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct Site: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register, revoke or list sites.",
+                                                        subcommands: [Add.self, Revoke.self, List.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Register a site by its certificate (or fingerprint).")
+            @Argument(help: "Site id.") var site: String
+            @Option(help: "The site's certificate PEM.") var certificate: String?
+            @Option(help: "Or its SHA-256 fingerprint (hex).") var fingerprint: String?
+            @OptionGroup var connection: OperatorConnection
+
+            func run() async throws {
+                do {
+                    let print_ = try await connection.with { client -> AuditWire.SiteRecord in
+                        let value: String
+                        if let fingerprint { value = fingerprint } else if let certificate {
+                            value = Fingerprint.sha256(ofDER: try PEMCertificate.der(path: certificate)).hex
+                        } else { throw ValidationError("give --certificate or --fingerprint") }
+                        return try await client.register(site: try SiteID(validating: site), fingerprint: value)
+                    }
+                    print("registered \(print_.site) (\(print_.fingerprint))")
+                } catch { throw fail(error) }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke a site at once; its open tasks fail.")
+            @Argument(help: "Site id.") var site: String
+            @OptionGroup var connection: OperatorConnection
+            func run() async throws {
+                do {
+                    let record = try await connection.with { try await $0.revoke(site: try SiteID(validating: site)) }
+                    print("revoked \(record.site)")
+                } catch { throw fail(error) }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List registered sites.")
+            @OptionGroup var connection: OperatorConnection
+            func run() async throws {
+                do {
+                    for s in try await connection.with({ try await $0.sites() }) {
+                        print("\(s.site)\t\(s.status)\t\(s.fingerprint.prefix(16))…\tadded \(WireJSON.formatDate(s.addedAt))")
+                    }
+                } catch { throw fail(error) }
+            }
+        }
+    }
+}
+
+/// Reads a PEM certificate's DER bytes.
+enum PEMCertificate {
+    static func der(path: String) throws -> [UInt8] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let body = text.components(separatedBy: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        guard let data = Data(base64Encoded: body) else { throw ValidationError("\(path): not a PEM certificate") }
+        return [UInt8](data)
+    }
+}

@@ -1,0 +1,191 @@
+import ArgumentParser
+import AuditAgent
+import AuditPKI
+import AuditSpec
+import AuditWire
+import Foundation
+
+/// `fairuse demo`: a whole federation on this machine. A throwaway PKI and store in a temporary
+/// folder, a coordinator and one agent per bundled site (`Sites/<name>/`) as separate processes
+/// talking mutual TLS 1.3 over loopback, an audit of the bundled flchain spec, live progress, and
+/// the cross-site report, whose JSON and Markdown paths are printed at the end.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a federated audit of three bundled sites on this machine.")
+
+    @Option(help: "Folder with the bundled sites and specs.") var sites: String = "Sites"
+    @Option(help: "Audit spec.") var spec: String = "Sites/specs/flchain_5y_mortality.yaml"
+    @Option(help: "Bootstrap replicates (overrides the spec).") var bootstrap: Int?
+    @Option(help: "Working folder (default: a new temporary folder).") var work: String?
+
+    func run() async throws {
+        let runner = DemoRunner(sitesFolder: sites, specPath: spec, bootstrap: bootstrap, work: work)
+        do { try await runner.run() } catch { throw fail(error) }
+    }
+}
+
+/// The demo's steps; child processes are always stopped, whatever happens.
+struct DemoRunner {
+    let sitesFolder: String, specPath: String, bootstrap: Int?, work: String?
+
+    func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+
+    func run() async throws {
+        let start = Date()
+        let root = work ?? FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-demo-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: root + "/logs", withIntermediateDirectories: true)
+        let siteNames = try FileManager.default.contentsOfDirectory(atPath: sitesFolder).filter {
+            FileManager.default.fileExists(atPath: "\(sitesFolder)/\($0)/agent.yaml")
+        }.sorted()
+        guard !siteNames.isEmpty else { throw ValidationError("no site folders with agent.yaml in \(sitesFolder)") }
+        var auditSpec = try AuditSpec.load(path: specPath)
+        if let bootstrap { auditSpec.tests.bootstrapReplicates = bootstrap }
+        say("fairuse demo — working folder \(root)")
+
+        // 1. PKI.
+        let pki = PKIStore(directory: root + "/pki")
+        let ca = try CertificateAuthority.create(commonName: "fairuse demo CA", organization: "fairuse demo")
+        try pki.save(ca)
+        try pki.save(try ca.issueCoordinator(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
+        let operatorCert = try ca.issueOperator(name: try OperatorName("demo-operator"))
+        try pki.save(operatorCert)
+        var fingerprints: [String: String] = [:]
+        for name in siteNames {
+            let issued = try ca.issueSite(try SiteIdentity(name))
+            try pki.save(issued)
+            fingerprints[name] = issued.fingerprint.hex
+        }
+        say("· PKI: CA, coordinator, operator and \(siteNames.count) site certificates (P-256, TLS 1.3 only)")
+
+        // 2. Coordinator.
+        let portFile = root + "/coordinator.port"
+        let coordinatorYAML = """
+            listen: { host: 127.0.0.1, port: 0 }
+            tls: { certificate: \(pki.certificatePath(for: .coordinator)), key: \(pki.keyPath(for: .coordinator)), ca: \(pki.caCertificatePath) }
+            database: sqlite:\(root)/coordinator.db
+            port_file: \(portFile)
+            limits: { long_poll_seconds: 5 }
+            """
+        try coordinatorYAML.write(toFile: root + "/coordinator.yaml", atomically: true, encoding: .utf8)
+        let processes = ChildProcesses()
+        defer { processes.stopAll() }
+        try processes.start(name: "coordinator", arguments: ["coordinator", "serve", "--config", root + "/coordinator.yaml"],
+                            log: root + "/logs/coordinator.log")
+        let port = try await waitForPort(portFile, processes: processes)
+        let url = "https://127.0.0.1:\(port)"
+        say("· coordinator listening on \(url) (mutual TLS; log \(root)/logs/coordinator.log)")
+
+        // 3. Register sites and start their agents.
+        let operatorClient = try OperatorClient(baseURL: url, certificatePath: pki.certificatePath(for: operatorCert.role),
+                                                keyPath: pki.keyPath(for: operatorCert.role), caPath: pki.caCertificatePath)
+        do {
+            for name in siteNames {
+                _ = try await operatorClient.register(site: try SiteID(validating: name), fingerprint: fingerprints[name]!)
+                let folder = root + "/sites/" + name
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                let source = "\(sitesFolder)/\(name)"
+                try FileManager.default.copyItem(atPath: source + "/data.csv", toPath: folder + "/data.csv")
+                var yaml = try String(contentsOfFile: source + "/agent.yaml", encoding: .utf8)
+                yaml = yaml.replacingOccurrences(of: "https://coordinator.example.org:8443", with: url)
+                    .replacingOccurrences(of: "certificate: site.pem", with: "certificate: \(pki.certificatePath(for: .site(try SiteIdentity(name))))")
+                    .replacingOccurrences(of: "key: site-key.pem", with: "key: \(pki.keyPath(for: .site(try SiteIdentity(name))))")
+                    .replacingOccurrences(of: "ca: ca.pem", with: "ca: \(pki.caCertificatePath)")
+                    .replacingOccurrences(of: "poll_seconds: 20", with: "poll_seconds: 5")
+                try yaml.write(toFile: folder + "/agent.yaml", atomically: true, encoding: .utf8)
+                try processes.start(name: name, arguments: ["agent", "run", "--config", folder + "/agent.yaml"],
+                                    log: root + "/logs/\(name).log")
+            }
+            say("· \(siteNames.count) site agents started, each with its own share of the data: \(siteNames.joined(separator: ", "))")
+
+            // 4. Launch and follow the audit.
+            let launch = LaunchAuditRequest(specYAML: auditSpec.yaml(), sites: try siteNames.map { try SiteID(validating: $0) },
+                                            minSites: max(1, siteNames.count - 1), requiredSites: nil,
+                                            deadline: Date().addingTimeInterval(600))
+            let audit = try await operatorClient.launch(launch)
+            say("· audit \(audit.id) launched: \(auditSpec.name), techniques \(auditSpec.techniques.map(\.rawValue).joined(separator: ", ")), B = \(auditSpec.tests.bootstrapReplicates)")
+            var seen: [String: String] = [:]
+            var final = audit
+            while true {
+                final = try await operatorClient.audit(audit.id.rawValue)
+                for s in final.sites where seen[s.site.rawValue] != s.state.rawValue {
+                    seen[s.site.rawValue] = s.state.rawValue
+                    say("  \(String(format: "%5.1f", Date().timeIntervalSince(start))) s  \(s.site): \(s.state)\(s.detail.map { " — \($0)" } ?? "")")
+                }
+                if ["complete", "partial", "failed", "cancelled"].contains(final.state.rawValue) { break }
+                if Date().timeIntervalSince(start) > 600 { throw ValidationError("the audit did not finish in 10 minutes; see \(root)/logs") }
+                if let dead = processes.exited() { throw ValidationError("\(dead) stopped unexpectedly; see \(root)/logs/\(dead).log") }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            say("· audit \(final.state)")
+            guard final.state.rawValue != "failed" && final.state.rawValue != "cancelled" else {
+                throw ValidationError("the audit \(final.state); see \(root)/logs")
+            }
+
+            // 5. The report.
+            let reports = root + "/reports"
+            try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+            let table = try await operatorClient.report(audit.id.rawValue, format: "table")
+            try await operatorClient.report(audit.id.rawValue, format: "json").write(toFile: reports + "/report.json", atomically: true, encoding: .utf8)
+            try await operatorClient.report(audit.id.rawValue, format: "md").write(toFile: reports + "/report.md", atomically: true, encoding: .utf8)
+            say("\n" + table)
+            for name in siteNames {
+                let ledger = EgressLedger(path: root + "/sites/\(name)/egress-ledger.jsonl")
+                let entries = (try? ledger.entries()) ?? []
+                let bytes = entries.filter { $0.kind == "result" }.map { $0.payload.utf8.count }.reduce(0, +)
+                say("ledger \(name): \((try? ledger.verify()) ?? 0) entries verified; result payload \(bytes / 1024) KiB of aggregates")
+            }
+            say("\nJSON report:     \(reports)/report.json\nMarkdown report: \(reports)/report.md\nLedgers, logs, certificates: \(root)")
+            say(String(format: "Done in %.1f s.", Date().timeIntervalSince(start)))
+            try await operatorClient.shutdown()
+        } catch {
+            try? await operatorClient.shutdown()
+            throw error
+        }
+    }
+
+    func waitForPort(_ path: String, processes: ChildProcesses) async throws -> Int {
+        for _ in 0..<600 {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return port
+            }
+            if let dead = processes.exited() { throw ValidationError("\(dead) stopped during start-up; see its log") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ValidationError("the coordinator did not start within 60 s")
+    }
+}
+
+/// Child processes of the demo (this same executable), stopped with SIGTERM at the end.
+///
+/// Invariant that makes `@unchecked Sendable` sound: `processes` is only touched under `lock`.
+final class ChildProcesses: @unchecked Sendable {
+    private var processes: [(String, Process)] = []
+    private let lock = NSLock()
+
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    func start(name: String, arguments: [String], log: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = arguments
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        lock.lock(); processes.append((name, process)); lock.unlock()
+    }
+
+    /// The name of a child that has exited, if any.
+    func exited() -> String? {
+        lock.lock(); defer { lock.unlock() }
+        return processes.first { !$0.1.isRunning }?.0
+    }
+
+    func stopAll() {
+        lock.lock(); let all = processes; lock.unlock()
+        for (_, p) in all.reversed() where p.isRunning { p.terminate() }
+        for (_, p) in all { p.waitUntilExit() }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import AuditPKI
+import Foundation
+
+/// `fairuse pki init|issue`: the federation's certificates (Deploy/PKI.md).
+struct PKICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pki", abstract: "Create the federation CA and issue coordinator, site and operator certificates.",
+        subcommands: [Init.self, Issue.self])
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a new federation CA in --dir.")
+        @Option(help: "PKI folder (created with mode 0700).") var dir: String
+        @Option(help: "CA common name.") var name: String = "fairuse federation CA"
+        @Flag(help: "Replace existing files.") var overwrite = false
+
+        func run() throws {
+            let ca = try CertificateAuthority.create(commonName: name, organization: "fairuse", validity: .authorityDefault)
+            try PKIStore(directory: dir).save(ca, overwrite: overwrite)
+            print("CA created in \(dir); fingerprint \(ca.fingerprint.colonSeparated)")
+        }
+    }
+
+    struct Issue: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue a certificate: coordinator, site ID, or operator NAME.")
+        @Argument(help: "coordinator | site | operator") var role: String
+        @Argument(help: "The site id or operator name.") var name: String?
+        @Option(help: "PKI folder holding the CA.") var dir: String
+        @Option(help: "DNS names of the coordinator.") var dns: [String] = ["localhost"]
+        @Option(help: "IP addresses of the coordinator.") var ip: [String] = ["127.0.0.1"]
+        @Option(help: "Validity in days.") var days: Int = 365
+        @Flag(help: "Replace existing files.") var overwrite = false
+
+        func run() throws {
+            let store = PKIStore(directory: dir)
+            let ca = try store.loadAuthority()
+            let validity = CertificateValidity.days(days)
+            let issued: IssuedCertificate
+            switch role {
+            case "coordinator": issued = try ca.issueCoordinator(dnsNames: dns, ipAddresses: ip, validity: validity)
+            case "site":
+                guard let name else { throw ValidationError("give the site id") }
+                issued = try ca.issueSite(try SiteIdentity(name), validity: validity)
+            case "operator":
+                guard let name else { throw ValidationError("give the operator name") }
+                issued = try ca.issueOperator(name: try OperatorName(name), validity: validity)
+            default: throw ValidationError("role must be coordinator, site or operator")
+            }
+            try store.save(issued, overwrite: overwrite)
+            print("\(role) certificate written to \(store.certificatePath(for: issued.role)); fingerprint \(issued.fingerprint.hex)")
+        }
+    }
+}
