@@ -98,6 +98,13 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "AuditAgentTests", dependencies: ["AuditAgent", "AuditStats", "AuditWire"]),
+        .testTarget(name: "FederationTests", dependencies: [
+            "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditReport",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

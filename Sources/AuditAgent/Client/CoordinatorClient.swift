@@ -100,8 +100,21 @@ public final class CoordinatorClient: Sendable {
         } catch let error as AgentError {
             throw error
         } catch {
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
             throw AgentError(kind: .transient, code: nil, message: "coordinator unreachable: \(error)")
         }
+    }
+
+    /// POSTs raw bytes (for diagnostics and tests of the coordinator's defences).
+    func sendRaw(path: String, body: Data, deflate: Bool, version: String = ProtocolVersion.current.description) async throws -> (Int, Data) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers.add(name: WireHeader.protocolVersion, value: version)
+        if deflate { request.headers.add(name: WireHeader.contentEncoding, value: "deflate") }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: .seconds(120))
+        let data = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), Data(data.readableBytesView))
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ status: Int, _ body: Data) throws -> T {

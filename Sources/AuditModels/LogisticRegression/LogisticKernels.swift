@@ -155,11 +155,13 @@ extension LogisticRegression {
         /// into `g[d]` (overwritten, not accumulated), and each row's weighted curvature into `curvature`.
         ///
         /// `theta` holds β in `theta[0..<d]` and the intercept in `theta[d]`. One pass over the rows:
-        /// each block of four rows is read from memory once and reused from L1 for the gradient.
+        /// each block of four rows is read from memory once and reused from L1 for the gradient (and,
+        /// when `single` is given, converted to single precision into the same place of `single`).
         static func lossAndGradient(x: UnsafePointer<Double>, d: Int, rows: Range<Int>,
                                     labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
                                     theta: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
-                                    curvature: UnsafeMutablePointer<Double>?) -> Double {
+                                    curvature: UnsafeMutablePointer<Double>?,
+                                    single: UnsafeMutablePointer<Float>? = nil) -> Double {
             g.update(repeating: 0, count: d + 1)
             let b = theta[d]
             var loss = 0.0
@@ -183,6 +185,7 @@ extension LogisticRegression {
                     curvature[i + 3] = t3.curvature
                 }
                 axpy4(SIMD4(t0.residual, t1.residual, t2.residual, t3.residual), x0, x1, x2, x3, g, d)
+                if let single { convert(x0, count: 4 * d, into: single + i * d) }
                 i += 4
             }
             while i < rows.upperBound {
@@ -192,6 +195,7 @@ extension LogisticRegression {
                 gb += t.residual
                 curvature?[i] = t.curvature
                 axpy(t.residual, xi, g, d)
+                if let single { convert(xi, count: d, into: single + i * d) }
                 i += 1
             }
             g[d] = gb

@@ -7,7 +7,9 @@ import Foundation
 /// Stopping rule: max |∇f| / Σw ≤ `gradientTolerance` (default 1e-10), far tighter than sklearn's.
 /// Designs with at most ``newtonColumnLimit`` columns use Newton's method with the exact Hessian
 /// (after a short L-BFGS warm start that often converges on its own); wider ones use L-BFGS
-/// (Nocedal & Wright 2006, ch. 7) with a strong-Wolfe line search (ch. 3).
+/// (Nocedal & Wright 2006, ch. 7) with a strong-Wolfe line search (ch. 3), on large designs in
+/// mixed precision: single-precision passes for the bulk of the iterations, exact passes to finish
+/// (see ``LBFGSSolver``), so the stopping rule and the minimizer are those of the exact objective.
 public enum LogisticRegression {
     /// The widest design (in columns) for which the automatic choice may use Newton's method; wider designs use L-BFGS.
     public static let newtonColumnLimit = 200
@@ -32,10 +34,38 @@ public enum LogisticRegression {
         case lbfgs
     }
 
+    /// Whether L-BFGS runs its early iterations on a single-precision copy of the design.
+    enum MixedPrecision: Sendable {
+        /// On when L-BFGS alone fits the design (more than ``newtonColumnLimit`` columns) and the
+        /// design has at least ``mixedPrecisionMinimumEntries`` entries.
+        case automatic
+        /// Exact passes only.
+        case off
+        /// Whenever L-BFGS runs (for tests).
+        case on
+    }
+
+    /// The fewest design entries (rows × columns) for which ``MixedPrecision/automatic`` uses mixed
+    /// precision: below that a pass costs well under a millisecond and the copy is not worth making.
+    static let mixedPrecisionMinimumEntries = 1 << 20
+
+    /// Whether a fit of an n × d design with this solver runs L-BFGS in mixed precision.
+    static func usesMixedPrecision(rowCount n: Int, columnCount d: Int, solver: Solver, choice: MixedPrecision) -> Bool {
+        guard d > 0 && solver != .newton else { return false }
+        switch choice {
+        case .automatic:
+            return (solver == .lbfgs || d > newtonColumnLimit) && n * d >= mixedPrecisionMinimumEntries
+        case .off:
+            return false
+        case .on:
+            return true
+        }
+    }
+
     /// ``fit(_:labels:weights:configuration:)`` with an explicit solver choice (for tests and benchmarks).
     static func fit(_ design: DesignMatrix, labels: [UInt8], weights: [Double]?,
                     configuration: LogisticRegressionConfiguration, solver: Solver,
-                    start: LogisticModel? = nil) throws(ModelError) -> LogisticModel {
+                    start: LogisticModel? = nil, mixedPrecision: MixedPrecision = .automatic) throws(ModelError) -> LogisticModel {
         let n = design.rowCount, d = design.columnCount
         try validate(configuration)
         guard n > 0 else { throw ModelError(code: .noRows, message: "the design has no rows") }
@@ -79,6 +109,7 @@ public enum LogisticRegression {
             theta[d] = start.intercept
         }
         let config = configuration
+        let single = usesMixedPrecision(rowCount: n, columnCount: d, solver: solver, choice: mixedPrecision)
         let (report, solverName) = design.values.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { y in
                 w.withUnsafeBufferPointer { wb in
@@ -88,7 +119,7 @@ public enum LogisticRegression {
                             let objective = Objective(
                                 x: x.baseAddress ?? UnsafePointer(dummy.baseAddress!), labels: y.baseAddress!,
                                 weights: wb.baseAddress!, rowCount: n, columnCount: d,
-                                c: config.inverseRegularization, weightSum: weightSum)
+                                c: config.inverseRegularization, weightSum: weightSum, singlePrecision: single)
                             defer { objective.deallocate() }
                             return run(objective, theta: t.baseAddress!, configuration: config, solver: solver)
                         }

@@ -7,6 +7,8 @@ extension LogisticRegression {
         var converged: Bool
         /// The final max |∇f| / Σw.
         var gradientMeasure: Double
+        /// Of ``iterations``, those taken on single-precision passes (mixed-precision L-BFGS).
+        var singlePrecisionIterations = 0
     }
 
     /// Newton's method with the exact Hessian for f(θ) = C · Σ w_i logloss_i + ‖β‖²/2 (intercept

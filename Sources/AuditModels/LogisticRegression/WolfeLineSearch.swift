@@ -8,7 +8,8 @@ extension LogisticRegression {
     /// near the optimum the decrease per step falls below that noise while the directional
     /// derivative (accurate to far smaller error) still carries the information, as in the
     /// "approximate Wolfe" conditions of Hager & Zhang (2005). Brackets are kept with the sign of
-    /// φ′ (valid for convex φ) and refined by the secant of φ′ with a 10 % safeguard.
+    /// φ′ (valid for convex φ) and refined by the secant of φ′ with a 10 % safeguard. On
+    /// single-precision passes the slack is ``singleRelativeSlack`` · |φ(0)|, their rounding noise.
     struct WolfeLineSearch {
         /// The sufficient-decrease constant c₁.
         static let c1 = 1e-4
@@ -16,8 +17,13 @@ extension LogisticRegression {
         static let c2 = 0.9
         /// The relative slack ε / |φ(0)| allowed in the sufficient-decrease test.
         static let relativeSlack = 1e-12
+        /// The relative slack on single-precision passes (`Objective.Precision.single`).
+        static let singleRelativeSlack = 1e-7
         /// The most objective evaluations per search.
         static let maxEvaluations = 40
+        /// The most evaluations per search on single-precision passes: a search that needs more has
+        /// run into their rounding noise, and the solver switches to exact passes instead.
+        static let singleMaxEvaluations = 6
 
         /// The outcome of a search.
         struct Result {
@@ -36,16 +42,19 @@ extension LogisticRegression {
         /// `thetaOut` and its gradient in `gradientOut`.
         static func search(_ objective: Objective, theta: UnsafePointer<Double>, value f0: Double,
                            slope0: Double, direction p: UnsafePointer<Double>, alpha0: Double,
-                           thetaOut: UnsafeMutablePointer<Double>, gradientOut: UnsafeMutablePointer<Double>) -> Result {
+                           thetaOut: UnsafeMutablePointer<Double>, gradientOut: UnsafeMutablePointer<Double>,
+                           precision: Objective.Precision = .double) -> Result {
             let count = objective.parameterCount
-            let slack = relativeSlack * abs(f0)
+            let slack = (precision == .double ? relativeSlack : singleRelativeSlack) * abs(f0)
             var lo = 0.0, slopeLo = slope0
             var hi = Double.infinity, slopeHi = Double.nan
             var alpha = alpha0
             var evaluations = 0
-            while evaluations < maxEvaluations {
+            let limit = precision == .double ? maxEvaluations : singleMaxEvaluations
+            while evaluations < limit {
                 for j in 0..<count { thetaOut[j] = theta[j] + alpha * p[j] }
-                let f = objective.evaluate(UnsafePointer(thetaOut), gradient: gradientOut, curvature: nil)
+                let f = objective.evaluate(UnsafePointer(thetaOut), gradient: gradientOut, curvature: nil,
+                                           precision: precision)
                 evaluations += 1
                 let slope = Kernels.dot(UnsafePointer(gradientOut), p, count)
                 let finite = f.isFinite && slope.isFinite

@@ -30,4 +30,35 @@ struct DesignMatrixTests {
         #expect(matrix.appendingColumns(none).values == matrix.values)
         #expect(none.appendingColumns(extra).values == extra.values)
     }
+
+    @Test("init(filling:) starts from zeros and keeps what the closure writes")
+    func filling() {
+        let filled = DesignMatrix(rowCount: 2, columnCount: 3) { values in
+            values[1] = 7
+            values[5] = -1
+        }
+        #expect(filled.rowCount == 2 && filled.columnCount == 3)
+        #expect(filled.values == [0, 7, 0, 0, 0, -1])
+        #expect(DesignMatrix(rowCount: 0, columnCount: 3) { _ in }.values.isEmpty)
+    }
+
+    @Test("large matrices (the huge-page path): init(filling:), rows(_:) and appendingColumns(_:) keep every value")
+    func large() {
+        let n = 700, d = 800  // 4.5 MB of doubles, above MemoryAdvice.minimumBytes
+        let big = DesignMatrix(rowCount: n, columnCount: d) { values in
+            for i in 0..<n { for j in 0..<d { values[i * d + j] = Double(i * 1000 + j) } }
+        }
+        #expect(big.values.enumerated().allSatisfy { $0.element == Double($0.offset / d * 1000 + $0.offset % d) })
+        let order = Array((0..<n).reversed()) + [3, 3]
+        let picked = big.rows(order)
+        #expect(picked.rowCount == n + 2)
+        #expect(picked.values.enumerated().allSatisfy { $0.element == Double(order[$0.offset / d] * 1000 + $0.offset % d) })
+        let extra = DesignMatrix(rowCount: n, columnCount: 2, values: (0..<(2 * n)).map { -Double($0) })
+        let wide = big.appendingColumns(extra)
+        #expect(wide.rowCount == n && wide.columnCount == d + 2)
+        #expect(wide.values.enumerated().allSatisfy { k, value in
+            let i = k / (d + 2), j = k % (d + 2)
+            return value == (j < d ? Double(i * 1000 + j) : -Double(2 * i + j - d))
+        })
+    }
 }

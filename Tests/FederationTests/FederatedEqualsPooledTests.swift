@@ -1,0 +1,76 @@
+import AuditAgent
+import AuditModels
+import AuditReport
+import AuditSpec
+import AuditStats
+import AuditWire
+import Foundation
+import ServiceLifecycle
+import Testing
+
+/// End to end over real loopback mutual TLS: a coordinator and three agents, one audit, and the
+/// federated report compared with the pooled analysis of the same predictions with the site as a
+/// stratum — which must be identical, bootstrap included (methods spec §2.5, decision D1).
+@Suite("Federation end to end", .serialized)
+struct FederatedEqualsPooledTests {
+    @Test func threeAgentsFederatedEqualsPooled() async throws {
+        let harness = try await FederationHarness()
+        let spec = try BundledSites.spec(bootstrap: 300)
+        var agents: [AgentService] = []
+        for name in BundledSites.names {
+            try await harness.addSite(name)
+            agents.append(AgentService(configuration: try harness.agentConfiguration(site: name, dataPath: BundledSites.data(name)),
+                                       logger: FederationHarness.logger))
+        }
+        let agentGroup = ServiceGroup(configuration: .init(services: agents.map { .init(service: $0) }, logger: FederationHarness.logger))
+        let agentTask = Task { try await agentGroup.run() }
+        let client = try harness.operatorClient()
+        let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(),
+                                                                  sites: try BundledSites.names.map { try SiteID(validating: $0) }))
+        let summary = try await harness.waitForEnd(launched.id.rawValue)
+        #expect(summary.state.rawValue == "complete")
+        let report = try ReportDocument.decode(Data(try await client.report(launched.id.rawValue, format: "json").utf8))
+        try await client.shutdown()
+        await agentGroup.triggerGracefulShutdown()
+        _ = try? await agentTask.value
+
+        // The pooled analysis: every site's own predictions, concatenated, sites as strata.
+        let federation = try #require(report.federation)
+        #expect(federation.sites.map(\.state) == ["submitted", "submitted", "submitted"])
+        var perTechnique: [String: [Predictions]] = [:]
+        for name in BundledSites.names {
+            let trained = try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name))
+            for t in trained.techniques {
+                var p = t.predictions.predictions
+                p.sites = Array(repeating: name, count: p.count)
+                perTechnique[t.technique.rawValue, default: []].append(p)
+            }
+        }
+        var extraction = LocalAudit.extractionSettings(spec)
+        extraction.rootSeed = federation.rootSeed
+        for section in report.results {
+            let parts = try #require(perTechnique[section.name])
+            let pooled = FairUseAudit.run(Self.concatenate(parts), extraction: extraction,
+                                          evaluation: LocalAudit.evaluationSettings(spec))
+            #expect(pooled == section.evaluation, "technique \(section.name): federated ≠ pooled")
+            #expect(!(section.heterogeneity ?? []).isEmpty)
+        }
+        // Every agent's ledger holds exactly what it sent, and verifies.
+        for name in BundledSites.names {
+            let ledger = EgressLedger(path: harness.root + "/\(name)-ledger.jsonl")
+            #expect(try ledger.verify() == 2)
+            let sent = try #require(try ledger.entries().last)
+            let result = try PayloadCodec.decodeJSON(TaskResult.self, from: Data(sent.payload.utf8))
+            #expect(result.site.rawValue == name)
+            #expect(!sent.payload.contains("row_id"))
+        }
+        await harness.stop()
+    }
+
+    static func concatenate(_ parts: [Predictions]) -> Predictions {
+        let keys = parts[0].keys
+        return Predictions(keys: keys, sites: parts.flatMap(\.sites), groups: parts.flatMap(\.groups),
+                           labels: parts.flatMap(\.labels), generic: parts.flatMap(\.generic),
+                           personalized: parts.flatMap(\.personalized))
+    }
+}

@@ -1,0 +1,143 @@
+import AsyncHTTPClient
+import AuditAgent
+import AuditCoordinator
+import AuditPKI
+import AuditSpec
+import AuditWire
+import Foundation
+import Logging
+import NIOSSL
+import ServiceLifecycle
+
+/// A coordinator running in-process on a loopback port with mutual TLS, a throwaway PKI and
+/// store in a temporary folder, and helpers to start agents and make certificates.
+final class FederationHarness: Sendable {
+    let root: String
+    let pki: PKIStore
+    let ca: CertificateAuthority
+    let url: String
+    let group: ServiceGroup
+    let runTask: Task<Void, Error>
+
+    static let logger = Logger(label: "fairuse.test")
+
+    /// Starts a coordinator (port 0) and waits until it listens.
+    init(longPoll: Int = 2) async throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-fed-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        pki = PKIStore(directory: root + "/pki")
+        ca = try CertificateAuthority.create(commonName: "test CA")
+        try pki.save(ca)
+        try pki.save(try ca.issueCoordinator(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
+        try pki.save(try ca.issueOperator(name: try OperatorName("op")))
+        let configuration = CoordinatorConfiguration(
+            host: "127.0.0.1", port: 0, certificatePath: pki.certificatePath(for: .coordinator),
+            keyPath: pki.keyPath(for: .coordinator), caPath: pki.caCertificatePath, databasePath: root + "/coordinator.db",
+            longPollSeconds: longPoll)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let (_, services) = try CoordinatorService.services(configuration: configuration, logger: Self.logger) { port in
+            continuation.yield(port)
+        }
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: Self.logger))
+        self.group = group
+        // A test harness owns this task and cancels it in `stop()`.
+        runTask = Task { try await group.run() }
+        var port = 0
+        for await p in ports { port = p; break }
+        url = "https://127.0.0.1:\(port)"
+    }
+
+    /// Stops the coordinator and removes the folder.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await runTask.value
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func operatorClient() throws -> OperatorClient {
+        let role = CertificateRole.operator(try OperatorName("op"))
+        return try OperatorClient(baseURL: url, certificatePath: pki.certificatePath(for: role), keyPath: pki.keyPath(for: role),
+                                  caPath: pki.caCertificatePath)
+    }
+
+    /// Issues a site certificate and registers it (unless `register` is false).
+    @discardableResult
+    func addSite(_ id: String, register: Bool = true) async throws -> IssuedCertificate {
+        let issued = try ca.issueSite(try SiteIdentity(id))
+        try pki.save(issued, overwrite: true)
+        if register {
+            let client = try operatorClient()
+            _ = try await client.register(site: try SiteID(validating: id), fingerprint: issued.fingerprint.hex)
+            try await client.shutdown()
+        }
+        return issued
+    }
+
+    /// An agent configuration for a registered site over `dataPath`.
+    func agentConfiguration(site: String, dataPath: String, minCell: Int = 1) throws -> AgentConfiguration {
+        let yaml = """
+            site: \(site)
+            coordinator: \(url)
+            tls: { certificate: \(pki.certificatePath(for: .site(try SiteIdentity(site)))), key: \(pki.keyPath(for: .site(try SiteIdentity(site)))), ca: \(pki.caCertificatePath) }
+            data: { csv: \(dataPath) }
+            policy: { allowed_models: [logistic_regression], allowed_metrics: [error, auc, ece], allowed_techniques: [onehot, intersectional, decoupled], min_cell: \(minCell) }
+            ledger: \(root)/\(site)-ledger.jsonl
+            state_dir: \(root)/\(site)-state
+            poll_seconds: 1
+            """
+        let path = root + "/\(site).yaml"
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return try AgentConfiguration.load(path: path)
+    }
+
+    /// Polls until the audit reaches a final state (or 120 s pass).
+    func waitForEnd(_ audit: String) async throws -> AuditSummary {
+        let client = try operatorClient()
+        defer { Task { try? await client.shutdown() } }
+        for _ in 0..<1200 {
+            let summary = try await client.audit(audit)
+            if ["complete", "partial", "failed", "cancelled"].contains(summary.state.rawValue) { return summary }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CancellationError()
+    }
+}
+
+/// The bundled site shares of the flchain data.
+enum BundledSites {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sites").standardized.path
+    static let names = ["olmsted-central", "olmsted-north", "olmsted-south"]
+    static func data(_ name: String) -> String { "\(root)/\(name)/data.csv" }
+    static func spec(bootstrap: Int) throws -> AuditSpec {
+        var spec = try AuditSpec.load(path: "\(root)/specs/flchain_5y_mortality.yaml")
+        spec.tests.bootstrapReplicates = bootstrap
+        return spec
+    }
+}
+
+/// An HTTPS client with no client certificate, to check that the handshake is refused.
+struct BareClient {
+    let client: HTTPClient
+    let url: String
+
+    init(url: String, ca: String) throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv13
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        self.url = url
+    }
+
+    func handshakeFails() async -> Bool {
+        var request = HTTPClientRequest(url: url + "/v1/agent/tasks")
+        request.headers.add(name: "Fairuse-Protocol", value: "1.0")
+        do {
+            _ = try await client.execute(request, timeout: .seconds(10))
+            return false
+        } catch {
+            return true
+        }
+    }
+
+    func shutdown() async { try? await client.shutdown() }
+}
