@@ -16,8 +16,16 @@ final class FederationHarness: Sendable {
     let pki: PKIStore
     let ca: CertificateAuthority
     let url: String
-    let group: ServiceGroup
-    let runTask: Task<Void, Error>
+    let port: Int
+    let configuration: CoordinatorConfiguration
+    let running: Running
+
+    /// The current coordinator process-in-a-task (replaced by `restartCoordinator`).
+    final class Running: @unchecked Sendable {
+        // Invariant: mutated only by the test's single task (start/stop are awaited in sequence).
+        var group: ServiceGroup?
+        var task: Task<Void, Error>?
+    }
 
     static let logger = Logger(label: "fairuse.test")
 
@@ -30,27 +38,41 @@ final class FederationHarness: Sendable {
         try pki.save(ca)
         try pki.save(try ca.issueCoordinator(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
         try pki.save(try ca.issueOperator(name: try OperatorName("op")))
-        let configuration = CoordinatorConfiguration(
+        var configuration = CoordinatorConfiguration(
             host: "127.0.0.1", port: 0, certificatePath: pki.certificatePath(for: .coordinator),
             keyPath: pki.keyPath(for: .coordinator), caPath: pki.caCertificatePath, databasePath: root + "/coordinator.db",
             longPollSeconds: longPoll)
+        running = Running()
+        port = try await Self.start(configuration, into: running)
+        configuration.port = port
+        self.configuration = configuration
+        url = "https://127.0.0.1:\(port)"
+    }
+
+    static func start(_ configuration: CoordinatorConfiguration, into running: Running) async throws -> Int {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let (_, services) = try CoordinatorService.services(configuration: configuration, logger: Self.logger) { port in
             continuation.yield(port)
         }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: Self.logger))
-        self.group = group
-        // A test harness owns this task and cancels it in `stop()`.
-        runTask = Task { try await group.run() }
-        var port = 0
-        for await p in ports { port = p; break }
-        url = "https://127.0.0.1:\(port)"
+        running.group = group
+        // The harness owns this task and ends it in `stop()` / `restartCoordinator()`.
+        running.task = Task { try await group.run() }
+        for await p in ports { return p }
+        return 0
+    }
+
+    /// Stops the coordinator gracefully and starts a new one on the same port and database.
+    func restartCoordinator() async throws {
+        await running.group?.triggerGracefulShutdown()
+        _ = try? await running.task?.value
+        _ = try await Self.start(configuration, into: running)
     }
 
     /// Stops the coordinator and removes the folder.
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await runTask.value
+        await running.group?.triggerGracefulShutdown()
+        _ = try? await running.task?.value
         try? FileManager.default.removeItem(atPath: root)
     }
 

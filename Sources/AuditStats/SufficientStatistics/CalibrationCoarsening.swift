@@ -33,8 +33,17 @@ public enum CalibrationCoarsening {
         }
         let last = upper.last ?? 0
         if edges.last != last {
-            // Rows left after the last acceptable edge: fold them into the last merged bin.
-            if !edges.isEmpty { edges.removeLast() }
+            // Rows are left after the last acceptable edge: fold them into the preceding merged
+            // bins, as far back as needed for every model's tail count to be 0 or ≥ minCount.
+            var tail = running
+            while let previous = edges.popLast() {
+                let start = edges.last.map { bound in upper.firstIndex(of: bound)! + 1 } ?? 0
+                let end = upper.firstIndex(of: previous)!
+                for r in group.calibration.indices {
+                    for k in start...end { tail[r] += group.calibration[r].counts[k] }
+                }
+                if acceptable(tail) { break }
+            }
             edges.append(last)
         }
         return edges
