@@ -32,11 +32,12 @@ struct FaultTests {
         let op = try harness.operatorClient()
         let audit = try await op.launch(LaunchAuditRequest(specYAML: try Self.spec().yaml(),
                                                            sites: try BundledSites.names.map { try SiteID(validating: $0) },
-                                                           minSites: 2, deadline: Date().addingTimeInterval(6)))
+                                                           minSites: 2, deadline: Date().addingTimeInterval(25)))
         let end = try await harness.waitForEnd(audit.id.rawValue)
         #expect(end.state.rawValue == "partial")
         #expect(end.sites.first { $0.site.rawValue == "olmsted-south" }?.state.rawValue == "expired")
-        let report = try await op.report(audit.id.rawValue, format: "table")
+        let report = (try? await op.report(audit.id.rawValue, format: "table")) ?? ""
+
         #expect(report.contains("olmsted-south") && report.contains("expired"))
         try await op.shutdown()
         await running.triggerGracefulShutdown()

@@ -25,12 +25,19 @@ struct FederatedEqualsPooledTests {
         let agentGroup = ServiceGroup(configuration: .init(services: agents.map { .init(service: $0) }, logger: FederationHarness.logger))
         let agentTask = Task { try await agentGroup.run() }
         let client = try harness.operatorClient()
-        let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(),
-                                                                  sites: try BundledSites.names.map { try SiteID(validating: $0) }))
-        let summary = try await harness.waitForEnd(launched.id.rawValue)
-        #expect(summary.state.rawValue == "complete")
-        let report = try ReportDocument.decode(Data(try await client.report(launched.id.rawValue, format: "json").utf8))
-        try await client.shutdown()
+        let fetched: (AuditSummary, String)
+        do {
+            let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(),
+                                                                      sites: try BundledSites.names.map { try SiteID(validating: $0) }))
+            let summary = try await harness.waitForEnd(launched.id.rawValue)
+            fetched = (summary, try await client.report(launched.id.rawValue, format: "json"))
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        #expect(fetched.0.state.rawValue == "complete")
+        let report = try ReportDocument.decode(Data(fetched.1.utf8))
         await agentGroup.triggerGracefulShutdown()
         _ = try? await agentTask.value
 
