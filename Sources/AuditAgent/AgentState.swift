@@ -28,7 +28,7 @@ public struct AgentState: Sendable {
 
     /// Records a finished task.
     public func markCompleted(_ task: String) {
-        FileManager.default.createFile(atPath: "\(directory)/completed/\(safe(task))", contents: Data())
+        _ = FileManager.default.createFile(atPath: "\(directory)/completed/\(safe(task))", contents: Data())
     }
 
     /// The approval decision for a task's spec: true approved, false declined, nil undecided.

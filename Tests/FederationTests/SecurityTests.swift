@@ -105,3 +105,16 @@ struct SecurityTests {
         await harness.stop()
     }
 }
+
+extension SecurityTests {
+    /// The coordinator's own (serverAuth) certificate presented as a client is refused.
+    @Test func serverCertificateIsNotAClient() async throws {
+        let harness = try await FederationHarness()
+        let client = try CoordinatorClient(baseURL: harness.url, certificatePath: harness.pki.certificatePath(for: .coordinator),
+                                           keyPath: harness.pki.keyPath(for: .coordinator), caPath: harness.pki.caCertificatePath)
+        let code = await Self.code { _ = try await client.hello(Self.hello("alpha")) }
+        #expect(code == "unauthenticated" || code == "identity_refused")
+        try await client.shutdown()
+        await harness.stop()
+    }
+}
