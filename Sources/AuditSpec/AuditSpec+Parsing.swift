@@ -130,6 +130,8 @@ extension AuditSpec {
         }
         if let node = reader.optional("techniques", in: top, at: "") {
             spec.techniques = try readChoices(node, at: "techniques", what: "technique", reader: reader)
+        } else if let fixed = spec.model.fixed {
+            spec.techniques = [fixed.technique]   // a fixed model is evaluated with its own technique
         }
         if let node = reader.optional("metrics", in: top, at: "") {
             spec.metrics = try readChoices(node, at: "metrics", what: "metric", reader: reader)
@@ -222,7 +224,7 @@ extension AuditSpec {
     private static func readModel(_ node: Node, reader: SpecReader) throws(SpecError) -> ModelSpec {
         let path = "model"
         let entries = try reader.mapping(node, at: path)
-        try reader.checkKeys(entries, allowed: ["class", "C"], at: path)
+        try reader.checkKeys(entries, allowed: ["class", "C", "fixed"], at: path)
         var model = ModelSpec()
         if let value = reader.optional("class", in: entries, at: path) {
             model.modelClass = try reader.choice(value, at: "model.class", what: "model class", allowed: ModelClass.allCases)
@@ -230,7 +232,38 @@ extension AuditSpec {
         if let value = reader.optional("C", in: entries, at: path) {
             model.inverseRegularization = try reader.number(value, at: "model.C")
         }
+        if let value = reader.optional("fixed", in: entries, at: path) {
+            model.fixed = try readFixed(value, reader: reader)
+        }
         return model
+    }
+
+    private static func readFixed(_ node: Node, reader: SpecReader) throws(SpecError) -> FixedModel {
+        let path = "model.fixed"
+        let entries = try reader.mapping(node, at: path)
+        try reader.checkKeys(entries, allowed: ["technique", "generic", "personalized", "group_offsets", "impute"], at: path)
+        let technique = try reader.choice(try reader.required("technique", in: entries, at: path, parent: node, expected: "onehot or intersectional"),
+                                          at: path + ".technique", what: "technique", allowed: [Technique.onehot, .intersectional])
+        func linear(_ key: String) throws(SpecError) -> FixedModel.Linear {
+            let p = path + "." + key
+            let value = try reader.required(key, in: entries, at: path, parent: node, expected: "a mapping with intercept and coefficients")
+            let inner = try reader.mapping(value, at: p)
+            try reader.checkKeys(inner, allowed: ["intercept", "coefficients"], at: p)
+            let intercept = try reader.number(try reader.required("intercept", in: inner, at: p, parent: value, expected: "a number"), at: p + ".intercept")
+            let coefficients = try terms(reader.optional("coefficients", in: inner, at: p), at: p + ".coefficients")
+            return FixedModel.Linear(intercept: intercept, coefficients: coefficients)
+        }
+        func terms(_ node: Node?, at p: String) throws(SpecError) -> [FixedModel.Term] {
+            guard let node else { return [] }
+            var out: [FixedModel.Term] = []
+            for entry in try reader.mapping(node, at: p) {
+                out.append(FixedModel.Term(name: entry.key, value: try reader.number(entry.value, at: p + "." + entry.key)))
+            }
+            return out
+        }
+        return FixedModel(technique: technique, generic: try linear("generic"), personalized: try linear("personalized"),
+                          groupOffsets: try terms(reader.optional("group_offsets", in: entries, at: path), at: path + ".group_offsets"),
+                          impute: try terms(reader.optional("impute", in: entries, at: path), at: path + ".impute"))
     }
 
     private static func readChoices<T: RawRepresentable & CaseIterable>(

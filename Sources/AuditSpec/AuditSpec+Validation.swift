@@ -128,6 +128,15 @@ extension AuditSpec {
                        "unknown model class '\(model.modelClass)'; expected one of "
                        + ModelClass.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        if let fixed = model.fixed {
+            guard techniques == [fixed.technique] else {
+                throw fail(.invalidValue, "techniques", "a fixed model is evaluated with its own technique; expected techniques: [\(fixed.technique.rawValue)]")
+            }
+            let all = fixed.generic.coefficients + fixed.personalized.coefficients + fixed.groupOffsets + fixed.impute
+            guard ([fixed.generic.intercept, fixed.personalized.intercept] + all.map(\.value)).allSatisfy(\.isFinite) else {
+                throw fail(.invalidValue, "model.fixed", "every intercept, coefficient, offset and imputed value must be a finite number")
+            }
+        }
         guard model.inverseRegularization.isFinite, model.inverseRegularization > 0 else {
             throw fail(.invalidValue, "model.C", "expected a number > 0, found \(model.inverseRegularization)")
         }

@@ -32,6 +32,20 @@ extension AuditSpec {
         lines.append("model:")
         lines.append("  class: \(Self.scalar(model.modelClass.rawValue))")
         lines.append("  C: \(Self.number(model.inverseRegularization))")
+        if let fixed = model.fixed {
+            lines.append("  fixed:")
+            lines.append("    technique: \(fixed.technique.rawValue)")
+            for (key, linear) in [("generic", fixed.generic), ("personalized", fixed.personalized)] {
+                lines.append("    \(key):")
+                lines.append("      intercept: \(Self.number(linear.intercept))")
+                lines.append("      coefficients:" + (linear.coefficients.isEmpty ? " {}" : ""))
+                for term in linear.coefficients { lines.append("        \(Self.scalar(term.name)): \(Self.number(term.value))") }
+            }
+            for (key, terms) in [("group_offsets", fixed.groupOffsets), ("impute", fixed.impute)] {
+                lines.append("    \(key):" + (terms.isEmpty ? " {}" : ""))
+                for term in terms { lines.append("      \(Self.scalar(term.name)): \(Self.number(term.value))") }
+            }
+        }
         lines.append("techniques: " + Self.flow(techniques.map(\.rawValue)))
         lines.append("metrics: " + Self.flow(metrics.map(\.rawValue)))
         lines.append("split:")

@@ -11,11 +11,14 @@ public struct ModelSpec: Sendable, Codable, Equatable, Hashable {
     /// The inverse regularization strength C (`model.C`, default 1.0), finite and > 0; as in
     /// scikit-learn, the penalty is ‖w‖² / (2C) against the summed log-loss.
     public var inverseRegularization: Double
+    /// A published model to evaluate unchanged at every site (`model.fixed`), instead of training.
+    public var fixed: FixedModel?
 
-    /// Creates a model spec; the defaults are logistic regression with C = 1.
-    public init(modelClass: ModelClass = .logisticRegression, inverseRegularization: Double = 1.0) {
+    /// Creates a model spec; the defaults are logistic regression with C = 1, trained at each site.
+    public init(modelClass: ModelClass = .logisticRegression, inverseRegularization: Double = 1.0, fixed: FixedModel? = nil) {
         self.modelClass = modelClass
         self.inverseRegularization = inverseRegularization
+        self.fixed = fixed
     }
 }
 

@@ -81,3 +81,62 @@ struct FederatedEqualsPooledTests {
                            personalized: parts.flatMap(\.personalized))
     }
 }
+
+extension FederatedEqualsPooledTests {
+    /// External validation of one published model: every site evaluates it unchanged on all its
+    /// rows, and the federated report equals the pooled analysis with sites as strata.
+    @Test func fixedModelFederatedEqualsPooled() async throws {
+        let harness = try await FederationHarness()
+        let specText = """
+            fairuse: 1
+            name: flchain-published-model
+            outcome: { column: death_5y }
+            groups: [sex, age_group]
+            model:
+              fixed:
+                technique: intersectional
+                generic: { intercept: -3.1, coefficients: { kappa: 0.35, lambda: 0.25, creatinine: 0.3, mgus: 0.2 } }
+                personalized: { intercept: -3.4, coefficients: { kappa: 0.33, lambda: 0.24, creatinine: 0.28, mgus: 0.2 } }
+                group_offsets: { "sex=male;age_group=65+": 1.6, "sex=female;age_group=65+": 1.4, "sex=male;age_group=<65": 0.2 }
+                impute: { creatinine: 1.1 }
+            tests: { bootstrap: 100 }
+            """
+        let spec = try AuditSpec.parse(yaml: specText, source: "published.yaml")
+        let names = Array(BundledSites.names.prefix(2))
+        var agents: [AgentService] = []
+        for name in names {
+            try await harness.addSite(name)
+            agents.append(AgentService(configuration: try harness.agentConfiguration(site: name, dataPath: BundledSites.data(name)),
+                                       logger: FederationHarness.logger))
+        }
+        let agentGroup = ServiceGroup(configuration: .init(services: agents.map { .init(service: $0) }, logger: FederationHarness.logger))
+        let agentTask = Task { try await agentGroup.run() }
+        let client = try harness.operatorClient()
+        let fetched: (AuditSummary, String)
+        do {
+            let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(), sites: try names.map { try SiteID(validating: $0) }))
+            fetched = (try await harness.waitForEnd(launched.id.rawValue), try await client.report(launched.id.rawValue, format: "json"))
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        await agentGroup.triggerGracefulShutdown()
+        _ = try? await agentTask.value
+        #expect(fetched.0.state.rawValue == "complete")
+        let report = try ReportDocument.decode(Data(fetched.1.utf8))
+        var parts: [Predictions] = []
+        for name in names {
+            var p = try #require(try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name)).techniques.first).predictions.predictions
+            p.sites = Array(repeating: name, count: p.count)
+            parts.append(p)
+        }
+        var extraction = LocalAudit.extractionSettings(spec)
+        extraction.rootSeed = try #require(report.federation).rootSeed
+        let pooled = FairUseAudit.run(Self.concatenate(parts), extraction: extraction, evaluation: LocalAudit.evaluationSettings(spec))
+        #expect(report.results.map(\.name) == ["intersectional"])
+        #expect(report.results.first?.evaluation == pooled)
+        #expect(report.results.first?.evaluation.count == 3386 + 2717)
+        await harness.stop()
+    }
+}

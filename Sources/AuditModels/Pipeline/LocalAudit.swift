@@ -104,6 +104,9 @@ public enum LocalAudit {
         progress(.load, "reading \(dataPath)")
         let dataset = try AuditDataset.load(path: dataPath, spec: spec)
         lap("load")
+        if let fixed = spec.model.fixed {
+            return try evaluateFixed(fixed, spec: spec, dataset: dataset, dataPath: dataPath, timings: timings, progress: progress)
+        }
 
         let split = try testRows.map { try StratifiedSplit(testRows: $0, rowCount: dataset.count, source: dataPath) }
             ?? StratifiedSplit(keys: dataset.rowKeys, labels: dataset.labels,
@@ -186,6 +189,32 @@ public enum LocalAudit {
                             testCount: split.test.count, groups: groups, preprocessor: preprocessor, generic: generic,
                             techniques: [], notes: notes, timings: timings)
         return (result, techniques)
+    }
+
+    /// A published model on every row: no split, no training (the spec's `model.fixed`).
+    static func evaluateFixed(_ fixed: FixedModel, spec: AuditSpec, dataset: AuditDataset, dataPath: String,
+                              timings: [String: Double], progress: @Sendable (Stage, String) -> Void)
+        throws -> (result: Result, techniques: [TrainedTechnique]) {
+        let keys = Array(Set(dataset.rowKeys)).sorted()
+        progress(.predict, "fixed \(fixed.technique.rawValue) model on all \(dataset.count) rows, \(keys.count) groups")
+        let predictions = try FixedModelPredictions.predictions(dataset, model: fixed, keys: keys)
+        let all = Array(0..<dataset.count)
+        let groups = keys.map { key -> GroupSize in
+            let rows = all.filter { dataset.rowKeys[$0] == key }
+            return GroupSize(key: key, trainCount: 0, trainPositives: 0, testCount: rows.count,
+                             testPositives: rows.reduce(0) { $0 + Int(dataset.labels[$1]) })
+        }
+        let generic = LogisticModel(intercept: fixed.generic.intercept, coefficients: fixed.generic.coefficients.map(\.value),
+                                    iterations: 0, converged: true, maxAbsGradient: 0, solver: "fixed")
+        let model = PersonalizedModel(technique: fixed.technique, keys: keys, indicatorColumns: fixed.groupOffsets.map(\.name),
+                                      activeIndicators: [], encodedModel: nil, decoupledModels: [], fallbacks: [])
+        let technique = TrainedTechnique(technique: fixed.technique, model: model,
+                                         predictions: .init(rowIDs: all.map(String.init), predictions: predictions),
+                                         notes: ["a fixed (published) model evaluated unchanged on every row; no training, no split"])
+        let result = Result(spec: spec, dataPath: dataPath, rowCount: dataset.count, trainCount: 0, testCount: dataset.count,
+                            groups: groups, preprocessor: Preprocessor(dataset: dataset, trainingRows: all), generic: generic,
+                            techniques: [], notes: [], timings: timings)
+        return (result, [technique])
     }
 
     /// The statistics settings a spec implies for a site.
