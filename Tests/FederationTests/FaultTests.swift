@@ -122,3 +122,36 @@ struct FaultTests {
         return false
     }
 }
+
+extension FaultTests {
+    /// An agent stopped in the middle of a task (after the task was delivered, before its result
+    /// arrived) is restarted: the new agent re-syncs the open task and completes it.
+    @Test func agentStoppedMidTaskResumesAfterRestart() async throws {
+        let harness = try await FederationHarness()
+        try await harness.addSite("olmsted-north")
+        let configuration = try harness.agentConfiguration(site: "olmsted-north", dataPath: BundledSites.data("olmsted-north"))
+        let first = Task { try await AgentService(configuration: configuration, logger: FederationHarness.logger).run() }
+        let op = try harness.operatorClient()
+        var spec = try BundledSites.spec(bootstrap: 300)
+        spec.techniques = [.onehot, .decoupled]
+        let audit = try await op.launch(LaunchAuditRequest(specYAML: spec.yaml(), sites: [try SiteID(validating: "olmsted-north")]))
+        for _ in 0..<600 {
+            if try await op.audit(audit.id.rawValue).sites.first?.state.rawValue == "delivered" { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        first.cancel()
+        _ = try? await first.value
+        let afterStop = try await op.audit(audit.id.rawValue)
+        #expect(["delivered", "submitted"].contains(afterStop.sites.first?.state.rawValue ?? ""))
+        let second = ServiceGroup(configuration: .init(services: [.init(service: AgentService(configuration: configuration, logger: FederationHarness.logger))],
+                                                       logger: FederationHarness.logger))
+        let secondTask = Task { try await second.run() }
+        let end = try await harness.waitForEnd(audit.id.rawValue)
+        #expect(end.state.rawValue == "complete")
+        #expect(try EgressLedger(path: configuration.ledgerPath).verify() >= 2)
+        try await op.shutdown()
+        await second.triggerGracefulShutdown()
+        _ = try? await secondTask.value
+        await harness.stop()
+    }
+}

@@ -9,21 +9,23 @@ extension LogisticRegression {
     /// cleared and steepest descent is tried once, starting at the last sᵀy / yᵀy. Stops when
     /// max |∇f| / Σw ≤ tolerance, at the iteration cap, or when no step is accepted.
     ///
-    /// Mixed precision (when the objective holds a single-precision copy of the design): the first
-    /// pass is exact (and fills the copy); the iterations then run on single-precision passes, about
-    /// twice as fast, while they track the exact iterates (their gradient error, about 1e-6 of its
-    /// scale, is far below the gradient itself), until max |∇f| / Σw has fallen by
-    /// ``singleReduction`` (or stopped falling, or a line search fails, or the cap is reached).
-    /// Then f and ∇f are recomputed exactly at the current point and the iterations continue on
-    /// exact passes, keeping the curvature pairs, so the stopping rule is always checked on the
-    /// exact objective and the minimizer is the same as with exact passes throughout.
+    /// Mixed precision (when the objective holds a single-precision copy of the design): exact
+    /// "anchor" passes alternate with runs of single-precision passes, about twice as fast, that
+    /// compute f and ∇f from the last anchor plus single-precision corrections (see
+    /// `Objective.Precision.single`); their rounding error is about 1e-6 of the change since the
+    /// anchor, so they track the exact iterates. A run ends, with a new anchor at the current point,
+    /// once max |∇f| / Σw has fallen by ``anchorReduction`` since the last anchor or reaches the
+    /// tolerance (or stops falling, a line search fails, or the cap is reached). Convergence is only
+    /// declared on an anchor, i.e. on the exact objective, and the curvature pairs are kept
+    /// throughout, so the minimizer is the same as with exact passes only. If a run makes no
+    /// progress at all, the rest of the fit uses exact passes.
     enum LBFGSSolver {
         /// The number of curvature pairs kept (m).
         static let historySize = 12
-        /// Single-precision passes continue until max |∇f| / Σw is this fraction of its starting value
-        /// (their noise floor is some 1e-7 of it on well-scaled data).
-        static let singleReduction = 1e-5
-        /// Single-precision passes stop after this many iterations without halving the best max |∇f|.
+        /// A run of single-precision passes ends once max |∇f| / Σw is this fraction of its value at
+        /// the run's anchor (their rounding noise is some 1e-7 of it).
+        static let anchorReduction = 1e-5
+        /// A run of single-precision passes ends after this many iterations without halving the best max |∇f|.
         static let singleStallIterations = 4
 
         /// Minimizes from `theta` (d + 1 doubles, updated in place).
@@ -39,19 +41,28 @@ extension LogisticRegression {
             var start = 0, stored = 0
             var gamma = 0.0
 
-            var f = objective.evaluate(theta, gradient: g, curvature: nil, fillingSingle: objective.single != nil)
+            let mixed = objective.single != nil
+            var f = objective.evaluate(theta, gradient: g, curvature: nil, anchoring: mixed, fillingSingle: mixed)
             var measure = objective.gradientMeasure(g)
-            var precision = Objective.Precision.double
-            let switchLevel = max(tolerance, singleReduction * measure)
-            var best = measure, sinceBest = 0
-            if objective.single != nil && measure > switchLevel { precision = .single }
-            var iterations = 0, singleIterations = 0
+            var precision = mixed ? Objective.Precision.single : .double
+            var exact = true  // f, g and measure come from an exact pass
+            var anchorMeasure = measure, best = measure, sinceBest = 0, sinceAnchor = 0
+            var iterations = 0, singleIterations = 0, exactPasses = 1
             while true {
-                if precision == .single
-                    && (measure <= switchLevel || sinceBest >= singleStallIterations || iterations >= maxIterations || !f.isFinite) {
-                    precision = .double
-                    f = objective.evaluate(theta, gradient: g, curvature: nil)
+                if !exact
+                    && (measure <= max(tolerance, anchorReduction * anchorMeasure) || sinceBest >= singleStallIterations
+                        || iterations >= maxIterations || !f.isFinite) {
+                    // A new anchor: an exact pass at the current point. After a run without any
+                    // progress, exact passes only.
+                    if sinceAnchor == 0 { precision = .double }
+                    f = objective.evaluate(theta, gradient: g, curvature: nil, anchoring: precision == .single)
                     measure = objective.gradientMeasure(g)
+                    exactPasses += 1
+                    exact = true
+                    anchorMeasure = measure
+                    best = measure
+                    sinceBest = 0
+                    sinceAnchor = 0
                 }
                 guard !(measure <= tolerance) && iterations < maxIterations && f.isFinite else { break }
                 // Two-loop recursion: p = −H g.
@@ -80,9 +91,11 @@ extension LogisticRegression {
                 let search = WolfeLineSearch.search(
                     objective, theta: theta, value: f, slope0: slope, direction: p, alpha0: alpha0,
                     thetaOut: thetaNew, gradientOut: gNew, precision: precision)
+                if precision == .double { exactPasses += search.evaluations }
                 guard search.accepted else {
                     if precision == .single {
-                        // The approximation is exhausted: continue exactly from the same point.
+                        // Re-anchor (exactly) at the same point and carry on.
+                        exact = false
                         sinceBest = singleStallIterations
                         continue
                     }
@@ -110,8 +123,12 @@ extension LogisticRegression {
                 g.update(from: gNew, count: n)
                 f = search.value
                 measure = objective.gradientMeasure(g)
+                exact = precision == .double
                 iterations += 1
-                if precision == .single { singleIterations += 1 }
+                if precision == .single {
+                    singleIterations += 1
+                    sinceAnchor += 1
+                }
                 if measure <= 0.5 * best {
                     best = measure
                     sinceBest = 0
@@ -120,7 +137,7 @@ extension LogisticRegression {
                 }
             }
             return SolverReport(iterations: iterations, converged: measure <= tolerance, gradientMeasure: measure,
-                                singlePrecisionIterations: singleIterations)
+                                singlePrecisionIterations: singleIterations, exactPasses: mixed ? exactPasses : 0)
         }
     }
 }

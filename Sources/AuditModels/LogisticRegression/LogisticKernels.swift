@@ -157,11 +157,14 @@ extension LogisticRegression {
         /// `theta` holds β in `theta[0..<d]` and the intercept in `theta[d]`. One pass over the rows:
         /// each block of four rows is read from memory once and reused from L1 for the gradient (and,
         /// when `single` is given, converted to single precision into the same place of `single`).
+        /// When given, each row's score goes to `scores` and its weighted residual to `residuals`.
         static func lossAndGradient(x: UnsafePointer<Double>, d: Int, rows: Range<Int>,
                                     labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
                                     theta: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
                                     curvature: UnsafeMutablePointer<Double>?,
-                                    single: UnsafeMutablePointer<Float>? = nil) -> Double {
+                                    single: UnsafeMutablePointer<Float>? = nil,
+                                    scores: UnsafeMutablePointer<Double>? = nil,
+                                    residuals: UnsafeMutablePointer<Double>? = nil) -> Double {
             g.update(repeating: 0, count: d + 1)
             let b = theta[d]
             var loss = 0.0
@@ -184,18 +187,24 @@ extension LogisticRegression {
                     curvature[i + 2] = t2.curvature
                     curvature[i + 3] = t3.curvature
                 }
-                axpy4(SIMD4(t0.residual, t1.residual, t2.residual, t3.residual), x0, x1, x2, x3, g, d)
+                let r = SIMD4(t0.residual, t1.residual, t2.residual, t3.residual)
+                axpy4(r, x0, x1, x2, x3, g, d)
                 if let single { convert(x0, count: 4 * d, into: single + i * d) }
+                if let scores { store4(z, scores + i) }
+                if let residuals { store4(r, residuals + i) }
                 i += 4
             }
             while i < rows.upperBound {
                 let xi = x + i * d
-                let t = rowTerms(dot(xi, theta, d) + b, labels[i], weights[i])
+                let z = dot(xi, theta, d) + b
+                let t = rowTerms(z, labels[i], weights[i])
                 loss += t.loss
                 gb += t.residual
                 curvature?[i] = t.curvature
                 axpy(t.residual, xi, g, d)
                 if let single { convert(xi, count: d, into: single + i * d) }
+                scores?[i] = z
+                residuals?[i] = t.residual
                 i += 1
             }
             g[d] = gb

@@ -23,26 +23,32 @@ extension LogisticRegression {
         /// Doubles per scratch slot: d + 2 rounded up to whole cache lines.
         let slotStride: Int
         /// A single-precision copy of the design (n × d floats) for ``Precision/single`` passes, or
-        /// nil; filled by the first `.double` pass asked to (see ``evaluate(_:gradient:curvature:precision:fillingSingle:)``).
+        /// nil; filled by the first anchoring pass (see ``evaluate(_:gradient:curvature:precision:anchoring:)``).
         let single: UnsafeMutablePointer<Float>?
-        /// Single-precision scratch: β in floats (d, padded), then one d-float partial gradient per chunk.
+        /// Single-precision scratch: Δβ in floats (d, padded), then one d-float partial gradient per chunk.
         let singleScratch: UnsafeMutablePointer<Float>?
         /// Floats per single-precision scratch slot: d rounded up to whole cache lines.
         let singleStride: Int
+        /// The anchor of ``Precision/single`` passes, the point of the last anchoring pass: its
+        /// scores (n), weighted residuals (n), θ (d + 1) and unpenalized, unscaled gradient sums
+        /// Σ residual·x̃ (d + 1), in that order; nil without ``single``.
+        let anchor: UnsafeMutablePointer<Double>?
 
         /// The arithmetic of a pass.
         enum Precision {
             /// The exact objective: the design in double, double arithmetic throughout.
             case double
-            /// The objective on the single-precision copy of the design, with single-precision
-            /// products (relative error about 1e-6): about twice as fast, for the early iterations.
+            /// The objective from the last anchoring pass and the single-precision copy of the
+            /// design (see `Kernels.lossAndGradientSingle`): about twice as fast, with a rounding
+            /// error of about 1e-6 of the change since the anchor. For the bulk of the iterations.
             case single
         }
 
         /// The number of parameters, d + 1 (the intercept is last).
         var parameterCount: Int { columnCount + 1 }
 
-        /// Allocates the chunk scratch space; call ``deallocate()`` when done.
+        /// Allocates the chunk scratch space (and, with `singlePrecision`, the single-precision copy
+        /// of the design and the anchor); call ``deallocate()`` when done.
         init(x: UnsafePointer<Double>, labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
              rowCount: Int, columnCount: Int, c: Double, weightSum: Double, singlePrecision: Bool = false) {
             self.x = x
@@ -57,7 +63,7 @@ extension LogisticRegression {
             scratch = Kernels.allocateAligned(chunks.count * slotStride)
             singleStride = (max(columnCount, 1) + 15) / 16 * 16
             if singlePrecision && rowCount > 0 && columnCount > 0 {
-                // Uninitialized: the first `.double` pass with `fillingSingle` writes it.
+                // Uninitialized: the first anchoring pass writes it.
                 let bytes = rowCount * columnCount * MemoryLayout<Float>.stride
                 let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
                 MemoryAdvice.hugePages(copy, byteCount: bytes)
@@ -65,53 +71,63 @@ extension LogisticRegression {
                 let floats = (chunks.count + 1) * singleStride
                 singleScratch = UnsafeMutableRawPointer.allocate(byteCount: floats * MemoryLayout<Float>.stride, alignment: 64)
                     .bindMemory(to: Float.self, capacity: floats)
+                anchor = Kernels.allocateAligned(2 * rowCount + 2 * (columnCount + 1))
             } else {
                 single = nil
                 singleScratch = nil
+                anchor = nil
             }
         }
 
-        /// Frees the scratch space (and the single-precision copy).
+        /// Frees the scratch space (and the single-precision copy and anchor).
         func deallocate() {
             Kernels.deallocateAligned(scratch)
             if let single { UnsafeMutableRawPointer(single).deallocate() }
             if let singleScratch { UnsafeMutableRawPointer(singleScratch).deallocate() }
+            if let anchor { Kernels.deallocateAligned(anchor) }
         }
 
         /// f(θ), writing ∇f into `gradient` (d + 1 doubles) and, when given, each row's weighted
         /// curvature w_i σ_i (1 − σ_i) into `curvature` (n doubles). One parallel pass over the rows.
         ///
-        /// With `precision: .single` (only once ``single`` is filled) the pass runs on the
-        /// single-precision copy: an approximation of f and ∇f (relative error about 1e-6), which
-        /// the exact objective must confirm. A `.double` pass with `fillingSingle` also writes
-        /// ``single`` (the rows are converted while they are in cache for the pass).
+        /// An exact pass with `anchoring` (only with ``single``) also makes θ the anchor of later
+        /// `.single` passes, and the first one fills ``single`` (the rows are converted while they
+        /// are in cache for the pass). A `.single` pass approximates f and ∇f from the anchor and the
+        /// single-precision copy; only exact passes can confirm convergence.
         func evaluate(_ theta: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
                       curvature: UnsafeMutablePointer<Double>?, precision: Precision = .double,
-                      fillingSingle: Bool = false) -> Double {
-            let d = columnCount
+                      anchoring: Bool = false, fillingSingle: Bool = false) -> Double {
+            let d = columnCount, n = rowCount
             let stride = slotStride
             let me = self
             let thetaP = Shared(value: theta)
             let curvatureP = Shared(value: curvature)
-            if precision == .single, let single, let singleScratch {
-                precondition(!fillingSingle, "a single-precision pass cannot fill the single-precision copy")
-                for j in 0..<d { singleScratch[j] = Float(theta[j]) }
-                let singleP = Shared(value: single), scratchP = Shared(value: singleScratch)
+            let single = Shared(value: single), anchor = Shared(value: anchor)
+            if precision == .single, let copy = single.value, let anchor = anchor.value, let singleScratch {
+                precondition(!anchoring && !fillingSingle, "single-precision passes cannot anchor")
+                let anchorTheta = anchor + 2 * n
+                for j in 0..<d { singleScratch[j] = Float(theta[j] - anchorTheta[j]) }
+                let interceptStep = theta[d] - anchorTheta[d]
+                let copyP = Shared(value: copy), anchorP = Shared(value: anchor), scratchP = Shared(value: singleScratch)
                 let singleStride = singleStride
                 Kernels.forEachChunk(chunks.count) { k in
                     let slot = me.scratch + k * stride
                     slot[d + 1] = Kernels.lossAndGradientSingle(
-                        x: singleP.value, d: d, rows: me.chunks[k], labels: me.labels, weights: me.weights,
-                        theta: scratchP.value, intercept: thetaP.value[d], g: slot,
-                        partial: scratchP.value + (k + 1) * singleStride)
+                        x: copyP.value, d: d, rows: me.chunks[k], labels: me.labels, weights: me.weights,
+                        step: scratchP.value, interceptStep: interceptStep,
+                        anchorScores: anchorP.value, anchorResiduals: anchorP.value + n,
+                        g: slot, partial: scratchP.value + (k + 1) * singleStride)
                 }
             } else {
-                let singleOut = Shared(value: fillingSingle ? single : nil)
+                precondition(!anchoring || anchor.value != nil, "anchoring needs a single-precision copy")
+                let copy = Shared(value: fillingSingle ? single.value : nil)
+                let scores = Shared(value: anchoring ? anchor.value : nil)
                 Kernels.forEachChunk(chunks.count) { k in
                     let slot = me.scratch + k * stride
                     slot[d + 1] = Kernels.lossAndGradient(
                         x: me.x, d: d, rows: me.chunks[k], labels: me.labels, weights: me.weights,
-                        theta: thetaP.value, g: slot, curvature: curvatureP.value, single: singleOut.value)
+                        theta: thetaP.value, g: slot, curvature: curvatureP.value, single: copy.value,
+                        scores: scores.value, residuals: scores.value.map { $0 + n })
                 }
             }
             var loss = scratch[d + 1]
@@ -120,6 +136,16 @@ extension LogisticRegression {
                 let slot = scratch + k * stride
                 loss += slot[d + 1]
                 for j in 0...d { g[j] += slot[j] }
+            }
+            if let anchor = anchor.value {
+                let anchorTheta = anchor + 2 * n, anchorGradient = anchorTheta + d + 1
+                if precision == .single {
+                    // Σ (residual − residualₐ)·x + Σ residualₐ·x; the intercept's sum is exact already.
+                    for j in 0..<d { g[j] += anchorGradient[j] }
+                } else if anchoring {
+                    anchorTheta.update(from: theta, count: d + 1)
+                    anchorGradient.update(from: g, count: d + 1)
+                }
             }
             var penalty = 0.0
             for j in 0..<d {

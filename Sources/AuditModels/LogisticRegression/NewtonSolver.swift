@@ -9,6 +9,8 @@ extension LogisticRegression {
         var gradientMeasure: Double
         /// Of ``iterations``, those taken on single-precision passes (mixed-precision L-BFGS).
         var singlePrecisionIterations = 0
+        /// Exact passes over the design made by a mixed-precision L-BFGS run (0 otherwise).
+        var exactPasses = 0
     }
 
     /// Newton's method with the exact Hessian for f(θ) = C · Σ w_i logloss_i + ‖β‖²/2 (intercept

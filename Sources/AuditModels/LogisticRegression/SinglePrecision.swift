@@ -57,15 +57,24 @@ extension LogisticRegression.Kernels {
     /// Rows accumulated in a single-precision gradient partial before it is added to the double one.
     static let singleFlushRows = 32
 
-    /// ``lossAndGradient(x:d:rows:labels:weights:theta:g:curvature:)`` on a single-precision copy
-    /// of the design with single-precision coefficients `theta` (d floats) and a double intercept:
-    /// products and the per-row sums run in single precision, the per-row terms, the loss and the
-    /// gradient across groups of ``singleFlushRows`` rows in double. About twice as fast as the
-    /// double pass (half the memory traffic and half the instructions) and accurate to about
-    /// 1e-6 relative: for the approximate phase of a fit only. `partial` is d floats of scratch.
+    /// The unpenalized loss and gradient sums of
+    /// ``lossAndGradient(x:d:rows:labels:weights:theta:g:curvature:single:scores:residuals:)`` at
+    /// θ = θₐ + Δ, computed from an exact pass at the anchor θₐ and a single-precision copy of the
+    /// design: each score is zₐ + x·Δ with x·Δ in single precision, each row's loss and residual
+    /// then in double, and the gradient as Σ (residual − residualₐ)·x in single precision (flushed
+    /// to double every ``singleFlushRows`` rows). So the rounding error is about 1e-6 of the
+    /// *change* since the anchor, not of the values: small near the anchor however small the
+    /// gradient is. About twice as fast as the exact pass (half the memory traffic, half the
+    /// instructions).
+    ///
+    /// Writes Σ (residual − residualₐ)·x into `g[0..<d]` and Σ residual (exact) into `g[d]`;
+    /// returns Σ loss. `step` holds Δβ in single precision (d floats), `interceptStep` Δb;
+    /// `anchorScores` and `anchorResiduals` the anchor's per-row scores and weighted residuals;
+    /// `partial` is d floats of scratch.
     static func lossAndGradientSingle(x: UnsafePointer<Float>, d: Int, rows: Range<Int>,
                                       labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
-                                      theta: UnsafePointer<Float>, intercept b: Double,
+                                      step: UnsafePointer<Float>, interceptStep: Double,
+                                      anchorScores: UnsafePointer<Double>, anchorResiduals: UnsafePointer<Double>,
                                       g: UnsafeMutablePointer<Double>, partial: UnsafeMutablePointer<Float>) -> Double {
         g.update(repeating: 0, count: d + 1)
         partial.update(repeating: 0, count: d)
@@ -75,14 +84,17 @@ extension LogisticRegression.Kernels {
         var i = rows.lowerBound
         while i + 4 <= rows.upperBound {
             let x0 = x + i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
-            let z = SIMD4(dot(x0, theta, d), dot(x1, theta, d), dot(x2, theta, d), dot(x3, theta, d)) + b
+            let dz = SIMD4(dot(x0, step, d), dot(x1, step, d), dot(x2, step, d), dot(x3, step, d)) + interceptStep
+            let z = UnsafeRawPointer(anchorScores + i).loadUnaligned(as: SIMD4<Double>.self) + dz
             let t0 = rowTerms(z[0], labels[i], weights[i])
             let t1 = rowTerms(z[1], labels[i + 1], weights[i + 1])
             let t2 = rowTerms(z[2], labels[i + 2], weights[i + 2])
             let t3 = rowTerms(z[3], labels[i + 3], weights[i + 3])
             loss += (t0.loss + t1.loss) + (t2.loss + t3.loss)
             gb += (t0.residual + t1.residual) + (t2.residual + t3.residual)
-            axpy4(SIMD4<Float>(SIMD4(t0.residual, t1.residual, t2.residual, t3.residual)), x0, x1, x2, x3, partial, d)
+            let r = SIMD4(t0.residual, t1.residual, t2.residual, t3.residual)
+                - UnsafeRawPointer(anchorResiduals + i).loadUnaligned(as: SIMD4<Double>.self)
+            axpy4(SIMD4<Float>(r), x0, x1, x2, x3, partial, d)
             i += 4
             pending += 4
             if pending >= singleFlushRows {
@@ -92,10 +104,10 @@ extension LogisticRegression.Kernels {
         }
         while i < rows.upperBound {
             let xi = x + i * d
-            let t = rowTerms(dot(xi, theta, d) + b, labels[i], weights[i])
+            let t = rowTerms(anchorScores[i] + (dot(xi, step, d) + interceptStep), labels[i], weights[i])
             loss += t.loss
             gb += t.residual
-            let r = Float(t.residual)
+            let r = Float(t.residual - anchorResiduals[i])
             for j in 0..<d { partial[j] += r * xi[j] }
             i += 1
         }
