@@ -27,7 +27,11 @@ final class FederationHarness: Sendable {
         var task: Task<Void, Error>?
     }
 
-    static let logger = Logger(label: "fairuse.test")
+    static let logger: Logger = {
+        var logger = Logger(label: "fairuse.test")
+        logger.logLevel = .warning   // keep CI output to what matters
+        return logger
+    }()
 
     /// Starts a coordinator (port 0) and waits until it listens.
     init(longPoll: Int = 2) async throws {
