@@ -60,16 +60,17 @@ struct AgentCommand: AsyncParsableCommand {
             do {
                 let client = try CoordinatorClient(baseURL: configuration.coordinatorURL, certificatePath: configuration.certificatePath,
                                                    keyPath: configuration.keyPath, caPath: configuration.caPath)
-                defer { Task { try? await client.shutdown() } }
-                let hello = try await client.hello(AgentHello(agentVersion: AuditAgentModule.version, site: try SiteID(validating: configuration.site),
-                                                              policy: PolicySummary(allowedModelClasses: configuration.policy.allowedModels,
-                                                                                    allowedMetrics: configuration.policy.allowedMetrics,
-                                                                                    minCell: configuration.policy.minCell,
-                                                                                    maxGroups: configuration.policy.maxGroups,
-                                                                                    manualApproval: configuration.policy.manualApproval)))
-                report(true, "TLS 1.3 handshake and hello with \(configuration.coordinatorURL) (coordinator \(hello.coordinatorVersion))")
-                let skew = abs(hello.serverTime.timeIntervalSinceNow)
-                report(skew < 300, "clock skew \(Int(skew)) s")
+                do {
+                    let hello = try await client.hello(AgentHello(
+                        agentVersion: AuditAgentModule.version, site: try SiteID(validating: configuration.site),
+                        policy: PolicySummary(allowedModelClasses: configuration.policy.allowedModels,
+                                              allowedMetrics: configuration.policy.allowedMetrics, minCell: configuration.policy.minCell,
+                                              maxGroups: configuration.policy.maxGroups, manualApproval: configuration.policy.manualApproval)))
+                    report(true, "TLS 1.3 handshake and hello with \(configuration.coordinatorURL) (coordinator \(hello.coordinatorVersion))")
+                    let skew = abs(hello.serverTime.timeIntervalSinceNow)
+                    report(skew < 300, "clock skew \(Int(skew)) s")
+                } catch { report(false, "coordinator: \(error)") }
+                try? await client.shutdown()
             } catch { report(false, "coordinator: \(error)") }
             if problems > 0 { throw ExitCode(1) }
         }
