@@ -10,7 +10,8 @@ extension LogisticRegression {
     /// Allocation-free numeric kernels over row-major storage.
     ///
     /// Every row's linear score `b + x·β` is computed by ``dot(_:_:_:)`` then `+ b`, so scores are
-    /// bit-identical across code paths. Rows are split into fixed chunks that depend only on the
+    /// bit-identical across code paths (a fit with appended columns read in place adds their part
+    /// before `b`; see `PassOptions`). Rows are split into fixed chunks that depend only on the
     /// shape, never on the number of cores, and partial sums are combined in chunk order: results
     /// are bit-for-bit deterministic regardless of scheduling. (The build targets baseline x86-64,
     /// i.e. SSE2, so each `SIMD4<Double>` is two 128-bit operations and there is no FMA; a pass over
@@ -151,22 +152,32 @@ extension LogisticRegression {
             return (weight * loss, weight * residual, weight * (e / (onePlus * onePlus)))
         }
 
+        /// What a pass reads and writes besides the design, the labels, the weights and θ.
+        struct PassOptions {
+            /// Added to each row's score before the intercept (the appended columns' part), or nil.
+            var offsets: UnsafePointer<Double>? = nil
+            /// Receives each row's weighted curvature w_i σ_i (1 − σ_i).
+            var curvature: UnsafeMutablePointer<Double>? = nil
+            /// Receives the rows in single precision, row i at `single + i * d`.
+            var single: UnsafeMutablePointer<Float>? = nil
+            /// Receives each row's score.
+            var scores: UnsafeMutablePointer<Double>? = nil
+            /// Receives each row's weighted residual w_i (σ_i − y_i).
+            var residuals: UnsafeMutablePointer<Double>? = nil
+        }
+
         /// Unpenalized weighted loss over `rows`, writing Σ residual·x into `g[0..<d]` and Σ residual
-        /// into `g[d]` (overwritten, not accumulated), and each row's weighted curvature into `curvature`.
+        /// into `g[d]` (overwritten, not accumulated), with the per-row extras of `options`.
         ///
-        /// `theta` holds β in `theta[0..<d]` and the intercept in `theta[d]`. One pass over the rows:
-        /// each block of four rows is read from memory once and reused from L1 for the gradient (and,
-        /// when `single` is given, converted to single precision into the same place of `single`).
-        /// When given, each row's score goes to `scores` and its weighted residual to `residuals`.
+        /// A row's score is `dot(x_i, β) + b`, or `(dot(x_i, β) + offset_i) + b` with offsets. One pass
+        /// over the rows: each block of four rows is read from memory once and reused from L1 for
+        /// the gradient (and, when `options.single` is given, converted to single precision).
         static func lossAndGradient(x: UnsafePointer<Double>, d: Int, rows: Range<Int>,
                                     labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
-                                    theta: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
-                                    curvature: UnsafeMutablePointer<Double>?,
-                                    single: UnsafeMutablePointer<Float>? = nil,
-                                    scores: UnsafeMutablePointer<Double>? = nil,
-                                    residuals: UnsafeMutablePointer<Double>? = nil) -> Double {
+                                    beta: UnsafePointer<Double>, intercept b: Double,
+                                    g: UnsafeMutablePointer<Double>, options: PassOptions = .init()) -> Double {
             g.update(repeating: 0, count: d + 1)
-            let b = theta[d]
+            let offsets = options.offsets
             var loss = 0.0
             var gb = 0.0
             var i = rows.lowerBound
@@ -174,37 +185,38 @@ extension LogisticRegression {
                 // Scores row by row (sequential memory, which the prefetcher follows), then one
                 // rank-4 gradient update from L1.
                 let x0 = x + i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
-                let z = SIMD4(dot(x0, theta, d), dot(x1, theta, d), dot(x2, theta, d), dot(x3, theta, d)) + b
+                var z = SIMD4(dot(x0, beta, d), dot(x1, beta, d), dot(x2, beta, d), dot(x3, beta, d))
+                if let offsets { z += UnsafeRawPointer(offsets + i).loadUnaligned(as: SIMD4<Double>.self) }
+                z += b
                 let t0 = rowTerms(z[0], labels[i], weights[i])
                 let t1 = rowTerms(z[1], labels[i + 1], weights[i + 1])
                 let t2 = rowTerms(z[2], labels[i + 2], weights[i + 2])
                 let t3 = rowTerms(z[3], labels[i + 3], weights[i + 3])
                 loss += (t0.loss + t1.loss) + (t2.loss + t3.loss)
                 gb += (t0.residual + t1.residual) + (t2.residual + t3.residual)
-                if let curvature {
-                    curvature[i] = t0.curvature
-                    curvature[i + 1] = t1.curvature
-                    curvature[i + 2] = t2.curvature
-                    curvature[i + 3] = t3.curvature
+                if let curvature = options.curvature {
+                    store4(SIMD4(t0.curvature, t1.curvature, t2.curvature, t3.curvature), curvature + i)
                 }
                 let r = SIMD4(t0.residual, t1.residual, t2.residual, t3.residual)
                 axpy4(r, x0, x1, x2, x3, g, d)
-                if let single { convert(x0, count: 4 * d, into: single + i * d) }
-                if let scores { store4(z, scores + i) }
-                if let residuals { store4(r, residuals + i) }
+                if let single = options.single { convert(x0, count: 4 * d, into: single + i * d) }
+                if let scores = options.scores { store4(z, scores + i) }
+                if let residuals = options.residuals { store4(r, residuals + i) }
                 i += 4
             }
             while i < rows.upperBound {
                 let xi = x + i * d
-                let z = dot(xi, theta, d) + b
+                var z = dot(xi, beta, d)
+                if let offsets { z += offsets[i] }
+                z += b
                 let t = rowTerms(z, labels[i], weights[i])
                 loss += t.loss
                 gb += t.residual
-                curvature?[i] = t.curvature
+                options.curvature?[i] = t.curvature
                 axpy(t.residual, xi, g, d)
-                if let single { convert(xi, count: d, into: single + i * d) }
-                scores?[i] = z
-                residuals?[i] = t.residual
+                if let single = options.single { convert(xi, count: d, into: single + i * d) }
+                options.scores?[i] = z
+                options.residuals?[i] = t.residual
                 i += 1
             }
             g[d] = gb

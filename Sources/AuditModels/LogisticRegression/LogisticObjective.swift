@@ -4,14 +4,22 @@ extension LogisticRegression {
     /// The penalized objective f(θ) = C · Σ_i w_i · logloss(y_i, σ(b + x_i·β)) + ‖β‖²/2 over a fixed
     /// design, with θ = (β, b) stored as `theta[0..<d]` = β and `theta[d]` = b.
     ///
-    /// Holds raw pointers into the caller's arrays: valid only inside the `withUnsafeBufferPointer`
-    /// scopes that created it. Parallel workers write disjoint chunk slots of `scratch`.
+    /// The design's row i is row i of the row-major matrix `x` (d − e columns) followed by row i of
+    /// `extra` (e columns, usually few, e.g. group indicators): columns appended without forming
+    /// the wider matrix. Holds raw pointers into the caller's arrays:
+    /// valid only inside the `withUnsafeBufferPointer` scopes that created it. Parallel workers
+    /// write disjoint chunk slots of `scratch`.
     struct Objective: @unchecked Sendable {
         let x: UnsafePointer<Double>
         let labels: UnsafePointer<UInt8>
         let weights: UnsafePointer<Double>
         let rowCount: Int
+        /// d, all columns (those of `x` and the appended ones).
         let columnCount: Int
+        /// The appended columns, row-major (rowCount × extraColumns), or nil.
+        let extra: UnsafePointer<Double>?
+        /// e, the number of appended columns (0 without `extra`).
+        let extraColumns: Int
         /// sklearn's C, the weight of the summed loss against the ridge penalty.
         let c: Double
         /// Σ w_i, the scale of the stopping rule.
@@ -22,8 +30,11 @@ extension LogisticRegression {
         let scratch: UnsafeMutablePointer<Double>
         /// Doubles per scratch slot: d + 2 rounded up to whole cache lines.
         let slotStride: Int
-        /// A single-precision copy of the design (n × d floats) for ``Precision/single`` passes, or
-        /// nil; filled by the first anchoring pass (see ``evaluate(_:gradient:curvature:precision:anchoring:)``).
+        /// With appended columns: their part of each row's score, then each row's residual (2n).
+        let rowScratch: UnsafeMutablePointer<Double>?
+        /// A single-precision copy of `x` (n × (d − e) floats) for ``Precision/single`` passes, or
+        /// nil; filled by the first anchoring pass
+        /// (see ``evaluate(_:gradient:curvature:precision:anchoring:fillingSingle:)``).
         let single: UnsafeMutablePointer<Float>?
         /// Single-precision scratch: Δβ in floats (d, padded), then one d-float partial gradient per chunk.
         let singleScratch: UnsafeMutablePointer<Float>?
@@ -46,28 +57,37 @@ extension LogisticRegression {
 
         /// The number of parameters, d + 1 (the intercept is last).
         var parameterCount: Int { columnCount + 1 }
+        /// The columns read from `x`, d − e.
+        var baseColumns: Int { columnCount - extraColumns }
 
         /// Allocates the chunk scratch space (and, with `singlePrecision`, the single-precision copy
-        /// of the design and the anchor); call ``deallocate()`` when done.
+        /// of the design and the anchor); call ``deallocate()`` when done. `columnCount` counts the
+        /// appended columns too.
         init(x: UnsafePointer<Double>, labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
-             rowCount: Int, columnCount: Int, c: Double, weightSum: Double, singlePrecision: Bool = false) {
+             rowCount: Int, columnCount: Int, c: Double, weightSum: Double, singlePrecision: Bool = false,
+             extra: UnsafePointer<Double>? = nil, extraColumns: Int = 0) {
+            precondition(extraColumns >= 0 && extraColumns <= columnCount && (extra != nil || extraColumns == 0))
             self.x = x
             self.labels = labels
             self.weights = weights
             self.rowCount = rowCount
             self.columnCount = columnCount
+            self.extra = extraColumns > 0 ? extra : nil
+            self.extraColumns = extraColumns
             self.c = c
             self.weightSum = weightSum
             chunks = Kernels.chunkRanges(rowCount: rowCount, columnCount: columnCount)
             slotStride = Kernels.paddedStride(columnCount + 2)
             scratch = Kernels.allocateAligned(chunks.count * slotStride)
+            rowScratch = extraColumns > 0 ? Kernels.allocateAligned(2 * rowCount) : nil
+            let base = columnCount - extraColumns
             singleStride = (max(columnCount, 1) + 15) / 16 * 16
-            if singlePrecision && rowCount > 0 && columnCount > 0 {
+            if singlePrecision && rowCount > 0 && base > 0 {
                 // Uninitialized: the first anchoring pass writes it.
-                let bytes = rowCount * columnCount * MemoryLayout<Float>.stride
+                let bytes = rowCount * base * MemoryLayout<Float>.stride
                 let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
                 MemoryAdvice.hugePages(copy, byteCount: bytes)
-                single = copy.bindMemory(to: Float.self, capacity: rowCount * columnCount)
+                single = copy.bindMemory(to: Float.self, capacity: rowCount * base)
                 let floats = (chunks.count + 1) * singleStride
                 singleScratch = UnsafeMutableRawPointer.allocate(byteCount: floats * MemoryLayout<Float>.stride, alignment: 64)
                     .bindMemory(to: Float.self, capacity: floats)
@@ -82,6 +102,7 @@ extension LogisticRegression {
         /// Frees the scratch space (and the single-precision copy and anchor).
         func deallocate() {
             Kernels.deallocateAligned(scratch)
+            if let rowScratch { Kernels.deallocateAligned(rowScratch) }
             if let single { UnsafeMutableRawPointer(single).deallocate() }
             if let singleScratch { UnsafeMutableRawPointer(singleScratch).deallocate() }
             if let anchor { Kernels.deallocateAligned(anchor) }
@@ -91,57 +112,87 @@ extension LogisticRegression {
         /// curvature w_i σ_i (1 − σ_i) into `curvature` (n doubles). One parallel pass over the rows.
         ///
         /// An exact pass with `anchoring` (only with ``single``) also makes θ the anchor of later
-        /// `.single` passes, and the first one fills ``single`` (the rows are converted while they
-        /// are in cache for the pass). A `.single` pass approximates f and ∇f from the anchor and the
-        /// single-precision copy; only exact passes can confirm convergence.
+        /// `.single` passes, and the first one (`fillingSingle`) fills ``single`` (the rows are
+        /// converted while they are in cache for the pass). A `.single` pass approximates f and ∇f
+        /// from the anchor and the single-precision copy; only exact passes can confirm convergence.
         func evaluate(_ theta: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
                       curvature: UnsafeMutablePointer<Double>?, precision: Precision = .double,
                       anchoring: Bool = false, fillingSingle: Bool = false) -> Double {
-            let d = columnCount, n = rowCount
+            let d = columnCount, n = rowCount, e = extraColumns, base = d - e
             let stride = slotStride
             let me = self
             let thetaP = Shared(value: theta)
-            let curvatureP = Shared(value: curvature)
             let single = Shared(value: single), anchor = Shared(value: anchor)
-            if precision == .single, let copy = single.value, let anchor = anchor.value, let singleScratch {
+            // With appended columns, their part of each row's score (or of its change since the
+            // anchor), in double: offsets[i] = extra_i · θ[base..<d] (− the anchor's).
+            let offsets = rowScratch, rowResiduals = rowScratch.map { $0 + n }
+            let singlePass = precision == .single && single.value != nil
+            if let extra, let offsets {
+                let coefficients = theta + base
+                if singlePass {
+                    let anchorTheta = anchor.value! + 2 * n + base
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: e) { step in
+                        for k in 0..<e { step[k] = coefficients[k] - anchorTheta[k] }
+                        for i in 0..<n { offsets[i] = Kernels.dot(extra + i * e, step.baseAddress!, e) }
+                    }
+                } else {
+                    for i in 0..<n { offsets[i] = Kernels.dot(extra + i * e, coefficients, e) }
+                }
+            }
+            let offsetsP = Shared(value: offsets), residualsP = Shared(value: rowResiduals)
+            if singlePass, let copy = single.value, let anchor = anchor.value, let singleScratch {
                 precondition(!anchoring && !fillingSingle, "single-precision passes cannot anchor")
                 let anchorTheta = anchor + 2 * n
-                for j in 0..<d { singleScratch[j] = Float(theta[j] - anchorTheta[j]) }
+                for j in 0..<base { singleScratch[j] = Float(theta[j] - anchorTheta[j]) }
                 let interceptStep = theta[d] - anchorTheta[d]
                 let copyP = Shared(value: copy), anchorP = Shared(value: anchor), scratchP = Shared(value: singleScratch)
                 let singleStride = singleStride
                 Kernels.forEachChunk(chunks.count) { k in
                     let slot = me.scratch + k * stride
-                    slot[d + 1] = Kernels.lossAndGradientSingle(
-                        x: copyP.value, d: d, rows: me.chunks[k], labels: me.labels, weights: me.weights,
-                        step: scratchP.value, interceptStep: interceptStep,
-                        anchorScores: anchorP.value, anchorResiduals: anchorP.value + n,
+                    slot[base + 1] = Kernels.lossAndGradientSingle(
+                        x: copyP.value, d: base, rows: me.chunks[k], labels: me.labels, weights: me.weights,
+                        step: scratchP.value, interceptStep: interceptStep, offsetSteps: offsetsP.value,
+                        anchorScores: anchorP.value, anchorResiduals: anchorP.value + n, residuals: residualsP.value,
                         g: slot, partial: scratchP.value + (k + 1) * singleStride)
                 }
             } else {
                 precondition(!anchoring || anchor.value != nil, "anchoring needs a single-precision copy")
-                let copy = Shared(value: fillingSingle ? single.value : nil)
-                let scores = Shared(value: anchoring ? anchor.value : nil)
+                var options = Kernels.PassOptions(offsets: offsets, curvature: curvature,
+                                                  single: fillingSingle ? single.value : nil)
+                if anchoring {
+                    options.scores = anchor.value
+                    options.residuals = anchor.value.map { $0 + n }
+                } else {
+                    options.residuals = rowResiduals
+                }
+                let optionsP = Shared(value: options)
                 Kernels.forEachChunk(chunks.count) { k in
                     let slot = me.scratch + k * stride
-                    slot[d + 1] = Kernels.lossAndGradient(
-                        x: me.x, d: d, rows: me.chunks[k], labels: me.labels, weights: me.weights,
-                        theta: thetaP.value, g: slot, curvature: curvatureP.value, single: copy.value,
-                        scores: scores.value, residuals: scores.value.map { $0 + n })
+                    slot[base + 1] = Kernels.lossAndGradient(
+                        x: me.x, d: base, rows: me.chunks[k], labels: me.labels, weights: me.weights,
+                        beta: thetaP.value, intercept: thetaP.value[d], g: slot, options: optionsP.value)
                 }
             }
-            var loss = scratch[d + 1]
-            g.update(from: scratch, count: d + 1)
+            // Chunk sums in chunk order: Σ residual·x over the columns of x, then Σ residual.
+            var loss = scratch[base + 1]
+            g.update(from: scratch, count: base + 1)
             for k in 1..<max(chunks.count, 1) {
                 let slot = scratch + k * stride
-                loss += slot[d + 1]
-                for j in 0...d { g[j] += slot[j] }
+                loss += slot[base + 1]
+                for j in 0...base { g[j] += slot[j] }
+            }
+            g[d] = g[base]
+            if let extra {
+                // Σ residual·extra, exact in every pass (the residuals are computed in double).
+                let residuals = anchoring ? anchor.value! + n : rowResiduals!
+                for k in 0..<e { g[base + k] = 0 }
+                for i in 0..<n { Kernels.axpy(residuals[i], extra + i * e, g + base, e) }
             }
             if let anchor = anchor.value {
                 let anchorTheta = anchor + 2 * n, anchorGradient = anchorTheta + d + 1
-                if precision == .single {
-                    // Σ (residual − residualₐ)·x + Σ residualₐ·x; the intercept's sum is exact already.
-                    for j in 0..<d { g[j] += anchorGradient[j] }
+                if singlePass {
+                    // Σ (residual − residualₐ)·x + Σ residualₐ·x over the columns of x.
+                    for j in 0..<base { g[j] += anchorGradient[j] }
                 } else if anchoring {
                     anchorTheta.update(from: theta, count: d + 1)
                     anchorGradient.update(from: g, count: d + 1)
@@ -172,6 +223,7 @@ extension LogisticRegression {
         ///
         /// Rank-4 updates of the upper triangle, in up to 4 fixed row chunks summed in order.
         func hessian(curvature s: UnsafePointer<Double>, into h: UnsafeMutablePointer<Double>) {
+            precondition(extra == nil, "the Hessian needs the columns in one matrix")
             let d = columnCount, m = d + 1, size = m * m
             let work = rowCount * max(d * d, 1)
             let count = max(1, min(4, work / (8 * Kernels.entriesPerChunk), rowCount))

@@ -24,6 +24,19 @@ public enum LogisticRegression {
         try fit(design, labels: labels, weights: weights, configuration: configuration, solver: .automatic, start: start)
     }
 
+    /// Fits the model on `design` with the columns of `extra` appended (row i of `extra` extends
+    /// row i of `design`): the model of `fit(design.appendingColumns(extra), …)`, without forming
+    /// the wider matrix when the fit is large enough to gain from it (mixed-precision L-BFGS, see
+    /// ``LBFGSSolver``). For models with appended group indicators, which thus read the generic
+    /// design in place.
+    public static func fit(_ design: DesignMatrix, appending extra: DesignMatrix,
+                           labels: [UInt8], weights: [Double]? = nil,
+                           configuration: LogisticRegressionConfiguration = .init(),
+                           start: LogisticModel? = nil) throws(ModelError) -> LogisticModel {
+        try fit(design, appending: extra, labels: labels, weights: weights, configuration: configuration,
+                solver: .automatic, start: start)
+    }
+
     /// Which solver ``fit(_:labels:weights:configuration:solver:)`` runs.
     enum Solver: Sendable {
         /// Newton below 40 columns; L-BFGS then Newton up to ``newtonColumnLimit``; L-BFGS beyond.
@@ -62,17 +75,33 @@ public enum LogisticRegression {
         }
     }
 
-    /// ``fit(_:labels:weights:configuration:)`` with an explicit solver choice (for tests and benchmarks).
-    static func fit(_ design: DesignMatrix, labels: [UInt8], weights: [Double]?,
+    /// ``fit(_:appending:labels:weights:configuration:start:)`` with an explicit solver choice
+    /// (for tests and benchmarks).
+    static func fit(_ design: DesignMatrix, appending extra: DesignMatrix? = nil,
+                    labels: [UInt8], weights: [Double]?,
                     configuration: LogisticRegressionConfiguration, solver: Solver,
                     start: LogisticModel? = nil, mixedPrecision: MixedPrecision = .automatic) throws(ModelError) -> LogisticModel {
-        let n = design.rowCount, d = design.columnCount
+        let base = design.columnCount, e = extra?.columnCount ?? 0, d = base + e
+        let n = design.rowCount
         try validate(configuration)
-        guard n > 0 else { throw ModelError(code: .noRows, message: "the design has no rows") }
-        guard design.values.count == n * d else {
+        guard design.values.count == design.rowCount * base else {
             throw ModelError(code: .shapeMismatch,
-                             message: "the design holds \(design.values.count) values, expected \(n) x \(d)")
+                             message: "the design holds \(design.values.count) values, expected \(design.rowCount) x \(base)")
         }
+        if let extra, extra.rowCount != n || extra.values.count != n * e {
+            throw ModelError(code: .shapeMismatch,
+                             message: "\(extra.rowCount) rows of appended columns for \(n) rows")
+        }
+        // Only mixed-precision L-BFGS reads appended columns in place (its single-precision copy
+        // holds the design's columns; their part of the scores is added in double); otherwise the
+        // wider matrix is formed.
+        let single = usesMixedPrecision(rowCount: n, columnCount: d, solver: solver, choice: mixedPrecision)
+        let lbfgsOnly = solver == .lbfgs || (solver == .automatic && d > newtonColumnLimit)
+        if let extra, e > 0, !(single && lbfgsOnly && base > 0) {
+            return try fit(design.appendingColumns(extra), labels: labels, weights: weights, configuration: configuration,
+                           solver: solver, start: start, mixedPrecision: mixedPrecision)
+        }
+        guard n > 0 else { throw ModelError(code: .noRows, message: "the design has no rows") }
         guard labels.count == n else {
             throw ModelError(code: .shapeMismatch, message: "\(labels.count) labels for \(n) rows")
         }
@@ -109,7 +138,13 @@ public enum LogisticRegression {
             theta[d] = start.intercept
         }
         let config = configuration
-        let single = usesMixedPrecision(rowCount: n, columnCount: d, solver: solver, choice: mixedPrecision)
+        // A contiguous copy of the (narrow) appended columns.
+        let extraValues = e > 0 ? extra.map { extra in
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: extra.values.count)
+            p.initialize(from: extra.values, count: extra.values.count)
+            return p
+        } : nil
+        defer { extraValues?.deallocate() }
         let (report, solverName) = design.values.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { y in
                 w.withUnsafeBufferPointer { wb in
@@ -119,7 +154,8 @@ public enum LogisticRegression {
                             let objective = Objective(
                                 x: x.baseAddress ?? UnsafePointer(dummy.baseAddress!), labels: y.baseAddress!,
                                 weights: wb.baseAddress!, rowCount: n, columnCount: d,
-                                c: config.inverseRegularization, weightSum: weightSum, singlePrecision: single)
+                                c: config.inverseRegularization, weightSum: weightSum, singlePrecision: single,
+                                extra: extraValues.map { UnsafePointer($0) }, extraColumns: e)
                             defer { objective.deallocate() }
                             return run(objective, theta: t.baseAddress!, configuration: config, solver: solver)
                         }
@@ -128,7 +164,7 @@ public enum LogisticRegression {
             }
         }
         guard report.gradientMeasure.isFinite && theta.allSatisfy(\.isFinite) else {
-            if let (row, column) = firstNonFinite(design) {
+            if let (row, column) = firstNonFinite(extra.map { design.appendingColumns($0) } ?? design) {
                 throw ModelError(code: .nonFinite, message: "row \(row), column \(column) of the design is not finite")
             }
             throw ModelError(code: .nonFinite,
@@ -201,4 +237,5 @@ public enum LogisticRegression {
               let k = design.values.firstIndex(where: { !$0.isFinite }) else { return nil }
         return (k / design.columnCount, k % design.columnCount)
     }
+
 }

@@ -68,13 +68,16 @@ extension LogisticRegression.Kernels {
     /// instructions).
     ///
     /// Writes Σ (residual − residualₐ)·x into `g[0..<d]` and Σ residual (exact) into `g[d]`;
-    /// returns Σ loss. `step` holds Δβ in single precision (d floats), `interceptStep` Δb;
+    /// returns Σ loss. `step` holds Δβ in single precision (d floats), `interceptStep` Δb, and
+    /// `offsetSteps` (when given) each row's change of score from appended columns, in double;
     /// `anchorScores` and `anchorResiduals` the anchor's per-row scores and weighted residuals;
-    /// `partial` is d floats of scratch.
+    /// `residuals`, when given, receives each row's weighted residual; `partial` is d floats of scratch.
     static func lossAndGradientSingle(x: UnsafePointer<Float>, d: Int, rows: Range<Int>,
                                       labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
                                       step: UnsafePointer<Float>, interceptStep: Double,
+                                      offsetSteps: UnsafePointer<Double>?,
                                       anchorScores: UnsafePointer<Double>, anchorResiduals: UnsafePointer<Double>,
+                                      residuals: UnsafeMutablePointer<Double>?,
                                       g: UnsafeMutablePointer<Double>, partial: UnsafeMutablePointer<Float>) -> Double {
         g.update(repeating: 0, count: d + 1)
         partial.update(repeating: 0, count: d)
@@ -84,8 +87,9 @@ extension LogisticRegression.Kernels {
         var i = rows.lowerBound
         while i + 4 <= rows.upperBound {
             let x0 = x + i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
-            let dz = SIMD4(dot(x0, step, d), dot(x1, step, d), dot(x2, step, d), dot(x3, step, d)) + interceptStep
-            let z = UnsafeRawPointer(anchorScores + i).loadUnaligned(as: SIMD4<Double>.self) + dz
+            var dz = SIMD4(dot(x0, step, d), dot(x1, step, d), dot(x2, step, d), dot(x3, step, d))
+            if let offsetSteps { dz += UnsafeRawPointer(offsetSteps + i).loadUnaligned(as: SIMD4<Double>.self) }
+            let z = UnsafeRawPointer(anchorScores + i).loadUnaligned(as: SIMD4<Double>.self) + (dz + interceptStep)
             let t0 = rowTerms(z[0], labels[i], weights[i])
             let t1 = rowTerms(z[1], labels[i + 1], weights[i + 1])
             let t2 = rowTerms(z[2], labels[i + 2], weights[i + 2])
@@ -93,8 +97,9 @@ extension LogisticRegression.Kernels {
             loss += (t0.loss + t1.loss) + (t2.loss + t3.loss)
             gb += (t0.residual + t1.residual) + (t2.residual + t3.residual)
             let r = SIMD4(t0.residual, t1.residual, t2.residual, t3.residual)
-                - UnsafeRawPointer(anchorResiduals + i).loadUnaligned(as: SIMD4<Double>.self)
-            axpy4(SIMD4<Float>(r), x0, x1, x2, x3, partial, d)
+            if let residuals { store4(r, residuals + i) }
+            let change = r - UnsafeRawPointer(anchorResiduals + i).loadUnaligned(as: SIMD4<Double>.self)
+            axpy4(SIMD4<Float>(change), x0, x1, x2, x3, partial, d)
             i += 4
             pending += 4
             if pending >= singleFlushRows {
@@ -104,9 +109,11 @@ extension LogisticRegression.Kernels {
         }
         while i < rows.upperBound {
             let xi = x + i * d
-            let t = rowTerms(anchorScores[i] + (dot(xi, step, d) + interceptStep), labels[i], weights[i])
+            let dz = dot(xi, step, d) + (offsetSteps?[i] ?? 0)
+            let t = rowTerms(anchorScores[i] + (dz + interceptStep), labels[i], weights[i])
             loss += t.loss
             gb += t.residual
+            residuals?[i] = t.residual
             let r = Float(t.residual - anchorResiduals[i])
             for j in 0..<d { partial[j] += r * xi[j] }
             i += 1

@@ -49,9 +49,10 @@ public struct PersonalizedModel: Sendable {
                 for c in 0..<columns.count { extra[i * columns.count + c] = -means[c] }
                 for c in active[g] { extra[i * columns.count + c] += 1 }
             }
-            let full = design.appendingColumns(DesignMatrix(rowCount: design.rowCount, columnCount: columns.count, values: extra))
-            var model = try LogisticRegression.fit(full, labels: labels, weights: weights, configuration: configuration,
-                                                   start: generic)
+            // Fitted on the design with the indicators appended, without copying the design.
+            var model = try LogisticRegression.fit(
+                design, appending: DesignMatrix(rowCount: design.rowCount, columnCount: columns.count, values: extra),
+                labels: labels, weights: weights, configuration: configuration, start: generic)
             let d = design.columnCount
             for c in means.indices { model.intercept -= means[c] * model.coefficients[d + c] }
             return PersonalizedModel(technique: technique, keys: keys, indicatorColumns: columns,
