@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditAgent
+import AuditReport
 import AuditSpec
 import AuditWire
 import Foundation
@@ -8,7 +9,7 @@ import Foundation
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Launch and follow federated audits.",
-        subcommands: [Launch.self, List.self, Status.self, Report.self, Cancel.self])
+        subcommands: [Launch.self, List.self, Status.self, Report.self, Compare.self, Cancel.self])
 
     struct Launch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Launch an audit of SPEC at the given sites.")
@@ -67,12 +68,48 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Report: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the federated report.")
+        static let configuration = CommandConfiguration(abstract: "Print the federated report, and write it as HTML, Markdown or CSV.")
         @Argument var id: String
-        @Option(help: "table | json | md") var format: String = "table"
+        @Option(help: "What to print: table | json | md | html | none") var format: String = "table"
+        @OptionGroup var files: ReportFileOptions
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
-            do { print(try await connection.with { try await $0.report(id, format: format) }) } catch { throw fail(error) }
+            do {
+                let json = try await connection.with { try await $0.report(id, format: "json") }
+                let document = try ReportDocument.decode(Data(json.utf8))
+                let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction.rawValue ?? "holm"
+                switch format {
+                case "table": print(TerminalReport.render(document, alpha: alpha, correction: correction), terminator: "")
+                case "json": print(json)
+                case "md": print(MarkdownReport.render(document, alpha: alpha, correction: correction), terminator: "")
+                case "html": print(HTMLReport.render(document, alpha: alpha, correction: correction), terminator: "")
+                case "none": break
+                default: throw ValidationError("--format must be table, json, md, html or none; found '\(format)'")
+                }
+                for line in try files.write(document, alpha: alpha, correction: correction) {
+                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                }
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct Compare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Line up audits and show which violations appear or disappear.")
+        @Argument(help: "Audit ids; the first is the baseline.") var ids: [String]
+        @Option(help: "table | md | csv | json") var format: String = "table"
+        @OptionGroup var connection: OperatorConnection
+        func run() async throws {
+            do {
+                let reports = try await connection.with { client in
+                    var out: [(label: String, document: ReportDocument)] = []
+                    for id in ids {
+                        let document = try ReportDocument.decode(Data(try await client.report(id, format: "json").utf8))
+                        out.append((label: "\(document.spec?.name ?? "audit") (\(id))", document: document))
+                    }
+                    return out
+                }
+                print(try CompareOutput.render(AuditComparison(reports), format: format), terminator: "")
+            } catch { throw fail(error) }
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditAgent
 import AuditPKI
+import AuditReport
 import AuditSpec
 import AuditWire
 import Foundation
@@ -125,7 +126,9 @@ struct DemoRunner {
             try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
             let table = try await operatorClient.report(audit.id.rawValue, format: "table")
             try await operatorClient.report(audit.id.rawValue, format: "json").write(toFile: reports + "/report.json", atomically: true, encoding: .utf8)
-            try await operatorClient.report(audit.id.rawValue, format: "md").write(toFile: reports + "/report.md", atomically: true, encoding: .utf8)
+            let document = try ReportDocument.decode(Data(contentsOf: URL(fileURLWithPath: reports + "/report.json")))
+            let written = try ReportFiles.write(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction.rawValue,
+                                                html: reports + "/report.html", markdown: reports + "/report.md", csv: reports + "/csv")
             say("\n" + table)
             for name in siteNames {
                 let ledger = EgressLedger(path: root + "/sites/\(name)/egress-ledger.jsonl")
@@ -133,7 +136,7 @@ struct DemoRunner {
                 let bytes = entries.filter { $0.kind == "result" }.map { $0.payload.utf8.count }.reduce(0, +)
                 say("ledger \(name): \((try? ledger.verify()) ?? 0) entries verified; result payload \(bytes / 1024) KiB of aggregates")
             }
-            say("\nJSON report:     \(reports)/report.json\nMarkdown report: \(reports)/report.md\nLedgers, logs, certificates: \(root)")
+            say("\nJSON report:     \(reports)/report.json\n" + written.joined(separator: "\n") + "\nLedgers, logs, certificates: \(root)")
             say(String(format: "Done in %.1f s.", Date().timeIntervalSince(start)))
             try await operatorClient.shutdown()
         } catch {

@@ -12,7 +12,7 @@ struct Fairuse: AsyncParsableCommand {
         commandName: "fairuse",
         abstract: "Fair-use audits of personalized clinical prediction models, local or federated.",
         version: version,
-        subcommands: [Demo.self, Local.self, CoordinatorCommand.self, AuditCommand.self, AgentCommand.self,
+        subcommands: [Demo.self, Local.self, ReportCommand.self, CompareCommand.self, CoordinatorCommand.self, AuditCommand.self, AgentCommand.self,
                       PKICommand.self, Benchmark.self]
     )
 }

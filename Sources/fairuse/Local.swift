@@ -3,6 +3,7 @@ import AuditModels
 import AuditReport
 import AuditSpec
 import AuditStats
+import AuditWire
 import Foundation
 
 /// `fairuse local`: a single-site audit, from data and a spec, or from a predictions file.
@@ -27,6 +28,9 @@ struct Local: ParsableCommand {
     @Option(help: "Bootstrap replicates (overrides the spec).") var bootstrap: Int?
     @Option(help: "Significance level (overrides the spec).") var alpha: Double?
     @Option(help: "Root seed of the bootstrap (overrides the spec).") var seed: UInt64?
+    @Option(help: "Write the HTML report here (default: fairuse-report.html; 'none' to skip).") var html: String = "fairuse-report.html"
+    @Option(help: "Write the Markdown report here.") var markdown: String?
+    @Option(help: "Write the tables as CSV files into this directory.") var csv: String?
     @Flag(help: "Leave timings out of the JSON report (byte-identical reruns).") var noTimings = false
     @Flag(help: "Print only the summary and findings.") var brief = false
     @Flag(help: "No progress messages.") var quiet = false
@@ -122,8 +126,14 @@ struct Local: ParsableCommand {
     func emit(_ document: ReportDocument, alpha: Double, correction: String) throws {
         let text = TerminalReport.render(document, alpha: alpha, correction: correction, brief: brief)
         print(text, terminator: "")
+        var document = document
+        if let spec = document.spec { document.specDigest = SiteTask.specDigest(spec) }
         try AtomicFile.write(try document.jsonData(), to: out)
-        print("\nJSON report: \(out)")
+        print("\nJSON report:     \(out)")
+        for line in try ReportFiles.write(document, alpha: alpha, correction: correction, html: html == "none" ? nil : html,
+                                          markdown: markdown, csv: csv) {
+            print(line)
+        }
     }
 
     /// "preds.csv" → "preds.onehot.csv".

@@ -62,8 +62,10 @@ enum AuditCombiner {
         let federation = ReportDocument.FederationSection(audit: audit.id, state: outcome,
                                                           specSHA256: audit.specSHA256, rootSeed: audit.rootSeed,
                                                           sites: participation)
-        return ReportDocument(federated: spec, federation: federation,
-                              rows: results.reduce(0) { $0 + $1.rowCounts.total }, results: sections,
-                              notes: notes, version: CoordinatorService.version)
+        var document = ReportDocument(federated: spec, federation: federation,
+                                      rows: results.reduce(0) { $0 + $1.rowCounts.total }, results: sections,
+                                      notes: notes, version: CoordinatorService.version)
+        document.specDigest = audit.specSHA256
+        return document
     }
 }

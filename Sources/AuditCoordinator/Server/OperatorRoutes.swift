@@ -79,7 +79,7 @@ struct OperatorRoutes {
         return try JSONResponse.make(try await summary(try context.parameters.require("id")))
     }
 
-    /// The federated report: `format=json` (default), `md` or `table`.
+    /// The federated report: `format=json` (default), `md`, `table`, `html`, or `csv` with `table=summary|groups|envy|heterogeneity|sites`.
     func report(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         _ = try context.requireOperator()
         let id = try context.parameters.require("id")
@@ -90,15 +90,22 @@ struct OperatorRoutes {
         let format = request.uri.queryParameters.get("format") ?? "json"
         let document = try ReportDocument.decode(Data(json.utf8))
         let alpha = document.spec?.tests.alpha ?? 0.1, correction = document.spec?.tests.correction.rawValue ?? "holm"
-        let text: String
+        let text: String, contentType: String
         switch format {
-        case "json": text = json
-        case "table": text = TerminalReport.render(document, alpha: alpha, correction: correction)
-        case "md": text = MarkdownReport.render(document, alpha: alpha, correction: correction)
-        default: throw APIError(.malformedPayload, "unknown format \(format); expected json, md or table", field: "format")
+        case "json": (text, contentType) = (json, WireHeader.jsonMediaType)
+        case "table": (text, contentType) = (TerminalReport.render(document, alpha: alpha, correction: correction), "text/plain; charset=utf-8")
+        case "md": (text, contentType) = (MarkdownReport.render(document, alpha: alpha, correction: correction), "text/markdown; charset=utf-8")
+        case "html": (text, contentType) = (HTMLReport.render(document, alpha: alpha, correction: correction), "text/html; charset=utf-8")
+        case "csv":
+            let files = CSVExport.files(document, correction: correction)
+            let table = request.uri.queryParameters.get("table") ?? "groups"
+            guard let file = files.first(where: { $0.name == table + ".csv" }) else {
+                throw APIError(.malformedPayload, "unknown table \(table); expected one of \(files.map { $0.name.replacingOccurrences(of: ".csv", with: "") }.joined(separator: ", "))", field: "table")
+            }
+            (text, contentType) = (file.contents, "text/csv; charset=utf-8")
+        default: throw APIError(.malformedPayload, "unknown format \(format); expected json, md, table, html or csv", field: "format")
         }
-        return Response(status: .ok, headers: [.contentType: format == "json" ? WireHeader.jsonMediaType : "text/plain; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     func cancel(_ context: CoordinatorContext) async throws -> Response {

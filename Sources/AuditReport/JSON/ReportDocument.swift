@@ -28,6 +28,9 @@ public struct ReportDocument: Sendable, Codable, Equatable {
     public var timings: [String: Double]?
     /// Federated audits: who took part, who did not, and what was withheld.
     public var federation: FederationSection?
+    /// SHA-256 (lowercase hex) of the spec's canonical YAML, the digest sites approve; set by the
+    /// caller, which owns the hashing (absent in older documents).
+    public var specDigest: String?
 
     /// Participation of the sites of a federated audit.
     public struct FederationSection: Sendable, Codable, Equatable {

@@ -12,6 +12,9 @@ public enum MarkdownReport {
         }
         out += "\n\n## Findings\n\n" + PlainLanguage.findings(document.results, alpha: alpha, correction: correction)
             .split(separator: "\n").dropFirst().map { line in "- " + line.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "– ", with: "") }.joined(separator: "\n") + "\n"
+        if let federation = document.federation {
+            out += PlainLanguage.participation(federation).map { "- \($0)\n" }.joined()
+        }
         out += "\n## Summary (paper Table 1)\n\n"
         out += table(["technique", "metric", "personalized", "generic", "gain", "best / worst group gain", "rat G/V", "EF G/V"],
                      document.results.flatMap { section in section.evaluation.metrics.map { m in

@@ -6,28 +6,65 @@ public enum PlainLanguage {
     public static func findings(_ sections: [ReportDocument.TechniqueSection], alpha: Double, correction: String) -> String {
         var lines: [String] = []
         for section in sections {
-            var harmed: [String] = []
-            for metric in section.evaluation.metrics {
-                for g in metric.groups {
-                    if let r = g.rationality, r.primary.flag == .violation {
-                        harmed.append(sentence(metric: metric.metric, key: g.key, comparison: r, personalized: g.personalized,
-                                               other: g.generic, against: "the generic model", correction: correction))
-                    }
-                    for e in g.envy where e.primary.flag == .violation {
-                        harmed.append(sentence(metric: metric.metric, key: g.key, comparison: e, personalized: g.personalized,
-                                               other: e.comparatorValue, against: "the model personalized for \(label(e.reportedAs ?? ""))",
-                                               correction: correction))
-                    }
-                }
-            }
+            let harmed = violations(section, correction: correction)
             if harmed.isEmpty {
-                lines.append("\(section.name): no group is significantly harmed by personalization (\(correction), α = \(NumberFormat.format(alpha, decimals: 2))).")
+                lines.append(noViolation(section.name, alpha: alpha, correction: correction))
             } else {
                 lines.append("\(section.name): \(harmed.count) significant fair-use violation(s):")
                 lines += harmed.map { "  – " + $0 }
             }
         }
         return "Findings\n" + lines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+    }
+
+    /// "onehot: no group is significantly harmed by personalization (Holm, α = 0.10)."
+    public static func noViolation(_ name: String, alpha: Double, correction: String) -> String {
+        "\(name): no group is significantly harmed by personalization (\(correction), α = \(NumberFormat.format(alpha, decimals: 2)))."
+    }
+
+    /// One sentence per significant violation of one technique: rationality, then envy-freeness.
+    public static func violations(_ section: ReportDocument.TechniqueSection, correction: String) -> [String] {
+        var harmed: [String] = []
+        for metric in section.evaluation.metrics {
+            for g in metric.groups {
+                if let r = g.rationality, r.primary.flag == .violation {
+                    harmed.append(sentence(metric: metric.metric, key: g.key, comparison: r, personalized: g.personalized,
+                                           other: g.generic, against: "the generic model", correction: correction))
+                }
+                for e in g.envy where e.primary.flag == .violation {
+                    harmed.append(sentence(metric: metric.metric, key: g.key, comparison: e, personalized: g.personalized,
+                                           other: e.comparatorValue, against: "the model personalized for \(label(e.reportedAs ?? ""))",
+                                           correction: correction))
+                }
+            }
+        }
+        return harmed
+    }
+
+    /// Sites that did not contribute and groups a site withheld, as findings: suppression means the
+    /// pooled result does not speak for that group at that site, which is itself a fairness signal.
+    public static func participation(_ federation: ReportDocument.FederationSection) -> [String] {
+        var lines: [String] = []
+        for site in federation.sites {
+            if site.state != "submitted" {
+                lines.append("\(site.site) did not contribute (\(site.state)\(site.detail.map { ": \($0)" } ?? "")); the pooled result does not cover its patients.")
+            }
+            var coarsened: [String: (groups: [String], reason: String?)] = [:]
+            for w in site.withheld {
+                let group = w["group"].map(label)
+                let reason = w["reason"].map { " (\($0))" } ?? ""
+                if w["scope"] == "group", let group {
+                    lines.append("\(site.site) withheld group \(group)\(reason): the audit cannot say whether personalization serves \(group) at that site.")
+                } else {
+                    let scope = w["scope"] ?? "its statistics"
+                    coarsened[scope, default: ([], w["reason"])].groups.append(group ?? "the population")
+                }
+            }
+            for (scope, entry) in coarsened.sorted(by: { $0.key < $1.key }) {
+                lines.append("\(site.site) coarsened \(scope) for \(entry.groups.joined(separator: ", "))\(entry.reason.map { " (\($0))" } ?? "").")
+            }
+        }
+        return lines
     }
 
     /// "(female, 60+) gets less accurate predictions from the personalized model than from the

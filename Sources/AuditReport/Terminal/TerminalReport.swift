@@ -35,6 +35,9 @@ public enum TerminalReport {
             }
         }
         out += "\n" + PlainLanguage.findings(document.results, alpha: alpha, correction: correction)
+        if let federation = document.federation {
+            out += PlainLanguage.participation(federation).map { "  \($0)\n" }.joined()
+        }
         let notes = document.notes + document.results.flatMap { s in s.notes.map { "\(s.name): \($0)" } }
             + Array(Set(document.results.flatMap(\.evaluation.notes))).sorted()
         if !notes.isEmpty {

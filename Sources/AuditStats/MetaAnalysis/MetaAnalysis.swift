@@ -123,3 +123,25 @@ public struct MetaAnalysis: Sendable, Codable, Equatable {
         return Estimate(site: site, value: y, variance: v)
     }
 }
+
+/// Two-sided 95% normal intervals for the forest plot (Wald: estimate ± z_{0.975}·SE).
+extension MetaAnalysis {
+    /// z_{0.975} = 1.959963984540054.
+    public static let z975 = NormalDistribution.quantile(0.975)
+}
+
+extension MetaAnalysis.Estimate {
+    /// y_s ± z_{0.975} √v_s.
+    public var interval95: ClosedRange<Double> {
+        let half = MetaAnalysis.z975 * variance.squareRoot()
+        return (value - half)...(value + half)
+    }
+}
+
+extension MetaAnalysis.Pooled {
+    /// ŷ ± z_{0.975} SE (for HKSJ, a normal interval on its standard error, shown for orientation only).
+    public var interval95: ClosedRange<Double> {
+        let half = MetaAnalysis.z975 * standardError
+        return (estimate - half)...(estimate + half)
+    }
+}

@@ -1,0 +1,150 @@
+import AuditStats
+
+/// Several audits (or several techniques of one audit) lined up: one-hot vs intersectional vs
+/// decoupled, two model classes, two time points. Each column is one personalized model of one
+/// report; each row is one test (metric × group × comparator) that is significant in at least one
+/// column; the changes say which violations appear or disappear relative to the first column.
+public struct AuditComparison: Sendable, Codable, Equatable {
+    /// One personalized model of one report.
+    public struct Column: Sendable, Codable, Equatable {
+        /// "label · technique", or the technique alone when a single report is compared.
+        public var name: String
+        /// Test rows.
+        public var testRows: Int
+        /// Significant violations (rationality + envy-freeness, all metrics).
+        public var violations: Int
+        /// Significant gains.
+        public var gains: Int
+    }
+
+    /// One test across the columns.
+    public struct Row: Sendable, Codable, Equatable {
+        /// The metric.
+        public var metric: String
+        /// The group.
+        public var group: String
+        /// "h0" for rationality, else the reported group.
+        public var comparator: String
+        /// Per column: the flag (violation, gain, none, na) or nil when the column lacks the test.
+        public var flags: [String?]
+        /// Per column: the gain.
+        public var gains: [Double?]
+    }
+
+    /// A violation that appears or disappears relative to the first column.
+    public struct Change: Sendable, Codable, Equatable {
+        /// "appears" or "disappears".
+        public var kind: String
+        /// The column where it does.
+        public var column: String
+        /// The test.
+        public var metric: String, group: String, comparator: String
+    }
+
+    /// The columns, in input order.
+    public var columns: [Column]
+    /// Tests significant somewhere, ordered by metric, group, comparator.
+    public var rows: [Row]
+    /// Violations gained or lost against the first column.
+    public var changes: [Change]
+
+    /// Lines up the technique sections of `reports` (label, document).
+    public init(_ reports: [(label: String, document: ReportDocument)]) {
+        var sections: [(String, ReportDocument.TechniqueSection, Int)] = []
+        for (label, document) in reports {
+            for section in document.results {
+                sections.append((reports.count == 1 ? section.name : "\(label) · \(section.name)", section, document.data.testRows))
+            }
+        }
+        struct Key: Hashable, Comparable {
+            var metric: String, group: String, comparator: String
+            static func < (a: Key, b: Key) -> Bool {
+                (a.metric, a.group, a.comparator == "h0" ? "" : a.comparator) < (b.metric, b.group, b.comparator == "h0" ? "" : b.comparator)
+            }
+        }
+        var cells: [[Key: Comparison]] = []
+        for (_, section, _) in sections {
+            var map: [Key: Comparison] = [:]
+            for metric in section.evaluation.metrics {
+                for g in metric.groups {
+                    if let r = g.rationality { map[Key(metric: metric.metric.rawValue, group: g.key, comparator: "h0")] = r }
+                    for e in g.envy { map[Key(metric: metric.metric.rawValue, group: g.key, comparator: e.reportedAs ?? "")] = e }
+                }
+            }
+            cells.append(map)
+        }
+        columns = zip(sections, cells).map { s, map in
+            Column(name: s.0, testRows: s.2, violations: map.values.filter { $0.primary.flag == .violation }.count,
+                   gains: map.values.filter { $0.primary.flag == .gain }.count)
+        }
+        let significant = Set(cells.flatMap { map in map.filter { $0.value.primary.flag == .violation || $0.value.primary.flag == .gain }.keys })
+        rows = significant.sorted().map { key in
+            Row(metric: key.metric, group: key.group, comparator: key.comparator,
+                flags: cells.map { $0[key]?.primary.flag.rawValue }, gains: cells.map { $0[key]?.gain })
+        }
+        var changes: [Change] = []
+        if let base = cells.first {
+            for (index, map) in cells.enumerated().dropFirst() {
+                for key in Set(base.keys).union(map.keys).sorted() {
+                    let before = base[key]?.primary.flag == .violation, after = map[key]?.primary.flag == .violation
+                    guard before != after else { continue }
+                    changes.append(Change(kind: after ? "appears" : "disappears", column: columns[index].name,
+                                          metric: key.metric, group: key.group, comparator: key.comparator))
+                }
+            }
+        }
+        self.changes = changes
+    }
+
+    /// A terminal rendering: the columns' totals, the significant tests, and the changes.
+    public func text() -> String {
+        var totals = TextTable(header: ["model", "test rows", "violations", "gains"])
+        for c in columns { totals.append([c.name, String(c.testRows), String(c.violations), String(c.gains)]) }
+        var out = "Compared models (significant tests after correction, primary tests)\n" + totals.render(indent: "  ")
+        var table = TextTable(header: ["metric", "group", "vs"] + columns.map(\.name),
+                              alignments: [.left, .left, .left] + columns.map { _ in .right })
+        for row in rows {
+            table.append([row.metric, row.group, row.comparator] + zip(row.flags, row.gains).map(Self.cell))
+        }
+        out += "\nTests significant in at least one model (V violation, G gain, · neither; gain > 0 = personalization helps)\n"
+        out += rows.isEmpty ? "  none\n" : table.render(indent: "  ")
+        if columns.count > 1 {
+            out += "\nAgainst \(columns[0].name):\n"
+            out += changes.isEmpty ? "  no violation appears or disappears\n"
+                : changes.map { "  \($0.kind == "appears" ? "+" : "−") \($0.column): violation \($0.kind) — \($0.metric), \($0.group) vs \($0.comparator)\n" }.joined()
+        }
+        return out
+    }
+
+    /// The same as Markdown.
+    public func markdown() -> String {
+        var out = "# Comparison\n\n" + MarkdownReport.table(["model", "test rows", "violations", "gains"],
+                                                            columns.map { [$0.name, String($0.testRows), String($0.violations), String($0.gains)] })
+        out += "\n## Significant tests\n\n" + MarkdownReport.table(["metric", "group", "vs"] + columns.map(\.name),
+                                                                  rows.map { [$0.metric, $0.group, $0.comparator] + zip($0.flags, $0.gains).map(Self.cell) })
+        if columns.count > 1 {
+            out += "\n## Changes against \(columns[0].name)\n\n"
+            out += changes.isEmpty ? "No violation appears or disappears.\n"
+                : changes.map { "- \($0.column): violation \($0.kind) — \($0.metric), \($0.group) vs \($0.comparator)\n" }.joined()
+        }
+        return out
+    }
+
+    /// The rows as CSV (one line per test and column).
+    public func csv() -> String {
+        var lines: [[String]] = []
+        for row in rows {
+            for (index, column) in columns.enumerated() {
+                lines.append([row.metric, row.group, row.comparator, column.name, row.flags[index] ?? "",
+                              row.gains[index].map { "\($0)" } ?? ""])
+            }
+        }
+        return CSVExport.render(["metric", "group", "comparator", "model", "flag", "gain"], lines)
+    }
+
+    static func cell(_ flag: String?, _ gain: Double?) -> String {
+        guard let flag else { return "—" }
+        let mark = flag == "violation" ? "V" : (flag == "gain" ? "G" : (flag == "na" ? "n/a" : "·"))
+        return "\(mark) \(NumberFormat.signed(gain, 4))"
+    }
+}

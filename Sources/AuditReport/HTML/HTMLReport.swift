@@ -1,0 +1,216 @@
+import AuditSpec
+import AuditStats
+
+/// The audit as one self-contained HTML file (no external assets; inline SVG; prints well):
+/// the verdict and findings in plain words, the Table-1 summary across techniques, per technique
+/// and metric a gain plot, an envy-freeness heatmap and the per-group table, forest plots of
+/// federated audits, who took part and what was withheld, and everything needed to reproduce it.
+///
+/// Rendering is a pure function of the document: the same document gives the same bytes.
+public enum HTMLReport {
+    /// Renders the whole document; `alpha` and `correction` are the audit's test settings.
+    public static func render(_ document: ReportDocument, alpha: Double, correction: String) -> String {
+        let method = MultipleTesting.Method(rawValue: correction) ?? .holm
+        let title = "Fair-use audit" + (document.spec.map { ": \($0.name)" } ?? "")
+        var body = header(document, title: title, alpha: alpha, correction: correction)
+        body += navigation(document)
+        body += findings(document, alpha: alpha, correction: correction)
+        body += summary(document)
+        for (index, section) in document.results.enumerated() {
+            body += techniqueSection(section, index: index, alpha: alpha, method: method)
+        }
+        if let federation = document.federation { body += sites(federation) }
+        body += reproducibility(document, alpha: alpha, correction: correction)
+        body += notes(document)
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="fairuse \(Markup.escape(document.software.version))"/>
+        <title>\(Markup.escape(title))</title><style>\(HTMLStyle.css)</style></head>
+        <body>
+        \(body)</body></html>
+
+        """
+    }
+
+    static func header(_ document: ReportDocument, title: String, alpha: Double, correction: String) -> String {
+        var meta = "\(Markup.escape(modeName(document.mode))) · \(Markup.count(document.data.testRows)) test rows"
+        if let groups = document.results.first?.evaluation.keys.count { meta += " · \(Markup.count(groups)) groups" }
+        meta += " · α = \(Markup.number(alpha, .fixed2)), \(Markup.escape(PlainLanguage.correctionName(correction))) correction"
+        if let f = document.federation {
+            meta += " · audit <code>\(Markup.escape(f.audit))</code> (\(Markup.escape(f.state)))"
+        }
+        return "<header><h1>\(Markup.escape(title))</h1><p class=\"meta\">\(meta)</p></header>\n"
+    }
+
+    static func modeName(_ mode: String) -> String {
+        switch mode {
+        case "train": "single site, models fitted on a stratified split"
+        case "predictions": "single site, audit of a predictions file"
+        case "federated": "federated audit across sites (pooled statistics)"
+        default: mode
+        }
+    }
+
+    static func navigation(_ document: ReportDocument) -> String {
+        var links = [("findings", "Findings"), ("summary", "Summary")]
+        links += document.results.enumerated().map { ("technique-\($0.offset)", $0.element.name) }
+        if document.federation != nil { links.append(("sites", "Sites")) }
+        links += [("reproduce", "Reproduce"), ("notes", "Notes")]
+        return "<nav>" + links.map { "<a href=\"#\($0.0)\">\(Markup.escape($0.1))</a>" }.joined() + "</nav>\n"
+    }
+
+    static func findings(_ document: ReportDocument, alpha: Double, correction: String) -> String {
+        var out = "<section id=\"findings\"><h2>Findings</h2>\n"
+        for section in document.results {
+            let harmed = PlainLanguage.violations(section, correction: correction)
+            if harmed.isEmpty {
+                out += "<div class=\"verdict ok\">\(Markup.escape(PlainLanguage.noViolation(section.name, alpha: alpha, correction: PlainLanguage.correctionName(correction))))</div>\n"
+            } else {
+                out += "<div class=\"verdict harm\"><strong>\(Markup.escape(section.name))</strong>: \(harmed.count) significant fair-use violation(s)"
+                out += "<ul class=\"findings\">" + harmed.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul></div>\n"
+            }
+        }
+        if let federation = document.federation {
+            let lines = PlainLanguage.participation(federation)
+            if !lines.isEmpty {
+                out += "<h3>Missing, refused and withheld</h3><ul class=\"findings\">" + lines.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>\n"
+            }
+        }
+        return out + "</section>\n"
+    }
+
+    static func summary(_ document: ReportDocument) -> String {
+        func gv(_ c: FlagCounts?) -> String {
+            guard let c else { return "—" }
+            return "\(Markup.count(c.gains)) / \(Markup.count(c.violations))"
+        }
+        let rows = document.results.flatMap { section in
+            section.evaluation.metrics.map { m -> [String] in
+                let s = m.summary
+                return [Markup.escape(section.name), Markup.escape(m.metric.rawValue), Markup.number(s.personalized, .fixed4),
+                        Markup.number(s.generic, .fixed4), Markup.number(s.gain, .signed4),
+                        s.bestGroup.map { "\(Markup.escape(PlainLanguage.label($0.key))) \(Markup.number($0.gain, .signed4))" } ?? "—",
+                        s.worstGroup.map { "\(Markup.escape(PlainLanguage.label($0.key))) \(Markup.number($0.gain, .signed4))" } ?? "—",
+                        gv(s.rationality), gv(s.envy), gv(s.bootstrapRationality), gv(s.bootstrapEnvy)]
+            }
+        }
+        return "<section id=\"summary\"><h2>Summary across techniques (paper Table 1)</h2>\n"
+            + Markup.table(["technique", "metric", "personalized", "generic", "gain", "best group", "worst group",
+                            "rationality G / V", "envy-freeness G / V", "bootstrap rat. G / V", "bootstrap EF G / V"], rows, numericFrom: 2)
+            + "<p class=\"meta\">G / V: significant gains / violations after correction (primary tests: exact McNemar for error, DeLong for AUC, the paired stratified bootstrap for ECE). Gains are positive when personalization helps.</p></section>\n"
+    }
+
+    static func techniqueSection(_ section: ReportDocument.TechniqueSection, index: Int, alpha: Double,
+                                 method: MultipleTesting.Method) -> String {
+        var out = "<section id=\"technique-\(index)\"><h2>\(Markup.escape(section.name))</h2>\n"
+        if !section.notes.isEmpty {
+            out += "<ul class=\"meta\">" + section.notes.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>\n"
+        }
+        let level = 1 - alpha
+        for metric in section.evaluation.metrics {
+            out += "<h3>\(Markup.escape(metric.metric.rawValue)) <span class=\"meta\">(primary test \(Markup.escape(metric.primaryTest)), family of \(Markup.count(metric.familySize)) tests)</span></h3>\n"
+            out += "<figure>\(GainPlot.svg(metric, level: level))<figcaption>Rationality: each group's gain from its personalized model over the generic model, with the \(NumberFormat.format(level * 100, decimals: 0))% paired stratified bootstrap percentile interval. Red ▼: significant violation; green ▲: significant gain (\(Markup.escape(PlainLanguage.correctionName(method.rawValue))), α = \(NumberFormat.format(alpha, decimals: 2))).</figcaption></figure>\n"
+            out += "<figure>\(EnvyHeatmap.svg(metric))<figcaption>Envy-freeness: the gain each group (row) gets from reporting truthfully rather than as the column's group, or withholding (first column, the generic model). Red cells: the group would do better with another report.</figcaption></figure>\n"
+            out += groupTable(metric, method: method)
+            if let entries = section.heterogeneity?.filter({ $0.metric == metric.metric }), !entries.isEmpty {
+                out += forest(entries)
+            }
+        }
+        return out + "</section>\n"
+    }
+
+    static func groupTable(_ metric: MetricEvaluation, method: MultipleTesting.Method) -> String {
+        var out = "<table><caption>Per group (paper Table 2)</caption><thead><tr>"
+        out += ["group", "n", "positives", "h_g", "h0", "gain", "bootstrap interval", "adj. p (violation)", "adj. p (gain)", "worst envy gain", "flag"]
+            .map { "<th scope=\"col\">\(Markup.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for g in metric.groups {
+            let r = g.rationality
+            let flag = r?.primary.flag ?? .na
+            let envyViolations = g.envy.filter { $0.primary.flag == .violation }.count
+            let rowClass = flag == .violation || envyViolations > 0 ? " class=\"violation\"" : (flag == .gain ? " class=\"gain\"" : "")
+            let interval = r?.bootstrap.flatMap { b in
+                b.intervalLower.flatMap { lo in b.intervalUpper.map { hi in "[\(Markup.number(lo, .signed4)), \(Markup.number(hi, .signed4))]" } }
+            } ?? "—"
+            let worst = g.envy.filter { $0.gain != nil }.min { $0.gain! < $1.gain! }
+            var flags: [String] = []
+            switch flag {
+            case .violation: flags.append("<span class=\"flag-violation\">rationality violation</span>")
+            case .gain: flags.append("<span class=\"flag-gain\">rational gain</span>")
+            case .na: flags.append(r == nil ? "not in test split" : "n/a")
+            case .none: break
+            }
+            if envyViolations > 0 { flags.append("<span class=\"flag-violation\">envy ×\(envyViolations)</span>") }
+            let cells = [Markup.count(g.count), Markup.count(g.positives), Markup.number(g.personalized, .fixed4),
+                         Markup.number(g.generic, .fixed4), Markup.number(r?.gain, .signed4), interval,
+                         Markup.number(r?.primary.violation.adjusted(method), .pValue), Markup.number(r?.primary.gain.adjusted(method), .pValue),
+                         worst.map { "\(Markup.number($0.gain, .signed4)) as \(Markup.escape(PlainLanguage.label($0.reportedAs ?? "")))" } ?? "—",
+                         flags.isEmpty ? "·" : flags.joined(separator: ", ")]
+            out += "<tr\(rowClass)><th scope=\"row\">\(Markup.escape(PlainLanguage.label(g.key)))</th>"
+                + cells.enumerated().map { $0.offset >= 9 ? "<td>\($0.element)</td>" : "<td class=\"n\">\($0.element)</td>" }.joined() + "</tr>"
+        }
+        return out + "</tbody></table>\n"
+    }
+
+    static func forest(_ entries: [HeterogeneityEntry]) -> String {
+        let rationality = entries.filter { $0.reportedAs == nil }, envy = entries.filter { $0.reportedAs != nil }
+        var out = "<h4>Across sites: forest plots (fixed effect, DerSimonian–Laird random effects, 95% prediction interval)</h4>\n"
+        out += "<div class=\"grid\">" + rationality.map { "<figure>\(ForestPlot.svg($0))</figure>" }.joined() + "</div>\n"
+        if !envy.isEmpty {
+            out += "<details><summary>Envy-freeness comparisons across sites (\(envy.count) forest plots)</summary><div class=\"grid\">"
+                + envy.map { "<figure>\(ForestPlot.svg($0))</figure>" }.joined() + "</div></details>\n"
+        }
+        return out
+    }
+
+    static func sites(_ federation: ReportDocument.FederationSection) -> String {
+        let rows = federation.sites.map { s -> [String] in
+            [Markup.escape(s.site), s.state == "submitted" ? "submitted" : "<span class=\"flag-violation\">\(Markup.escape(s.state))</span>",
+             Markup.count(s.rows?["total"]), Markup.count(s.rows?["test"]),
+             s.withheld.isEmpty ? "—" : s.withheld.map { w in
+                 Markup.escape((w["group"].map(PlainLanguage.label) ?? "population") + ": " + (w["scope"] ?? "") + (w["reason"].map { " (\($0))" } ?? ""))
+             }.joined(separator: "<br/>"),
+             Markup.escape(s.detail ?? "")]
+        }
+        return "<section id=\"sites\"><h2>Sites</h2>\n"
+            + Markup.table(["site", "state", "rows", "test rows", "withheld or coarsened", "detail"], rows, numericFrom: 2)
+            + "</section>\n"
+    }
+
+    static func reproducibility(_ document: ReportDocument, alpha: Double, correction: String) -> String {
+        var rows: [[String]] = [["software", "\(Markup.escape(document.software.name)) \(Markup.escape(document.software.version))"],
+                                ["report schema", Markup.escape(document.schema)],
+                                ["mode", Markup.escape(document.mode)],
+                                ["data", Markup.escape(document.data.path)]]
+        if let digest = document.specDigest ?? document.federation?.specSHA256 {
+            rows.append(["spec SHA-256", "<code>\(Markup.escape(digest))</code>"])
+        }
+        if let spec = document.spec {
+            rows += [["spec name", Markup.escape(spec.name)],
+                     ["techniques", Markup.escape(spec.techniques.map(\.rawValue).joined(separator: ", "))],
+                     ["metrics", Markup.escape(spec.metrics.map(\.rawValue).joined(separator: ", "))],
+                     ["model", "\(Markup.escape(spec.model.modelClass.rawValue)), C = \(Markup.number(spec.model.inverseRegularization, .fixed4))"],
+                     ["split", "test fraction \(Markup.number(spec.split.testFraction, .fixed2)), seed \(Markup.escape(String(spec.split.seed)))"],
+                     ["bootstrap", "B = \(Markup.count(spec.tests.bootstrapReplicates)), seed \(Markup.escape(String(spec.tests.seed)))"],
+                     ["ECE bins", Markup.count(spec.tests.eceBins)],
+                     ["imbalance repair", Markup.escape(spec.imbalanceRepair.rawValue)]]
+        }
+        rows.append(["tests", "α = \(Markup.number(alpha, .fixed2)), \(Markup.escape(PlainLanguage.correctionName(correction)))"])
+        if let f = document.federation {
+            rows.append(["bootstrap root seed", Markup.escape(String(f.rootSeed))])
+            rows.append(["audit", "<code>\(Markup.escape(f.audit))</code>"])
+        }
+        var out = "<section id=\"reproduce\"><h2>Reproduce this audit</h2>\n" + Markup.table(["parameter", "value"], rows, numericFrom: 9)
+        if let spec = document.spec {
+            out += "<details open=\"open\"><summary>Audit spec (canonical YAML)</summary><pre>\(Markup.escape(spec.yaml()))</pre></details>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    static func notes(_ document: ReportDocument) -> String {
+        let notes = document.notes + document.results.flatMap { s in s.notes.map { "\(s.name): \($0)" } }
+            + Array(Set(document.results.flatMap(\.evaluation.notes))).sorted()
+        guard !notes.isEmpty else { return "<section id=\"notes\"><h2>Notes</h2><p>None.</p></section>\n" }
+        return "<section id=\"notes\"><h2>Notes</h2><ul>" + notes.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul></section>\n"
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import AuditModels
+import AuditReport
+import Foundation
+
+/// Where to write the renderings of a report besides the terminal: HTML, Markdown, CSV tables.
+struct ReportFileOptions: ParsableArguments {
+    @Option(help: "Write the self-contained HTML report here.") var html: String?
+    @Option(help: "Write the Markdown report here.") var markdown: String?
+    @Option(help: "Write the tables as CSV files into this directory.") var csv: String?
+
+    /// Writes every requested file atomically and returns the lines that name them.
+    func write(_ document: ReportDocument, alpha: Double, correction: String, defaultHTML: String? = nil) throws -> [String] {
+        try ReportFiles.write(document, alpha: alpha, correction: correction,
+                              html: html ?? defaultHTML, markdown: markdown, csv: csv)
+    }
+}
+
+/// Writes a report's renderings; each file is replaced atomically (temp file, then rename).
+enum ReportFiles {
+    static func write(_ document: ReportDocument, alpha: Double, correction: String,
+                      html: String?, markdown: String?, csv: String?) throws -> [String] {
+        var written: [String] = []
+        if let html {
+            try AtomicFile.write(Data(HTMLReport.render(document, alpha: alpha, correction: correction).utf8), to: html)
+            written.append("HTML report:     \(html)")
+        }
+        if let markdown {
+            try AtomicFile.write(Data(MarkdownReport.render(document, alpha: alpha, correction: correction).utf8), to: markdown)
+            written.append("Markdown report: \(markdown)")
+        }
+        if let csv {
+            try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true)
+            let files = CSVExport.files(document, correction: correction)
+            for file in files { try AtomicFile.write(Data(file.contents.utf8), to: csv + "/" + file.name) }
+            written.append("CSV tables:      \(csv)/{\(files.map(\.name).joined(separator: ","))}")
+        }
+        return written
+    }
+
+    /// Reads a saved JSON report, naming the file on failure.
+    static func read(_ path: String) throws -> ReportDocument {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ValidationError("\(path): cannot read the file")
+        }
+        do { return try ReportDocument.decode(data) } catch {
+            throw ValidationError("\(path): not a fairuse-report/1 JSON document (\(Self.describe(error)))")
+        }
+    }
+
+    /// A decoding error as "key path: problem", without echoing values.
+    static func describe(_ error: Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: return "missing key \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?, .dataCorrupted(let context)?:
+            return "bad value at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        default: return "invalid JSON"
+        }
+    }
+}
+
+/// `fairuse report FILE.json`: renders a saved report again, in any format.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Render a saved JSON report as a table, HTML, Markdown or CSV.")
+    @Argument(help: "A report written by `fairuse local`, `fairuse demo` or `fairuse audit report --format json`.")
+    var file: String
+    @Flag(help: "Print only the summary and findings.") var brief = false
+    @OptionGroup var files: ReportFileOptions
+
+    func run() throws {
+        let document = try ReportFiles.read(file)
+        let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction.rawValue ?? "holm"
+        print(TerminalReport.render(document, alpha: alpha, correction: correction, brief: brief), terminator: "")
+        for line in try files.write(document, alpha: alpha, correction: correction) { print(line) }
+    }
+}
+
+/// `fairuse compare A.json B.json …`: which violations appear or disappear across saved reports
+/// (or across the techniques of one report).
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare", abstract: "Line up saved reports (or the techniques of one) and show which violations change.")
+    @Argument(help: "JSON reports; each is labelled by its file name.") var files: [String]
+    @Option(help: "table | md | csv | json") var format: String = "table"
+
+    func run() throws {
+        let reports = try files.map { path in
+            (label: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, document: try ReportFiles.read(path))
+        }
+        print(try CompareOutput.render(AuditComparison(reports), format: format), terminator: "")
+    }
+}
+
+/// Shared by `fairuse compare` and `fairuse audit compare`.
+enum CompareOutput {
+    static func render(_ comparison: AuditComparison, format: String) throws -> String {
+        switch format {
+        case "table": return comparison.text()
+        case "md": return comparison.markdown()
+        case "csv": return comparison.csv()
+        case "json":
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            return String(decoding: try encoder.encode(comparison), as: UTF8.self) + "\n"
+        default: throw ValidationError("--format must be table, md, csv or json; found '\(format)'")
+        }
+    }
+}
