@@ -28,14 +28,20 @@ public enum CoordinatorService {
             certificateChain: try NIOSSLCertificate.fromPEMFile(configuration.certificatePath).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: configuration.keyPath, format: .pem)))
         tls.minimumTLSVersion = .tlsv13
-        tls.certificateVerification = .noHostnameVerification   // requires and verifies a client certificate
+        // Requires and verifies a client certificate at the handshake, unless researchers with
+        // read-only tokens are configured; then a certificate is optional at the TLS layer and the
+        // authentication middleware admits a certificate-less request only with a valid token.
+        tls.certificateVerification = configuration.researchers.isEmpty ? .noHostnameVerification : .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(configuration.caPath))
 
         let router = Router(context: CoordinatorContext.self)
         router.add(middleware: ErrorMappingMiddleware())
-        router.add(middleware: AuthenticationMiddleware(ca: ca, registry: SiteRegistry(store: store)))
+        router.add(middleware: AuthenticationMiddleware(ca: ca, registry: SiteRegistry(store: store),
+                                                        researchers: ResearcherTokens(entries: configuration.researchers)))
         AgentRoutes(coordinator: coordinator).register(on: router)
-        OperatorRoutes(coordinator: coordinator).register(on: router)
+        let operatorRoutes = OperatorRoutes(coordinator: coordinator)
+        operatorRoutes.register(on: router)
+        DashboardRoutes(coordinator: coordinator, operatorRoutes: operatorRoutes).register(on: router)
         let portFile = configuration.portFile
         let app = Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),

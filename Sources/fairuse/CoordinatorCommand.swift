@@ -9,7 +9,26 @@ import Logging
 struct CoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator", abstract: "Run the coordinator, and manage its site registry.",
-        subcommands: [Serve.self, Site.self])
+        subcommands: [Serve.self, Site.self, Token.self])
+
+    struct Token: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a read-only researcher token for the dashboard and reports.",
+            discussion: "Prints the token once (give it to the researcher) and the line to add under `researchers:` in coordinator.yaml, which stores only its SHA-256.")
+        @Argument(help: "The researcher's name (letters, digits, . _ - @).") var name: String
+
+        func run() throws {
+            var generator = SystemRandomNumberGenerator()
+            let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            print("token (shown once): \(token)")
+            print("coordinator.yaml:")
+            print("researchers:")
+            print("  - { name: \(name), token_sha256: \(WireDigest.sha256Hex(Array(token.utf8))) }")
+            print("dashboard: https://HOST:PORT/dashboard?token=\(token)  (or header Authorization: Bearer <token>)")
+        }
+    }
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve the coordinator API (mutual TLS 1.3) until SIGTERM.")

@@ -1,5 +1,6 @@
 import AuditAgent
 import AuditModels
+import AuditPKI
 import AuditReport
 import AuditSpec
 import AuditStats
@@ -32,6 +33,14 @@ struct FederatedEqualsPooledTests {
             let summary = try await harness.waitForEnd(launched.id.rawValue)
             fetched = (summary, try await client.report(launched.id.rawValue, format: "json"))
             try await client.shutdown()
+            // The dashboard serves the HTML rendering of exactly this JSON report.
+            let pages = try PageClient(harness: harness, role: .operator(try OperatorName("op")))
+            let page = try await pages.get("/dashboard/audits/\(launched.id.rawValue)")
+            await pages.shutdown()
+            let document = try ReportDocument.decode(Data(fetched.1.utf8))
+            #expect(page.status == 200)
+            #expect(page.body == HTMLReport.render(document, alpha: spec.tests.alpha, correction: spec.tests.correction.rawValue))
+            #expect(page.body.contains("forest plot:"))
         } catch {
             try? await client.shutdown()
             throw error

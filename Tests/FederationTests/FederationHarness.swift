@@ -34,7 +34,7 @@ final class FederationHarness: Sendable {
     }()
 
     /// Starts a coordinator (port 0) and waits until it listens.
-    init(longPoll: Int = 2) async throws {
+    init(longPoll: Int = 2, researchers: [CoordinatorConfiguration.ResearcherToken] = []) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-fed-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         pki = PKIStore(directory: root + "/pki")
@@ -46,6 +46,7 @@ final class FederationHarness: Sendable {
             host: "127.0.0.1", port: 0, certificatePath: pki.certificatePath(for: .coordinator),
             keyPath: pki.keyPath(for: .coordinator), caPath: pki.caCertificatePath, databasePath: root + "/coordinator.db",
             longPollSeconds: longPoll)
+        configuration.researchers = researchers
         running = Running()
         port = try await Self.start(configuration, into: running)
         configuration.port = port

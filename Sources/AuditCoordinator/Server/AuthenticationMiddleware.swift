@@ -11,17 +11,30 @@ import X509
 /// certificate stops working on a kept-alive connection too), the principal is read from the SAN
 /// URI, and a site's certificate fingerprint must be the one registered for that site id, so
 /// revoking a site takes effect at once. The protocol major version is checked here as well.
+///
+/// A connection without a client certificate is possible only when researchers are configured
+/// (the TLS layer otherwise refuses it); it is then accepted only with a researcher token, which
+/// opens the read-only endpoints and nothing else.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = CoordinatorContext
     let ca: Certificate
     let registry: SiteRegistry
+    let researchers: ResearcherTokens
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
-        _ = try ProtocolVersion.checkHeader(request.headers[HTTPField.Name(WireHeader.protocolVersion)!])
+        if request.uri.path.hasPrefix("/v1/") {   // browsers on the dashboard send no protocol header
+            _ = try ProtocolVersion.checkHeader(request.headers[HTTPField.Name(WireHeader.protocolVersion)!])
+        }
+        var context = context
         let peer = try await context.channel.nioSSL_peerCertificate().get()
         guard let der = try peer?.toDERBytes() else {
-            throw APIError(.unauthenticated, "a client certificate is required")
+            guard let name = researchers.match(ResearcherTokens.presented(in: request)) else {
+                throw APIError(.unauthenticated, researchers.isEmpty ? "a client certificate is required"
+                               : "a client certificate, or for read-only pages a researcher token, is required")
+            }
+            context.researcher = name
+            return try await next(request, context)
         }
         let principal: Principal
         switch await verifyClientChain(leafDER: der, caCertificate: ca, at: Date()) {
@@ -31,9 +44,49 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if case .site(let site) = principal {
             try await registry.authenticate(site: site.id, fingerprint: Fingerprint.sha256(ofDER: der).hex)
         }
-        var context = context
         context.principal = principal
         return try await next(request, context)
+    }
+}
+
+/// The configured researcher tokens, kept only as SHA-256 digests and compared in constant time.
+struct ResearcherTokens: Sendable {
+    let entries: [CoordinatorConfiguration.ResearcherToken]
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    /// The token a request presents: `Authorization: Bearer …`, the dashboard cookie, or (to sign
+    /// in from a link) the `token` query parameter of a dashboard page.
+    static func presented(in request: Request) -> String? {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            return String(header.dropFirst("Bearer ".count))
+        }
+        if let cookies = request.headers[.cookie] {
+            for part in cookies.split(separator: ";") {
+                let pair = part.trimmingCharacters(in: .whitespaces)
+                if pair.hasPrefix(cookieName + "=") { return String(pair.dropFirst(cookieName.count + 1)) }
+            }
+        }
+        if request.uri.path.hasPrefix("/dashboard"), let token = request.uri.queryParameters.get("token") { return token }
+        return nil
+    }
+
+    /// The cookie that keeps a dashboard session.
+    static let cookieName = "fairuse_token"
+
+    /// The researcher whose token this is, or nil.
+    func match(_ token: String?) -> String? {
+        guard let token, !token.isEmpty, token.utf8.count <= 256 else { return nil }
+        let digest = Array(WireDigest.sha256Hex(Array(token.utf8)).utf8)
+        var found: String?
+        for entry in entries {
+            // Constant-time over the digest bytes, so the comparison leaks no prefix length.
+            let expected = Array(entry.sha256.utf8)
+            var difference: UInt8 = expected.count == digest.count ? 0 : 1
+            for (a, b) in zip(expected, digest) { difference |= a ^ b }
+            if difference == 0 { found = entry.name }
+        }
+        return found
     }
 }
 

@@ -11,12 +11,15 @@ public struct CoordinatorContext: RequestContext {
     public let channel: any Channel
     /// Who is calling, set by `AuthenticationMiddleware`.
     public var principal: Principal?
+    /// A researcher identified by a read-only token (no client certificate), if that is who is calling.
+    public var researcher: String?
 
     /// Creates the context for a request on `source.channel`.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         channel = source.channel
         principal = nil
+        researcher = nil
     }
 
     /// The authenticated site's id, or a `forbidden` error.
@@ -25,6 +28,13 @@ public struct CoordinatorContext: RequestContext {
             throw APIError(.forbidden, "this endpoint is for site agents; present a site certificate")
         }
         return site.id
+    }
+
+    /// An operator or a researcher: who may read audits and reports; else `forbidden`.
+    func requireReader() throws -> String {
+        if case .operator(let name)? = principal { return "operator \(name.name)" }
+        if let researcher { return "researcher \(researcher)" }
+        throw APIError(.forbidden, "this endpoint is for operators and researchers")
     }
 
     /// The authenticated operator's name, or a `forbidden` error.

@@ -6,7 +6,8 @@ import Hummingbird
 import NIOCore
 
 /// The operator endpoints: launch, list, inspect, report and cancel audits; register, list and
-/// revoke sites. Operator certificates only.
+/// revoke sites. Operator certificates only, except reading audits and reports, which researchers
+/// with a read-only token may do too.
 struct OperatorRoutes {
     let coordinator: Coordinator
 
@@ -68,20 +69,20 @@ struct OperatorRoutes {
     }
 
     func list(_ context: CoordinatorContext) async throws -> Response {
-        _ = try context.requireOperator()
+        _ = try context.requireReader()
         var summaries: [AuditSummary] = []
         for audit in try await coordinator.store.audits() { summaries.append(try await summary(audit.id)) }
         return try JSONResponse.make(AuditList(audits: summaries))
     }
 
     func status(_ context: CoordinatorContext) async throws -> Response {
-        _ = try context.requireOperator()
+        _ = try context.requireReader()
         return try JSONResponse.make(try await summary(try context.parameters.require("id")))
     }
 
     /// The federated report: `format=json` (default), `md`, `table`, `html`, or `csv` with `table=summary|groups|envy|heterogeneity|sites`.
     func report(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
-        _ = try context.requireOperator()
+        _ = try context.requireReader()
         let id = try context.parameters.require("id")
         guard let audit = try await coordinator.store.audit(id: id) else { throw APIError(.notFound, "no audit \(id)") }
         guard let json = audit.resultJSON else {
@@ -94,7 +95,7 @@ struct OperatorRoutes {
         switch format {
         case "json": (text, contentType) = (json, WireHeader.jsonMediaType)
         case "table": (text, contentType) = (TerminalReport.render(document, alpha: alpha, correction: correction), "text/plain; charset=utf-8")
-        case "md": (text, contentType) = (MarkdownReport.render(document, alpha: alpha, correction: correction), "text/markdown; charset=utf-8")
+        case "md", "markdown": (text, contentType) = (MarkdownReport.render(document, alpha: alpha, correction: correction), "text/markdown; charset=utf-8")
         case "html": (text, contentType) = (HTMLReport.render(document, alpha: alpha, correction: correction), "text/html; charset=utf-8")
         case "csv":
             let files = CSVExport.files(document, correction: correction)

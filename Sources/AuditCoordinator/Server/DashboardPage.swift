@@ -1,0 +1,62 @@
+import AuditReport
+import AuditWire
+import Foundation
+
+/// The coordinator's read-only dashboard page: audits with their state and each site's task,
+/// and the registered sites with their status and last contact. Only ids, states, times and
+/// counts are shown (never data); the page reloads itself every few seconds.
+enum DashboardPage {
+    /// Renders the page at `now` (times are shown as ages, so they are read against `now`).
+    static func render(audits: [AuditSummary], sites: [SiteRecord], now: Date, viewer: String) -> String {
+        let e = HTMLPage.escape
+        var body = "<header><h1>fairuse coordinator</h1><p class=\"meta\">Read-only dashboard · signed in as \(e(viewer)) · refreshed every 5 s · \(e(timestamp(now)))</p></header>\n"
+        body += "<section id=\"audits\"><h2>Audits</h2>\n"
+        if audits.isEmpty {
+            body += "<p>No audit has been launched yet.</p>"
+        } else {
+            let rows = audits.map { a -> [String] in
+                let submitted = a.sites.filter { $0.state == .submitted }.count
+                let sites = a.sites.map { s in
+                    "\(e(s.site.rawValue)) <span class=\"state \(e(s.state.rawValue))\">\(e(s.state.rawValue))</span>"
+                        + (s.detail.map { " <span class=\"meta\">\(e($0))</span>" } ?? "")
+                }.joined(separator: "<br/>")
+                let hasReport = ["complete", "partial"].contains(a.state.rawValue)
+                return ["<code>\(e(a.id.rawValue))</code>", e(a.name),
+                        "<span class=\"state \(e(a.state.rawValue))\">\(e(a.state.rawValue))</span>",
+                        "\(submitted) / \(a.sites.count)", sites, e(age(a.createdAt, now: now)),
+                        a.deadline.map { e(timestamp($0)) } ?? "—",
+                        hasReport ? "<a href=\"/dashboard/audits/\(e(a.id.rawValue))\">report</a>" : "—"]
+            }
+            body += HTMLPage.table(["audit", "name", "state", "submitted", "sites", "launched", "deadline", "report"], rows)
+        }
+        body += "</section>\n<section id=\"sites\"><h2>Sites</h2>\n"
+        if sites.isEmpty {
+            body += "<p>No site is registered.</p>"
+        } else {
+            body += HTMLPage.table(["site", "status", "last contact", "agent", "registered"], sites.map { s in
+                [e(s.id), "<span class=\"state \(e(s.status.rawValue))\">\(e(s.status.rawValue))</span>",
+                 s.lastContactAt.map { e(age($0, now: now)) } ?? "never", e(s.agentVersion ?? "—"), e(timestamp(s.addedAt))]
+            })
+        }
+        body += "</section>\n"
+        return HTMLPage.document(title: "fairuse coordinator", body: body, refreshSeconds: 5)
+    }
+
+    /// "12 s ago", "3 min ago", "2 h ago", "4 d ago".
+    static func age(_ date: Date, now: Date) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        switch seconds {
+        case ..<60: return "\(seconds) s ago"
+        case ..<3600: return "\(seconds / 60) min ago"
+        case ..<86400: return "\(seconds / 3600) h ago"
+        default: return "\(seconds / 86400) d ago"
+        }
+    }
+
+    /// ISO 8601 in UTC.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}
