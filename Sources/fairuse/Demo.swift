@@ -17,16 +17,17 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Audit spec.") var spec: String = "Sites/specs/flchain_5y_mortality.yaml"
     @Option(help: "Bootstrap replicates (overrides the spec).") var bootstrap: Int?
     @Option(help: "Working folder (default: a new temporary folder).") var work: String?
+    @Flag(help: "Keep the coordinator running after the audit, with its read-only dashboard, until Ctrl-C.") var serve = false
 
     func run() async throws {
-        let runner = DemoRunner(sitesFolder: sites, specPath: spec, bootstrap: bootstrap, work: work)
+        let runner = DemoRunner(sitesFolder: sites, specPath: spec, bootstrap: bootstrap, work: work, serve: serve)
         do { try await runner.run() } catch { throw fail(error) }
     }
 }
 
 /// The demo's steps; child processes are always stopped, whatever happens.
 struct DemoRunner {
-    let sitesFolder: String, specPath: String, bootstrap: Int?, work: String?
+    let sitesFolder: String, specPath: String, bootstrap: Int?, work: String?, serve: Bool
 
     func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 
@@ -57,7 +58,9 @@ struct DemoRunner {
         }
         say("· PKI: CA, coordinator, operator and \(siteNames.count) site certificates (P-256, TLS 1.3 only)")
 
-        // 2. Coordinator.
+        // 2. Coordinator, with a read-only researcher token for its dashboard.
+        var generator = SystemRandomNumberGenerator()
+        let researcherToken = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
         let portFile = root + "/coordinator.port"
         let coordinatorYAML = """
             listen: { host: 127.0.0.1, port: 0 }
@@ -65,6 +68,8 @@ struct DemoRunner {
             database: sqlite:\(root)/coordinator.db
             port_file: \(portFile)
             limits: { long_poll_seconds: 5 }
+            researchers:
+              - { name: demo-researcher, token_sha256: \(WireDigest.sha256Hex(Array(researcherToken.utf8))) }
             """
         try coordinatorYAML.write(toFile: root + "/coordinator.yaml", atomically: true, encoding: .utf8)
         let processes = ChildProcesses()
@@ -139,6 +144,14 @@ struct DemoRunner {
             say("\nJSON report:     \(reports)/report.json\n" + written.joined(separator: "\n") + "\nLedgers, logs, certificates: \(root)")
             say(String(format: "Done in %.1f s.", Date().timeIntervalSince(start)))
             try await operatorClient.shutdown()
+            let dashboard = "\(url)/dashboard?token=\(researcherToken)"
+            if serve {
+                say("\nDashboard (read-only, researcher token; the demo CA is \(pki.caCertificatePath)):\n  \(dashboard)\nServing until Ctrl-C.")
+                await SignalWait.interruptOrTerminate()
+                say("stopping")
+            } else {
+                say("(`fairuse demo --serve` keeps the coordinator and its read-only dashboard running afterwards.)")
+            }
         } catch {
             try? await operatorClient.shutdown()
             throw error
@@ -190,5 +203,25 @@ final class ChildProcesses: @unchecked Sendable {
         lock.lock(); let all = processes; lock.unlock()
         for (_, p) in all.reversed() where p.isRunning { p.terminate() }
         for (_, p) in all { p.waitUntilExit() }
+    }
+}
+
+/// Waits for SIGINT or SIGTERM, so that `demo --serve` stops its children before exiting.
+enum SignalWait {
+    /// The signal sources, kept alive for the life of the process (set once, before waiting).
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+
+    static func interruptOrTerminate() async {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let stream = AsyncStream<Void> { continuation in
+            sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+                let source = DispatchSource.makeSignalSource(signal: number)
+                source.setEventHandler { continuation.yield() }
+                source.resume()
+                return source
+            }
+        }
+        for await _ in stream { return }
     }
 }

@@ -100,6 +100,11 @@ struct StoreTests {
         #expect(site.lastContactAt == later)
         #expect(site.agentVersion == "0.3.1")
         #expect(site.policyJSON == #"{"min_cell":5}"#)
+        // A later poll updates the contact time and keeps the build and policy reported at hello.
+        let poll = later.addingTimeInterval(5)
+        try await store.touch(site: "a", agentVersion: nil, policyJSON: nil, at: poll)
+        let polled = try #require(try await store.site(id: "a"))
+        #expect(polled.lastContactAt == poll && polled.agentVersion == "0.3.1" && polled.policyJSON == #"{"min_cell":5}"#)
         await expectStoreError(.notFound) { try await store.touch(site: "zzz", agentVersion: nil, policyJSON: nil, at: later) }
     }
 

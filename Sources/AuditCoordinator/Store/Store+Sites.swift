@@ -72,11 +72,13 @@ extension Store {
         }
     }
 
-    /// Records that a site's agent called in: its last contact time, agent build and policy summary.
+    /// Records that a site's agent called in: its last contact time and, when given (at hello), its
+    /// agent build and policy summary; a poll (nil) keeps the ones last reported.
     public func touch(site id: String, agentVersion: String?, policyJSON: String?, at time: Date) async throws {
         try await write("touching site \(id)") { db in
             try db.execute(sql: """
-                UPDATE site SET last_contact_at = ?, agent_version = ?, policy_json = ? WHERE id = ?
+                UPDATE site SET last_contact_at = ?, agent_version = COALESCE(?, agent_version),
+                    policy_json = COALESCE(?, policy_json) WHERE id = ?
                 """, arguments: [time, agentVersion, policyJSON, id])
             guard db.changesCount > 0 else { throw StoreError.notFound("site \(id) not found") }
         }
