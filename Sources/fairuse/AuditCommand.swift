@@ -47,18 +47,29 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an audit's state and each site's task.")
+        static let configuration = CommandConfiguration(abstract: "Show an audit's state and each site's task; --watch follows it live.")
         @Argument var id: String
-        @Flag(help: "Keep showing changes until the audit ends.") var watch = false
+        @Flag(help: "Keep showing progress until the audit ends.") var watch = false
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
             do {
                 try await connection.with { client in
-                    var last = ""
+                    let live = watch && isatty(STDOUT_FILENO) == 1
+                    var last = "", lines = 0
                     while true {
                         let a = try await client.audit(id)
-                        let text = AuditStatusText.render(a)
-                        if text != last { print(text); last = text }
+                        let contacts = Dictionary(try await client.sites().map { ($0.site.rawValue, $0.lastContactAt) },
+                                                  uniquingKeysWith: { first, _ in first })
+                        let text = AuditStatusText.render(a, lastContact: contacts, now: Date())
+                        if live {
+                            // Redraw in place: ages tick every second.
+                            if lines > 0 { print("\u{1B}[\(lines)F\u{1B}[J", terminator: "") }
+                            print(text)
+                            lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+                        } else if AuditStatusText.stable(text) != AuditStatusText.stable(last) {
+                            print(text)
+                        }
+                        last = text
                         if !watch || ["complete", "partial", "failed", "cancelled"].contains(a.state.rawValue) { break }
                         try await Task.sleep(for: .seconds(1))
                     }
@@ -123,14 +134,37 @@ struct AuditCommand: AsyncParsableCommand {
     }
 }
 
-/// One audit's status as text lines.
+/// One audit's status as text: a progress bar over its sites, then each site's task state, when
+/// it last changed and when the site's agent last called in.
 enum AuditStatusText {
-    static func render(_ a: AuditSummary) -> String {
-        var lines = ["audit \(a.id) \(a.name): \(a.state)"]
+    static func render(_ a: AuditSummary, lastContact: [String: Date?] = [:], now: Date = Date()) -> String {
+        let done = a.sites.filter { ["submitted", "refused", "failed", "expired"].contains($0.state.rawValue) }.count
+        let width = 24, filled = a.sites.isEmpty ? 0 : done * width / a.sites.count
+        var lines = ["audit \(a.id) \(a.name): \(a.state) · \(age(a.createdAt, now: now)) since launch",
+                     "  [" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+                        + "] \(done)/\(a.sites.count) sites answered"]
         for s in a.sites {
-            lines.append("  \(s.site)\t\(s.state)" + (s.detail.map { "\t\($0)" } ?? ""))
+            var line = "  \(s.site)\t\(s.state) (\(age(s.updatedAt, now: now)) ago)"
+            if let contact = lastContact[s.site.rawValue] ?? nil { line += "\tlast contact \(age(contact, now: now)) ago" }
+            if let detail = s.detail { line += "\t\(detail)" }
+            lines.append(line)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The text without its ticking ages, to print a non-live watch only when something changed.
+    static func stable(_ text: String) -> String {
+        text.replacingOccurrences(of: #"[0-9]+ (s|min|h|d)( ago| since)"#, with: "", options: .regularExpression)
+    }
+
+    static func age(_ date: Date, now: Date) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        switch seconds {
+        case ..<60: return "\(seconds) s"
+        case ..<3600: return "\(seconds / 60) min"
+        case ..<86400: return "\(seconds / 3600) h"
+        default: return "\(seconds / 86400) d"
+        }
     }
 }
 

@@ -68,7 +68,9 @@ struct Local: ParsableCommand {
 
     func runAudit() throws {
         let auditSpec = try effectiveSpec()
-        let progress = ProgressPrinter(enabled: !quiet)
+        // load, split, generic fit, then per technique: fit and statistics; and the final "done".
+        let steps = auditSpec.map { $0.model.fixed == nil ? 4 + 2 * $0.techniques.count : 4 }
+        let progress = ProgressPrinter(enabled: !quiet, totalSteps: predictions == nil ? steps : nil)
         let document: ReportDocument
         if let predictions {
             let settings = auditSpec ?? AuditSpec(name: "predictions", outcome: OutcomeSpec(column: "label"),
@@ -90,7 +92,7 @@ struct Local: ParsableCommand {
             document = ReportDocument(predictionsPath: predictions, name: name, spec: auditSpec == nil ? nil : specForTests,
                                       evaluation: evaluation, version: Fairuse.version,
                                       timings: noTimings ? nil : ["total": Date().timeIntervalSince(start)])
-            try emit(document, alpha: specForTests.tests.alpha, correction: specForTests.tests.correction.rawValue)
+            try emit(document, alpha: specForTests.tests.alpha, correction: specForTests.tests.correction.rawValue, progress: progress)
             return
         }
         guard let auditSpec, let specPath = spec else { return }
@@ -117,13 +119,14 @@ struct Local: ParsableCommand {
             }
         }
         document = ReportDocument(local: result, version: Fairuse.version, includeTimings: !noTimings)
-        try emit(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction.rawValue)
+        try emit(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction.rawValue, progress: progress)
         if !brief, let total = result.timings["total"] {
             progress.line("done in \(NumberFormat.fixed(total, 3)) s")
         }
     }
 
-    func emit(_ document: ReportDocument, alpha: Double, correction: String) throws {
+    func emit(_ document: ReportDocument, alpha: Double, correction: String, progress: ProgressPrinter? = nil) throws {
+        progress?.finish()
         let text = TerminalReport.render(document, alpha: alpha, correction: correction, brief: brief)
         print(text, terminator: "")
         var document = document
@@ -145,11 +148,44 @@ struct Local: ParsableCommand {
     }
 }
 
-/// Progress lines on standard error, so standard output stays the report.
-struct ProgressPrinter: Sendable {
-    let enabled: Bool
+/// Progress on standard error, so standard output stays the report: on a terminal one live line
+/// with a bar over the audit's steps and the elapsed time; otherwise one line per step.
+final class ProgressPrinter: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: the mutable state is only touched under `lock`.
+    private let enabled: Bool, live: Bool, total: Int?
+    private let start = Date()
+    private let lock = NSLock()
+    private var step = 0, open = false
+
+    /// `totalSteps`, when known, draws a bar (steps are the messages the audit reports).
+    init(enabled: Bool, totalSteps: Int? = nil) {
+        self.enabled = enabled
+        self.live = enabled && isatty(STDERR_FILENO) == 1
+        self.total = totalSteps
+    }
+
+    /// Reports the next step.
     func line(_ text: String) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("· \(text)\n".utf8))
+        lock.lock(); defer { lock.unlock() }
+        step += 1
+        let elapsed = NumberFormat.fixed(Date().timeIntervalSince(start), 1) + " s"
+        var prefix = ""
+        if let total {
+            let shown = min(step, total), width = 20, filled = shown * width / max(1, total)
+            prefix = "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] \(shown)/\(total) "
+        }
+        if live {
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(prefix)\(elapsed)  \(text)".utf8))
+            open = true
+        } else {
+            FileHandle.standardError.write(Data("· \(prefix)\(elapsed)  \(text)\n".utf8))
+        }
+    }
+
+    /// Ends the live line, before the report is printed.
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if open { FileHandle.standardError.write(Data("\n".utf8)); open = false }
     }
 }

@@ -141,6 +141,6 @@ struct OperatorRoutes {
     static func wire(_ record: SiteRecord) -> AuditWire.SiteRecord {
         AuditWire.SiteRecord(site: SiteID(rawValue: record.id)!, fingerprint: record.fingerprint,
                              status: SiteStatus(rawValue: record.status.rawValue), addedAt: record.addedAt,
-                             revokedAt: record.revokedAt)
+                             revokedAt: record.revokedAt, lastContactAt: record.lastContactAt, agentVersion: record.agentVersion)
     }
 }

@@ -12,14 +12,21 @@ public struct SiteRecord: Sendable, Codable, Equatable {
     public var addedAt: Date
     /// When it was revoked, if it was.
     public var revokedAt: Date?
+    /// When its agent last called in (hello or poll), if ever (protocol 1.x addition; optional).
+    public var lastContactAt: Date?
+    /// The agent build it reported at its last hello (optional).
+    public var agentVersion: String?
 
     /// Creates a record.
-    public init(site: SiteID, fingerprint: String, status: SiteStatus, addedAt: Date, revokedAt: Date? = nil) {
+    public init(site: SiteID, fingerprint: String, status: SiteStatus, addedAt: Date, revokedAt: Date? = nil,
+                lastContactAt: Date? = nil, agentVersion: String? = nil) {
         self.site = site
         self.fingerprint = fingerprint
         self.status = status
         self.addedAt = addedAt
         self.revokedAt = revokedAt
+        self.lastContactAt = lastContactAt
+        self.agentVersion = agentVersion
     }
 }
 
