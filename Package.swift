@@ -51,7 +51,7 @@ let package = Package(
         ]),
         // The coordinator: HTTPS API (mutual TLS), durable state (GRDB/SQLite), audit lifecycle, combiner.
         .target(name: "AuditCoordinator", dependencies: [
-            "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditReport",
+            "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditModels", "AuditReport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -1,3 +1,4 @@
+import AuditModels
 import AuditPKI
 import AuditWire
 import Foundation
@@ -48,7 +49,7 @@ public enum CoordinatorService {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
-                if let portFile { try? AtomicText.write("\(port)\n", to: portFile) }
+                if let portFile { try? AtomicFile.write(Data("\(port)\n".utf8), to: portFile) }
                 await onListening(port)
             },
             logger: logger)
@@ -118,14 +119,3 @@ struct DeadlineService: Service {
     }
 }
 
-/// Small text files written atomically (temporary file, then rename).
-enum AtomicText {
-    static func write(_ text: String, to path: String) throws {
-        let temporary = path + ".\(UUID().uuidString).tmp"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-    }
-}
