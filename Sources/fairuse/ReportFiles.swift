@@ -84,12 +84,17 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare", abstract: "Line up saved reports (or the techniques of one) and show which violations change.")
     @Argument(help: "JSON reports; each is labelled by its file name.") var files: [String]
     @Option(help: "table | md | csv | json") var format: String = "table"
+    @Option(help: "Also write the comparison as an HTML page (Table 1 across all reports, significant tests, changes).") var html: String?
 
     func run() throws {
         let reports = try files.map { path in
             (label: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, document: try ReportFiles.read(path))
         }
         print(try CompareOutput.render(AuditComparison(reports), format: format), terminator: "")
+        if let html {
+            try AtomicFile.write(Data(ComparisonHTML.render(reports).utf8), to: html)
+            print("HTML comparison: \(html)")
+        }
     }
 }
 

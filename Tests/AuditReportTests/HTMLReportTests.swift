@@ -186,5 +186,11 @@ struct ExportTests {
         #expect(!changed.changes.contains { $0.kind == "appears" })
         #expect(changed.text().contains("violation disappears — error, sex=female;age=young vs h0"))
         _ = clean
+
+        // The HTML page: one Table-1 row per report × technique × metric, the change, the same bytes twice.
+        let page = ComparisonHTML.render([(label: "before", document: harmed), (label: "after", document: fixed)])
+        #expect(page == ComparisonHTML.render([(label: "before", document: harmed), (label: "after", document: fixed)]))
+        #expect(page.components(separatedBy: "<tr><th scope=\"row\">before</th>").count - 1 == 3)
+        #expect(page.contains("violation <span class=\"flag-gain\">disappears</span> — error, (female, young) vs h0"))
     }
 }
