@@ -91,7 +91,26 @@ public struct AgentService: Service {
         onProgress("running task \(task.id) of audit \(task.audit) (\(task.spec.name))")
         let runner = TaskRunner(site: site, policy: configuration.policy, data: configuration.data)
         let progress = onProgress
-        switch runner.run(task, progress: { progress("  " + $0) }) {
+        // Progress goes to the coordinator from a second task while the computation runs; each
+        // report is written to the egress ledger first, like every payload, and is best effort.
+        let (reports, reporter) = AsyncStream.makeStream(of: TaskProgress.self, bufferingPolicy: .bufferingNewest(32))
+        let destination = configuration.coordinatorURL, logger = logger
+        let poster = Task {
+            for await report in reports {
+                do {
+                    let json = try PayloadCodec.encodeJSON(report)
+                    try ledger.append(kind: "progress", audit: task.audit.rawValue, task: task.id.rawValue,
+                                      destination: destination, payload: json)
+                    try await client.progress(task: task.id, json: json)
+                } catch {
+                    logger.debug("progress not delivered", metadata: ["task": "\(task.id)", "error": "\(error)"])
+                }
+            }
+        }
+        let outcome = runner.run(task, progress: { progress("  " + $0) }, report: { reporter.yield($0) })
+        reporter.finish()
+        await poster.value
+        switch outcome {
         case .refusal(let refusal):
             try await send(refusal: refusal, task: task, client: client, ledger: ledger, state: state)
         case .result(let result):

@@ -145,6 +145,7 @@ enum AuditStatusText {
                         + "] \(done)/\(a.sites.count) sites answered"]
         for s in a.sites {
             var line = "  \(s.site)\t\(s.state) (\(age(s.updatedAt, now: now)) ago)"
+            if let progress = s.progress, ["delivered", "accepted"].contains(s.state.rawValue) { line += "\t\(progress)" }
             if let contact = lastContact[s.site.rawValue] ?? nil { line += "\tlast contact \(age(contact, now: now)) ago" }
             if let detail = s.detail { line += "\t\(detail)" }
             lines.append(line)

@@ -46,6 +46,8 @@ struct FederatedEqualsPooledTests {
             throw error
         }
         #expect(fetched.0.state.rawValue == "complete")
+        // The coordinator kept each site's last progress report.
+        #expect(fetched.0.sites.allSatisfy { $0.progress == "disclosure 10/10" })
         let report = try ReportDocument.decode(Data(fetched.1.utf8))
         await agentGroup.triggerGracefulShutdown()
         _ = try? await agentTask.value
@@ -74,8 +76,15 @@ struct FederatedEqualsPooledTests {
         // Every agent's ledger holds exactly what it sent, and verifies.
         for name in BundledSites.names {
             let ledger = EgressLedger(path: harness.root + "/\(name)-ledger.jsonl")
-            #expect(try ledger.verify() == 2)
-            let sent = try #require(try ledger.entries().last)
+            let entries = try ledger.entries()
+            #expect(try ledger.verify() == entries.count)
+            // hello, one progress report per step (load, split, h0, 3 fits, 3 statistics, disclosure), the result.
+            #expect(entries.map(\.kind) == ["hello"] + Array(repeating: "progress", count: 10) + ["result"])
+            for entry in entries where entry.kind == "progress" {
+                let progress = try PayloadCodec.decodeJSON(TaskProgress.self, from: Data(entry.payload.utf8))
+                #expect(TaskProgress.stages.contains(progress.stage) && progress.total == 10)
+            }
+            let sent = try #require(entries.last)
             let result = try PayloadCodec.decodeJSON(TaskResult.self, from: Data(sent.payload.utf8))
             #expect(result.site.rawValue == name)
             #expect(!sent.payload.contains("row_id"))
@@ -133,6 +142,8 @@ extension FederatedEqualsPooledTests {
         await agentGroup.triggerGracefulShutdown()
         _ = try? await agentTask.value
         #expect(fetched.0.state.rawValue == "complete")
+        // The coordinator kept each site's last progress report.
+        #expect(fetched.0.sites.allSatisfy { $0.progress == "disclosure 4/4" })
         let report = try ReportDocument.decode(Data(fetched.1.utf8))
         var parts: [Predictions] = []
         for name in names {

@@ -76,6 +76,18 @@ struct SecurityTests {
         let json = try PayloadCodec.encodeJSON(result)
         // Site alpha posting to beta's task.
         #expect(await Self.code { _ = try await alpha.submit(task: betaTask.id, json: json) } == "site_mismatch")
+        // Progress: recorded for its own open task; refused for another site's task, an unknown stage, a bad count.
+        let alphaID = try SiteID(validating: "alpha")
+        let ok = TaskProgress(task: alphaTask.id, site: alphaID, stage: "statistics", technique: "onehot", step: 7, total: 10)
+        try await alpha.progress(task: alphaTask.id, json: try PayloadCodec.encodeJSON(ok))
+        #expect(try await op.audit(audit.id.rawValue).sites.first { $0.site == alphaID }?.progress == "statistics (onehot) 7/10")
+        #expect(await Self.code { try await alpha.progress(task: betaTask.id, json: try PayloadCodec.encodeJSON(ok)) } == "site_mismatch")
+        var badStage = ok
+        badStage.stage = "reading /secret/path.csv"
+        #expect(await Self.code { try await alpha.progress(task: alphaTask.id, json: try PayloadCodec.encodeJSON(badStage)) } == "malformed_payload")
+        var badCount = ok
+        badCount.step = 11
+        #expect(await Self.code { try await alpha.progress(task: alphaTask.id, json: try PayloadCodec.encodeJSON(badCount)) } == "malformed_payload")
         // Garbled compressed body, and a zlib bomb.
         var (status, body) = try await alpha.sendRaw(path: "/v1/agent/tasks/\(alphaTask.id)/result", body: Data([0x78, 0x9c, 1, 2, 3, 4]), deflate: true)
         #expect(status == 400 && alpha.error(status, body).code == "decompression_failed")

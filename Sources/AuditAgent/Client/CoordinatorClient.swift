@@ -71,6 +71,13 @@ public final class CoordinatorClient: Sendable {
         return try decode(TaskReceipt.self, status, body)
     }
 
+    /// POST /v1/agent/tasks/{id}/progress (best effort; small, uncompressed).
+    public func progress(task: TaskID, json: Data) async throws {
+        let (status, body) = try await send("POST", "/v1/agent/tasks/\(task)/progress", json: json, compress: false,
+                                            timeout: .seconds(10))
+        guard (200..<300).contains(status) else { throw error(status, body) }
+    }
+
     /// POST /v1/agent/tasks/{id}/refusal.
     public func refuse(task: TaskID, json: Data) async throws {
         let (status, body) = try await send("POST", "/v1/agent/tasks/\(task)/refusal", json: json, compress: false)

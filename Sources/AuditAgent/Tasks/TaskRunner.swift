@@ -31,15 +31,27 @@ public struct TaskRunner: Sendable {
         self.data = data
     }
 
-    /// Runs the task; `progress` gets plain messages (counts only).
-    public func run(_ task: SiteTask, progress: @Sendable (String) -> Void = { _ in }) -> Outcome {
+    /// Runs the task; `progress` gets plain messages (counts only) for the local log, `report` the
+    /// structured progress that may be sent to the coordinator (stage, technique, step count only).
+    public func run(_ task: SiteTask, progress: @Sendable (String) -> Void = { _ in },
+                    report: @Sendable (TaskProgress) -> Void = { _ in }) -> Outcome {
+        // load, split, h0, a fit and statistics per technique, disclosure; a fixed model: load, predict, statistics, disclosure.
+        let steps = StepCounter(total: task.spec.model.fixed == nil ? 4 + 2 * task.spec.techniques.count : 4)
+        let techniques = task.spec.techniques.map(\.rawValue)
+        @Sendable func reportStage(_ stage: String, _ technique: String?) {
+            report(TaskProgress(task: task.id, site: site, stage: stage, technique: technique,
+                                step: steps.next(), total: steps.total))
+        }
         if let refusal = policy.check(task.spec) { return refuse(task, refusal.code, refusal.reason) }
         guard task.specSHA256 == SiteTask.specDigest(task.spec) else {
             return refuse(task, RefusalCode.specMismatch, "the task's spec does not match its SHA-256")
         }
         do {
             let path = try DataSourceLoader.csvPath(for: data)
-            let trained = try LocalAudit.train(spec: task.spec, dataPath: path) { _, message in progress(message) }
+            let trained = try LocalAudit.train(spec: task.spec, dataPath: path) { stage, message in
+                progress(message)
+                reportStage(stage.rawValue, techniques.first { message.hasPrefix($0 + " ") || message.hasPrefix($0 + ":") })
+            }
             if let refusal = policy.check(groupCount: trained.result.groups.count) {
                 return refuse(task, refusal.code, refusal.reason)
             }
@@ -51,6 +63,7 @@ public struct TaskRunner: Sendable {
             var withheldKeys = Set<String>()
             for technique in trained.techniques {
                 progress("\(technique.technique.rawValue): statistics and \(task.spec.tests.bootstrapReplicates) bootstrap replicates")
+                reportStage("statistics", technique.technique.rawValue)
                 let predictions = Self.asSite(technique.predictions.predictions, site: site.rawValue)
                 let withheldGroups = Disclosure.suppressedGroups(predictions, minCell: policy.minCell)
                 withheldKeys.formUnion(withheldGroups.map { predictions.keys[$0] })
@@ -63,6 +76,7 @@ public struct TaskRunner: Sendable {
                     suppressed.append(Suppression(group: finding.group, scope: finding.scope, reason: finding.reason))
                 }
             }
+            reportStage("disclosure", nil)
             // Row counts cover only the released groups: the site's full counts minus the released
             // ones would reveal a withheld group's size (complementary disclosure).
             let released = trained.result.groups.filter { !withheldKeys.contains($0.key) }
@@ -95,5 +109,22 @@ enum DataSourceLoader {
         case .csv(let path): return path
         case .sqlite(let path, let query): return try SQLiteSource.export(database: path, query: query)
         }
+    }
+}
+
+/// Counts a task's steps across the closures that report them (guarded by a lock).
+final class StepCounter: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `step` is only touched under `lock`.
+    let total: Int
+    private var step = 0
+    private let lock = NSLock()
+
+    init(total: Int) { self.total = total }
+
+    /// The next step, capped at the total.
+    func next() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        step = min(step + 1, total)
+        return step
     }
 }

@@ -15,6 +15,7 @@ struct AgentRoutes {
         group.get("tasks") { request, context in try await tasks(request, context) }
         group.post("tasks/:id/result") { request, context in try await result(request, context) }
         group.post("tasks/:id/refusal") { request, context in try await refusal(request, context) }
+        group.post("tasks/:id/progress") { request, context in try await progress(request, context) }
     }
 
     func body(_ request: Request, limit: Int) async throws -> Data {
@@ -123,6 +124,20 @@ struct AgentRoutes {
         try PayloadValidator.validate(refusal, against: wireTask, authenticatedSite: try SiteID(validating: site))
         await coordinator.dispatch(try await coordinator.store.recordRefusal(task: task.id, code: refusal.code,
                                                                              reason: refusal.reason, at: Date()))
+        return Response(status: .noContent)
+    }
+
+    /// A progress report: recorded for display while the task is open, ignored (204) after.
+    func progress(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
+        let site = try context.requireSite()
+        let (task, audit) = try await ownTask(context, site: site)
+        let data = try await body(request, limit: 4096)
+        let progress = try PayloadCodec.decodeJSON(TaskProgress.self, from: data, limits: limits)
+        guard let wireTask = coordinator.siteTask(OpenTask(task: task, audit: audit)) else {
+            throw APIError(.internal, "the audit's spec cannot be read")
+        }
+        try progress.validate(against: wireTask, authenticatedSite: try SiteID(validating: site))
+        try await coordinator.store.recordProgress(task: task.id, text: progress.text, at: Date())
         return Response(status: .noContent)
     }
 }

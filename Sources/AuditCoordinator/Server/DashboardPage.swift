@@ -18,6 +18,7 @@ enum DashboardPage {
                 let submitted = a.sites.filter { $0.state == .submitted }.count
                 let sites = a.sites.map { s in
                     "\(e(s.site.rawValue)) <span class=\"state \(e(s.state.rawValue))\">\(e(s.state.rawValue))</span>"
+                        + (s.progress.flatMap { p in ["delivered", "accepted"].contains(s.state.rawValue) ? " <span class=\"meta\">\(e(p))</span>" : nil } ?? "")
                         + (s.detail.map { " <span class=\"meta\">\(e($0))</span>" } ?? "")
                 }.joined(separator: "<br/>")
                 let hasReport = ["complete", "partial"].contains(a.state.rawValue)

@@ -64,7 +64,8 @@ struct OperatorRoutes {
             createdAt: audit.createdAt, deadline: audit.deadline,
             sites: tasks.map { task in
                 SiteTaskStatus(site: SiteID(rawValue: task.siteID)!, task: TaskID(rawValue: task.id)!,
-                               state: TaskState(rawValue: task.state.rawValue), updatedAt: task.updatedAt, detail: task.detail)
+                               state: TaskState(rawValue: task.state.rawValue), updatedAt: task.updatedAt, detail: task.detail,
+                               progress: task.progress)
             })
     }
 

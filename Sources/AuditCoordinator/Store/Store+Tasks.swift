@@ -71,6 +71,17 @@ extension Store {
     }
 
     /// Applies the event built from the task's site to the task's audit, in one write transaction.
+    /// Records a task's progress as reported by its agent; only while the task is open (delivered
+    /// or accepted), so a late report cannot touch a finished task. Returns whether it was recorded.
+    @discardableResult
+    public func recordProgress(task taskID: String, text: String, at time: Date) async throws -> Bool {
+        try await write("recording progress of task \(taskID)") { db in
+            try db.execute(sql: "UPDATE site_task SET progress = ? WHERE id = ? AND state IN ('delivered', 'accepted')",
+                           arguments: [text, taskID])
+            return db.changesCount > 0
+        }
+    }
+
     private func applyToTask(
         _ taskID: String, at time: Date, _ operation: String,
         _ event: @escaping @Sendable (String) -> AuditStateMachine.Event

@@ -59,7 +59,7 @@ extension SiteTaskRecord {
             throw StoreError.corrupt("task \(id) has an unknown state")
         }
         self.init(id: id, auditID: row["audit_id"], siteID: row["site_id"], round: row["round"], state: state,
-                  updatedAt: row["updated_at"], detail: row["detail"])
+                  updatedAt: row["updated_at"], detail: row["detail"], progress: row["progress"])
     }
 
     static func fetchAll(_ db: Database, _ sql: String,

@@ -87,6 +87,8 @@ public struct SiteTaskRecord: Sendable, Hashable {
     public var updatedAt: Date
     /// Refusal code and reason, failure reason, or why it was cancelled/expired.
     public var detail: String?
+    /// The agent's last reported progress, for display.
+    public var progress: String? = nil
 }
 
 /// A stored site result: a row of the `submission` table.

@@ -6,6 +6,10 @@ enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2-task-progress") { db in
+            // The agent's last reported stage of a task ("statistics (onehot) 7/9"); display only.
+            try db.execute(sql: "ALTER TABLE site_task ADD COLUMN progress TEXT")
+        }
         return migrator
     }
 

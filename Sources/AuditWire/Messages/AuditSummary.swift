@@ -39,14 +39,17 @@ public struct SiteTaskStatus: Sendable, Codable, Equatable {
     public var updatedAt: Date
     /// A refusal code and reason, or why a result was rejected; nil otherwise.
     public var detail: String?
+    /// The site's last reported progress (``TaskProgress/text``), if any (protocol 1.x; optional).
+    public var progress: String?
 
     /// Creates a status.
-    public init(site: SiteID, task: TaskID, state: TaskState, updatedAt: Date, detail: String? = nil) {
+    public init(site: SiteID, task: TaskID, state: TaskState, updatedAt: Date, detail: String? = nil, progress: String? = nil) {
         self.site = site
         self.task = task
         self.state = state
         self.updatedAt = updatedAt
         self.detail = detail
+        self.progress = progress
     }
 }
 
