@@ -125,6 +125,18 @@ struct HTMLReportTests {
         #expect(html.contains("significant-violation"))
     }
 
+    @Test func participationFindingsNameSitesGroupsAndReasons() throws {
+        let federation = try #require(federatedDocument(replicates: 0).federation)
+        var sites = federation
+        sites.sites[0].withheld = [["scope": "ece_bins", "group": "sex=female;age=old", "reason": "calibration bins below min_cell (5) were merged with a neighbour"],
+                                   ["scope": "ece_bins", "reason": "calibration bins below min_cell (5) were merged with a neighbour"]]
+        #expect(PlainLanguage.participation(sites) == [
+            "site-a coarsened ece_bins for (female, old), the population (calibration bins below min_cell (5) were merged with a neighbour).",
+            "site-b withheld group (male, young) (a group × label cell is below min_cell (10)): the audit cannot say whether personalization serves (male, young) at that site.",
+            "site-d did not contribute (expired: no result before the deadline); the pooled result does not cover its patients.",
+        ])
+    }
+
     @Test func localDocumentHasNoFederationParts() {
         let html = HTMLReport.render(figure2Document(), alpha: 0.1, correction: "holm")
         #expect(!html.contains("forest plot:"))
