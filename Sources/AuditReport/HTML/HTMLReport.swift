@@ -63,12 +63,16 @@ public enum HTMLReport {
     static func findings(_ document: ReportDocument, alpha: Double, correction: String) -> String {
         var out = "<section id=\"findings\"><h2>Findings</h2>\n"
         for section in document.results {
+            let gains = section.evaluation.metrics.map { m in
+                "\(m.metric.rawValue) \(Markup.count(m.groups.filter { $0.rationality?.primary.flag == .gain }.count))"
+            }.joined(separator: ", ")
+            let gainLine = "<p class=\"meta\">Groups with a significant gain from their personalized model over the generic one: \(gains).</p>"
             let harmed = PlainLanguage.violations(section, correction: correction)
             if harmed.isEmpty {
-                out += "<div class=\"verdict ok\">\(Markup.escape(PlainLanguage.noViolation(section.name, alpha: alpha, correction: PlainLanguage.correctionName(correction))))</div>\n"
+                out += "<div class=\"verdict ok\">\(Markup.escape(PlainLanguage.noViolation(section.name, alpha: alpha, correction: PlainLanguage.correctionName(correction))))\(gainLine)</div>\n"
             } else {
                 out += "<div class=\"verdict harm\"><strong>\(Markup.escape(section.name))</strong>: \(harmed.count) significant fair-use violation(s)"
-                out += "<ul class=\"findings\">" + harmed.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul></div>\n"
+                out += "<ul class=\"findings\">" + harmed.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>\(gainLine)</div>\n"
             }
         }
         if let federation = document.federation {
