@@ -64,7 +64,7 @@ public enum HTMLReport {
         var out = "<section id=\"findings\"><h2>Findings</h2>\n"
         for section in document.results {
             let gains = section.evaluation.metrics.map { m in
-                "\(m.metric.rawValue) \(Markup.count(m.groups.filter { $0.rationality?.primary.flag == .gain }.count))"
+                "\(m.metric.rawValue) \(m.groups.filter { $0.rationality?.primary.flag == .gain }.count)"
             }.joined(separator: ", ")
             let gainLine = "<p class=\"meta\">Groups with a significant gain from their personalized model over the generic one: \(gains).</p>"
             let harmed = PlainLanguage.violations(section, correction: correction)
