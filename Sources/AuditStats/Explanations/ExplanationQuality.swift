@@ -44,13 +44,20 @@ public enum ExplanationQuality {
     /// The explanation J of one row: indices of the `size` largest signed attributions (toward the
     /// predicted class), ties to the lower index.
     public static func explanation(attributions a: ArraySlice<Double>, predictedPositive: Bool, size: Int) -> [Int] {
+        var order = Array(0..<a.count)
+        rank(a, predictedPositive: predictedPositive, into: &order)
+        return Array(order.prefix(size))
+    }
+
+    /// Sorts `order` (a permutation of 0..<a.count) by signed attribution, descending, ties to the lower index.
+    static func rank(_ a: ArraySlice<Double>, predictedPositive: Bool, into order: inout [Int]) {
         let base = a.startIndex
         let sign = predictedPositive ? 1.0 : -1.0
-        let order = (0..<a.count).sorted { x, y in
+        for k in order.indices { order[k] = k }
+        order.sort { x, y in
             let u = sign * a[base + x], v = sign * a[base + y]
             return u > v || (u == v && x < y)
         }
-        return Array(order.prefix(size))
     }
 
     /// Sufficiency and incomprehensiveness of every row. `probabilities` are the model's P(y = 1) on
@@ -64,10 +71,11 @@ public enum ExplanationQuality {
         let size = explanationSize(fraction: fraction, features: d)
         var masked = [Double](repeating: 0, count: 2 * n * d)
         var inJ = [Bool](repeating: false, count: d)
+        var order = Array(0..<d)
         for i in 0..<n {
-            let j = explanation(attributions: attributions[(i * d)..<((i + 1) * d)], predictedPositive: probabilities[i] >= 0.5, size: size)
+            rank(attributions[(i * d)..<((i + 1) * d)], predictedPositive: probabilities[i] >= 0.5, into: &order)
             for k in 0..<d { inJ[k] = false }
-            for k in j { inJ[k] = true }
+            for k in order.prefix(size) { inJ[k] = true }
             for k in 0..<d {
                 let x = rows[i * d + k]
                 masked[(2 * i) * d + k] = inJ[k] ? x : baseline[k]        // x_J

@@ -40,6 +40,7 @@ public enum FeatureAttribution {
         let perRow = permutations * d
         let chunk = max(1, 200_000 / max(1, perRow * d))   // ≈ 200k values per batch
         var order = [Int](repeating: 0, count: d)
+        var z = baseline
         var start = 0
         while start < n {
             let end = min(n, start + chunk)
@@ -52,7 +53,7 @@ public enum FeatureAttribution {
                     for j in 0..<d { order[j] = j }
                     for j in stride(from: d - 1, to: 0, by: -1) { order.swapAt(j, Int(rng.nextBounded(UInt64(j + 1)))) }
                     orders.append(order)
-                    var z = baseline
+                    for j in 0..<d { z[j] = baseline[j] }
                     for j in order {
                         z[j] = rows[i * d + j]
                         batch.append(contentsOf: z)
