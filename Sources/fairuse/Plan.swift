@@ -78,10 +78,11 @@ struct Plan: ParsableCommand {
         }
         let groupCount = Set(counts.flatMap { $0.groups.map(\.key) }).count
         let dimension = vcDimension ?? firstDataset.map { GroupCensus.vcDimension($0, groups: groupCount) } ?? 1
-        let settings = TestabilityPlan.Settings(
+        var settings = TestabilityPlan.Settings(
             alpha: auditSpec.tests.alpha, correction: MultipleTesting.Method(rawValue: auditSpec.tests.correction.rawValue) ?? .holm,
             power: power, discordantFraction: discordant, epsilons: epsilon, gaps: gap, delta: delta, vcDimension: dimension,
             decoupledMinRows: auditSpec.techniques.contains(.decoupled) && auditSpec.model.fixed == nil ? auditSpec.decoupled.minRows : nil)
+        settings.bootstrapReplicates = auditSpec.metrics.contains(.ece) ? auditSpec.tests.bootstrapReplicates : nil
         let plan = TestabilityPlanner.plan(name: auditSpec.name, sites: counts, settings: settings)
         print(PlanReport.render(plan), terminator: "")
         if let json {

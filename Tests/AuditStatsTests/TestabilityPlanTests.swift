@@ -86,6 +86,17 @@ struct TestabilityPlanTests {
         #expect(plan.sampleSizes.contains { $0.unionGroups == 3 })
     }
 
+    @Test func tooFewBootstrapReplicatesIsNamed() {
+        var settings = Self.settings
+        settings.bootstrapReplicates = 50          // 1/51 > α/9
+        let plan = TestabilityPlanner.plan(name: "t", sites: Self.sites, settings: settings)
+        #expect(plan.notes.count == 1 && plan.notes[0].contains("B ≥ 89 needed"))
+        settings.bootstrapReplicates = 2000
+        #expect(TestabilityPlanner.plan(name: "t", sites: Self.sites, settings: settings).notes.isEmpty)
+        settings.bootstrapReplicates = nil
+        #expect(TestabilityPlanner.plan(name: "t", sites: Self.sites, settings: settings).notes.isEmpty)
+    }
+
     @Test func perTestLevelFollowsTheCorrection() {
         #expect(TestabilityPlanner.perTestLevel(alpha: 0.1, family: 4, correction: .bonferroni) == 0.025)
         #expect(TestabilityPlanner.perTestLevel(alpha: 0.1, family: 4, correction: .bh) == 0.025)

@@ -47,6 +47,7 @@ public enum PlanReport {
         let partial = plan.groups.flatMap { g in g.issues.filter { $0.affects != "all" }.map { (g.key, $0) } }
         if !partial.isEmpty { out += "Limited tests:\n" }
         for (key, issue) in partial { out += "  · \(key): \(issue.message)\n" }
+        if !plan.notes.isEmpty { out += "Audit-wide:\n" + plan.notes.map { "  · \($0)\n" }.joined() }
         return out
     }
 

@@ -67,6 +67,8 @@ public struct TestabilityPlan: Sendable, Codable, Equatable {
         public var vcDimension: Int
         /// `decoupled.min_rows` when the spec audits the decoupled technique, else nil.
         public var decoupledMinRows: Int?
+        /// `tests.bootstrap` (B), when known: the bootstrap is the primary test of ECE gains.
+        public var bootstrapReplicates: Int? = nil
 
         /// Creates settings; defaults power 0.8, ψ = 0.1, ε ∈ {0.05, 0.10}, gaps {0.05, 0.10}, δ = 0.05.
         public init(alpha: Double, correction: MultipleTesting.Method, power: Double = 0.8, discordantFraction: Double = 0.1,
@@ -169,6 +171,8 @@ public struct TestabilityPlan: Sendable, Codable, Equatable {
     public var sampleSizes: [SampleSize]
     /// Per group, in key order.
     public var groups: [Group]
+    /// Audit-wide limits in plain words (e.g. too few bootstrap replicates for the corrected level).
+    public var notes: [String] = []
 
     /// Groups with an issue that affects every test of the group (`affects == "all"`).
     public var untestableGroups: [Group] { groups.filter { $0.issues.contains { $0.affects == "all" } } }

@@ -95,9 +95,19 @@ public enum TestabilityPlanner {
                                                   asPrinted: n(.asPrinted), lemma6: n(.lemma6))
             }
         }
-        return TestabilityPlan(format: TestabilityPlan.format, name: name, settings: settings, familySize: familySize,
-                               alphaPerTest: alphaPerTest, pooled: pooled, sites: siteScopes,
-                               sampleSizes: sampleSizes, groups: groups)
+        var plan = TestabilityPlan(format: TestabilityPlan.format, name: name, settings: settings, familySize: familySize,
+                                   alphaPerTest: alphaPerTest, pooled: pooled, sites: siteScopes,
+                                   sampleSizes: sampleSizes, groups: groups)
+        // The smallest bootstrap p is 1/(B + 1) (spec §2.1): below the per-test level only if B + 1 > 1/alphaPerTest.
+        if let b = settings.bootstrapReplicates, familySize > 0 {
+            let needed = Int((1 / alphaPerTest - 1e-9).rounded(.up)) - 1   // smallest B with 1/(B + 1) ≤ alphaPerTest
+            if b == 0 {
+                plan.notes.append("tests.bootstrap is 0: ECE gains (bootstrap is their primary test) are not tested")
+            } else if b < needed {
+                plan.notes.append("tests.bootstrap = \(b) is too small: the smallest bootstrap p, 1/(B + 1), exceeds the per-test level \(format(alphaPerTest)); no ECE comparison can be significant (B ≥ \(needed) needed; spec §2.1 recommends B ≥ max(2000, 10·M/α) = \(max(2000, Int((10 * Double(familySize) / settings.alpha).rounded(.up)))))")
+            }
+        }
+        return plan
     }
 
     /// The level a lone discovery must reach in a family of `family` tests under `correction`.
