@@ -71,7 +71,11 @@ struct Plan: ParsableCommand {
                 try add(name: configuration.site, path: path, minCell: configuration.policy.minCell)
             }
         } else if !data.isEmpty {
-            for path in data { try add(name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, path: path, minCell: nil) }
+            // Sites are named by file name, or by the path as given when two files share a name (site/data.csv).
+            let names = data.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
+            for (path, name) in zip(data, names) {
+                try add(name: names.filter { $0 == name }.count > 1 ? path : name, path: path, minCell: nil)
+            }
         } else {
             guard let path = auditSpec.resolvedDataPath(specPath: spec) else { throw ValidationError("the spec names no `data`; give --data or --sites") }
             try add(name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, path: path, minCell: nil)

@@ -120,3 +120,32 @@ struct ExplanationTests {
         #expect(t.primaryTest == "paired_t" && t.groups[0].test.gain.raw == t.groups[0].tGain)
     }
 }
+
+@Suite("BoP-P beside BoP-X")
+struct BenefitDivergenceTests {
+    static func outcome(_ flag: TestFlag) -> TestOutcome { TestOutcome(violation: .init(raw: 0.5), gain: .init(raw: 0.5), flag: flag) }
+
+    @Test func flagsOppositeSignsWithASignificantSide() {
+        let counts = FlagCounts(tests: 0, gains: 0, violations: 0, groupsWithViolation: nil)
+        func group(_ key: String, _ gain: Double, _ flag: TestFlag) -> GroupEvaluation {
+            GroupEvaluation(key: key, count: 10, positives: 5, personalized: nil, generic: nil,
+                            rationality: Comparison(reportedAs: nil, gain: gain, comparatorValue: nil, primary: Self.outcome(flag)), envy: [])
+        }
+        let error = MetricEvaluation(metric: .error, primaryTest: "mcnemar_exact", higherIsBetter: false, familySize: 3,
+                                     bootstrapFamilySize: 0,
+                                     groups: [group("a", 0.05, .gain), group("b", 0.02, .none), group("c", -0.01, .none)],
+                                     summary: MetricSummary(personalized: nil, generic: nil, gain: nil, bestGroup: nil, worstGroup: nil,
+                                                            rationality: counts, envy: counts))
+        func x(_ key: String, _ gain: Double, _ flag: TestFlag) -> ExplanationBenefit.Group {
+            ExplanationBenefit.Group(key: key, count: 10, generic: nil, personalized: nil, gain: gain, test: Self.outcome(flag), tGain: nil, tHarm: nil)
+        }
+        let bopx = ExplanationBenefit.Result(metric: .sufficiency, primaryTest: "bootstrap", familySize: 3,
+                                             groups: [x("a", -0.03, .none), x("b", -0.04, .none), x("c", 0.02, .gain)])
+        let d = BenefitDivergence.compare(prediction: error, explanations: [bopx])
+        #expect(d.map(\.key) == ["a", "b", "c"])
+        #expect(d.map(\.oppositeSigns) == [true, true, true])
+        // a: prediction gain significant, explanation worse → diverges; b: nothing flagged; c: explanation gain flagged.
+        #expect(d.map(\.diverges) == [true, false, true])
+        #expect(d[0].predictionFlag == .gain && d[2].explanationFlag == .gain)
+    }
+}
