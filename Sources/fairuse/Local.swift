@@ -31,6 +31,7 @@ struct Local: ParsableCommand {
     @Option(help: "Write the HTML report here (default: fairuse-report.html; 'none' to skip).") var html: String = "fairuse-report.html"
     @Option(help: "Write the Markdown report here.") var markdown: String?
     @Option(help: "Write the tables as CSV files into this directory.") var csv: String?
+    @OptionGroup var explanationOptions: ExplanationOptions
     @Flag(help: "Leave timings out of the JSON report (byte-identical reruns).") var noTimings = false
     @Flag(help: "Print only the summary and findings.") var brief = false
     @Flag(help: "No progress messages.") var quiet = false
@@ -39,6 +40,9 @@ struct Local: ParsableCommand {
         if predictions == nil && spec == nil { throw ValidationError("give --spec (with --data or the spec's `data`), or --predictions") }
         if predictions != nil && (data != nil || exportPredictions != nil) {
             throw ValidationError("--predictions audits a predictions file; it takes no --data or --export-predictions")
+        }
+        if predictions != nil && explanationOptions.explanations {
+            throw ValidationError("--explanations needs the fitted models (--spec with data), not --predictions")
         }
         if let bootstrap, bootstrap < 0 || bootstrap > 100_000 { throw ValidationError("--bootstrap must be in 0…100000") }
         if let alpha, !(alpha > 0 && alpha < 0.5) { throw ValidationError("--alpha must be in (0, 0.5)") }
@@ -71,7 +75,7 @@ struct Local: ParsableCommand {
         // load, split, generic fit, then per technique: fit and statistics; and the final "done".
         let steps = auditSpec.map { $0.model.fixed == nil ? 4 + 2 * $0.techniques.count : 4 }
         let progress = ProgressPrinter(enabled: !quiet, totalSteps: predictions == nil ? steps : nil)
-        let document: ReportDocument
+        var document: ReportDocument
         if let predictions {
             let settings = auditSpec ?? AuditSpec(name: "predictions", outcome: OutcomeSpec(column: "label"),
                                                    groups: [GroupAttributeSpec(column: "group")])
@@ -119,6 +123,9 @@ struct Local: ParsableCommand {
             }
         }
         document = ReportDocument(local: result, version: Fairuse.version, includeTimings: !noTimings)
+        if explanationOptions.explanations {
+            try explanationOptions.attach(to: &document, result: result, spec: auditSpec, progress: progress)
+        }
         try emit(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction.rawValue, progress: progress)
         if !brief, let total = result.timings["total"] {
             progress.line("done in \(NumberFormat.fixed(total, 3)) s")

@@ -102,9 +102,17 @@ public struct TaskRunner: Sendable {
     }
 }
 
-/// Reads the configured data source into a CSV file the audit pipeline can read.
-enum DataSourceLoader {
-    static func csvPath(for source: AgentConfiguration.DataSource) throws -> String {
+/// Reads the configured data source into a CSV file the audit pipeline can read (a SQLite query's
+/// result becomes a private temporary file; ``isTemporary(_:)`` says whether to remove it).
+public enum DataSourceLoader {
+    /// Whether ``csvPath(for:)`` of this source makes a temporary file.
+    public static func isTemporary(_ source: AgentConfiguration.DataSource) -> Bool {
+        if case .sqlite = source { return true }
+        return false
+    }
+
+    /// The CSV path of the source.
+    public static func csvPath(for source: AgentConfiguration.DataSource) throws -> String {
         switch source {
         case .csv(let path): return path
         case .sqlite(let path, let query): return try SQLiteSource.export(database: path, query: query)

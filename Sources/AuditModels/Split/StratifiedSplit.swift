@@ -30,6 +30,11 @@ public struct StratifiedSplit: Sendable, Equatable {
         self.train = (0..<rowCount).filter { !testSet.contains($0) }
     }
 
+    /// How many of a stratum's rows go to the test part: round(n · f), half to even.
+    public static func testCount(stratumSize n: Int, testFraction: Double) -> Int {
+        Int((Double(n) * testFraction).rounded(.toNearestOrEven))
+    }
+
     /// Splits rows by their keys and labels.
     public init(keys: [String], labels: [UInt8], testFraction: Double, seed: UInt64) {
         precondition(testFraction > 0 && testFraction < 1, "test fraction must be in (0, 1)")
@@ -45,7 +50,7 @@ public struct StratifiedSplit: Sendable, Equatable {
                 stream.draw(into: &draw, count: i + 1)
                 rows.swapAt(i, Int(draw[0]))
             }
-            let testCount = Int((Double(rows.count) * testFraction).rounded(.toNearestOrEven))
+            let testCount = Self.testCount(stratumSize: rows.count, testFraction: testFraction)
             test += rows[0..<testCount]
             train += rows[testCount...]
         }

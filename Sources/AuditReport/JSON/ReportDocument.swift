@@ -126,6 +126,8 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var notes: [String]
         /// Federated audits: per-site estimates and their meta-analysis per group × comparison × metric.
         public var heterogeneity: [HeterogeneityEntry]?
+        /// BoP-X, the explanation benefit per group (`fairuse local --explanations`); absent otherwise.
+        public var explanations: LocalExplanations.TechniqueExplanations? = nil
         /// Creates a section.
         public init(name: String, indicatorColumns: [String]?, model: LogisticModel?, decoupledModels: [KeyedModel]?,
                     fallbacks: [PersonalizedModel.Fallback]?, evaluation: FairUseEvaluation, notes: [String],

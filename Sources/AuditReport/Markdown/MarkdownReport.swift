@@ -33,6 +33,7 @@ public enum MarkdownReport {
                                   NumberFormat.pValue(g.rationality?.primary.gain.raw), g.rationality?.primary.flag.rawValue ?? "—"]
                              })
             }
+            if let explanations = section.explanations { out += ExplanationReport.markdown(section: section.name, explanations) }
             if let heterogeneity = section.heterogeneity, !heterogeneity.isEmpty {
                 out += "\n### \(section.name): heterogeneity across sites (rationality)\n\n"
                 out += table(["metric", "group", "sites", "fixed effect", "random effects (DL)", "I²", "τ²", "95% prediction interval"],

@@ -11,6 +11,7 @@ public enum TerminalReport {
                 out += groupTable(section: section.name, metric: metric, alpha: alpha, correction: correction)
                 out += "\n"
             }
+            if let explanations = section.explanations { out += ExplanationReport.terminal(section: section.name, explanations) + "\n" }
         }
         out += summaryTable(document.results)
         if let federation = document.federation {
