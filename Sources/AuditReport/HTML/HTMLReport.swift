@@ -121,6 +121,7 @@ public enum HTMLReport {
                 out += forest(entries)
             }
         }
+        if let explanations = section.explanations { out += ExplanationHTML.section(explanations, method: method) }
         return out + "</section>\n"
     }
 

@@ -78,13 +78,14 @@ enum Markup {
     }
 
     /// An HTML table: header cells and body rows of already-escaped cell markup.
-    static func table(_ header: [String], _ rows: [[String]], caption: String? = nil, numericFrom: Int = 1) -> String {
+    /// Columns from `numericFrom` up to (not including) `textFrom` are right-aligned numbers.
+    static func table(_ header: [String], _ rows: [[String]], caption: String? = nil, numericFrom: Int = 1, textFrom: Int = .max) -> String {
         var out = "<table>"
         if let caption { out += "<caption>\(escape(caption))</caption>" }
         out += "<thead><tr>" + header.map { "<th scope=\"col\">\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows {
             out += "<tr>" + row.enumerated().map { i, cell in
-                i == 0 ? "<th scope=\"row\">\(cell)</th>" : (i >= numericFrom ? "<td class=\"n\">\(cell)</td>" : "<td>\(cell)</td>")
+                i == 0 ? "<th scope=\"row\">\(cell)</th>" : (i >= numericFrom && i < textFrom ? "<td class=\"n\">\(cell)</td>" : "<td>\(cell)</td>")
             }.joined() + "</tr>"
         }
         return out + "</tbody></table>\n"
