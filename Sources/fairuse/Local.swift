@@ -32,6 +32,7 @@ struct Local: ParsableCommand {
     @Option(help: "Write the Markdown report here.") var markdown: String?
     @Option(help: "Write the tables as CSV files into this directory.") var csv: String?
     @OptionGroup var explanationOptions: ExplanationOptions
+    @OptionGroup var interventionOptions: InterventionOptions
     @Flag(help: "Leave timings out of the JSON report (byte-identical reruns).") var noTimings = false
     @Flag(help: "Print only the summary and findings.") var brief = false
     @Flag(help: "No progress messages.") var quiet = false
@@ -72,8 +73,10 @@ struct Local: ParsableCommand {
 
     func runAudit() throws {
         let auditSpec = try effectiveSpec()
-        // load, split, generic fit, then per technique: fit and statistics; and the final "done".
-        let steps = auditSpec.map { $0.model.fixed == nil ? 4 + 2 * $0.techniques.count : 4 }
+        // load, split, generic fit, then per technique: fit and statistics; and the final "done";
+        // then per technique the interventions' two refits and, with --select-c, its cross-validation.
+        let extra = { (t: Int) in interventionOptions.steps(techniques: t) }
+        let steps = auditSpec.map { $0.model.fixed == nil ? 4 + 2 * $0.techniques.count + extra($0.techniques.count) : 4 }
         let progress = ProgressPrinter(enabled: !quiet, totalSteps: predictions == nil ? steps : nil)
         var document: ReportDocument
         if let predictions {
@@ -96,6 +99,7 @@ struct Local: ParsableCommand {
             document = ReportDocument(predictionsPath: predictions, name: name, spec: auditSpec == nil ? nil : specForTests,
                                       evaluation: evaluation, version: Fairuse.version,
                                       timings: noTimings ? nil : ["total": Date().timeIntervalSince(start)])
+            document.attachGenericAssignment(predictions: contents.predictions, eceBins: specForTests.tests.eceBins)
             try emit(document, alpha: specForTests.tests.alpha, correction: specForTests.tests.correction.rawValue, progress: progress)
             return
         }
@@ -126,6 +130,7 @@ struct Local: ParsableCommand {
         if explanationOptions.explanations {
             try explanationOptions.attach(to: &document, result: result, spec: auditSpec, progress: progress)
         }
+        try interventionOptions.attach(to: &document, result: result, dataPath: dataPath, testRows: testRows, progress: progress)
         try emit(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction.rawValue, progress: progress)
         if !brief, let total = result.timings["total"] {
             progress.line("done in \(NumberFormat.fixed(total, 3)) s")

@@ -72,6 +72,9 @@ struct FederatedEqualsPooledTests {
                                           evaluation: LocalAudit.evaluationSettings(spec))
             #expect(pooled == section.evaluation, "technique \(section.name): federated ≠ pooled")
             #expect(!(section.heterogeneity ?? []).isEmpty)
+            // Truthful reporting and the h0 assignment are derived by the coordinator, as in a pooled audit.
+            #expect(section.truthfulReporting == TruthfulReporting(evaluation: pooled))
+            #expect(section.interventions?.assignGeneric == GenericAssignment(evaluation: pooled))
         }
         // Every agent's ledger holds exactly what it sent, and verifies.
         for name in BundledSites.names {

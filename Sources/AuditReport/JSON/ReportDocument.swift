@@ -128,6 +128,12 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var heterogeneity: [HeterogeneityEntry]?
         /// BoP-X, the explanation benefit per group (`fairuse local --explanations`); absent otherwise.
         public var explanations: LocalExplanations.TechniqueExplanations? = nil
+        /// Each group's best report (ICML 2023 Prop. 2), derived from the evaluation.
+        public var truthfulReporting: TruthfulReporting?
+        /// Interventions (ICML 2023 §5.2); see `ReportDocument+Interventions.swift`.
+        public var interventions: InterventionsSection?
+        /// Choice of C by cross-validation (ICML 2023 §3.1), when asked for.
+        public var modelSelection: RegularizationSelection?
         /// Creates a section.
         public init(name: String, indicatorColumns: [String]?, model: LogisticModel?, decoupledModels: [KeyedModel]?,
                     fallbacks: [PersonalizedModel.Fallback]?, evaluation: FairUseEvaluation, notes: [String],
@@ -140,6 +146,8 @@ public struct ReportDocument: Sendable, Codable, Equatable {
             self.evaluation = evaluation
             self.notes = notes
             self.heterogeneity = heterogeneity
+            truthfulReporting = TruthfulReporting(evaluation: evaluation)
+            interventions = InterventionsSection(assignGeneric: GenericAssignment(evaluation: evaluation))
         }
     }
 

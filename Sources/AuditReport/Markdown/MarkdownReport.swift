@@ -45,6 +45,11 @@ public enum MarkdownReport {
                              })
             }
         }
+        for section in document.results {
+            for block in InterventionTables.blocks(section) {
+                out += "\n### " + block.title + "\n\n" + table(block.header, block.rows)
+            }
+        }
         if let federation = document.federation {
             out += "\n## Sites\n\n"
             out += table(["site", "state", "test rows", "withheld", "detail"], federation.sites.map { s in

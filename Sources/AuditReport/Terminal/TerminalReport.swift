@@ -14,6 +14,13 @@ public enum TerminalReport {
             if let explanations = section.explanations { out += ExplanationReport.terminal(section: section.name, explanations) + "\n" }
         }
         out += summaryTable(document.results)
+        for section in document.results where !brief {
+            for block in InterventionTables.blocks(section) {
+                var table = TextTable(header: block.header)
+                for row in block.rows { table.append(row) }
+                out += "\n" + block.title + "\n" + table.render(indent: "  ")
+            }
+        }
         if let federation = document.federation {
             var table = TextTable(header: ["site", "state", "test rows", "withheld", "detail"], alignments: [.left, .left, .right, .left, .left])
             for s in federation.sites {
