@@ -67,6 +67,8 @@ struct TruthfulReportingTests {
             }
             #expect(choices.misreport == choices.groups.filter { $0.best == .misreport }.count)
         }
+        // The fixture makes some group prefer another report (otherwise the argmin branch is untested).
+        #expect(truthful.metrics.contains { $0.misreport + $0.withhold > 0 })
     }
 
     /// ICML 2023 Figure 2: (female, young) is served best by withholding (h0 is right on all of its

@@ -88,16 +88,15 @@ public enum InterventionTables {
         var rows: [[String]] = []
         for attribute in minimization.attributes {
             for metric in attribute.metrics {
-                for e in metric.groups where e.needNotCollect {
-                    rows.append([attribute.attribute, metric.metric.rawValue, e.key, NumberFormat.fixed(e.full),
-                                 NumberFormat.fixed(e.without), NumberFormat.signed(e.gain), NumberFormat.pValue(e.pViolation),
-                                 e.flag == .violation ? "reporting it harms (significant)" : "no gain"])
-                }
+                let none = metric.groups.filter(\.needNotCollect)
+                let harmed = none.filter { $0.flag == .violation }
+                rows.append([attribute.attribute, metric.metric.rawValue, "\(none.count) of \(metric.groups.count)",
+                             none.isEmpty ? "—" : none.map { "\($0.key) (\(NumberFormat.signed($0.gain)))" }.joined(separator: ", "),
+                             harmed.isEmpty ? "—" : harmed.map(\.key).joined(separator: ", ")])
             }
         }
-        if rows.isEmpty { rows.append(["—", "", "every group gains from every attribute", "", "", "", "", ""]) }
-        return Block(title: "\(name) · data minimization: attributes a group gains nothing from reporting (refit without the attribute)",
-                     header: ["attribute", "metric", "group", "full report", "without it", "gain of reporting", "p(viol)", "finding"],
+        return Block(title: "\(name) · data minimization: groups that gain nothing from reporting an attribute (gain of reporting it; model refitted without it)",
+                     header: ["attribute", "metric", "groups", "need not report it (gain)", "significantly harmed by reporting it"],
                      rows: rows)
     }
 
