@@ -26,6 +26,7 @@ struct InterventionsReportTests {
         #expect(terminal.contains("assign h0 to groups with a rationality violation"))
         let markdown = MarkdownReport.render(document, alpha: 0.1, correction: "holm")
         #expect(markdown.contains("### figure2 · truthful reporting"))
+        #expect(HTMLReport.render(document, alpha: 0.1, correction: "holm").contains("figure2 · truthful reporting (ICML 2023 Prop. 2)"))
     }
 
     /// A document without the new sections (an older report) still decodes.

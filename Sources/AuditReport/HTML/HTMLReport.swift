@@ -122,6 +122,9 @@ public enum HTMLReport {
             }
         }
         if let explanations = section.explanations { out += ExplanationHTML.section(explanations, method: method) }
+        for block in InterventionTables.blocks(section) {   // truthful reporting, interventions, model selection
+            out += "<h3>\(Markup.escape(block.title))</h3>\n" + Markup.table(block.header, block.rows.map { $0.map(Markup.escape) }, numericFrom: 99)
+        }
         return out + "</section>\n"
     }
 
