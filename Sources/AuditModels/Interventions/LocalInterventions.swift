@@ -63,9 +63,8 @@ public enum LocalInterventions {
             analyses[i].bestOfModels = try BestModelAssignment.run(data, technique: t.technique,
                                                                    validationFraction: settings.validationFraction,
                                                                    metrics: metrics, eceBins: bins)
-            if data.dataset.attributes.count > 1 {
-                progress("\(t.technique.rawValue): data minimization, one refit per attribute")
-            }
+            progress(data.dataset.attributes.count > 1 ? "\(t.technique.rawValue): data minimization, one refit per attribute"
+                     : "\(t.technique.rawValue): data minimization skipped (a single group attribute)")
             analyses[i].dataMinimization = try DataMinimization.run(data, technique: t.technique, full: t.predictions.predictions,
                                                                     generic: result.generic, preprocessor: result.preprocessor)
         }
