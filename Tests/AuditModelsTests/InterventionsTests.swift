@@ -166,3 +166,22 @@ struct InterventionsTests {
         }
     }
 }
+
+@Suite("Interventions of a fixed (published) model")
+struct FixedModelInterventionsTests {
+    /// Nothing to refit: only the h0 assignment, computed from the predictions, even with model selection asked for.
+    @Test func onlyTheGenericAssignment() throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let path = try folder.write("data.csv", syntheticCSV(rows: 300, seed: 9))
+        let spec = try AuditSpec.parse(yaml: FixedModelTests.yaml, source: "fixed.yaml")
+        let result = try LocalAudit.run(spec: spec, dataPath: path)
+        let analyses = try LocalInterventions.run(result, dataPath: path, settings: .init(selectionGrid: [1]))
+        let analysis = try #require(analyses.first)
+        #expect(analyses.count == 1)
+        #expect(analysis.bestOfModels == nil && analysis.dataMinimization == nil && analysis.modelSelection == nil)
+        #expect(analysis.assignGeneric == GenericAssignment(evaluation: result.techniques[0].evaluation,
+                                                             predictions: result.techniques[0].predictions.predictions))
+        #expect(analysis.assignGeneric.metrics.allSatisfy { $0.population.after != nil })
+    }
+}

@@ -52,7 +52,9 @@ public enum LocalInterventions {
                               assignGeneric: GenericAssignment(evaluation: t.evaluation, predictions: t.predictions.predictions, eceBins: bins),
                               bestOfModels: nil, dataMinimization: nil, modelSelection: nil)
         }
-        guard spec.model.fixed == nil else { return analyses }
+        // The refits (b), (c) and model selection fit logistic regression: only for audits of that class
+        // (a fixed published model has nothing to refit; other classes have no C).
+        guard spec.model.fixed == nil, spec.model.modelClass == .logisticRegression else { return analyses }
         let data = try TrainingData.load(spec: spec, dataPath: dataPath, testRows: testRows)
         guard data.test.count == result.testCount, data.keys == result.groups.map(\.key) else {
             throw DataError(code: .invalidData, file: dataPath, line: nil, column: nil,
