@@ -50,12 +50,14 @@ struct InterventionsTests {
     /// fitted by majority vote in each cell (empirical risk minimization for that class). Errors
     /// per group: with x1 A 20, B 5 (total 25); with x2 A 10, B 20 (total 30); h0 ("+") A 20, B 20.
     /// Population-level selection picks x1 — no gain for A — and worst-group selection picks x2 —
-    /// no gain for B.
+    /// no gain for B. (The table has 60 rows of A and 75 of B, 135 in all — its totals row says
+    /// 95 + 40 — although the text says 90 of B; the counts used here are the table's.)
     @Test func example2ModelSelection() {
         // (group, x1, x2, positives, negatives)
         let cells = [(0, 0, 0, 10, 0), (0, 0, 1, 10, 0), (0, 1, 0, 0, 20), (0, 1, 1, 20, 0),
                      (1, 0, 0, 5, 0), (1, 0, 1, 0, 20), (1, 1, 0, 20, 0), (1, 1, 1, 30, 0)]
-        let sizes = [60, 90]
+        let sizes = cells.reduce(into: [0, 0]) { $0[$1.0] += $1.3 + $1.4 }
+        #expect(sizes == [60, 75])
         func errors(feature: Int) -> [Int] {
             var votes: [[Int]: (Int, Int)] = [:]
             for c in cells { let k = [c.0, feature == 1 ? c.1 : c.2]; let v = votes[k] ?? (0, 0); votes[k] = (v.0 + c.3, v.1 + c.4) }
@@ -70,17 +72,16 @@ struct InterventionsTests {
         let keys = ["A", "B"]
         let points = [1, 2].map { f -> RegularizationSelection.GridPoint in
             let e = errors(feature: f)
-            return RegularizationSelection.GridPoint(c: Double(f), population: Double(e[0] + e[1]) / 150,
-                                                     groups: [Double(e[0]) / 60, Double(e[1]) / 90], keys: keys, higherIsBetter: false)
+            return RegularizationSelection.GridPoint(c: Double(f), population: Double(e[0] + e[1]) / 135,
+                                                     groups: [Double(e[0]) / 60, Double(e[1]) / 75], keys: keys, higherIsBetter: false)
         }
         let chosen = RegularizationSelection.choose(points, higherIsBetter: false)
-        #expect(points[chosen.population].c == 1)      // x1: 25/150 < 30/150
-        #expect(points[chosen.worstGroup].c == 2)      // x2: worst 20/90 < x1's worst 20/60
+        #expect(points[chosen.population].c == 1)      // x1: 25/135 < 30/135
+        #expect(points[chosen.worstGroup].c == 2)      // x2: worst B 20/75 < x1's worst A 20/60
         #expect(points[0].worstGroup == "A" && points[1].worstGroup == "B")
         // The gains each choice leaves: x1 gives A nothing, x2 gives B nothing.
         #expect(zip(generic, errors(feature: 1)).map { $0 - $1 } == [0, 15])
         #expect(zip(generic, errors(feature: 2)).map { $0 - $1 } == [10, 0])
-        _ = sizes
     }
 
     /// End to end on a synthetic dataset: the split is the audit's, the interventions are

@@ -56,7 +56,8 @@ public enum LocalInterventions {
         // (a fixed published model has nothing to refit; other classes have no C).
         guard spec.model.fixed == nil, spec.model.modelClass == .logisticRegression else { return analyses }
         let data = try TrainingData.load(spec: spec, dataPath: dataPath, testRows: testRows)
-        guard data.test.count == result.testCount, data.keys == result.groups.map(\.key) else {
+        guard data.test.count == result.testCount, data.keys == result.groups.map(\.key),
+              result.techniques.allSatisfy({ $0.predictions.rowIDs == data.test.map(String.init) }) else {
             throw DataError(code: .invalidData, file: dataPath, line: nil, column: nil,
                             message: "internal: the interventions' split differs from the audit's")
         }
