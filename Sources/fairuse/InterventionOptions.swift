@@ -8,11 +8,11 @@ import Foundation
 struct InterventionOptions: ParsableArguments {
     @Flag(help: "Skip the interventions that refit models (best of h0 / personalized / decoupled, data minimization).")
     var noInterventions = false
-    @Option(help: "Fraction of the training rows held out to choose each group's model (default 0.25).")
+    @Option(help: "Fraction of the training rows held out to choose each group's model.")
     var validationFraction: Double = 0.25
     @Flag(help: "Choose C by cross-validation (population-best and worst-group-best) and audit both.") var selectC = false
     @Option(help: "The C grid of --select-c, comma-separated (default 0.001,0.01,0.1,1,10,100,1000).") var selectGrid: String?
-    @Option(help: "Folds of --select-c (default 5).") var selectFolds: Int = 5
+    @Option(help: "Folds of --select-c.") var selectFolds: Int = 5
 
     func validate() throws {
         if !(validationFraction > 0 && validationFraction < 1) {
