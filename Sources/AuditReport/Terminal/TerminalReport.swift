@@ -16,7 +16,7 @@ public enum TerminalReport {
         out += summaryTable(document.results)
         for section in document.results where !brief {
             for block in InterventionTables.blocks(section) {
-                var table = TextTable(header: block.header)
+                var table = TextTable(header: block.header, alignments: block.header.map { _ in .left })
                 for row in block.rows { table.append(row) }
                 out += "\n" + block.title + "\n" + table.render(indent: "  ")
             }
