@@ -126,7 +126,7 @@ extension AuditSpec {
             spec.features = try readFeatures(node, reader: reader)
         }
         if let node = reader.optional("model", in: top, at: "") {
-            spec.model = try readModel(node, reader: reader)
+            spec.model = try readModel(node, outcome: outcome.type, reader: reader)
         }
         if let node = reader.optional("techniques", in: top, at: "") {
             spec.techniques = try readChoices(node, at: "techniques", what: "technique", reader: reader)
@@ -135,6 +135,8 @@ extension AuditSpec {
         }
         if let node = reader.optional("metrics", in: top, at: "") {
             spec.metrics = try readChoices(node, at: "metrics", what: "metric", reader: reader)
+        } else {
+            spec.metrics = Metric.defaults(for: outcome.type)
         }
         if let node = reader.optional("split", in: top, at: "") {
             spec.split = try readSplit(node, reader: reader)
@@ -160,10 +162,17 @@ extension AuditSpec {
     private static func readOutcome(_ node: Node, reader: SpecReader) throws(SpecError) -> OutcomeSpec {
         let path = "outcome"
         let entries = try reader.mapping(node, at: path)
-        try reader.checkKeys(entries, allowed: ["column", "positive"], at: path)
+        try reader.checkKeys(entries, allowed: ["column", "positive", "type"], at: path)
         let columnNode = try reader.required("column", in: entries, at: path, parent: node, expected: "the outcome column name")
         var outcome = OutcomeSpec(column: try reader.text(columnNode, at: "outcome.column", expected: "the outcome column name"))
+        if let value = reader.optional("type", in: entries, at: path) {
+            outcome.type = try reader.choice(value, at: "outcome.type", what: "outcome type", allowed: OutcomeType.allCases)
+        }
         if let value = reader.optional("positive", in: entries, at: path) {
+            guard outcome.type == .binary else {
+                throw reader.error(.invalidValue, "outcome.positive", value,
+                                   "a continuous outcome has no positive class; remove outcome.positive")
+            }
             outcome.positive = try reader.text(value, at: "outcome.positive", expected: "the positive class value, such as \"1\"")
         }
         return outcome
@@ -221,16 +230,29 @@ extension AuditSpec {
         return features
     }
 
-    private static func readModel(_ node: Node, reader: SpecReader) throws(SpecError) -> ModelSpec {
+    private static func readModel(_ node: Node, outcome: OutcomeType, reader: SpecReader) throws(SpecError) -> ModelSpec {
         let path = "model"
         let entries = try reader.mapping(node, at: path)
-        try reader.checkKeys(entries, allowed: ["class", "C", "fixed"], at: path)
-        var model = ModelSpec()
+        try reader.checkKeys(entries, allowed: ["class", "C", "alpha", "fixed"], at: path)
+        var model = ModelSpec(modelClass: .defaultClass(for: outcome))
         if let value = reader.optional("class", in: entries, at: path) {
             model.modelClass = try reader.choice(value, at: "model.class", what: "model class", allowed: ModelClass.allCases)
         }
+        // Each class takes its own penalty key: C (inverse strength) for logistic regression,
+        // alpha (strength, scikit-learn's Ridge) for ridge regression.
         if let value = reader.optional("C", in: entries, at: path) {
+            guard model.modelClass == .logisticRegression else {
+                throw reader.error(.invalidValue, "model.C", value,
+                                   "model.C applies to logistic_regression; \(model.modelClass) takes model.alpha")
+            }
             model.inverseRegularization = try reader.number(value, at: "model.C")
+        }
+        if let value = reader.optional("alpha", in: entries, at: path) {
+            guard model.modelClass == .ridgeRegression else {
+                throw reader.error(.invalidValue, "model.alpha", value,
+                                   "model.alpha applies to ridge_regression; \(model.modelClass) takes model.C")
+            }
+            model.alpha = try reader.number(value, at: "model.alpha")
         }
         if let value = reader.optional("fixed", in: entries, at: path) {
             model.fixed = try readFixed(value, reader: reader)

@@ -7,7 +7,8 @@ extension AuditSpec {
     /// finite and strictly increasing; feature lists without duplicates, without the outcome or a
     /// group column, `include`/`exclude` and `categorical`/`numeric` disjoint; a known model class,
     /// C finite and > 0; techniques and metrics non-empty without duplicates; test fraction in
-    /// (0, 1); α in (0, 0.5); B in 0 … 100000; ECE bins in 2 … 100; `decoupled.min_rows` ≥ 1.
+    /// (0, 1); α in (0, 0.5); B in 0 … 100000; ECE bins in 2 … 100; `decoupled.min_rows` ≥ 1;
+    /// model class, metrics and options consistent with `outcome.type` (see `validateOutcomeType`).
     /// - Parameter source: the name used as ``SpecError/file`` in errors.
     public func validate(source: String = "<spec>") throws(SpecError) {
         try validate(source: source, lines: [:])
@@ -142,6 +143,7 @@ extension AuditSpec {
         }
         try Self.checkChoices(techniques, key: "techniques", fail: fail)
         try Self.checkChoices(metrics, key: "metrics", fail: fail)
+        try validateOutcomeType(fail: fail)
 
         // Split and tests.
         guard split.testFraction > 0, split.testFraction < 1 else {

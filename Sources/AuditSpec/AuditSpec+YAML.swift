@@ -11,7 +11,11 @@ extension AuditSpec {
         if let dataPath { lines.append("data: \(Self.scalar(dataPath))") }
         lines.append("outcome:")
         lines.append("  column: \(Self.scalar(outcome.column))")
-        lines.append("  positive: \(Self.scalar(outcome.positive))")
+        if outcome.type == .binary {
+            lines.append("  positive: \(Self.scalar(outcome.positive))")
+        } else {
+            lines.append("  type: \(outcome.type.rawValue)")
+        }
         lines.append("groups:")
         for group in groups {
             if group.name == nil, group.cuts == nil {
@@ -31,7 +35,11 @@ extension AuditSpec {
         lines.append("  numeric: " + Self.flow(features.numeric.map(Self.scalar)))
         lines.append("model:")
         lines.append("  class: \(Self.scalar(model.modelClass.rawValue))")
-        lines.append("  C: \(Self.number(model.inverseRegularization))")
+        if model.modelClass == .ridgeRegression {
+            if let alpha = model.alpha { lines.append("  alpha: \(Self.number(alpha))") }
+        } else {
+            lines.append("  C: \(Self.number(model.inverseRegularization))")
+        }
         if let fixed = model.fixed {
             lines.append("  fixed:")
             lines.append("    technique: \(fixed.technique.rawValue)")

@@ -7,7 +7,8 @@
 /// data: flchain_5y_mortality.csv  # optional: default data path, relative to the spec file's directory
 /// outcome:                        # required
 ///   column: death_5y              #   required
-///   positive: "1"                 #   default "1": the positive class, compared as text
+///   positive: "1"                 #   default "1": the positive class, compared as text (binary only)
+///   type: binary                  #   default binary; binary | continuous
 /// groups:                         # required: ≥ 1 attribute; intersectional groups follow this order
 ///   - sex                         #   categorical: values used as they appear
 ///   - column: age                 #   numeric, binned at the cut points
@@ -19,10 +20,11 @@
 ///   categorical: [d]              #   default []: force categorical typing
 ///   numeric: [e]                  #   default []: force numeric typing
 /// model:                          # optional
-///   class: logistic_regression    #   default; the only class for now
-///   C: 1.0                        #   default 1.0, > 0
+///   class: logistic_regression    #   default for binary outcomes; ridge_regression for continuous
+///   C: 1.0                        #   logistic_regression: default 1.0, > 0
+///   alpha: 1.0                    #   ridge_regression: default 1.0, > 0
 /// techniques: [onehot, intersectional, decoupled]  # default all three; non-empty, no duplicates
-/// metrics: [error, auc, ece]      # default all three; log-loss and Brier are always reported
+/// metrics: [error, auc, ece]      # binary default; continuous: [squared_error, absolute_error]
 /// split:                          # optional
 ///   test_fraction: 0.2            #   default 0.2, in (0, 1)
 ///   seed: 0                       #   default 0, UInt64
@@ -51,7 +53,7 @@ public struct AuditSpec: Sendable, Codable, Equatable, Hashable {
     /// The default data file (`data`), exactly as written: relative paths are relative to the spec
     /// file's directory (see ``resolvedDataPath(specPath:)``). `nil` when the spec names no data.
     public var dataPath: String?
-    /// The binary outcome (`outcome`, required).
+    /// The outcome (`outcome`, required), binary or continuous.
     public var outcome: OutcomeSpec
     /// The group attributes (`groups`, required, at least one), in the order that defines the
     /// intersectional groups.
@@ -73,7 +75,8 @@ public struct AuditSpec: Sendable, Codable, Equatable, Hashable {
     /// Settings of the decoupled technique (`decoupled`).
     public var decoupled: DecoupledSpec
 
-    /// A spec with every default, for code that builds specs (tests, the demo).
+    /// A spec with every default, for code that builds specs (tests, the demo). The model class
+    /// and metrics follow the outcome type (ridge regression and squared/absolute error for continuous).
     public init(name: String, outcome: OutcomeSpec, groups: [GroupAttributeSpec]) {
         self.formatVersion = Self.currentFormatVersion
         self.name = name
@@ -81,9 +84,9 @@ public struct AuditSpec: Sendable, Codable, Equatable, Hashable {
         self.outcome = outcome
         self.groups = groups
         self.features = FeatureSelection()
-        self.model = ModelSpec()
+        self.model = ModelSpec(modelClass: .defaultClass(for: outcome.type))
         self.techniques = Technique.allCases
-        self.metrics = Metric.allCases
+        self.metrics = Metric.defaults(for: outcome.type)
         self.split = SplitSpec()
         self.tests = TestSpec()
         self.imbalanceRepair = .none

@@ -2,8 +2,9 @@
 ///
 /// ```yaml
 /// model:
-///   class: logistic_regression   # default; the only class for now
-///   C: 1.0                       # default 1.0; inverse L2 regularization strength, > 0
+///   class: logistic_regression   # default for binary outcomes; ridge_regression for continuous ones
+///   C: 1.0                       # logistic_regression: default 1.0; inverse L2 regularization strength, > 0
+///   alpha: 1.0                   # ridge_regression: default 1.0; L2 penalty λ, > 0
 /// ```
 public struct ModelSpec: Sendable, Codable, Equatable, Hashable {
     /// The model class (`model.class`, default `logistic_regression`).
@@ -13,6 +14,12 @@ public struct ModelSpec: Sendable, Codable, Equatable, Hashable {
     public var inverseRegularization: Double
     /// A published model to evaluate unchanged at every site (`model.fixed`), instead of training.
     public var fixed: FixedModel?
+    /// The ridge penalty λ (`model.alpha`, ridge regression only; nil means the default 1.0), finite
+    /// and > 0; as in scikit-learn's `Ridge`, the objective is ‖y − Xw − b‖² + λ‖w‖² (b unpenalized).
+    public var alpha: Double?
+
+    /// The ridge penalty in effect: ``alpha`` or its default 1.0.
+    public var ridgeAlpha: Double { alpha ?? 1.0 }
 
     /// Creates a model spec; the defaults are logistic regression with C = 1, trained at each site.
     public init(modelClass: ModelClass = .logisticRegression, inverseRegularization: Double = 1.0, fixed: FixedModel? = nil) {
@@ -34,8 +41,11 @@ public struct ModelClass: RawRepresentable, Sendable, Codable, Equatable, Hashab
     /// L2-regularized logistic regression (`logistic_regression`).
     public static let logisticRegression = ModelClass(rawValue: "logistic_regression")
 
+    /// L2-regularized least squares for continuous outcomes (`ridge_regression`).
+    public static let ridgeRegression = ModelClass(rawValue: "ridge_regression")
+
     /// The classes this build can train, in the order listed in error messages.
-    public static let allCases: [ModelClass] = [.logisticRegression]
+    public static let allCases: [ModelClass] = [.logisticRegression, .ridgeRegression]
 
     /// The raw name.
     public var description: String { rawValue }

@@ -4,12 +4,12 @@ public struct EvaluationSettings: Sendable, Equatable {
     public var alpha: Double
     /// Correction whose adjusted p-values drive the flags (default Holm).
     public var correction: MultipleTesting.Method
-    /// Metrics to evaluate.
+    /// Metrics to evaluate (binary or regression metrics, by the outcome's type).
     public var metrics: [FairnessMetric]
 
     /// Creates settings with the spec's defaults.
     public init(alpha: Double = 0.10, correction: MultipleTesting.Method = .holm,
-                metrics: [FairnessMetric] = FairnessMetric.allCases) {
+                metrics: [FairnessMetric] = FairnessMetric.binaryMetrics) {
         self.alpha = alpha
         self.correction = correction
         self.metrics = metrics

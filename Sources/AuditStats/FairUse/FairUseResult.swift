@@ -6,6 +6,18 @@ public enum FairnessMetric: String, Sendable, Codable, CaseIterable {
     case auc
     /// Expected calibration error (equal-width, right-closed bins); primary test the bootstrap.
     case ece
+    /// Mean squared error of a continuous outcome; primary test the paired t-test (`RegressionEvaluator`).
+    case squaredError = "squared_error"
+    /// Mean absolute error of a continuous outcome; primary test the paired t-test (`RegressionEvaluator`).
+    case absoluteError = "absolute_error"
+
+    /// The metrics of a binary outcome, evaluated by `FairUseEvaluator` (the default of `EvaluationSettings`).
+    public static let binaryMetrics: [FairnessMetric] = [.error, .auc, .ece]
+    /// The metrics of a continuous outcome, evaluated by `RegressionEvaluator`.
+    public static let regressionMetrics: [FairnessMetric] = [.squaredError, .absoluteError]
+
+    /// Whether the metric is a loss of a continuous outcome.
+    public var isRegression: Bool { Self.regressionMetrics.contains(self) }
 
     /// Whether larger values are better (only AUC).
     public var higherIsBetter: Bool { self == .auc }
@@ -16,6 +28,7 @@ public enum FairnessMetric: String, Sendable, Codable, CaseIterable {
         case .error: "mcnemar_exact"
         case .auc: "delong"
         case .ece: "bootstrap"
+        case .squaredError, .absoluteError: "paired_t"
         }
     }
 }
@@ -125,8 +138,12 @@ public struct Comparison: Sendable, Codable, Equatable {
     public var n01: Int?
     /// DeLong z and standard error (AUC only).
     public var z: Double?
-    /// DeLong standard error (AUC only).
+    /// Standard error of the gain: DeLong's (AUC) or s_d/√n of the paired t-test (regression metrics).
     public var standardError: Double?
+    /// Paired t statistic (regression metrics only; `PairedTTest`).
+    public var t: Double?
+    /// Degrees of freedom n − 1 of the paired t-test (regression metrics only).
+    public var degreesOfFreedom: Int?
     /// The metric's primary test (McNemar, DeLong, or the bootstrap for ECE).
     public var primary: TestOutcome
     /// The paired stratified bootstrap (secondary for error and AUC).

@@ -11,6 +11,7 @@ struct MetricEstimates {
         case .error: return Double(stats.wrong[r]) / Double(stats.count)
         case .auc: return StratifiedAUC.value(strata: stats.auc, model: r)
         case .ece: return stats.calibration[r].residualSums.reduce(0) { $0 + abs($1) } / Double(stats.count)
+        case .squaredError, .absoluteError: return nil  // continuous outcomes: `RegressionEvaluator`
         }
     }
 
@@ -69,6 +70,8 @@ struct MetricEstimates {
                     return ece[0] - ece[1]
                 }
             }
+        case .squaredError, .absoluteError:
+            break  // binary statistics carry no regression loss; see `RegressionEvaluator`
         }
         if let gains = bootstrapGains, !gains.isEmpty {
             let test = BootstrapTest(replicateGains: gains, level: level)

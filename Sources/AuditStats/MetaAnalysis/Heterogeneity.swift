@@ -31,6 +31,8 @@ public enum Heterogeneity {
             let comparison = MetricEstimates(metric: .ece, stats: stats).comparison(comparator: comparator, level: 0.9)
             guard let gain = comparison.gain, let se = comparison.bootstrap?.standardError, se > 0 else { return nil }
             return MetaAnalysis.Estimate(site: site, value: gain, variance: se * se)
+        case .squaredError, .absoluteError:
+            return nil  // binary statistics; regression sites: `RegressionHeterogeneity`
         }
     }
 
