@@ -13,8 +13,11 @@ public struct AuditDataset: Sendable {
 
     /// The data file, for messages.
     public var source: String
-    /// Labels: 1 where the outcome equals the spec's positive value.
+    /// Labels: 1 where the outcome equals the spec's positive value. All 0 for a continuous
+    /// outcome, so that the split stratifies by group alone.
     public var labels: [UInt8]
+    /// The outcome values of a continuous outcome (`outcome.type: continuous`); empty for binary outcomes.
+    public var outcomes: [Double] = []
     /// Group attribute display names, in spec order.
     public var attributes: [String]
     /// Per attribute: each row's level text.
@@ -31,7 +34,7 @@ public struct AuditDataset: Sendable {
 
     /// Column kinds the spec implies, for reading the table.
     public static func columnKinds(for spec: AuditSpec) -> [String: ColumnKind] {
-        var kinds: [String: ColumnKind] = [spec.outcome.column: .categorical]
+        var kinds: [String: ColumnKind] = [spec.outcome.column: spec.outcome.type == .continuous ? .numeric : .categorical]
         for attribute in spec.groups { kinds[attribute.column] = attribute.isNumeric ? .numeric : .categorical }
         for name in spec.features.categorical { kinds[name] = .categorical }
         for name in spec.features.numeric { kinds[name] = .numeric }
@@ -69,6 +72,20 @@ public struct AuditDataset: Sendable {
         }
         // Outcome.
         let outcome = try column(spec.outcome.column, role: "outcome")
+        var continuousOutcomes: [Double] = []
+        if spec.outcome.type == .continuous {
+            guard case .numeric(let values) = outcome.values else {
+                throw fail(.invalidData, outcome.name, "expected a numeric continuous outcome")
+            }
+            if let row = values.firstIndex(where: { !$0.isFinite }) {
+                throw fail(.invalidData, outcome.name, "data row \(row + 1): the continuous outcome is missing or not a finite number")
+            }
+            continuousOutcomes = values
+        }
+        let labels: [UInt8]
+        if spec.outcome.type == .continuous {
+            labels = [UInt8](repeating: 0, count: table.rowCount)
+        } else {
         guard case .categorical(let outcomeLevels, let outcomeCodes) = outcome.values else {
             throw fail(.invalidData, outcome.name, "expected a categorical outcome")
         }
@@ -78,7 +95,8 @@ public struct AuditDataset: Sendable {
         guard outcomeLevels.count == 2, let positive = outcomeLevels.firstIndex(of: spec.outcome.positive) else {
             throw fail(.invalidData, outcome.name, "expected a binary outcome with positive value '\(spec.outcome.positive)' and one other value; found \(outcomeLevels.count) distinct value(s)\(outcomeLevels.contains(spec.outcome.positive) ? "" : ", none equal to the positive value")")
         }
-        let labels = outcomeCodes.map { $0 == Int32(positive) ? UInt8(1) : UInt8(0) }
+        labels = outcomeCodes.map { $0 == Int32(positive) ? UInt8(1) : UInt8(0) }
+        }
         // Group attributes.
         var attributeValues: [[String]] = []
         for attribute in spec.groups {
@@ -132,7 +150,7 @@ public struct AuditDataset: Sendable {
             case .categorical(let levels, let codes): categorical.append(CategoricalFeature(name: name, levels: levels, codes: codes))
             }
         }
-        return AuditDataset(source: file, labels: labels, attributes: attributes, attributeValues: attributeValues,
-                            rowKeys: rowKeys, numeric: numeric, categorical: categorical)
+        return AuditDataset(source: file, labels: labels, outcomes: continuousOutcomes, attributes: attributes,
+                            attributeValues: attributeValues, rowKeys: rowKeys, numeric: numeric, categorical: categorical)
     }
 }

@@ -101,6 +101,10 @@ public enum LocalAudit {
             clock = now
         }
         let start = clock
+        guard spec.outcome.type == .binary else {
+            throw DataError(code: .invalidData, file: dataPath, line: nil, column: spec.outcome.column,
+                            message: "a continuous outcome is audited by LocalRegressionAudit, not LocalAudit")
+        }
         progress(.load, "reading \(dataPath)")
         let dataset = try AuditDataset.load(path: dataPath, spec: spec)
         lap("load")

@@ -1,0 +1,54 @@
+/// A fitted linear regressor ŷ = b + x·β (ridge regression; see ``RidgeRegression``).
+public struct LinearRegressionModel: Sendable, Codable, Equatable {
+    /// The unpenalized intercept b.
+    public var intercept: Double
+    /// The coefficients β, one per design column (then one per appended column, if any).
+    public var coefficients: [Double]
+    /// The penalty λ it was fitted with.
+    public var alpha: Double
+
+    /// A model from its parts.
+    public init(intercept: Double, coefficients: [Double], alpha: Double) {
+        self.intercept = intercept
+        self.coefficients = coefficients
+        self.alpha = alpha
+    }
+
+    /// ŷ for every row of `design` with the columns of `extra` appended (without copying either).
+    public func predict(_ design: DesignMatrix, appending extra: DesignMatrix? = nil) -> [Double] {
+        let d = design.columnCount, e = extra?.columnCount ?? 0
+        precondition(coefficients.count == d + e, "LinearRegressionModel: \(d + e) columns, expected \(coefficients.count)")
+        precondition(extra == nil || extra!.rowCount == design.rowCount, "LinearRegressionModel: appended rows differ")
+        var out = [Double](repeating: intercept, count: design.rowCount)
+        for i in 0..<design.rowCount {
+            var s = intercept
+            for j in 0..<d { s += design.values[i * d + j] * coefficients[j] }
+            if let extra { for j in 0..<e { s += extra.values[i * e + j] * coefficients[d + j] } }
+            out[i] = s
+        }
+        return out
+    }
+}
+
+/// A fitted regressor of any class this build trains: the one place a new regressor class (a
+/// random forest, a neural network) plugs in — a case here, its fit in ``Regressor/fit``, its
+/// prediction in ``predict(_:appending:)``. Personalization (``PersonalizedRegressor``) and the
+/// audit only use these two entry points.
+public enum FittedRegressor: Sendable, Codable, Equatable {
+    /// Ridge regression (`ridge_regression`).
+    case ridge(LinearRegressionModel)
+
+    /// ŷ for every row of `design` with `extra` columns (group indicators) appended.
+    public func predict(_ design: DesignMatrix, appending extra: DesignMatrix? = nil) -> [Double] {
+        switch self {
+        case .ridge(let model): model.predict(design, appending: extra)
+        }
+    }
+
+    /// The linear model, for reports.
+    public var linear: LinearRegressionModel {
+        switch self {
+        case .ridge(let model): model
+        }
+    }
+}
