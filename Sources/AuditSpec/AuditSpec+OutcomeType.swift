@@ -23,7 +23,7 @@ extension AuditSpec {
             let expected = Metric.defaults(for: type).map(\.rawValue).joined(separator: ", ")
             throw fail(.invalidValue, "metrics[\(index)]",
                        "metric '\(metric.rawValue)' applies to \(metric.outcomeType.rawValue) outcomes; a \(type.rawValue) outcome takes \(expected)",
-                       "metrics")
+                       nil)
         }
         guard type == .continuous else { return }
         if model.fixed != nil {

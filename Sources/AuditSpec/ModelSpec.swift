@@ -22,10 +22,12 @@ public struct ModelSpec: Sendable, Codable, Equatable, Hashable {
     public var ridgeAlpha: Double { alpha ?? 1.0 }
 
     /// Creates a model spec; the defaults are logistic regression with C = 1, trained at each site.
-    public init(modelClass: ModelClass = .logisticRegression, inverseRegularization: Double = 1.0, fixed: FixedModel? = nil) {
+    public init(modelClass: ModelClass = .logisticRegression, inverseRegularization: Double = 1.0, fixed: FixedModel? = nil,
+                alpha: Double? = nil) {
         self.modelClass = modelClass
         self.inverseRegularization = inverseRegularization
         self.fixed = fixed
+        self.alpha = alpha
     }
 }
 

@@ -13,8 +13,8 @@ struct Local: ParsableCommand {
         discussion: """
         With --data and --spec, fits the generic and personalized models on a stratified split and \
         audits the test predictions. With --predictions, audits predictions from any model \
-        (format: row_id,[site,]group,label,p_generic,p_as:<key>…); the spec, if given, supplies \
-        the test settings.
+        (format: row_id,[site,]group,label,p_generic,p_as:<key>…, or for a continuous outcome \
+        row_id,[site,]group,y,yhat_generic,yhat_as:<key>…); the spec, if given, supplies the test settings.
         """)
 
     @Option(help: "CSV data file (default: the spec's `data`).") var data: String?
@@ -79,6 +79,10 @@ struct Local: ParsableCommand {
         let steps = auditSpec.map { $0.model.fixed == nil ? 4 + 2 * $0.techniques.count + extra($0.techniques.count) : 4 }
         let progress = ProgressPrinter(enabled: !quiet, totalSteps: predictions == nil ? steps : nil)
         var document: ReportDocument
+        if let predictions, try auditSpec?.outcome.type == .continuous || RegressionPredictionsFile.isRegressionFile(path: predictions) {
+            try runRegressionPredictions(path: predictions, spec: auditSpec, progress: progress)
+            return
+        }
         if let predictions {
             let settings = auditSpec ?? AuditSpec(name: "predictions", outcome: OutcomeSpec(column: "label"),
                                                    groups: [GroupAttributeSpec(column: "group")])
@@ -114,6 +118,10 @@ struct Local: ParsableCommand {
                 }
                 return row
             }
+        }
+        if auditSpec.outcome.type == .continuous {
+            try runRegression(spec: auditSpec, dataPath: dataPath, testRows: testRows, progress: progress)
+            return
         }
         let result = try LocalAudit.run(spec: auditSpec, dataPath: dataPath, testRows: testRows) { _, message in
             progress.line(message)

@@ -51,4 +51,40 @@ public enum FittedRegressor: Sendable, Codable, Equatable {
         case .ridge(let model): model
         }
     }
+
+    /// The spec name of the class (`model.class`).
+    public var modelClass: String {
+        switch self {
+        case .ridge: "ridge_regression"
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case modelClass = "class", intercept, coefficients, alpha }
+
+    /// Encodes flat, tagged by `class`: `{"class": "ridge_regression", "intercept": …, "coefficients": […], "alpha": …}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(modelClass, forKey: .modelClass)
+        switch self {
+        case .ridge(let model):
+            try container.encode(model.intercept, forKey: .intercept)
+            try container.encode(model.coefficients, forKey: .coefficients)
+            try container.encode(model.alpha, forKey: .alpha)
+        }
+    }
+
+    /// Decodes what ``encode(to:)`` writes.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try container.decode(String.self, forKey: .modelClass)
+        switch name {
+        case "ridge_regression":
+            self = .ridge(LinearRegressionModel(intercept: try container.decode(Double.self, forKey: .intercept),
+                                                coefficients: try container.decode([Double].self, forKey: .coefficients),
+                                                alpha: try container.decode(Double.self, forKey: .alpha)))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .modelClass, in: container,
+                                                   debugDescription: "unknown regressor class \(name)")
+        }
+    }
 }

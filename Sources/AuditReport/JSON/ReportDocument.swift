@@ -106,6 +106,8 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var designColumns: [String]?
         /// The generic model (train mode).
         public var genericModel: LogisticModel?
+        /// The generic regressor h0 (train mode, continuous outcomes; then `genericModel` is absent).
+        public var genericRegressor: FittedRegressor? = nil
     }
 
     /// One personalized model's audit.
@@ -134,6 +136,10 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var interventions: InterventionsSection?
         /// Choice of C by cross-validation (ICML 2023 §3.1), when asked for.
         public var modelSelection: RegularizationSelection?
+        /// The single regressor of onehot / intersectional (continuous outcomes; then `model` is absent).
+        public var regressor: FittedRegressor? = nil
+        /// The decoupled regressors, in key order (continuous outcomes).
+        public var decoupledRegressors: [KeyedRegressor]? = nil
         /// Creates a section.
         public init(name: String, indicatorColumns: [String]?, model: LogisticModel?, decoupledModels: [KeyedModel]?,
                     fallbacks: [PersonalizedModel.Fallback]?, evaluation: FairUseEvaluation, notes: [String],

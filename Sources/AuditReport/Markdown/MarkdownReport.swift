@@ -28,7 +28,7 @@ public enum MarkdownReport {
                 out += "\n## \(section.name) · \(metric.metric.rawValue) (\(metric.primaryTest))\n\n"
                 out += table(["group", "n", "pos", "h_g", "h0", "gain", "p (violation)", "p (gain)", "flag"],
                              metric.groups.map { g in
-                                 [g.key, String(g.count), String(g.positives), NumberFormat.fixed(g.personalized), NumberFormat.fixed(g.generic),
+                                 [g.key, String(g.count), metric.metric.isRegression ? "—" : String(g.positives), NumberFormat.fixed(g.personalized), NumberFormat.fixed(g.generic),
                                   NumberFormat.signed(g.rationality?.gain), NumberFormat.pValue(g.rationality?.primary.violation.raw),
                                   NumberFormat.pValue(g.rationality?.primary.gain.raw), g.rationality?.primary.flag.rawValue ?? "—"]
                              })

@@ -82,6 +82,9 @@ public enum PlainLanguage {
             return "\(group) is ranked less well by its personalized model than by \(against): AUC \(NumberFormat.fixed(personalized, 3)) vs \(NumberFormat.fixed(other, 3)) (\(NumberFormat.signed(comparison.gain, 3)); \(p))"
         case .ece:
             return "\(group) gets worse-calibrated risks from its personalized model than from \(against): ECE \(NumberFormat.fixed(personalized, 3)) vs \(NumberFormat.fixed(other, 3)) (\(p))"
+        case .squaredError, .absoluteError:
+            let name = metric == .squaredError ? "mean squared error" : "mean absolute error"
+            return "\(group) gets less accurate predictions from its personalized model than from \(against): \(name) \(NumberFormat.fixed(personalized, 4)) vs \(NumberFormat.fixed(other, 4)) (gain \(NumberFormat.signed(comparison.gain, 4)); \(p))"
         }
     }
 

@@ -77,7 +77,7 @@ public enum TerminalReport {
             if envyViolations > 0 { flags.append("ENVY ×\(envyViolations)") }
             if envyGains > 0 { flags.append("envy-free gain ×\(envyGains)") }
             table.append([
-                g.key, String(g.count), String(g.positives),
+                g.key, String(g.count), metric.metric.isRegression ? "—" : String(g.positives),
                 NumberFormat.fixed(g.personalized), NumberFormat.fixed(g.generic), NumberFormat.signed(rationality.gain),
                 NumberFormat.pValue(rationality.primary.violation.raw), NumberFormat.pValue(rationality.primary.gain.raw),
                 worstEnvy.map { "\(NumberFormat.signed($0.gain)) (\($0.reportedAs ?? ""))" } ?? "—",
