@@ -169,3 +169,29 @@ struct RidgeRegressionTests {
         #expect(error?.column == "chol")
     }
 }
+
+@Suite("Regression predictions files")
+struct RegressionPredictionsFileTests {
+    @Test func writeThenReadGivesTheSamePredictions() throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let predictions = RegressionPredictions(keys: ["g=a", "g=b"], sites: ["x", "y", "x"], groups: [0, 1, 1],
+                                                outcomes: [1.5, -2, 0.1], generic: [1.25, -1.5, 0.3],
+                                                personalized: [1.4, 1.1, -2.2, -1.9, 0.2, 0.1 + 1e-17])
+        let path = folder.url.appendingPathComponent("p.csv").path
+        try RegressionPredictionsFile.write(.init(rowIDs: ["0", "1", "2"], predictions: predictions), to: path)
+        #expect(try RegressionPredictionsFile.isRegressionFile(path: path))
+        let read = try RegressionPredictionsFile.read(path: path)
+        #expect(read.predictions == predictions && read.rowIDs == ["0", "1", "2"])
+    }
+
+    @Test func badFilesNameTheColumnAndRow() throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let missing = try folder.write("m.csv", "row_id,group,y,yhat_generic,yhat_as:g=a\n0,g=a,1,,1\n")
+        let error = #expect(throws: DataError.self) { try RegressionPredictionsFile.read(path: missing) }
+        #expect(error?.column == "yhat_generic" && error?.message.contains("data row 1") == true)
+        let noY = try folder.write("n.csv", "row_id,group,yhat_generic,yhat_as:g=a\n0,g=a,1,1\n")
+        #expect(throws: DataError.self) { try RegressionPredictionsFile.read(path: noY) }
+    }
+}
