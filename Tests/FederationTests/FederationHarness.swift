@@ -101,13 +101,14 @@ final class FederationHarness: Sendable {
     }
 
     /// An agent configuration for a registered site over `dataPath`.
-    func agentConfiguration(site: String, dataPath: String, minCell: Int = 1) throws -> AgentConfiguration {
+    func agentConfiguration(site: String, dataPath: String, minCell: Int = 1,
+                            models: String = "logistic_regression", metrics: String = "error, auc, ece") throws -> AgentConfiguration {
         let yaml = """
             site: \(site)
             coordinator: \(url)
             tls: { certificate: \(pki.certificatePath(for: .site(try SiteIdentity(site)))), key: \(pki.keyPath(for: .site(try SiteIdentity(site)))), ca: \(pki.caCertificatePath) }
             data: { csv: \(dataPath) }
-            policy: { allowed_models: [logistic_regression], allowed_metrics: [error, auc, ece], allowed_techniques: [onehot, intersectional, decoupled], min_cell: \(minCell) }
+            policy: { allowed_models: [\(models)], allowed_metrics: [\(metrics)], allowed_techniques: [onehot, intersectional, decoupled], min_cell: \(minCell) }
             ledger: \(root)/\(site)-ledger.jsonl
             state_dir: \(root)/\(site)-state
             poll_seconds: 1

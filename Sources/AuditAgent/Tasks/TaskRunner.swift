@@ -46,6 +46,7 @@ public struct TaskRunner: Sendable {
         guard task.specSHA256 == SiteTask.specDigest(task.spec) else {
             return refuse(task, RefusalCode.specMismatch, "the task's spec does not match its SHA-256")
         }
+        if task.spec.outcome.type == .continuous { return runRegression(task, progress: progress) }
         do {
             let path = try DataSourceLoader.csvPath(for: data)
             let trained = try LocalAudit.train(spec: task.spec, dataPath: path) { stage, message in

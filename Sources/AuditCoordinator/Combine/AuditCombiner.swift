@@ -23,7 +23,10 @@ enum AuditCombiner {
             correction: MultipleTesting.Method(rawValue: spec.tests.correction.rawValue) ?? .holm,
             metrics: spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) })
         var sections: [ReportDocument.TechniqueSection] = []
-        for technique in spec.techniques {
+        if spec.outcome.type == .continuous {
+            sections = regressionSections(spec: spec, results: results, settings: settings)
+        }
+        for technique in spec.techniques where spec.outcome.type == .binary {
             let sites = results.compactMap { r in r.techniques.first { $0.technique == technique.rawValue }?.statistics }
             guard !sites.isEmpty else { continue }
             let evaluation = FairUseAudit.combine(sites, settings: settings)

@@ -16,8 +16,10 @@ public struct TaskResult: Sendable, Codable, Equatable {
     public var specSHA256: String
     /// The agent's build.
     public var agentVersion: String
-    /// Per technique, the site's statistics on its test split.
+    /// Per technique, the site's statistics on its test split (binary outcomes; empty for continuous ones).
     public var techniques: [TechniqueStatistics]
+    /// Per technique, the site's regression statistics (continuous outcomes only; absent otherwise).
+    public var regressionTechniques: [RegressionTechniqueStatistics]?
     /// What the disclosure policy withheld; suppression is a reported finding, never silent.
     public var suppressed: [Suppression]
     /// Rows read, trained on and tested on.
@@ -25,7 +27,8 @@ public struct TaskResult: Sendable, Codable, Equatable {
 
     /// Creates a result.
     public init(task: TaskID, audit: AuditID, site: SiteID, round: Int, specSHA256: String, agentVersion: String,
-                techniques: [TechniqueStatistics], suppressed: [Suppression], rowCounts: RowCounts) {
+                techniques: [TechniqueStatistics], suppressed: [Suppression], rowCounts: RowCounts,
+                regressionTechniques: [RegressionTechniqueStatistics]? = nil) {
         self.task = task
         self.audit = audit
         self.site = site
@@ -33,12 +36,13 @@ public struct TaskResult: Sendable, Codable, Equatable {
         self.specSHA256 = specSHA256
         self.agentVersion = agentVersion
         self.techniques = techniques
+        self.regressionTechniques = regressionTechniques
         self.suppressed = suppressed
         self.rowCounts = rowCounts
     }
 
     enum CodingKeys: String, CodingKey {
-        case task, audit, site, round, agentVersion, techniques, suppressed, rowCounts
+        case task, audit, site, round, agentVersion, techniques, regressionTechniques, suppressed, rowCounts
         // The snake-case key strategy turns `specSha256` into `spec_sha256` and back.
         case specSHA256 = "specSha256"
     }

@@ -22,6 +22,14 @@ public enum PayloadValidator {
             throw WireError(code: .conflict, message: "the result was computed for a different spec than the task's",
                             field: "spec_sha256")
         }
+        if task.spec.outcome.type == .continuous {
+            try validateRegression(result, spec: task.spec)
+            return
+        }
+        guard result.regressionTechniques == nil else {
+            throw WireError(code: .invalidShape, message: "a binary-outcome task takes techniques, not regression_techniques",
+                            field: "regression_techniques")
+        }
         try checkFinite(result)
         try checkTechniques(result, spec: task.spec)
         let expectation = GroupExpectation(spec: task.spec, suppressed: result.suppressed)

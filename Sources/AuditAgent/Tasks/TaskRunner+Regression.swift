@@ -1,0 +1,69 @@
+import AuditModels
+import AuditSpec
+import AuditStats
+import AuditWire
+
+extension TaskRunner {
+    /// Runs a continuous-outcome task: fits the regressors locally, computes each technique's
+    /// regression sums (keyed by this site and the coordinator's root seed) and withholds every
+    /// group with fewer than `min_cell` test rows (from the population too, so no group is
+    /// recoverable by subtraction). The result carries `regression_techniques`.
+    func runRegression(_ task: SiteTask, progress: @Sendable (String) -> Void) -> Outcome {
+        do {
+            let path = try DataSourceLoader.csvPath(for: data)
+            let trained = try LocalRegressionAudit.train(spec: task.spec, dataPath: path) { _, message in progress(message) }
+            if let refusal = policy.check(groupCount: trained.result.groups.count) {
+                return refuse(task, refusal.code, refusal.reason)
+            }
+            var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
+            extraction.rootSeed = task.rootSeed
+            let metrics = task.spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) }
+            var techniques: [RegressionTechniqueStatistics] = []
+            var withheldKeys = Set<String>()
+            for technique in trained.techniques {
+                progress("\(technique.technique.rawValue): regression statistics and \(task.spec.tests.bootstrapReplicates) bootstrap replicates")
+                var predictions = technique.predictions
+                predictions.sites = Array(repeating: site.rawValue, count: predictions.count)
+                let withheld = RegressionDisclosure.suppressedGroups(predictions, minCell: policy.minCell)
+                withheldKeys.formUnion(withheld.map { predictions.keys[$0] })
+                let kept = RegressionDisclosure.withholding(predictions, groups: withheld)
+                let statistics = RegressionSiteStatistics.extract(from: kept, site: site.rawValue, metrics: metrics, settings: extraction)
+                techniques.append(RegressionTechniqueStatistics(technique: technique.technique.rawValue, statistics: statistics))
+            }
+            let suppressed = withheldKeys.sorted().map {
+                Suppression(group: $0, scope: "group",
+                            reason: "the group's test rows at this site are below min_cell (\(policy.minCell)); its rows were withheld")
+            }
+            let released = trained.result.groups.filter { !withheldKeys.contains($0.key) }
+            let train = released.reduce(0) { $0 + $1.trainCount }, test = released.reduce(0) { $0 + $1.testCount }
+            return .result(TaskResult(
+                task: task.id, audit: task.audit, site: site, round: task.round, specSHA256: task.specSHA256,
+                agentVersion: AuditAgentModule.version, techniques: [], suppressed: suppressed,
+                rowCounts: RowCounts(total: train + test, train: train, test: test), regressionTechniques: techniques))
+        } catch {
+            return refuse(task, RefusalCode.dataInvalid, "the site's data does not fit the audit spec: \(error)")
+        }
+    }
+}
+
+/// Disclosure control of regression statistics: a group whose test rows at a site number fewer
+/// than `min_cell` is withheld entirely (its sums would describe too few patients).
+public enum RegressionDisclosure {
+    /// Indices of the groups with 1 … min_cell − 1 rows.
+    public static func suppressedGroups(_ predictions: RegressionPredictions, minCell: Int) -> Set<Int> {
+        var counts = [Int](repeating: 0, count: predictions.groupCount)
+        for g in predictions.groups { counts[Int(g)] += 1 }
+        return Set(counts.indices.filter { counts[$0] > 0 && counts[$0] < minCell })
+    }
+
+    /// The predictions without the rows of `groups`.
+    public static func withholding(_ predictions: RegressionPredictions, groups: Set<Int>) -> RegressionPredictions {
+        guard !groups.isEmpty else { return predictions }
+        let keep = (0..<predictions.count).filter { !groups.contains(Int(predictions.groups[$0])) }
+        let m = predictions.groupCount
+        return RegressionPredictions(keys: predictions.keys, sites: keep.map { predictions.sites[$0] },
+                                     groups: keep.map { predictions.groups[$0] }, outcomes: keep.map { predictions.outcomes[$0] },
+                                     generic: keep.map { predictions.generic[$0] },
+                                     personalized: keep.flatMap { i in (0..<m).map { predictions.personalized[i * m + $0] } })
+    }
+}

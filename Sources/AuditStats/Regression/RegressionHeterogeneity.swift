@@ -1,0 +1,35 @@
+/// Per-site estimates of every regression gain and their meta-analysis (spec §2.7), the
+/// regression counterpart of ``Heterogeneity``: a site's estimate of Δ is its mean loss
+/// difference d̄_s with within-site variance SE_s² = s_s² / n_s from its paired t-test
+/// (``PairedTTest``); sites with n < 2 or zero spread give no estimate.
+public enum RegressionHeterogeneity {
+    /// One site's estimate of comparison `comparator` of `stats` for `metric`, if it has one.
+    public static func siteEstimate(site: String, metric: FairnessMetric, stats: RegressionGroupStatistics,
+                                    comparator: Int) -> MetaAnalysis.Estimate? {
+        guard let sums = stats.metric(metric) else { return nil }
+        let test = PairedTTest(sums.differences[comparator])
+        guard let gain = test.gain, let se = test.standardError, se > 0 else { return nil }
+        return MetaAnalysis.Estimate(site: site, value: gain, variance: se * se)
+    }
+
+    /// Entries for every metric, group and comparator with at least two site estimates.
+    public static func entries(sites: [RegressionSiteStatistics], metrics: [FairnessMetric]) -> [HeterogeneityEntry] {
+        guard let keys = sites.first?.keys, sites.count >= 2 else { return [] }
+        let ordered = sites.sorted { $0.site < $1.site }
+        var out: [HeterogeneityEntry] = []
+        for metric in metrics {
+            for (j, key) in keys.enumerated() {
+                for comparator in [0] + keys.indices.filter({ $0 != j }).map({ $0 + 1 }) {
+                    let estimates = ordered.compactMap { site -> MetaAnalysis.Estimate? in
+                        guard let stats = site.groups[j] else { return nil }
+                        return siteEstimate(site: site.site, metric: metric, stats: stats, comparator: comparator)
+                    }
+                    guard estimates.count >= 2, let meta = MetaAnalysis(estimates) else { continue }
+                    out.append(HeterogeneityEntry(metric: metric, group: key,
+                                                  reportedAs: comparator == 0 ? nil : keys[comparator - 1], meta: meta))
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,91 @@
+import AuditSpec
+import AuditStats
+
+extension PayloadValidator {
+    /// Checks the regression part of a result for a continuous-outcome task: binary `techniques`
+    /// empty, `regression_techniques` present, each technique once and in the spec, every number
+    /// finite, every group with the spec's metrics in order, 1 + m models, B × models replicate
+    /// sums (0 when the site withheld the bootstrap), difference counts equal to the group's rows,
+    /// groups adding up to the population, the same rows in every technique, and the row counts.
+    static func validateRegression(_ result: TaskResult, spec: AuditSpec) throws(WireError) {
+        guard result.techniques.isEmpty else {
+            throw WireError(code: .invalidShape, message: "a continuous-outcome task takes regression_techniques, not techniques",
+                            field: "techniques")
+        }
+        guard let entries = result.regressionTechniques, !entries.isEmpty else {
+            throw WireError(code: .invalidShape, message: "expected at least one regression technique; a site that computes none refuses",
+                            field: "regression_techniques")
+        }
+        let allowed = spec.techniques.map(\.rawValue)
+        let metrics = spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) }
+        var seen: Set<String> = []
+        for (i, entry) in entries.enumerated() {
+            let path = "regression_techniques[\(i)]"
+            guard allowed.contains(entry.technique), seen.insert(entry.technique).inserted else {
+                throw WireError(code: .invalidShape, message: "technique not in the spec's techniques (" + allowed.joined(separator: ", ")
+                                + ") or reported twice", field: "\(path).technique")
+            }
+            let statistics = entry.statistics
+            guard statistics.site == result.site.rawValue else {
+                throw WireError(code: .siteMismatch, message: "the statistics name a site other than the result's",
+                                field: "\(path).statistics.site")
+            }
+            guard statistics.groups.count == statistics.keys.count, Set(statistics.keys).count == statistics.keys.count else {
+                throw WireError(code: .invalidShape, message: "expected one entry per distinct group key", field: "\(path).statistics.groups")
+            }
+            var rows = 0
+            for (j, group) in statistics.groups.enumerated() {
+                guard let group else { continue }
+                try checkRegressionGroup(group, key: statistics.keys[j], target: 1 + j, models: statistics.keys.count + 1,
+                                         metrics: metrics, replicates: spec.tests.bootstrapReplicates,
+                                         at: "\(path).statistics.groups[\(j)]")
+                rows += group.count
+            }
+            try checkRegressionGroup(statistics.population, key: "(all)", target: 1, models: 2, metrics: metrics, replicates: 0,
+                                     at: "\(path).statistics.population")
+            guard rows == statistics.population.count else {
+                throw WireError(code: .inconsistentCounts, message: "the groups hold \(rows) rows, the population \(statistics.population.count)",
+                                field: "\(path).statistics.population.count")
+            }
+            let first = entries[0].statistics
+            guard statistics.keys == first.keys,
+                  statistics.groups.map({ $0?.count }) == first.groups.map({ $0?.count }) else {
+                throw WireError(code: .inconsistentCounts, message: "groups or their rows differ from those of regression_techniques[0]",
+                                field: "\(path).statistics.groups")
+            }
+        }
+        let keys = Set(entries[0].statistics.keys)
+        for (i, entry) in result.suppressed.enumerated() where entry.scope.isEmpty || entry.group.map({ !keys.contains($0) }) == true {
+            throw WireError(code: .invalidShape, message: "empty scope, or a suppressed group that is not a group key", field: "suppressed[\(i)]")
+        }
+        try checkRowCounts(result.rowCounts, test: entries[0].statistics.population.count)
+    }
+
+    static func checkRegressionGroup(_ g: RegressionGroupStatistics, key: String, target: Int, models: Int,
+                                     metrics: [FairnessMetric], replicates: Int, at path: String) throws(WireError) {
+        func shape(_ field: String, _ message: String) -> WireError { WireError(code: .invalidShape, message: message, field: "\(path).\(field)") }
+        guard g.key == key else { throw shape("key", "group key differs from its entry in keys") }
+        guard g.target == target else { throw shape("target", "expected target \(target)") }
+        guard (0...maxRows).contains(g.count) else {
+            throw WireError(code: .inconsistentCounts, message: "expected 0 … \(maxRows) rows", field: "\(path).count")
+        }
+        guard g.metrics.map(\.metric) == metrics else { throw shape("metrics", "expected the spec's metrics in order") }
+        for (k, m) in g.metrics.enumerated() {
+            let p = "metrics[\(k)]"
+            guard m.lossSums.count == models, m.differences.count == models else {
+                throw shape(p, "expected \(models) models")
+            }
+            guard m.replicates == replicates || m.replicates == 0,
+                  m.replicateSums.count == m.replicates * models else {
+                throw shape("\(p).replicate_sums", "expected B × \(models) replicate sums")
+            }
+            let numbers = m.lossSums + m.replicateSums + m.differences.flatMap { [$0.sum, $0.sumOfSquares] }
+            if numbers.contains(where: { !$0.isFinite }) {
+                throw WireError(code: .nonFiniteNumber, message: "expected finite numbers", field: "\(path).\(p)")
+            }
+            guard m.lossSums.allSatisfy({ $0 >= 0 }), m.differences.allSatisfy({ $0.count == g.count && $0.sumOfSquares >= 0 }) else {
+                throw WireError(code: .inconsistentCounts, message: "expected loss sums ≥ 0 and one difference per row", field: "\(path).\(p)")
+            }
+        }
+    }
+}
