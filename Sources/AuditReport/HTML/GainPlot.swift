@@ -60,6 +60,8 @@ enum GainPlot {
         case .error: "error gain = error(h0) − error(h_g)"
         case .auc: "AUC gain = AUC(h_g) − AUC(h0)"
         case .ece: "ECE gain = ECE(h0) − ECE(h_g)"
+        case .squaredError: "squared-error gain = MSE(h0) − MSE(h_g)"
+        case .absoluteError: "absolute-error gain = MAE(h0) − MAE(h_g)"
         }
     }
 
