@@ -70,9 +70,11 @@ public struct AuditDataset: Sendable {
             }
             return c
         }
-        // Outcome.
         let outcome = try column(spec.outcome.column, role: "outcome")
+        // Outcome: a continuous outcome keeps its values and gets all-0 labels (the split then
+        // stratifies by group alone); a binary outcome becomes 0/1 labels.
         var continuousOutcomes: [Double] = []
+        let labels: [UInt8]
         if spec.outcome.type == .continuous {
             guard case .numeric(let values) = outcome.values else {
                 throw fail(.invalidData, outcome.name, "expected a numeric continuous outcome")
@@ -81,21 +83,18 @@ public struct AuditDataset: Sendable {
                 throw fail(.invalidData, outcome.name, "data row \(row + 1): the continuous outcome is missing or not a finite number")
             }
             continuousOutcomes = values
-        }
-        let labels: [UInt8]
-        if spec.outcome.type == .continuous {
             labels = [UInt8](repeating: 0, count: table.rowCount)
         } else {
-        guard case .categorical(let outcomeLevels, let outcomeCodes) = outcome.values else {
-            throw fail(.invalidData, outcome.name, "expected a categorical outcome")
-        }
-        if let row = outcomeCodes.firstIndex(of: -1) {
-            throw fail(.invalidData, outcome.name, "data row \(row + 1): the outcome is missing")
-        }
-        guard outcomeLevels.count == 2, let positive = outcomeLevels.firstIndex(of: spec.outcome.positive) else {
-            throw fail(.invalidData, outcome.name, "expected a binary outcome with positive value '\(spec.outcome.positive)' and one other value; found \(outcomeLevels.count) distinct value(s)\(outcomeLevels.contains(spec.outcome.positive) ? "" : ", none equal to the positive value")")
-        }
-        labels = outcomeCodes.map { $0 == Int32(positive) ? UInt8(1) : UInt8(0) }
+            guard case .categorical(let outcomeLevels, let outcomeCodes) = outcome.values else {
+                throw fail(.invalidData, outcome.name, "expected a categorical outcome")
+            }
+            if let row = outcomeCodes.firstIndex(of: -1) {
+                throw fail(.invalidData, outcome.name, "data row \(row + 1): the outcome is missing")
+            }
+            guard outcomeLevels.count == 2, let positive = outcomeLevels.firstIndex(of: spec.outcome.positive) else {
+                throw fail(.invalidData, outcome.name, "expected a binary outcome with positive value '\(spec.outcome.positive)' and one other value; found \(outcomeLevels.count) distinct value(s)\(outcomeLevels.contains(spec.outcome.positive) ? "" : ", none equal to the positive value")")
+            }
+            labels = outcomeCodes.map { $0 == Int32(positive) ? UInt8(1) : UInt8(0) }
         }
         // Group attributes.
         var attributeValues: [[String]] = []
