@@ -123,14 +123,11 @@ public enum ExplanationBenefit {
 
     /// One-sided p-values (gain: H1 mean > 0; harm: H1 mean < 0) of the paired t-test; nil for n < 2.
     /// A zero standard deviation gives p = 0 in the direction of a non-zero mean and 1 otherwise.
+    /// The test itself is ``PairedTTest`` (one place for its formula and edge cases).
     public static func pairedT(_ d: [Double]) -> (gain: Double?, harm: Double?) {
-        let n = d.count
-        guard n >= 2 else { return (nil, nil) }
-        let mean = d.reduce(0, +) / Double(n)
-        let variance = d.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)
-        guard variance > 0 else { return (mean > 0 ? 0 : 1, mean < 0 ? 0 : 1) }
-        let t = mean / (variance / Double(n)).squareRoot()
-        let lower = StudentT.cdf(t, degreesOfFreedom: Double(n - 1))
-        return (1 - lower, lower)
+        var sums = PairedDifferenceSums()
+        for x in d { sums.add(x) }
+        let test = PairedTTest(sums)
+        return (test.pGain, test.pViolation)
     }
 }
