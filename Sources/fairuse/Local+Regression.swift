@@ -8,6 +8,9 @@ import Foundation
 extension Local {
     /// `fairuse local --spec S` for a continuous outcome: fits the regressors and audits them.
     func runRegression(spec: AuditSpec, dataPath: String, testRows: [Int]?, progress: ProgressPrinter) throws {
+        if explanationOptions.explanations {
+            throw ValidationError("--explanations (BoP-X) is implemented for binary outcomes only; the spec's outcome is continuous")
+        }
         let result = try LocalRegressionAudit.run(spec: spec, dataPath: dataPath, testRows: testRows) { _, message in
             progress.line(message)
         }
