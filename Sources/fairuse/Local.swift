@@ -112,7 +112,8 @@ struct Local: ParsableCommand {
             throw ValidationError("the spec names no `data`; give --data")
         }
         let testRows = try splitFrom.map { path in
-            try PredictionsFile.read(path: path).rowIDs.map { id -> Int in
+            try (RegressionPredictionsFile.isRegressionFile(path: path) ? RegressionPredictionsFile.read(path: path).rowIDs
+                 : PredictionsFile.read(path: path).rowIDs).map { id -> Int in
                 guard let row = Int(id) else {
                     throw ValidationError("\(path): row_id values must be 0-based data row indices to define a split")
                 }
