@@ -11,6 +11,9 @@ extension Local {
         if explanationOptions.explanations {
             throw ValidationError("--explanations (BoP-X) is implemented for binary outcomes only; the spec's outcome is continuous")
         }
+        if interventionOptions.selectC {
+            throw ValidationError("--select-c chooses logistic regression's C; a continuous outcome uses ridge_regression's model.alpha")
+        }
         let result = try LocalRegressionAudit.run(spec: spec, dataPath: dataPath, testRows: testRows) { _, message in
             progress.line(message)
         }

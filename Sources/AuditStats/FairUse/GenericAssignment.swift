@@ -86,7 +86,7 @@ public struct GenericAssignment: Sendable, Codable, Equatable {
         let summary = metric.summary
         var after: Double?
         switch metric.metric {
-        case .error:
+        case .error, .squaredError, .absoluteError:   // means over rows: exact from the group means
             after = weightedMean(groups.map { ($0.count, $0.after) }, total: evaluation.count)
         case .auc, .ece:
             if let predictions { after = mixedValue(metric.metric, predictions: predictions, switched: switched, eceBins: eceBins) }
