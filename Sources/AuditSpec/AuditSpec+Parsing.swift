@@ -233,7 +233,7 @@ extension AuditSpec {
     private static func readModel(_ node: Node, outcome: OutcomeType, reader: SpecReader) throws(SpecError) -> ModelSpec {
         let path = "model"
         let entries = try reader.mapping(node, at: path)
-        try reader.checkKeys(entries, allowed: ["class", "C", "alpha", "fixed"], at: path)
+        try reader.checkKeys(entries, allowed: ["class", "C", "alpha", "fixed", "seed"] + forestKeys + networkKeys, at: path)
         var model = ModelSpec(modelClass: .defaultClass(for: outcome))
         if let value = reader.optional("class", in: entries, at: path) {
             model.modelClass = try reader.choice(value, at: "model.class", what: "model class", allowed: ModelClass.allCases)
@@ -243,22 +243,84 @@ extension AuditSpec {
         if let value = reader.optional("C", in: entries, at: path) {
             guard model.modelClass == .logisticRegression else {
                 throw reader.error(.invalidValue, "model.C", value,
-                                   "model.C applies to logistic_regression; \(model.modelClass) takes model.alpha")
+                                   "model.C applies to logistic_regression; \(model.modelClass) takes "
+                                   + (model.modelClass == .ridgeRegression ? "model.alpha" : "no C"))
             }
             model.inverseRegularization = try reader.number(value, at: "model.C")
         }
         if let value = reader.optional("alpha", in: entries, at: path) {
             guard model.modelClass == .ridgeRegression else {
                 throw reader.error(.invalidValue, "model.alpha", value,
-                                   "model.alpha applies to ridge_regression; \(model.modelClass) takes model.C")
+                                   "model.alpha applies to ridge_regression; \(model.modelClass) takes "
+                                   + (model.modelClass == .logisticRegression ? "model.C" : "no alpha"))
             }
             model.alpha = try reader.number(value, at: "model.alpha")
         }
         if let value = reader.optional("fixed", in: entries, at: path) {
             model.fixed = try readFixed(value, reader: reader)
         }
+        // Hyperparameters of another class than the one chosen are refused, naming the key.
+        for (keys, owner) in [(forestKeys, ModelClass.randomForest), (networkKeys, .neuralNetwork)] where model.modelClass != owner {
+            if let entry = entries.first(where: { keys.contains($0.key) }) {
+                throw reader.error(.invalidValue, "model." + entry.key, entry.keyNode,
+                                   "model.\(entry.key) is a hyperparameter of \(owner); model.class is \(model.modelClass)")
+            }
+        }
+        if model.modelClass == .randomForest {
+            var forest = ForestSpec()
+            if let v = reader.optional("trees", in: entries, at: path) { forest.trees = try reader.integer(v, at: "model.trees") }
+            if let v = reader.optional("max_depth", in: entries, at: path) { forest.maxDepth = try reader.integer(v, at: "model.max_depth") }
+            if let v = reader.optional("min_samples_split", in: entries, at: path) {
+                forest.minSamplesSplit = try reader.integer(v, at: "model.min_samples_split")
+            }
+            if let v = reader.optional("min_samples_leaf", in: entries, at: path) {
+                forest.minSamplesLeaf = try reader.integer(v, at: "model.min_samples_leaf")
+            }
+            if let v = reader.optional("max_features", in: entries, at: path) {
+                let text = try reader.text(v, at: "model.max_features", expected: "sqrt, log2, all or an integer ≥ 1")
+                guard let parsed = ForestSpec.MaxFeatures(text) else {
+                    throw reader.error(.invalidValue, "model.max_features", v,
+                                       "expected sqrt, log2, all or an integer ≥ 1, found \(SpecReader.describe(v))")
+                }
+                forest.maxFeatures = parsed
+            }
+            if let v = reader.optional("seed", in: entries, at: path) { forest.seed = try reader.unsigned(v, at: "model.seed") }
+            model.forest = forest
+        } else if model.modelClass == .neuralNetwork {
+            var network = NetworkSpec()
+            if let v = reader.optional("hidden", in: entries, at: path) {
+                var units: [Int] = []
+                for (element, elementPath) in try reader.list(v, at: "model.hidden", expected: "a list of layer sizes, such as [5, 2]") {
+                    units.append(try reader.integer(element, at: elementPath))
+                }
+                network.hidden = units
+            }
+            if let v = reader.optional("learning_rate", in: entries, at: path) {
+                network.learningRate = try reader.number(v, at: "model.learning_rate")
+            }
+            if let v = reader.optional("l2", in: entries, at: path) { network.l2 = try reader.number(v, at: "model.l2") }
+            if let v = reader.optional("batch_size", in: entries, at: path) {
+                network.batchSize = try reader.integer(v, at: "model.batch_size")
+            }
+            if let v = reader.optional("max_epochs", in: entries, at: path) {
+                network.maxEpochs = try reader.integer(v, at: "model.max_epochs")
+            }
+            if let v = reader.optional("calibration_fraction", in: entries, at: path) {
+                network.calibrationFraction = try reader.number(v, at: "model.calibration_fraction")
+            }
+            if let v = reader.optional("seed", in: entries, at: path) { network.seed = try reader.unsigned(v, at: "model.seed") }
+            model.network = network
+        } else if let entry = entries.first(where: { $0.key == "seed" }) {
+            throw reader.error(.invalidValue, "model.seed", entry.keyNode,
+                               "model.seed seeds random_forest and neural_network; model.class is \(model.modelClass), which has no randomness")
+        }
         return model
     }
+
+    /// The `model` keys of random forests.
+    static let forestKeys = ["trees", "max_depth", "min_samples_split", "min_samples_leaf", "max_features"]
+    /// The `model` keys of neural networks.
+    static let networkKeys = ["hidden", "learning_rate", "l2", "batch_size", "max_epochs", "calibration_fraction"]
 
     private static func readFixed(_ node: Node, reader: SpecReader) throws(SpecError) -> FixedModel {
         let path = "model.fixed"

@@ -141,6 +141,7 @@ extension AuditSpec {
         guard model.inverseRegularization.isFinite, model.inverseRegularization > 0 else {
             throw fail(.invalidValue, "model.C", "expected a number > 0, found \(model.inverseRegularization)")
         }
+        try validateHyperparameters(fail: fail)
         try Self.checkChoices(techniques, key: "techniques", fail: fail)
         try Self.checkChoices(metrics, key: "metrics", fail: fail)
         try validateOutcomeType(fail: fail)
@@ -161,6 +162,56 @@ extension AuditSpec {
         }
         guard decoupled.minRows >= 1 else {
             throw fail(.invalidValue, "decoupled.min_rows", "expected an integer ≥ 1, found \(decoupled.minRows)")
+        }
+    }
+
+    /// Ranges of the random-forest and neural-network hyperparameters; a fixed model is logistic.
+    private func validateHyperparameters(fail: (SpecError.Code, String, String, String?) -> SpecError) throws(SpecError) {
+        if model.fixed != nil, model.modelClass != .logisticRegression {
+            throw fail(.invalidValue, "model.class", "a fixed model is a logistic regression; expected class logistic_regression with model.fixed", nil)
+        }
+        if let forest = model.forest {
+            guard model.modelClass == .randomForest else {
+                throw fail(.invalidValue, "model.class", "random-forest hyperparameters with class \(model.modelClass)", nil)
+            }
+            let checks: [(String, Int, ClosedRange<Int>)] = [
+                ("model.trees", forest.trees, 1...10_000), ("model.max_depth", forest.maxDepth, 1...100),
+                ("model.min_samples_split", forest.minSamplesSplit, 2...Int(Int32.max)),
+                ("model.min_samples_leaf", forest.minSamplesLeaf, 1...Int(Int32.max)),
+            ]
+            for (key, value, range) in checks where !range.contains(value) {
+                let upper = range.upperBound == Int(Int32.max) ? "" : " … \(range.upperBound)"
+                throw fail(.invalidValue, key, "expected an integer \(upper.isEmpty ? "≥ \(range.lowerBound)" : "in \(range.lowerBound)\(upper)"), found \(value)", nil)
+            }
+            if case .count(let k) = forest.maxFeatures, k < 1 {
+                throw fail(.invalidValue, "model.max_features", "expected sqrt, log2, all or an integer ≥ 1, found \(k)", nil)
+            }
+        }
+        if let network = model.network {
+            guard model.modelClass == .neuralNetwork else {
+                throw fail(.invalidValue, "model.class", "neural-network hyperparameters with class \(model.modelClass)", nil)
+            }
+            guard (1...8).contains(network.hidden.count) else {
+                throw fail(.invalidValue, "model.hidden", "expected 1 … 8 layer sizes, found \(network.hidden.count)", nil)
+            }
+            if let index = network.hidden.firstIndex(where: { !(1...1024).contains($0) }) {
+                throw fail(.invalidValue, "model.hidden[\(index)]", "expected a layer size in 1 … 1024, found \(network.hidden[index])", "model.hidden")
+            }
+            guard network.learningRate.isFinite, network.learningRate > 0 else {
+                throw fail(.invalidValue, "model.learning_rate", "expected a number > 0, found \(network.learningRate)", nil)
+            }
+            guard network.l2.isFinite, network.l2 >= 0 else {
+                throw fail(.invalidValue, "model.l2", "expected a number ≥ 0, found \(network.l2)", nil)
+            }
+            guard network.batchSize >= 1 else {
+                throw fail(.invalidValue, "model.batch_size", "expected an integer ≥ 1, found \(network.batchSize)", nil)
+            }
+            guard (1...100_000).contains(network.maxEpochs) else {
+                throw fail(.invalidValue, "model.max_epochs", "expected an integer in 1 … 100000, found \(network.maxEpochs)", nil)
+            }
+            guard network.calibrationFraction > 0, network.calibrationFraction <= 0.5 else {
+                throw fail(.invalidValue, "model.calibration_fraction", "expected a number in (0, 0.5], found \(network.calibrationFraction)", nil)
+            }
         }
     }
 

@@ -37,8 +37,25 @@ extension AuditSpec {
         lines.append("  class: \(Self.scalar(model.modelClass.rawValue))")
         if model.modelClass == .ridgeRegression {
             if let alpha = model.alpha { lines.append("  alpha: \(Self.number(alpha))") }
-        } else {
+        } else if model.modelClass == .logisticRegression {
             lines.append("  C: \(Self.number(model.inverseRegularization))")
+        }
+        if let forest = model.forest {
+            lines.append("  trees: \(forest.trees)")
+            lines.append("  max_depth: \(forest.maxDepth)")
+            lines.append("  min_samples_split: \(forest.minSamplesSplit)")
+            lines.append("  min_samples_leaf: \(forest.minSamplesLeaf)")
+            lines.append("  max_features: \(forest.maxFeatures)")
+            lines.append("  seed: \(forest.seed)")
+        }
+        if let network = model.network {
+            lines.append("  hidden: " + Self.flow(network.hidden.map(String.init)))
+            lines.append("  learning_rate: \(Self.number(network.learningRate))")
+            lines.append("  l2: \(Self.number(network.l2))")
+            lines.append("  batch_size: \(network.batchSize)")
+            lines.append("  max_epochs: \(network.maxEpochs)")
+            lines.append("  calibration_fraction: \(Self.number(network.calibrationFraction))")
+            lines.append("  seed: \(network.seed)")
         }
         if let fixed = model.fixed {
             lines.append("  fixed:")

@@ -33,6 +33,8 @@ struct Local: ParsableCommand {
     @Option(help: "Write the tables as CSV files into this directory.") var csv: String?
     @OptionGroup var explanationOptions: ExplanationOptions
     @OptionGroup var interventionOptions: InterventionOptions
+    @Option(help: "Model class (overrides the spec's model.class): logistic_regression, random_forest or neural_network; a class the spec does not configure gets the paper's hyperparameters.")
+    var modelClass: String?
     @Flag(help: "Leave timings out of the JSON report (byte-identical reruns).") var noTimings = false
     @Flag(help: "Print only the summary and findings.") var brief = false
     @Flag(help: "No progress messages.") var quiet = false
@@ -47,6 +49,10 @@ struct Local: ParsableCommand {
         }
         if let bootstrap, bootstrap < 0 || bootstrap > 100_000 { throw ValidationError("--bootstrap must be in 0…100000") }
         if let alpha, !(alpha > 0 && alpha < 0.5) { throw ValidationError("--alpha must be in (0, 0.5)") }
+        if let modelClass, !ModelClass.allCases.map(\.rawValue).contains(modelClass) {
+            throw ValidationError("--model-class must be one of " + ModelClass.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if modelClass != nil && predictions != nil { throw ValidationError("--model-class needs --spec and data; --predictions fits no model") }
     }
 
     func run() throws {
@@ -68,6 +74,10 @@ struct Local: ParsableCommand {
         if let bootstrap { loaded.tests.bootstrapReplicates = bootstrap }
         if let alpha { loaded.tests.alpha = alpha }
         if let seed { loaded.tests.seed = seed }
+        if let modelClass {
+            loaded.model = loaded.model.with(modelClass: ModelClass(rawValue: modelClass))
+            try loaded.validate(source: "--model-class")
+        }
         return loaded
     }
 

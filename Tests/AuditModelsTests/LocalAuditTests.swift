@@ -55,7 +55,7 @@ struct LocalAuditTests {
         #expect(a.groups.count == 4)
         #expect(a.trainCount + a.testCount == 800)
         for (x, y) in zip(a.techniques, b.techniques) { #expect(x.evaluation == y.evaluation) }
-        #expect(a.generic.converged)
+        #expect(a.generic?.converged == true)
         // Every model's gradient is at the optimum.
         for t in a.techniques {
             for model in [t.model.encodedModel].compactMap({ $0 }) + t.model.decoupledModels {

@@ -47,9 +47,10 @@ struct ReferencePipelineTests {
         // Generic model coefficients.
         let generic = try #require(models["generic"] as? [String: Any])
         let coef = try #require(generic["coef"] as? [String: Double])
-        #expect(Self.close(result.generic.intercept, try #require(generic["intercept"] as? Double)))
+        let h0 = try #require(result.generic)
+        #expect(Self.close(h0.intercept, try #require(generic["intercept"] as? Double)))
         for (j, column) in referenceColumns.enumerated() {
-            #expect(Self.close(result.generic.coefficients[j], try #require(coef[column])), "generic \(column)")
+            #expect(Self.close(h0.coefficients[j], try #require(coef[column])), "generic \(column)")
         }
 
         // The personalized model(s).

@@ -21,12 +21,91 @@ public struct PersonalizedModel: Sendable {
     public let indicatorColumns: [String]
     /// Per key: the indicator columns set when a row reports that group.
     let activeIndicators: [[Int]]
-    /// The single model of onehot / intersectional (design columns + indicators).
-    public let encodedModel: LogisticModel?
-    /// Per key: the decoupled model (the generic model for fallbacks).
-    public let decoupledModels: [LogisticModel]
+    /// The single model of onehot / intersectional (design columns + indicators), of any class.
+    public let encoded: Classifier?
+    /// Per key: the decoupled model (the generic model for fallbacks), of any class.
+    public let decoupled: [Classifier]
     /// Decoupled groups that fell back to the generic model.
     public let fallbacks: [Fallback]
+
+    /// The logistic model of onehot / intersectional (nil for other classes and for decoupled).
+    public var encodedModel: LogisticModel? { encoded?.logistic }
+    /// Per key, the logistic decoupled models (empty for other classes and for the encodings).
+    public var decoupledModels: [LogisticModel] { decoupled.compactMap(\.logistic) }
+
+    /// A model from logistic parts.
+    public init(technique: Technique, keys: [String], indicatorColumns: [String], activeIndicators: [[Int]],
+                encodedModel: LogisticModel?, decoupledModels: [LogisticModel], fallbacks: [Fallback]) {
+        self.init(technique: technique, keys: keys, indicatorColumns: indicatorColumns, activeIndicators: activeIndicators,
+                  encoded: encodedModel.map(Classifier.logistic), decoupled: decoupledModels.map(Classifier.logistic),
+                  fallbacks: fallbacks)
+    }
+
+    /// A model from parts of any class.
+    public init(technique: Technique, keys: [String], indicatorColumns: [String], activeIndicators: [[Int]],
+                encoded: Classifier?, decoupled: [Classifier], fallbacks: [Fallback]) {
+        self.technique = technique
+        self.keys = keys
+        self.indicatorColumns = indicatorColumns
+        self.activeIndicators = activeIndicators
+        self.encoded = encoded
+        self.decoupled = decoupled
+        self.fallbacks = fallbacks
+    }
+
+    /// Fits the technique with a model of the trainer's class: `generic` is h0 (the decoupled
+    /// fallback). Logistic regression takes the path of
+    /// ``fit(technique:keys:attributes:design:labels:keyIndex:weights:generic:configuration:minimumDecoupledRows:)``
+    /// (centred indicators, warm starts); other classes are fitted on the design with 0/1
+    /// indicator columns appended (onehot, intersectional), or per group (decoupled).
+    public static func fit(technique: Technique, keys: [String], attributes: [String],
+                           design: DesignMatrix, labels: [UInt8], keyIndex: [Int], weights: [Double]?,
+                           generic: Classifier, trainer: ClassifierTrainer,
+                           minimumDecoupledRows: Int) throws -> PersonalizedModel {
+        if case .logistic(let h0) = generic, trainer.model.modelClass == .logisticRegression {
+            return try fit(technique: technique, keys: keys, attributes: attributes, design: design, labels: labels,
+                           keyIndex: keyIndex, weights: weights, generic: h0, configuration: trainer.logisticConfiguration,
+                           minimumDecoupledRows: minimumDecoupledRows)
+        }
+        switch technique {
+        case .onehot, .intersectional:
+            let (columns, active) = indicators(technique: technique, keys: keys, attributes: attributes)
+            let model = try trainer.fit(design.appendingColumns(indicatorMatrix(keyIndex, active: active, columns: columns.count)),
+                                        labels: labels, weights: weights, role: technique.rawValue)
+            return PersonalizedModel(technique: technique, keys: keys, indicatorColumns: columns, activeIndicators: active,
+                                     encoded: model, decoupled: [], fallbacks: [])
+        case .decoupled:
+            var models: [Classifier] = [], fallbacks: [Fallback] = []
+            for g in keys.indices {
+                let rows = keyIndex.indices.filter { keyIndex[$0] == g }
+                let groupLabels = rows.map { labels[$0] }
+                if let reason = fallbackReason(rows: rows.count, labels: groupLabels, minimumRows: minimumDecoupledRows) {
+                    fallbacks.append(Fallback(key: keys[g], reason: reason))
+                    models.append(generic)
+                } else {
+                    models.append(try trainer.fit(design.rows(rows), labels: groupLabels, weights: weights.map { w in rows.map { w[$0] } },
+                                                  role: "decoupled:" + keys[g]))
+                }
+            }
+            return PersonalizedModel(technique: technique, keys: keys, indicatorColumns: [], activeIndicators: [],
+                                     encoded: nil, decoupled: models, fallbacks: fallbacks)
+        }
+    }
+
+    /// Why a decoupled group uses the generic model (too few rows, or one class), or nil.
+    static func fallbackReason(rows: Int, labels: [UInt8], minimumRows: Int) -> String? {
+        let positives = labels.reduce(0) { $0 + Int($1) }
+        if rows < minimumRows { return "\(rows) training rows, fewer than decoupled.min_rows = \(minimumRows)" }
+        if positives == 0 || positives == rows { return "its \(rows) training rows have one class" }
+        return nil
+    }
+
+    /// 0/1 indicator columns: row i has the indicators of group `keyIndex[i]` set.
+    static func indicatorMatrix(_ keyIndex: [Int], active: [[Int]], columns: Int) -> DesignMatrix {
+        var values = [Double](repeating: 0, count: keyIndex.count * columns)
+        for (i, g) in keyIndex.enumerated() { for c in active[g] { values[i * columns + c] = 1 } }
+        return DesignMatrix(rowCount: keyIndex.count, columnCount: columns, values: values)
+    }
 
     /// Fits the technique on training rows: `design` holds their generic design columns,
     /// `keyIndex` each row's index into `keys`, `attributeLevels` each key's level per attribute.
@@ -62,12 +141,8 @@ public struct PersonalizedModel: Sendable {
             for g in keys.indices {
                 let rows = keyIndex.indices.filter { keyIndex[$0] == g }
                 let groupLabels = rows.map { labels[$0] }
-                let positives = groupLabels.reduce(0) { $0 + Int($1) }
-                if rows.count < minimumDecoupledRows {
-                    fallbacks.append(Fallback(key: keys[g], reason: "\(rows.count) training rows, fewer than decoupled.min_rows = \(minimumDecoupledRows)"))
-                    models.append(generic)
-                } else if positives == 0 || positives == rows.count {
-                    fallbacks.append(Fallback(key: keys[g], reason: "its \(rows.count) training rows have one class"))
+                if let reason = fallbackReason(rows: rows.count, labels: groupLabels, minimumRows: minimumDecoupledRows) {
+                    fallbacks.append(Fallback(key: keys[g], reason: reason))
                     models.append(generic)
                 } else {
                     let model = try LogisticRegression.fit(design.rows(rows), labels: groupLabels,
@@ -102,7 +177,7 @@ public struct PersonalizedModel: Sendable {
     public func probabilities(_ design: DesignMatrix) -> [Double] {
         let n = design.rowCount, m = keys.count
         var out = [Double](repeating: 0, count: n * m)
-        if let model = encodedModel {
+        if case .logistic(let model) = encoded {
             let d = design.columnCount
             let base = LogisticModel(intercept: model.intercept, coefficients: Array(model.coefficients[0..<d]),
                                      iterations: 0, converged: true, maxAbsGradient: 0, solver: model.solver)
@@ -111,8 +186,15 @@ public struct PersonalizedModel: Sendable {
             for i in 0..<n {
                 for g in 0..<m { out[i * m + g] = LogisticRegression.Kernels.sigmoid(scores[i] + offsets[g]) }
             }
+        } else if let model = encoded {
+            // Every row as if it reported group g: the indicators of g appended to every row.
+            for g in 0..<m {
+                let p = model.probabilities(design.appendingColumns(
+                    Self.indicatorMatrix([Int](repeating: g, count: n), active: activeIndicators, columns: indicatorColumns.count)))
+                for i in 0..<n { out[i * m + g] = p[i] }
+            }
         } else {
-            for (g, model) in decoupledModels.enumerated() {
+            for (g, model) in decoupled.enumerated() {
                 let p = model.probabilities(design)
                 for i in 0..<n { out[i * m + g] = p[i] }
             }
@@ -120,4 +202,3 @@ public struct PersonalizedModel: Sendable {
         return out
     }
 }
-

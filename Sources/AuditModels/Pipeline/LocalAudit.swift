@@ -21,8 +21,10 @@ public enum LocalAudit {
         public var groups: [GroupSize]
         /// The fitted preprocessing.
         public var preprocessor: Preprocessor
-        /// The generic model h0.
-        public var generic: LogisticModel
+        /// The generic model h0, of the spec's class.
+        public var genericModel: Classifier
+        /// The generic model h0 when it is a logistic regression.
+        public var generic: LogisticModel? { genericModel.logistic }
         /// Per technique, in spec order.
         public var techniques: [TechniqueResult]
         /// Plain-language notes on the data and models.
@@ -148,16 +150,16 @@ public enum LocalAudit {
         if weights != nil {
             notes.append("class imbalance repaired by reweighting: every group's training rows weigh as if its positive rate were the training prevalence")
         }
-        let configuration = LogisticRegressionConfiguration(inverseRegularization: spec.model.inverseRegularization)
-        progress(.fit, "generic model h0 on \(trainDesign.rowCount) × \(trainDesign.columnCount)")
-        let generic: LogisticModel
+        let trainer = ClassifierTrainer(model: spec.model)
+        progress(.fit, "generic model h0 (\(spec.model.modelClass)) on \(trainDesign.rowCount) × \(trainDesign.columnCount)")
+        let generic: Classifier
         do {
-            generic = try LogisticRegression.fit(trainDesign, labels: trainLabels, weights: weights, configuration: configuration)
+            generic = try trainer.fit(trainDesign, labels: trainLabels, weights: weights, role: "generic")
         } catch {
             throw DataError(code: .invalidData, file: dataset.source, line: nil, column: spec.outcome.column,
                             message: "cannot fit the generic model: \(error.message)")
         }
-        if !generic.converged { notes.append("the generic model did not converge (max |gradient| \(generic.maxAbsGradient))") }
+        notes += trainingNotes(generic, name: "generic model")
         lap("fit")
         let pGeneric = generic.probabilities(testDesign)
         let testKeys = split.test.map { Int32(keyIndex[dataset.rowKeys[$0]]!) }
@@ -171,13 +173,17 @@ public enum LocalAudit {
             let model = try PersonalizedModel.fit(
                 technique: technique, keys: keys, attributes: dataset.attributes, design: trainDesign,
                 labels: trainLabels, keyIndex: trainKeys, weights: weights, generic: generic,
-                configuration: configuration, minimumDecoupledRows: spec.decoupled.minRows)
+                trainer: trainer, minimumDecoupledRows: spec.decoupled.minRows)
             lap("fit")
             var techniqueNotes = model.fallbacks.map { "decoupled model of \($0.key) falls back to the generic model: \($0.reason)" }
-            if let m = model.encodedModel, !m.converged {
-                techniqueNotes.append("the \(technique.rawValue) model did not converge (max |gradient| \(m.maxAbsGradient))")
+            if let m = model.encoded { techniqueNotes += trainingNotes(m, name: "\(technique.rawValue) model") }
+            if technique == .decoupled, spec.model.modelClass != .logisticRegression {
+                let fallen = Set(model.fallbacks.map(\.key))
+                for (key, m) in zip(model.keys, model.decoupled) where !fallen.contains(key) {
+                    techniqueNotes += trainingNotes(m, name: "decoupled model of \(key)")
+                }
             }
-            if technique != .decoupled && spec.metrics.contains(.auc) {
+            if technique != .decoupled && spec.metrics.contains(.auc) && spec.model.modelClass == .logisticRegression {
                 techniqueNotes.append("with \(technique.rawValue) encoding every h(·, g′) adds a group offset to the same score, so envy-freeness AUC gains are 0 by construction (decision D4)")
             }
             let predictions = Predictions(
@@ -190,7 +196,7 @@ public enum LocalAudit {
         }
         timings["total"] = Date().timeIntervalSince(start)
         let result = Result(spec: spec, dataPath: dataPath, rowCount: dataset.count, trainCount: split.train.count,
-                            testCount: split.test.count, groups: groups, preprocessor: preprocessor, generic: generic,
+                            testCount: split.test.count, groups: groups, preprocessor: preprocessor, genericModel: generic,
                             techniques: [], notes: notes, timings: timings)
         return (result, techniques)
     }
@@ -216,9 +222,29 @@ public enum LocalAudit {
                                          predictions: .init(rowIDs: all.map(String.init), predictions: predictions),
                                          notes: ["a fixed (published) model evaluated unchanged on every row; no training, no split"])
         let result = Result(spec: spec, dataPath: dataPath, rowCount: dataset.count, trainCount: 0, testCount: dataset.count,
-                            groups: groups, preprocessor: Preprocessor(dataset: dataset, trainingRows: all), generic: generic,
+                            groups: groups, preprocessor: Preprocessor(dataset: dataset, trainingRows: all), genericModel: .logistic(generic),
                             techniques: [], notes: [], timings: timings)
         return (result, [technique])
+    }
+
+    /// Notes on how a fit ended: a logistic fit that did not converge, a network stopped by its
+    /// epoch limit or left without Platt scaling.
+    static func trainingNotes(_ model: Classifier, name: String) -> [String] {
+        switch model {
+        case .logistic(let m) where !m.converged:
+            return ["the \(name) did not converge (max |gradient| \(m.maxAbsGradient))"]
+        case .neuralNetwork(let c):
+            var notes: [String] = []
+            if !c.network.converged {
+                notes.append("the \(name) stopped at model.max_epochs = \(c.settings.maxEpochs) before its training loss levelled off")
+            }
+            if c.platt == nil {
+                notes.append("the \(name) is not Platt-scaled: a class has fewer than 2 training rows, so none could be held out")
+            }
+            return notes
+        default:
+            return []
+        }
     }
 
     /// The statistics settings a spec implies for a site.

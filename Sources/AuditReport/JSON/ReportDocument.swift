@@ -104,10 +104,12 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var preprocessing: Preprocessor?
         /// Design column names of h0 (train mode).
         public var designColumns: [String]?
-        /// The generic model (train mode).
+        /// The generic model (train mode, logistic regression).
         public var genericModel: LogisticModel?
         /// The generic regressor h0 (train mode, continuous outcomes; then `genericModel` is absent).
         public var genericRegressor: FittedRegressor? = nil
+        /// A summary of the generic model (train mode, random forest or neural network).
+        public var genericModelSummary: ModelSummary? = nil
     }
 
     /// One personalized model's audit.
@@ -122,6 +124,10 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var decoupledModels: [KeyedModel]?
         /// Decoupled groups that use the generic model, and why.
         public var fallbacks: [PersonalizedModel.Fallback]?
+        /// Random forest or neural network: a summary of the onehot / intersectional model.
+        public var modelSummary: ModelSummary?
+        /// Random forest or neural network: summaries of the decoupled models, in key order.
+        public var decoupledModelSummaries: [KeyedSummary]?
         /// The evaluation.
         public var evaluation: FairUseEvaluation
         /// Notes specific to this model.
@@ -166,6 +172,14 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var model: LogisticModel
     }
 
+    /// A summary of a group's decoupled model.
+    public struct KeyedSummary: Sendable, Codable, Equatable {
+        /// Group key.
+        public var key: String
+        /// Its model's summary.
+        public var summary: ModelSummary
+    }
+
     /// The document of a local audit that fitted models.
     public init(local result: LocalAudit.Result, version: String, includeTimings: Bool = true) {
         schema = Self.schemaIdentifier
@@ -175,15 +189,24 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         data = DataSection(path: result.dataPath, rows: result.rowCount, trainRows: result.trainCount,
                            testRows: result.testCount, groups: result.groups, preprocessing: result.preprocessor,
                            designColumns: result.preprocessor.designColumns, genericModel: result.generic)
+        if result.generic == nil { data.genericModelSummary = result.genericModel.summary }
         results = result.techniques.map { t in
-            TechniqueSection(
+            let logistic = t.model.encoded?.logistic != nil || t.model.decoupled.first?.logistic != nil
+                || (t.model.encoded == nil && t.model.decoupled.isEmpty)
+            var section = TechniqueSection(
                 name: t.technique.rawValue,
-                indicatorColumns: t.model.encodedModel == nil ? nil : t.model.indicatorColumns,
+                indicatorColumns: t.model.encoded == nil ? nil : t.model.indicatorColumns,
                 model: t.model.encodedModel,
-                decoupledModels: t.model.encodedModel == nil
+                decoupledModels: t.model.encoded == nil && logistic
                     ? zip(t.model.keys, t.model.decoupledModels).map { KeyedModel(key: $0, model: $1) } : nil,
                 fallbacks: t.model.fallbacks.isEmpty ? nil : t.model.fallbacks,
                 evaluation: t.evaluation, notes: t.notes, heterogeneity: nil)
+            if !logistic {
+                section.modelSummary = t.model.encoded?.summary
+                section.decoupledModelSummaries = t.model.encoded == nil
+                    ? zip(t.model.keys, t.model.decoupled).map { KeyedSummary(key: $0, summary: $1.summary) } : nil
+            }
+            return section
         }
         notes = result.notes
         timings = includeTimings ? result.timings : nil
