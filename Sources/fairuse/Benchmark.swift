@@ -20,8 +20,22 @@ struct Benchmark: ParsableCommand {
     @Option(help: "Bootstrap replicates.") var bootstrap: Int = 2000
     @Option(help: "Working folder for generated files.") var work: String = ".benchmark"
     @Flag(help: "Skip the Python reference.") var swiftOnly = false
+    @Option(help: "Instead of the whole audit, time one model class (logistic_regression, random_forest, neural_network) against scikit-learn on the same flchain design matrices.")
+    var modelClass: String?
+    @Option(help: "With --model-class: the spec whose data, split and preprocessing give the designs.")
+    var modelSpec: String = "Sites/specs/flchain_5y_mortality.yaml"
+    @Option(help: "With --model-class: the scikit-learn side.") var modelScript: String = "Deploy/benchmark_models.py"
+    @Option(help: "With --model-class: timed repetitions (the best is reported).") var repeats: Int = 3
 
     func run() throws {
+        if let modelClass {
+            guard ModelClass.allCases.map(\.rawValue).contains(modelClass) else {
+                throw ValidationError("--model-class must be one of " + ModelClass.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            try ModelBenchmark(modelClass: ModelClass(rawValue: modelClass), specPath: modelSpec, python: python,
+                               script: modelScript, work: work, repeats: max(1, repeats), swiftOnly: swiftOnly).run()
+            return
+        }
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         var flchainSpec = AuditSpec(name: "flchain-benchmark", outcome: OutcomeSpec(column: "death_5y"),
                                     groups: [GroupAttributeSpec(column: "sex"), GroupAttributeSpec(column: "age_group")])

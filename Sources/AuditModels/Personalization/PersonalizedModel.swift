@@ -101,7 +101,7 @@ public struct PersonalizedModel: Sendable {
     }
 
     /// 0/1 indicator columns: row i has the indicators of group `keyIndex[i]` set.
-    static func indicatorMatrix(_ keyIndex: [Int], active: [[Int]], columns: Int) -> DesignMatrix {
+    public static func indicatorMatrix(_ keyIndex: [Int], active: [[Int]], columns: Int) -> DesignMatrix {
         var values = [Double](repeating: 0, count: keyIndex.count * columns)
         for (i, g) in keyIndex.enumerated() { for c in active[g] { values[i * columns + c] = 1 } }
         return DesignMatrix(rowCount: keyIndex.count, columnCount: columns, values: values)
@@ -157,7 +157,7 @@ public struct PersonalizedModel: Sendable {
     }
 
     /// Indicator column names and, per key, the active columns.
-    static func indicators(technique: Technique, keys: [String], attributes: [String]) -> ([String], [[Int]]) {
+    public static func indicators(technique: Technique, keys: [String], attributes: [String]) -> ([String], [[Int]]) {
         if technique == .intersectional {
             return (keys.map { "group=\($0)" }, keys.indices.map { [$0] })
         }
