@@ -7,6 +7,7 @@ public enum MarkdownReport {
     public static func render(_ document: ReportDocument, alpha: Double, correction: String) -> String {
         var out = "# Fair-use audit" + (document.spec.map { ": \($0.name)" } ?? "") + "\n\n"
         out += "Mode: \(document.mode) · \(document.data.testRows) test rows · α = \(NumberFormat.format(alpha, decimals: 2)), \(PlainLanguage.correctionName(correction))"
+        if let spec = document.spec, document.mode != "predictions" { out += " · model: \(ModelDescription.line(spec.model))" }
         if let federation = document.federation {
             out += " · audit `\(federation.audit)` (\(federation.state)) · spec SHA-256 `\(federation.specSHA256.prefix(16))…` · root seed \(federation.rootSeed)"
         }

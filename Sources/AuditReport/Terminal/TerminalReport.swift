@@ -13,6 +13,7 @@ public enum TerminalReport {
             }
             if let explanations = section.explanations { out += ExplanationReport.terminal(section: section.name, explanations) + "\n" }
         }
+        if let spec = document.spec, document.mode != "predictions" { out += "Model: \(ModelDescription.line(spec.model))\n" }
         out += summaryTable(document.results)
         for section in document.results where !brief {
             for block in InterventionTables.blocks(section) {
