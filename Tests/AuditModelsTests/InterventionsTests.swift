@@ -150,13 +150,14 @@ struct InterventionsTests {
         var spec = smallSpec(bootstrap: 50)
         spec.techniques = [.onehot]
         let result = try LocalAudit.run(spec: spec, dataPath: path)
+        let h0 = try #require(result.generic)
         let data = try TrainingData.load(spec: spec, dataPath: path)
         let coarse = try TrainingData(spec: spec, dataset: DataMinimization.withoutAttribute(0, data.dataset), testRows: data.test)
         #expect(coarse.keys == ["age_group=60+", "age_group=<60"])
-        let model = try coarse.fit(technique: .onehot, rows: coarse.train, generic: result.generic, preprocessor: result.preprocessor)
+        let model = try coarse.fit(technique: .onehot, rows: coarse.train, generic: h0, preprocessor: result.preprocessor)
         #expect(model.personalized.indicatorColumns == ["age_group=60+", "age_group=<60"])
         let minimization = try DataMinimization.run(data, technique: .onehot, full: result.techniques[0].predictions.predictions,
-                                                    generic: result.generic, preprocessor: result.preprocessor)
+                                                    generic: h0, preprocessor: result.preprocessor)
         let error = try #require(minimization.attributes.first?.metrics.first)
         let own = model.predict(coarse, rows: coarse.test).own
         for e in error.groups {

@@ -65,17 +65,21 @@ public enum LocalExplanations {
     }
 
     /// BoP-X of every technique of `result` (models fitted by ``LocalAudit/run(spec:dataPath:testRows:progress:)``),
-    /// in technique order. The data file is read again to rebuild the test design. Fixed models are not explained.
+    /// in technique order. The data file is read again to rebuild the test design. Fixed models and
+    /// classes other than logistic regression are not explained (nil).
     public static func evaluate(_ result: LocalAudit.Result, settings: Settings, alpha: Double,
                                 correction: MultipleTesting.Method) throws -> [TechniqueExplanations?] {
-        guard result.spec.model.fixed == nil, let first = result.techniques.first else { return result.techniques.map { _ in nil } }
+        // Attributions are of a logistic model's log-odds: other classes and fixed models are not explained.
+        guard result.spec.model.fixed == nil, let genericModel = result.generic, let first = result.techniques.first else {
+            return result.techniques.map { _ in nil }
+        }
         let dataset = try AuditDataset.load(path: result.dataPath, spec: result.spec)
         let testRows = first.predictions.rowIDs.compactMap(Int.init)
         let design = result.preprocessor.design(dataset, rows: testRows)
         let predictions = first.predictions.predictions
         let groups = predictions.groups, keys = predictions.keys
         let p = design.columnCount
-        let generic = costs(design.values, rowCount: design.rowCount, columnCount: p, model: result.generic,
+        let generic = costs(design.values, rowCount: design.rowCount, columnCount: p, model: genericModel,
                             settings: settings, stream: "generic")
         return result.techniques.map { technique -> TechniqueExplanations? in
             let model = technique.model

@@ -54,7 +54,7 @@ public enum LocalInterventions {
         }
         // The refits (b), (c) and model selection fit logistic regression: only for audits of that class
         // (a fixed published model has nothing to refit; other classes have no C).
-        guard spec.model.fixed == nil, spec.model.modelClass == .logisticRegression else { return analyses }
+        guard spec.model.fixed == nil, spec.model.modelClass == .logisticRegression, let generic = result.generic else { return analyses }
         let data = try TrainingData.load(spec: spec, dataPath: dataPath, testRows: testRows)
         guard data.test.count == result.testCount, data.keys == result.groups.map(\.key),
               result.techniques.allSatisfy({ $0.predictions.rowIDs == data.test.map(String.init) }) else {
@@ -69,7 +69,7 @@ public enum LocalInterventions {
             progress(data.dataset.attributes.count > 1 ? "\(t.technique.rawValue): data minimization, one refit per attribute"
                      : "\(t.technique.rawValue): data minimization skipped (a single group attribute)")
             analyses[i].dataMinimization = try DataMinimization.run(data, technique: t.technique, full: t.predictions.predictions,
-                                                                    generic: result.generic, preprocessor: result.preprocessor)
+                                                                    generic: generic, preprocessor: result.preprocessor)
         }
         if let grid = settings.selectionGrid {
             try selectModels(&analyses, result: result, data: data, dataPath: dataPath, testRows: testRows,

@@ -197,7 +197,9 @@ public enum HTMLReport {
             rows += [["spec name", Markup.escape(spec.name)],
                      ["techniques", Markup.escape(spec.techniques.map(\.rawValue).joined(separator: ", "))],
                      ["metrics", Markup.escape(spec.metrics.map(\.rawValue).joined(separator: ", "))],
-                     ["model", "\(Markup.escape(spec.model.modelClass.rawValue)), C = \(Markup.number(spec.model.inverseRegularization, .fixed4))"],
+                     ["model", spec.model.modelClass == .logisticRegression
+                        ? "\(Markup.escape(spec.model.modelClass.rawValue)), C = \(Markup.number(spec.model.inverseRegularization, .fixed4))"
+                        : Markup.escape(ModelDescription.line(spec.model))],
                      ["split", "test fraction \(Markup.number(spec.split.testFraction, .fixed2)), seed \(Markup.escape(String(spec.split.seed)))"],
                      ["bootstrap", "B = \(Markup.count(spec.tests.bootstrapReplicates)), seed \(Markup.escape(String(spec.tests.seed)))"],
                      ["ECE bins", Markup.count(spec.tests.eceBins)],
