@@ -41,4 +41,27 @@ public struct DecisionTree: Sendable, Codable, Equatable {
             }
         }
     }
+
+    /// Adds this tree's P(y = 1) of rows `rows` of a row-major design with `d` columns to
+    /// `sums[i − rows.lowerBound]` (one pass per tree over a block of rows keeps the tree's arrays in cache).
+    func accumulate(_ x: UnsafePointer<Double>, columns d: Int, rows: Range<Int>, into sums: UnsafeMutablePointer<Double>) {
+        feature.withUnsafeBufferPointer { f in
+            threshold.withUnsafeBufferPointer { t in
+                left.withUnsafeBufferPointer { l in
+                    right.withUnsafeBufferPointer { r in
+                        value.withUnsafeBufferPointer { v in
+                            for i in rows {
+                                let row = x + i * d
+                                var k = 0
+                                while f[k] >= 0 {
+                                    k = Int(row[Int(f[k])] <= t[k] ? l[k] : r[k])
+                                }
+                                sums[i - rows.lowerBound] += v[k]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

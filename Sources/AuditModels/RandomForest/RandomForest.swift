@@ -70,11 +70,12 @@ public struct RandomForest: Sendable, Codable, Equatable {
                     let xP = LogisticRegression.Shared(value: x.baseAddress ?? UnsafePointer(dummy.baseAddress!))
                     let outP = LogisticRegression.Shared(value: out.baseAddress!)
                     let body: @Sendable (Int) -> Void = { c in
-                        for i in (c * chunk)..<min(n, (c + 1) * chunk) {
-                            var sum = 0.0
-                            for tree in forest { sum += tree.probability(xP.value + i * d) }
-                            (outP.value + i).initialize(to: sum / count)
-                        }
+                        let rows = (c * chunk)..<min(n, (c + 1) * chunk)
+                        let sums = outP.value + rows.lowerBound
+                        sums.initialize(repeating: 0, count: rows.count)
+                        // Trees in index order for every row: the same sum whatever the chunking.
+                        for tree in forest { tree.accumulate(xP.value, columns: d, rows: rows, into: sums) }
+                        for k in 0..<rows.count { sums[k] /= count }
                     }
                     if chunks == 1 || Self.workers == 1 {
                         for c in 0..<chunks { body(c) }

@@ -13,12 +13,11 @@ struct ForestData {
     /// Feature f's sorted distinct values are `binValues[binOffsets[f] ..< binOffsets[f + 1]]`.
     let binOffsets: [Int]
     let binValues: [Double]
+    /// Per feature, the rows sorted by (value, row): feature f's order is `sortedRows[f * rowCount ..< (f + 1) * rowCount]`.
+    let sortedRows: [Int32]
     /// 0/1 labels and per-row sample weights (1 when none were given).
     let labels: [UInt8]
     let weights: [Double]
-
-    /// The most distinct values of any feature.
-    var maximumBins: Int { (0..<featureCount).map { binOffsets[$0 + 1] - binOffsets[$0] }.max() ?? 0 }
 
     init(design: DesignMatrix, labels: [UInt8], weights: [Double]?) {
         let n = design.rowCount, d = design.columnCount
@@ -27,6 +26,7 @@ struct ForestData {
         self.labels = labels
         self.weights = weights ?? [Double](repeating: 1, count: n)
         var ranks = [UInt32](repeating: 0, count: n * d)
+        var sorted = [Int32](repeating: 0, count: n * d)
         var offsets = [0], values: [Double] = []
         var order = [Int32](repeating: 0, count: n)
         design.values.withUnsafeBufferPointer { x in
@@ -46,11 +46,13 @@ struct ForestData {
                         rank += 1
                     }
                     ranks[f * n + i] = rank
+                    sorted[f * n + k] = Int32(i)
                 }
                 offsets.append(values.count)
             }
         }
         self.ranks = ranks
+        sortedRows = sorted
         binOffsets = offsets
         binValues = values
     }
@@ -67,6 +69,10 @@ struct ForestData {
 /// at the midpoint between adjacent distinct values. Bootstrap multiplicities act as weights
 /// (as in scikit-learn), so `min_samples_*` count distinct rows.
 ///
+/// Presorting (the classic CART layout): for every feature the tree keeps its in-bag rows in
+/// sorted order, and every node owns the same range [start, end) of each feature's list. A split
+/// partitions each list stably, so every node's rows are always sorted by every feature and a
+/// feature's thresholds are scanned in one linear pass, with no sort below the root.
 /// Scratch buffers are allocated once per worker thread and reused for every tree it grows.
 final class TreeGrower {
     private let data: ForestData
@@ -74,38 +80,31 @@ final class TreeGrower {
     private let tryFeatures: Int
     private let counts: UnsafeMutablePointer<Int32>
     private let rowWeight: UnsafeMutablePointer<Double>
-    private let samples: UnsafeMutablePointer<Int32>
-    private let keys: UnsafeMutablePointer<UInt64>
-    private let histogram0: UnsafeMutablePointer<Double>
-    private let histogram1: UnsafeMutablePointer<Double>
-    private let histogramRows: UnsafeMutablePointer<Int32>
+    private let goesLeft: UnsafeMutablePointer<Bool>
+    /// Per feature, the in-bag rows in sorted order: feature f's list starts at `lists + f * inBag`.
+    private let lists: UnsafeMutablePointer<Int32>
+    private let spill: UnsafeMutablePointer<Int32>
     private let order: UnsafeMutablePointer<Int>
 
     init(data: ForestData, settings: ForestSpec) {
         self.data = data
         self.settings = settings
         tryFeatures = settings.maxFeatures.count(features: data.featureCount)
-        let n = max(1, data.rowCount), bins = max(1, data.maximumBins)
+        let n = max(1, data.rowCount), d = max(1, data.featureCount)
         counts = .allocate(capacity: n)
         rowWeight = .allocate(capacity: n)
-        samples = .allocate(capacity: n)
-        keys = .allocate(capacity: n)
-        histogram0 = .allocate(capacity: bins)
-        histogram1 = .allocate(capacity: bins)
-        histogramRows = .allocate(capacity: bins)
-        order = .allocate(capacity: max(1, data.featureCount))
-        histogram0.initialize(repeating: 0, count: bins)
-        histogram1.initialize(repeating: 0, count: bins)
-        histogramRows.initialize(repeating: 0, count: bins)
+        goesLeft = .allocate(capacity: n)
+        lists = .allocate(capacity: n * d)
+        spill = .allocate(capacity: n)
+        order = .allocate(capacity: d)
     }
 
     deinit {
-        for p in [counts, histogramRows] as [UnsafeMutablePointer<Int32>] { p.deallocate() }
+        counts.deallocate()
         rowWeight.deallocate()
-        samples.deallocate()
-        keys.deallocate()
-        histogram0.deallocate()
-        histogram1.deallocate()
+        goesLeft.deallocate()
+        lists.deallocate()
+        spill.deallocate()
         order.deallocate()
     }
 
@@ -115,6 +114,7 @@ final class TreeGrower {
         var feature = -1
         var leftRank: UInt32 = 0
         var rightRank: UInt32 = 0
+        var leftCount = 0
     }
 
     /// Grows the tree of the given seed (bootstrap draws, then feature draws, from one stream).
@@ -125,22 +125,36 @@ final class TreeGrower {
         for _ in 0..<n { counts[Int(rng.nextBounded(UInt64(n)))] += 1 }
         var inBag = 0
         data.weights.withUnsafeBufferPointer { w in
-            for i in 0..<n where counts[i] > 0 && w[i] > 0 {
-                rowWeight[i] = Double(counts[i]) * w[i]
-                samples[inBag] = Int32(i)
-                inBag += 1
+            for i in 0..<n {
+                rowWeight[i] = counts[i] > 0 ? Double(counts[i]) * w[i] : 0
+                if rowWeight[i] > 0 { inBag += 1 }
             }
+        }
+        let bag = inBag
+        data.sortedRows.withUnsafeBufferPointer { sorted in
+            for f in 0..<d {
+                var k = f * bag
+                for i in sorted[(f * n)..<((f + 1) * n)] where rowWeight[Int(i)] > 0 {
+                    lists[k] = i
+                    k += 1
+                }
+            }
+        }
+        // Without features, one list of the in-bag rows holds the root's totals.
+        if d == 0 {
+            var k = 0
+            for i in 0..<n where rowWeight[i] > 0 { lists[k] = Int32(i); k += 1 }
         }
         for f in 0..<d { order[f] = f }
 
         var tree = DecisionTree(feature: [-1], threshold: [0], left: [-1], right: [-1], value: [0], rows: [0], depth: 0)
-        var stack: [(start: Int, end: Int, depth: Int, node: Int)] = [(0, inBag, 0, 0)]
+        var stack: [(start: Int, end: Int, depth: Int, node: Int)] = [(0, bag, 0, 0)]
         data.labels.withUnsafeBufferPointer { y in
             data.ranks.withUnsafeBufferPointer { ranks in
                 while let (start, end, depth, node) = stack.popLast() {
                     var w0 = 0.0, w1 = 0.0
                     for k in start..<end {
-                        let i = Int(samples[k])
+                        let i = Int(lists[k])
                         if y[i] == 1 { w1 += rowWeight[i] } else { w0 += rowWeight[i] }
                     }
                     let count = end - start
@@ -151,20 +165,11 @@ final class TreeGrower {
                         || w0 == 0 || w1 == 0 {
                         continue
                     }
-                    let split = bestSplit(start: start, end: end, total0: w0, total1: w1, y: y.baseAddress!,
+                    let split = bestSplit(start: start, end: end, bag: bag, total0: w0, total1: w1, y: y.baseAddress!,
                                           ranks: ranks.baseAddress!, rng: &rng)
                     guard split.feature >= 0 else { continue }
-                    // Partition the node's rows: ranks ≤ leftRank go left.
-                    let column = ranks.baseAddress! + split.feature * n
-                    var i = start, j = end - 1
-                    while i <= j {
-                        if column[Int(samples[i])] <= split.leftRank {
-                            i += 1
-                        } else {
-                            let t = samples[i]; samples[i] = samples[j]; samples[j] = t
-                            j -= 1
-                        }
-                    }
+                    partition(start: start, end: end, bag: bag, split: split, ranks: ranks.baseAddress!)
+                    let middle = start + split.leftCount
                     let offset = data.binOffsets[split.feature]
                     let a = data.binValues[offset + Int(split.leftRank)], b = data.binValues[offset + Int(split.rightRank)]
                     var threshold = a / 2 + b / 2
@@ -182,16 +187,39 @@ final class TreeGrower {
                         tree.value.append(0)
                         tree.rows.append(0)
                     }
-                    stack.append((i, end, depth + 1, leftNode + 1))
-                    stack.append((start, i, depth + 1, leftNode))
+                    stack.append((middle, end, depth + 1, leftNode + 1))
+                    stack.append((start, middle, depth + 1, leftNode))
                 }
             }
         }
         return tree
     }
 
+    /// Splits every feature's list of the node stably: rows with the split feature's rank ≤
+    /// `leftRank` first, each side still in sorted order.
+    private func partition(start: Int, end: Int, bag: Int, split: Split, ranks: UnsafePointer<UInt32>) {
+        let column = ranks + split.feature * data.rowCount
+        let own = lists + split.feature * bag
+        for k in start..<end { goesLeft[Int(own[k])] = column[Int(own[k])] <= split.leftRank }
+        for f in 0..<data.featureCount {
+            let list = lists + f * bag
+            var left = start, right = 0
+            for k in start..<end {
+                let i = list[k]
+                if goesLeft[Int(i)] {
+                    list[left] = i
+                    left += 1
+                } else {
+                    spill[right] = i
+                    right += 1
+                }
+            }
+            (list + left).update(from: spill, count: right)
+        }
+    }
+
     /// Draws features until `max_features` were tried and one was not constant; returns the best split.
-    private func bestSplit(start: Int, end: Int, total0: Double, total1: Double, y: UnsafePointer<UInt8>,
+    private func bestSplit(start: Int, end: Int, bag: Int, total0: Double, total1: Double, y: UnsafePointer<UInt8>,
                            ranks: UnsafePointer<UInt32>, rng: inout Xoshiro256StarStar) -> Split {
         let d = data.featureCount
         var best = Split(), tried = 0, varying = 0, drawn = 0
@@ -202,80 +230,43 @@ final class TreeGrower {
             order[drawn] = f
             drawn += 1
             tried += 1
-            if evaluate(feature: f, start: start, end: end, total0: total0, total1: total1, y: y, ranks: ranks, best: &best) {
+            if evaluate(feature: f, start: start, end: end, bag: bag, total0: total0, total1: total1, y: y,
+                        ranks: ranks, best: &best) {
                 varying += 1
             }
         }
         return best
     }
 
-    /// Scans one feature's thresholds in the node, updating `best`; false when the feature is constant there.
-    private func evaluate(feature f: Int, start: Int, end: Int, total0: Double, total1: Double,
+    /// Scans one feature's thresholds in the node (its rows are in sorted order), updating
+    /// `best`; false when the feature is constant there.
+    private func evaluate(feature f: Int, start: Int, end: Int, bag: Int, total0: Double, total1: Double,
                           y: UnsafePointer<UInt8>, ranks: UnsafePointer<UInt32>, best: inout Split) -> Bool {
-        let bins = data.binOffsets[f + 1] - data.binOffsets[f]
-        guard bins > 1 else { return false }
         let column = ranks + f * data.rowCount
+        let list = lists + f * bag
+        let first = column[Int(list[start])], last = column[Int(list[end - 1])]
+        guard first != last else { return false }
         let count = end - start, minLeaf = settings.minSamplesLeaf
         let total = total0 + total1
-        var left = 0, left0 = 0.0, left1 = 0.0, previous: UInt32 = 0, havePrevious = false
-        /// Considers the split "ranks ≤ previous | ranks ≥ next" with the left totals so far.
-        @inline(__always) func consider(next: UInt32) {
-            guard left >= minLeaf && count - left >= minLeaf else { return }
-            let wl = left0 + left1, wr = total - wl
-            let r0 = total0 - left0, r1 = total1 - left1
-            let proxy = (left0 * left0 + left1 * left1) / wl + (r0 * r0 + r1 * r1) / wr
-            if proxy > best.proxy {
-                best = Split(proxy: proxy, feature: f, leftRank: previous, rightRank: next)
-            }
-        }
-        if bins <= 2 * count {
-            // Histogram over the feature's ranks: O(rows + bins).
-            var low = UInt32.max, high: UInt32 = 0
-            for k in start..<end {
-                let i = Int(samples[k]), r = column[i]
-                histogramRows[Int(r)] += 1
-                if y[i] == 1 { histogram1[Int(r)] += rowWeight[i] } else { histogram0[Int(r)] += rowWeight[i] }
-                low = min(low, r)
-                high = max(high, r)
-            }
-            if low != high {
-                for r in low...high where histogramRows[Int(r)] > 0 {
-                    if havePrevious { consider(next: r) }
-                    left += Int(histogramRows[Int(r)])
-                    left0 += histogram0[Int(r)]
-                    left1 += histogram1[Int(r)]
-                    previous = r
-                    havePrevious = true
+        var left = 0, left0 = 0.0, left1 = 0.0, previous = first
+        for k in start..<end {
+            let i = Int(list[k]), r = column[i]
+            if r != previous {
+                // Candidate: ranks ≤ previous go left, with the totals accumulated so far.
+                if left >= minLeaf && count - left >= minLeaf {
+                    let wl = left0 + left1, wr = total - wl
+                    let r0 = total0 - left0, r1 = total1 - left1
+                    let proxy = (left0 * left0 + left1 * left1) / wl + (r0 * r0 + r1 * r1) / wr
+                    if proxy > best.proxy {
+                        best = Split(proxy: proxy, feature: f, leftRank: previous, rightRank: r, leftCount: left)
+                    }
+                } else if count - left < minLeaf {
+                    break
                 }
+                previous = r
             }
-            for k in start..<end {
-                let r = Int(column[Int(samples[k])])
-                histogramRows[r] = 0
-                histogram0[r] = 0
-                histogram1[r] = 0
-            }
-            return low != high
-        }
-        // Few rows, many distinct values: sort (rank, row) keys, O(rows log rows).
-        for k in 0..<count {
-            let i = samples[start + k]
-            keys[k] = UInt64(column[Int(i)]) << 32 | UInt64(UInt32(bitPattern: i))
-        }
-        var sorted = UnsafeMutableBufferPointer(start: keys, count: count)
-        sorted.sort()
-        guard keys[0] >> 32 != keys[count - 1] >> 32 else { return false }
-        var k = 0
-        while k < count {
-            let r = UInt32(keys[k] >> 32)
-            if havePrevious { consider(next: r) }
-            while k < count && UInt32(keys[k] >> 32) == r {
-                let i = Int(UInt32(truncatingIfNeeded: keys[k]))
-                left += 1
-                if y[i] == 1 { left1 += rowWeight[i] } else { left0 += rowWeight[i] }
-                k += 1
-            }
-            previous = r
-            havePrevious = true
+            left += 1
+            if y[i] == 1 { left1 += rowWeight[i] } else { left0 += rowWeight[i] }
         }
         return true
     }
