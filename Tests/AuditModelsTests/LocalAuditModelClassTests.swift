@@ -70,4 +70,15 @@ struct LocalAuditModelClassTests {
         let differing = (0..<rows).filter { i in Set((0..<m).map { p.personalized[i * m + $0] }).count > 1 }.count
         #expect(differing > rows / 2)
     }
+
+    @Test("imbalance repair weights reach forests and networks", arguments: [ModelClass.randomForest, .neuralNetwork])
+    func reweighted(modelClass: ModelClass) throws {
+        var (spec, data) = try Self.spec(modelClass)
+        spec.tests.bootstrapReplicates = 0
+        let plain = try LocalAudit.train(spec: spec, dataPath: data)
+        spec.imbalanceRepair = .reweight
+        let weighted = try LocalAudit.train(spec: spec, dataPath: data)
+        #expect(weighted.result.notes.contains { $0.contains("reweighting") })
+        #expect(weighted.techniques[0].predictions.predictions.generic != plain.techniques[0].predictions.predictions.generic)
+    }
 }
