@@ -29,8 +29,9 @@ struct Benchmark: ParsableCommand {
 
     func run() throws {
         if let modelClass {
-            guard ModelClass.allCases.map(\.rawValue).contains(modelClass) else {
-                throw ValidationError("--model-class must be one of " + ModelClass.allCases.map(\.rawValue).joined(separator: ", "))
+            let classifiers = ModelClass.allCases.filter { $0.outcomeType == .binary }.map(\.rawValue)
+            guard classifiers.contains(modelClass) else {
+                throw ValidationError("--model-class must be one of " + classifiers.joined(separator: ", "))
             }
             try ModelBenchmark(modelClass: ModelClass(rawValue: modelClass), specPath: modelSpec, python: python,
                                script: modelScript, work: work, repeats: max(1, repeats), swiftOnly: swiftOnly).run()

@@ -33,7 +33,7 @@ struct Local: ParsableCommand {
     @Option(help: "Write the tables as CSV files into this directory.") var csv: String?
     @OptionGroup var explanationOptions: ExplanationOptions
     @OptionGroup var interventionOptions: InterventionOptions
-    @Option(help: "Model class (overrides the spec's model.class): logistic_regression, random_forest or neural_network; a class the spec does not configure gets the paper's hyperparameters.")
+    @Option(help: "Model class (overrides the spec's model.class): logistic_regression, random_forest or neural_network for a binary outcome, ridge_regression for a continuous one; a class the spec does not configure gets the paper's hyperparameters.")
     var modelClass: String?
     @Flag(help: "Leave timings out of the JSON report (byte-identical reruns).") var noTimings = false
     @Flag(help: "Print only the summary and findings.") var brief = false

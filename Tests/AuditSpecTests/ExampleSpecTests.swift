@@ -76,7 +76,7 @@ struct SpecReferenceTests {
     @Test("every YAML example in the reference is a valid spec")
     func examplesParse() throws {
         let blocks = try Self.yamlBlocks()
-        #expect(blocks.count == 4)
+        #expect(blocks.count == 5)
         for block in blocks {
             _ = try AuditSpec.parse(yaml: block, source: "audit-spec.md")
         }

@@ -72,9 +72,11 @@ public struct ClassifierTrainer: Sendable {
         case .neuralNetwork:
             return .neuralNetwork(try CalibratedNetwork.fit(design, labels: labels, weights: weights,
                                                             settings: model.network ?? NetworkSpec(), seed: seed(role: role)))
-        default:
+        case .logisticRegression:
             return .logistic(try LogisticRegression.fit(design, labels: labels, weights: weights,
                                                         configuration: logisticConfiguration, start: start))
+        default:
+            throw ModelError(code: .invalidValue, message: "model class \(model.modelClass) is not a classifier of binary outcomes")
         }
     }
 }
