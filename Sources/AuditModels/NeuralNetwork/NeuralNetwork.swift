@@ -106,21 +106,25 @@ public struct NeuralNetwork: Sendable, Codable, Equatable {
         return out
     }
 
-    /// Minibatch gradients and Adam state.
+    /// Minibatch gradients and Adam state, in flat arrays read through pointers in the hot loops.
     struct Trainer {
         var network: NeuralNetwork
         let settings: NetworkSpec
-        /// Activations per layer (layer 0 unused: the design rows are read in place), batch × units.
-        var activations: [[Double]]
-        /// Back-propagated errors per layer, batch × units.
-        var deltas: [[Double]]
+        /// Activations of layer l (batch × units, row-major) start at `layerStart[l]` (layer 0: the batch's design rows).
+        var activations: [Double]
+        /// Back-propagated errors, laid out as the activations.
+        var deltas: [Double]
+        let layerStart: [Int]
         var gradient: [Double], m: [Double], v: [Double]
         var t = 0
 
         init(network: NeuralNetwork, batch: Int, settings: NetworkSpec) {
             self.network = network
             self.settings = settings
-            activations = network.layers.map { [Double](repeating: 0, count: batch * $0) }
+            var starts = [0]
+            for units in network.layers { starts.append(starts.last! + batch * units) }
+            layerStart = starts
+            activations = [Double](repeating: 0, count: starts.last!)
             deltas = activations
             gradient = [Double](repeating: 0, count: network.parameters.count)
             m = gradient
@@ -130,57 +134,68 @@ public struct NeuralNetwork: Sendable, Codable, Equatable {
         /// One Adam step on the given rows; returns the batch loss (mean log-loss plus penalty).
         mutating func step(_ design: DesignMatrix, labels: [UInt8], weights: [Double], rows: ArraySlice<Int>) -> Double {
             let layers = network.layers, count = rows.count, d = layers[0], top = layers.count - 1
-            let alpha = settings.l2
-            var loss = 0.0
-            // Forward.
-            for (r, i) in rows.enumerated() {
-                for j in 0..<d { activations[0][r * d + j] = design.values[i * d + j] }
-            }
-            var o = 0
-            for l in 0..<top {
-                let fanIn = layers[l], fanOut = layers[l + 1]
-                for r in 0..<count {
-                    for k in 0..<fanOut {
-                        var z = network.parameters[o + fanIn * fanOut + k]
-                        for j in 0..<fanIn { z += activations[l][r * fanIn + j] * network.parameters[o + j * fanOut + k] }
-                        activations[l + 1][r * fanOut + k] = l + 1 == top ? z : max(0, z)
-                    }
-                }
-                o += (fanIn + 1) * fanOut
-            }
-            // Output errors: w·(σ(z) − y); loss w·(softplus(z) − y·z), the stable form of the log-loss.
-            for (r, i) in rows.enumerated() {
-                let z = activations[top][r], y = Double(labels[i])
-                let softplus = z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))
-                loss += weights[i] * (softplus - y * z)
-                deltas[top][r] = weights[i] * (LogisticRegression.Kernels.sigmoid(z) - y)
-            }
-            loss /= Double(count)
-            // Backward, layer by layer from the top.
-            var penalty = 0.0
-            for l in stride(from: top - 1, through: 0, by: -1) {
-                let fanIn = layers[l], fanOut = layers[l + 1], o = network.offset(l)
-                for j in 0..<fanIn {
-                    for k in 0..<fanOut {
-                        var g = 0.0
-                        for r in 0..<count { g += activations[l][r * fanIn + j] * deltas[l + 1][r * fanOut + k] }
-                        let weight = network.parameters[o + j * fanOut + k]
-                        penalty += weight * weight
-                        gradient[o + j * fanOut + k] = (g + alpha * weight) / Double(count)
-                    }
-                }
-                for k in 0..<fanOut {
-                    var g = 0.0
-                    for r in 0..<count { g += deltas[l + 1][r * fanOut + k] }
-                    gradient[o + fanIn * fanOut + k] = g / Double(count)
-                }
-                if l > 0 {
-                    for r in 0..<count {
-                        for j in 0..<fanIn {
-                            guard activations[l][r * fanIn + j] > 0 else { deltas[l][r * fanIn + j] = 0; continue }
-                            var s = 0.0
-                            for k in 0..<fanOut { s += deltas[l + 1][r * fanOut + k] * network.parameters[o + j * fanOut + k] }
-                            deltas[l][r * fanIn + j] = s
+            let alpha = settings.l2, starts = layerStart
+            let offsets = (0..<top).map { network.offset($0) }
+            var loss = 0.0, penalty = 0.0
+            design.values.withUnsafeBufferPointer { x in
+                activations.withUnsafeMutableBufferPointer { act in
+                    deltas.withUnsafeMutableBufferPointer { del in
+                        network.parameters.withUnsafeBufferPointer { p in
+                            gradient.withUnsafeMutableBufferPointer { grad in
+                                // Forward.
+                                for (r, i) in rows.enumerated() {
+                                    for j in 0..<d { act[r * d + j] = x[i * d + j] }
+                                }
+                                for l in 0..<top {
+                                    let fanIn = layers[l], fanOut = layers[l + 1], o = offsets[l]
+                                    let a = starts[l], b = starts[l + 1]
+                                    for r in 0..<count {
+                                        for k in 0..<fanOut {
+                                            var z = p[o + fanIn * fanOut + k]
+                                            for j in 0..<fanIn { z += act[a + r * fanIn + j] * p[o + j * fanOut + k] }
+                                            act[b + r * fanOut + k] = l + 1 == top ? z : max(0, z)
+                                        }
+                                    }
+                                }
+                                // Output errors: w·(σ(z) − y); loss w·(softplus(z) − y·z), the stable form of the log-loss.
+                                let out = starts[top]
+                                for (r, i) in rows.enumerated() {
+                                    let z = act[out + r], y = Double(labels[i])
+                                    let softplus = z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))
+                                    loss += weights[i] * (softplus - y * z)
+                                    del[out + r] = weights[i] * (LogisticRegression.Kernels.sigmoid(z) - y)
+                                }
+                                loss /= Double(count)
+                                // Backward, layer by layer from the top.
+                                for l in stride(from: top - 1, through: 0, by: -1) {
+                                    let fanIn = layers[l], fanOut = layers[l + 1], o = offsets[l]
+                                    let a = starts[l], b = starts[l + 1]
+                                    for j in 0..<fanIn {
+                                        for k in 0..<fanOut {
+                                            var g = 0.0
+                                            for r in 0..<count { g += act[a + r * fanIn + j] * del[b + r * fanOut + k] }
+                                            let weight = p[o + j * fanOut + k]
+                                            penalty += weight * weight
+                                            grad[o + j * fanOut + k] = (g + alpha * weight) / Double(count)
+                                        }
+                                    }
+                                    for k in 0..<fanOut {
+                                        var g = 0.0
+                                        for r in 0..<count { g += del[b + r * fanOut + k] }
+                                        grad[o + fanIn * fanOut + k] = g / Double(count)
+                                    }
+                                    if l > 0 {
+                                        for r in 0..<count {
+                                            for j in 0..<fanIn {
+                                                guard act[a + r * fanIn + j] > 0 else { del[a + r * fanIn + j] = 0; continue }
+                                                var s = 0.0
+                                                for k in 0..<fanOut { s += del[b + r * fanOut + k] * p[o + j * fanOut + k] }
+                                                del[a + r * fanIn + j] = s
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -190,10 +205,18 @@ public struct NeuralNetwork: Sendable, Codable, Equatable {
             t += 1
             let beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8
             let rate = settings.learningRate * (1 - pow(beta2, Double(t))).squareRoot() / (1 - pow(beta1, Double(t)))
-            for q in network.parameters.indices {
-                m[q] = beta1 * m[q] + (1 - beta1) * gradient[q]
-                v[q] = beta2 * v[q] + (1 - beta2) * gradient[q] * gradient[q]
-                network.parameters[q] -= rate * m[q] / (v[q].squareRoot() + epsilon)
+            network.parameters.withUnsafeMutableBufferPointer { p in
+                gradient.withUnsafeBufferPointer { g in
+                    m.withUnsafeMutableBufferPointer { m in
+                        v.withUnsafeMutableBufferPointer { v in
+                            for q in 0..<p.count {
+                                m[q] = beta1 * m[q] + (1 - beta1) * g[q]
+                                v[q] = beta2 * v[q] + (1 - beta2) * g[q] * g[q]
+                                p[q] -= rate * m[q] / (v[q].squareRoot() + epsilon)
+                            }
+                        }
+                    }
+                }
             }
             return loss
         }
