@@ -13,7 +13,7 @@ extension AuditSpec {
         }
         if let alpha = model.alpha {
             guard model.modelClass == .ridgeRegression else {
-                throw fail(.invalidValue, "model.alpha", "model.alpha applies to ridge_regression; \(model.modelClass) takes model.C", nil)
+                throw fail(.invalidValue, "model.alpha", "model.alpha applies to ridge_regression only, not to \(model.modelClass)", nil)
             }
             guard alpha.isFinite, alpha > 0 else {
                 throw fail(.invalidValue, "model.alpha", "expected a number > 0, found \(alpha)", nil)
