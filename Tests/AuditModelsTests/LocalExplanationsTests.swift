@@ -50,4 +50,23 @@ struct LocalExplanationsTests {
             }
         }
     }
+
+    @Test(arguments: [ModelClass.randomForest, .neuralNetwork])
+    func otherModelClassesGetSampledShapleyAttributions(_ modelClass: ModelClass) throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let path = try folder.write("data.csv", syntheticCSV(rows: 400, seed: 5))
+        var spec = smallSpec(bootstrap: 100)
+        spec.model.modelClass = modelClass
+        let result = try LocalAudit.run(spec: spec, dataPath: path)
+        let settings = LocalExplanations.Settings(permutations: 4, bootstrap: 100, seed: 3)   // asks for exact
+        let a = try LocalExplanations.evaluate(result, settings: settings, alpha: 0.1, correction: .holm)
+        #expect(a.count == 3 && a.allSatisfy { $0 != nil })
+        for x in a.compactMap({ $0 }) {
+            #expect(x.settings.method == .shapley, "a non-linear model is explained with sampled Shapley values")
+            #expect(x.notes.first?.contains("has no linear log-odds") == true)
+            for metric in x.metrics { #expect(metric.groups.map(\.count) == result.groups.map(\.testCount)) }
+        }
+        #expect(try LocalExplanations.evaluate(result, settings: settings, alpha: 0.1, correction: .holm) == a)
+    }
 }

@@ -65,14 +65,18 @@ public enum LocalExplanations {
     }
 
     /// BoP-X of every technique of `result` (models fitted by ``LocalAudit/run(spec:dataPath:testRows:progress:)``),
-    /// in technique order. The data file is read again to rebuild the test design. Fixed models and
-    /// classes other than logistic regression are not explained (nil).
+    /// in technique order. The data file is read again to rebuild the test design. Fixed models are
+    /// not explained (nil). Logistic models get the settings' method; random forests and neural
+    /// networks have no linear log-odds, so they always get sampled Shapley values (model-agnostic).
     public static func evaluate(_ result: LocalAudit.Result, settings: Settings, alpha: Double,
                                 correction: MultipleTesting.Method) throws -> [TechniqueExplanations?] {
-        // Attributions are of a logistic model's log-odds: other classes and fixed models are not explained.
-        guard result.spec.model.fixed == nil, let genericModel = result.generic, let first = result.techniques.first else {
+        guard result.spec.model.fixed == nil, let first = result.techniques.first else {
             return result.techniques.map { _ in nil }
         }
+        let genericModel = result.genericModel
+        let requested = settings.method, method = genericModel.logistic == nil ? Method.shapley : requested
+        var settings = settings
+        settings.method = method   // what was used, as recorded in the report
         let dataset = try AuditDataset.load(path: result.dataPath, spec: result.spec)
         let testRows = first.predictions.rowIDs.compactMap(Int.init)
         let design = result.preprocessor.design(dataset, rows: testRows)
@@ -84,9 +88,9 @@ public enum LocalExplanations {
         return result.techniques.map { technique -> TechniqueExplanations? in
             let model = technique.model
             var personalized = ExplanationQuality.Costs(sufficiency: generic.sufficiency, incomprehensiveness: generic.incomprehensiveness)
-            var notes = ["features: standardized design columns; baseline: the zero design row (numeric features at their training means, one-hot and group indicators off); attributions of the log-odds (\(settings.method.rawValue))"]
+            var notes = ["features: standardized design columns; baseline: the zero design row (numeric features at their training means, one-hot and group indicators off); attributions of the log-odds (\(method.rawValue)\(method != requested ? ": a \(genericModel.modelClass) has no linear log-odds, so its attributions are sampled Shapley values" : ""))"]
             var size = ExplanationQuality.explanationSize(fraction: settings.fraction, features: p)
-            if let encoded = model.encodedModel {
+            if let encoded = model.encoded {
                 let k = model.indicatorColumns.count, d = p + k
                 size = ExplanationQuality.explanationSize(fraction: settings.fraction, features: d)
                 var wide = [Double](repeating: 0, count: design.rowCount * d)
@@ -96,7 +100,7 @@ public enum LocalExplanations {
                 }
                 personalized = costs(wide, rowCount: design.rowCount, columnCount: d, model: encoded, settings: settings,
                                      stream: technique.technique.rawValue)
-            } else if !model.decoupledModels.isEmpty {
+            } else if !model.decoupled.isEmpty {
                 let fallbackKeys = Set(model.fallbacks.map(\.key))
                 for (g, key) in keys.enumerated() where !fallbackKeys.contains(key) {
                     guard let m = model.keys.firstIndex(of: key) else { continue }
@@ -104,7 +108,7 @@ public enum LocalExplanations {
                     guard !rows.isEmpty else { continue }
                     var subset = [Double](); subset.reserveCapacity(rows.count * p)
                     for i in rows { subset.append(contentsOf: design.values[(i * p)..<((i + 1) * p)]) }
-                    let c = costs(subset, rowCount: rows.count, columnCount: p, model: model.decoupledModels[m],
+                    let c = costs(subset, rowCount: rows.count, columnCount: p, model: model.decoupled[m],
                                   settings: settings, stream: "decoupled:\(key)")
                     for (r, i) in rows.enumerated() {
                         personalized.sufficiency[i] = c.sufficiency[r]
@@ -132,14 +136,15 @@ public enum LocalExplanations {
         }
     }
 
-    /// Per-row costs of a logistic model on row-major rows (zero baseline).
-    static func costs(_ rows: [Double], rowCount n: Int, columnCount d: Int, model: LogisticModel,
+    /// Per-row costs of a fitted model on row-major rows (zero baseline): exact attributions for a
+    /// logistic model when the settings ask for them, sampled Shapley values otherwise.
+    static func costs(_ rows: [Double], rowCount n: Int, columnCount d: Int, model: Classifier,
                       settings: Settings, stream: String) -> ExplanationQuality.Costs {
         let predict: ([Double], Int) -> [Double] = { values, count in
             model.probabilities(DesignMatrix(rowCount: count, columnCount: d, values: values))
         }
-        return costs(rows, rowCount: n, columnCount: d, predict: predict,
-                     coefficients: settings.method == .exact ? model.coefficients : nil, settings: settings, stream: stream)
+        let coefficients = settings.method == .exact ? model.logistic?.coefficients : nil
+        return costs(rows, rowCount: n, columnCount: d, predict: predict, coefficients: coefficients, settings: settings, stream: stream)
     }
 
     /// Per-row costs of any model given its batch predictor; with `coefficients` (a linear log-odds)
