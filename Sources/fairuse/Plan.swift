@@ -55,6 +55,11 @@ struct Plan: ParsableCommand {
 
     func makePlan() throws {
         let auditSpec = try AuditSpec.load(path: spec)
+        // Every figure of the plan (McNemar power, the BoP classification limits, Proposition 4) is
+        // for a binary outcome; printing them for a continuous one would mislead.
+        guard auditSpec.outcome.type == .binary else {
+            throw ValidationError("\(spec): outcome.type is \(auditSpec.outcome.type.rawValue); fairuse plan covers binary outcomes only (exact McNemar power, the BoP classification limits, Proposition 4). A continuous outcome's paired t-tests depend on the variance of the loss differences, which is known only after the audit")
+        }
         var counts: [TestabilityPlan.SiteCounts] = []
         var firstDataset: AuditDataset?
         func add(name: String, path: String, minCell: Int?) throws {
