@@ -159,13 +159,7 @@ enum AuditStatusText {
     }
 
     static func age(_ date: Date, now: Date) -> String {
-        let seconds = max(0, Int(now.timeIntervalSince(date)))
-        switch seconds {
-        case ..<60: return "\(seconds) s"
-        case ..<3600: return "\(seconds / 60) min"
-        case ..<86400: return "\(seconds / 3600) h"
-        default: return "\(seconds / 86400) d"
-        }
+        NumberFormat.elapsed(seconds: Int(now.timeIntervalSince(date)))
     }
 }
 

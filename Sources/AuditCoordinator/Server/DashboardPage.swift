@@ -45,13 +45,7 @@ enum DashboardPage {
 
     /// "12 s ago", "3 min ago", "2 h ago", "4 d ago".
     static func age(_ date: Date, now: Date) -> String {
-        let seconds = max(0, Int(now.timeIntervalSince(date)))
-        switch seconds {
-        case ..<60: return "\(seconds) s ago"
-        case ..<3600: return "\(seconds / 60) min ago"
-        case ..<86400: return "\(seconds / 3600) h ago"
-        default: return "\(seconds / 86400) d ago"
-        }
+        NumberFormat.elapsed(seconds: Int(now.timeIntervalSince(date))) + " ago"
     }
 
     /// ISO 8601 in UTC.

@@ -28,12 +28,7 @@ public struct TrainingData: Sendable {
         let split = try testRows.map { try StratifiedSplit(testRows: $0, rowCount: dataset.count, source: dataset.source) }
             ?? StratifiedSplit(keys: dataset.rowKeys, labels: dataset.labels,
                                testFraction: spec.split.testFraction, seed: spec.split.seed)
-        let keys = Array(Set(split.train.map { dataset.rowKeys[$0] })).sorted()
-        let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
-        guard split.test.allSatisfy({ index[dataset.rowKeys[$0]] != nil }) else {
-            throw DataError(code: .invalidData, file: dataset.source, line: nil, column: nil,
-                            message: "some group has test rows but no training rows")
-        }
+        let (keys, index) = try split.groupKeys(dataset.rowKeys, source: dataset.source)
         self.dataset = dataset
         self.keys = keys
         self.train = split.train

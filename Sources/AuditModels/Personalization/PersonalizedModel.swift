@@ -75,17 +75,10 @@ public struct PersonalizedModel: Sendable {
             return PersonalizedModel(technique: technique, keys: keys, indicatorColumns: columns, activeIndicators: active,
                                      encoded: model, decoupled: [], fallbacks: [])
         case .decoupled:
-            var models: [Classifier] = [], fallbacks: [Fallback] = []
-            for g in keys.indices {
-                let rows = keyIndex.indices.filter { keyIndex[$0] == g }
-                let groupLabels = rows.map { labels[$0] }
-                if let reason = fallbackReason(rows: rows.count, labels: groupLabels, minimumRows: minimumDecoupledRows) {
-                    fallbacks.append(Fallback(key: keys[g], reason: reason))
-                    models.append(generic)
-                } else {
-                    models.append(try trainer.fit(design.rows(rows), labels: groupLabels, weights: weights.map { w in rows.map { w[$0] } },
-                                                  role: "decoupled:" + keys[g]))
-                }
+            let (models, fallbacks) = try decoupled(keys: keys, keyIndex: keyIndex, labels: labels,
+                                                    minimumRows: minimumDecoupledRows, generic: generic) { g, rows, groupLabels in
+                try trainer.fit(design.rows(rows), labels: groupLabels, weights: weights.map { w in rows.map { w[$0] } },
+                                role: "decoupled:" + keys[g])
             }
             return PersonalizedModel(technique: technique, keys: keys, indicatorColumns: [], activeIndicators: [],
                                      encoded: nil, decoupled: models, fallbacks: fallbacks)
@@ -137,23 +130,32 @@ public struct PersonalizedModel: Sendable {
             return PersonalizedModel(technique: technique, keys: keys, indicatorColumns: columns,
                                      activeIndicators: active, encodedModel: model, decoupledModels: [], fallbacks: [])
         case .decoupled:
-            var models: [LogisticModel] = [], fallbacks: [Fallback] = []
-            for g in keys.indices {
-                let rows = keyIndex.indices.filter { keyIndex[$0] == g }
-                let groupLabels = rows.map { labels[$0] }
-                if let reason = fallbackReason(rows: rows.count, labels: groupLabels, minimumRows: minimumDecoupledRows) {
-                    fallbacks.append(Fallback(key: keys[g], reason: reason))
-                    models.append(generic)
-                } else {
-                    let model = try LogisticRegression.fit(design.rows(rows), labels: groupLabels,
-                                                           weights: weights.map { w in rows.map { w[$0] } },
-                                                           configuration: configuration, start: generic)
-                    models.append(model)
-                }
+            let (models, fallbacks) = try decoupled(keys: keys, keyIndex: keyIndex, labels: labels,
+                                                    minimumRows: minimumDecoupledRows, generic: generic) { _, rows, groupLabels in
+                try LogisticRegression.fit(design.rows(rows), labels: groupLabels, weights: weights.map { w in rows.map { w[$0] } },
+                                           configuration: configuration, start: generic)
             }
             return PersonalizedModel(technique: technique, keys: keys, indicatorColumns: [], activeIndicators: [],
                                      encodedModel: nil, decoupledModels: models, fallbacks: fallbacks)
         }
+    }
+
+    /// One model per group, fitted by `fit(group, rows, labels)`; groups too small or with one class
+    /// get the generic model, with the reason.
+    static func decoupled<Model>(keys: [String], keyIndex: [Int], labels: [UInt8], minimumRows: Int, generic: Model,
+                                 fit: (Int, [Int], [UInt8]) throws -> Model) throws -> (models: [Model], fallbacks: [Fallback]) {
+        var models: [Model] = [], fallbacks: [Fallback] = []
+        for g in keys.indices {
+            let rows = keyIndex.indices.filter { keyIndex[$0] == g }
+            let groupLabels = rows.map { labels[$0] }
+            if let reason = fallbackReason(rows: rows.count, labels: groupLabels, minimumRows: minimumRows) {
+                fallbacks.append(Fallback(key: keys[g], reason: reason))
+                models.append(generic)
+            } else {
+                models.append(try fit(g, rows, groupLabels))
+            }
+        }
+        return (models, fallbacks)
     }
 
     /// Indicator column names and, per key, the active columns.

@@ -117,14 +117,8 @@ public enum LocalAudit {
         let split = try testRows.map { try StratifiedSplit(testRows: $0, rowCount: dataset.count, source: dataPath) }
             ?? StratifiedSplit(keys: dataset.rowKeys, labels: dataset.labels,
                                testFraction: spec.split.testFraction, seed: spec.split.seed)
-        let keys = Array(Set(split.train.map { dataset.rowKeys[$0] })).sorted()
-        let keyIndex = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        let (keys, keyIndex) = try split.groupKeys(dataset.rowKeys, source: dataset.source)
         var notes: [String] = []
-        let unseen = Set(split.test.map { dataset.rowKeys[$0] }).subtracting(keys)
-        if !unseen.isEmpty {
-            throw DataError(code: .invalidData, file: dataset.source, line: nil, column: nil,
-                            message: "\(unseen.count) group(s) have test rows but no training rows: \(unseen.sorted().joined(separator: ", "))")
-        }
         let groups = keys.map { key -> GroupSize in
             let train = split.train.filter { dataset.rowKeys[$0] == key }
             let test = split.test.filter { dataset.rowKeys[$0] == key }

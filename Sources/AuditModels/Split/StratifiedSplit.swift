@@ -58,3 +58,17 @@ public struct StratifiedSplit: Sendable, Equatable {
         self.test = test.sorted()
     }
 }
+
+extension StratifiedSplit {
+    /// The audit's groups G: the keys of the training rows, sorted, with each key's index. A group
+    /// with test rows but no training rows has no personalized model, so it is an error naming it.
+    public func groupKeys(_ rowKeys: [String], source: String) throws -> (keys: [String], index: [String: Int]) {
+        let keys = Array(Set(train.map { rowKeys[$0] })).sorted()
+        let unseen = Set(test.map { rowKeys[$0] }).subtracting(keys)
+        if !unseen.isEmpty {
+            throw DataError(code: .invalidData, file: source, line: nil, column: nil,
+                            message: "\(unseen.count) group(s) have test rows but no training rows: \(unseen.sorted().joined(separator: ", "))")
+        }
+        return (keys, Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }))
+    }
+}

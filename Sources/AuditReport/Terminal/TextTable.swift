@@ -66,6 +66,17 @@ public enum NumberFormat {
         return format(100 * x, decimals: 1) + "%"
     }
 
+    /// A coarse elapsed time for status views: "12 s", "3 min", "2 h", "4 d" (negative → 0 s).
+    public static func elapsed(seconds: Int) -> String {
+        let seconds = max(0, seconds)
+        switch seconds {
+        case ..<60: return "\(seconds) s"
+        case ..<3600: return "\(seconds / 60) min"
+        case ..<86400: return "\(seconds / 3600) h"
+        default: return "\(seconds / 86400) d"
+        }
+    }
+
     /// Deterministic fixed-point formatting without Foundation's locale machinery.
     static func format(_ x: Double, decimals: Int) -> String {
         var scale = 1.0

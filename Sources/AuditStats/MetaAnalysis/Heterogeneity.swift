@@ -38,15 +38,23 @@ public enum Heterogeneity {
 
     /// Entries for every metric, group and comparator with at least two site estimates.
     public static func entries(sites: [SiteStatistics], metrics: [FairnessMetric]) -> [HeterogeneityEntry] {
-        guard let keys = sites.first?.keys, sites.count >= 2 else { return [] }
+        guard let keys = sites.first?.keys else { return [] }
+        return entries(sites: sites.sorted { $0.site < $1.site }, keys: keys, metrics: metrics) { site, metric, j, comparator in
+            site.groups[j].flatMap { siteEstimate(site: site.site, metric: metric, stats: $0, comparator: comparator) }
+        }
+    }
+
+    /// The meta-analysis of every metric × group j × comparator (0 = h0, c = group c − 1) over
+    /// `sites` (in site order), from each site's `estimate`; kept where two or more sites have one.
+    /// Shared by the binary and the regression audits.
+    public static func entries<Site>(sites: [Site], keys: [String], metrics: [FairnessMetric],
+                                     estimate: (Site, FairnessMetric, Int, Int) -> MetaAnalysis.Estimate?) -> [HeterogeneityEntry] {
+        guard sites.count >= 2 else { return [] }
         var out: [HeterogeneityEntry] = []
         for metric in metrics {
             for (j, key) in keys.enumerated() {
                 for comparator in [0] + keys.indices.filter({ $0 != j }).map({ $0 + 1 }) {
-                    let estimates = sites.sorted { $0.site < $1.site }.compactMap { site -> MetaAnalysis.Estimate? in
-                        guard let stats = site.groups[j] else { return nil }
-                        return siteEstimate(site: site.site, metric: metric, stats: stats, comparator: comparator)
-                    }
+                    let estimates = sites.compactMap { estimate($0, metric, j, comparator) }
                     guard estimates.count >= 2, let meta = MetaAnalysis(estimates) else { continue }
                     out.append(HeterogeneityEntry(metric: metric, group: key,
                                                   reportedAs: comparator == 0 ? nil : keys[comparator - 1], meta: meta))

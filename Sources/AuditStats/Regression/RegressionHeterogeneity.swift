@@ -14,22 +14,9 @@ public enum RegressionHeterogeneity {
 
     /// Entries for every metric, group and comparator with at least two site estimates.
     public static func entries(sites: [RegressionSiteStatistics], metrics: [FairnessMetric]) -> [HeterogeneityEntry] {
-        guard let keys = sites.first?.keys, sites.count >= 2 else { return [] }
-        let ordered = sites.sorted { $0.site < $1.site }
-        var out: [HeterogeneityEntry] = []
-        for metric in metrics {
-            for (j, key) in keys.enumerated() {
-                for comparator in [0] + keys.indices.filter({ $0 != j }).map({ $0 + 1 }) {
-                    let estimates = ordered.compactMap { site -> MetaAnalysis.Estimate? in
-                        guard let stats = site.groups[j] else { return nil }
-                        return siteEstimate(site: site.site, metric: metric, stats: stats, comparator: comparator)
-                    }
-                    guard estimates.count >= 2, let meta = MetaAnalysis(estimates) else { continue }
-                    out.append(HeterogeneityEntry(metric: metric, group: key,
-                                                  reportedAs: comparator == 0 ? nil : keys[comparator - 1], meta: meta))
-                }
-            }
+        guard let keys = sites.first?.keys else { return [] }
+        return Heterogeneity.entries(sites: sites.sorted { $0.site < $1.site }, keys: keys, metrics: metrics) { site, metric, j, comparator in
+            site.groups[j].flatMap { siteEstimate(site: site.site, metric: metric, stats: $0, comparator: comparator) }
         }
-        return out
     }
 }
