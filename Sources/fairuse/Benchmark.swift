@@ -57,7 +57,9 @@ struct Benchmark: ParsableCommand {
             let specPath = "\(work)/\(label).yaml"
             try AtomicFile.write(Data(spec.yaml().utf8), to: specPath)
             let swiftWall = try Self.time([CommandLine.arguments[0], "local", "--data", path, "--spec", specPath,
-                                           "--out", "\(work)/\(label).swift.json", "--quiet", "--brief"])
+                                           "--out", "\(work)/\(label).swift.json", "--quiet", "--brief",
+                                           // Like for like with the reference: the audit only, no interventions, no HTML.
+                                           "--no-interventions", "--html", "none"])
             let swiftJSON = try ReportDocument.decode(Data(contentsOf: URL(fileURLWithPath: "\(work)/\(label).swift.json")))
             let swiftTotal = swiftJSON.timings?["total"]
             var pythonWall: Double?, pythonTotal: Double?
