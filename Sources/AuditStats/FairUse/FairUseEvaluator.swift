@@ -38,7 +38,7 @@ public enum FairUseEvaluator {
             let bootstrapFamilySize = adjustFamily(&evaluations, bootstrap: true, settings: settings)
             let summary = summarize(metric: metric, groups: evaluations, population: population)
             metrics.append(MetricEvaluation(
-                metric: metric, primaryTest: metric.primaryTest, higherIsBetter: metric.higherIsBetter,
+                metric: metric, primaryTest: metric.primaryTest, confidenceLevel: 1 - settings.alpha, higherIsBetter: metric.higherIsBetter,
                 familySize: familySize, bootstrapFamilySize: bootstrapFamilySize,
                 groups: evaluations, summary: summary))
         }

@@ -86,12 +86,16 @@ public struct TestOutcome: Sendable, Codable, Equatable {
     public var gain: AdjustedPValues
     /// TestFlag under the audit's correction at level α.
     public var flag: TestFlag
-    /// Bootstrap standard error of Δ* (bootstrap outcomes only).
+    /// Standard error of the test's estimate (bootstrap: SD of Δ*; calibration test: its own SE).
     public var standardError: Double?
-    /// Bootstrap percentile interval of Δ at level 1 − α (bootstrap outcomes only).
+    /// Lower end of the test's own two-sided interval for its estimand at the evaluation's
+    /// `confidenceLevel` (unadjusted for multiplicity): exact conditional for McNemar, Wald for
+    /// DeLong, the calibration test's own interval, the percentile interval for the bootstrap.
     public var intervalLower: Double?
-    /// Upper end of the percentile interval.
+    /// Upper end of that interval.
     public var intervalUpper: Double?
+    /// Why the test is undefined (flag `.na`), in plain words; nil when it is defined.
+    public var unavailableReason: String?
 
     /// An outcome with given p-values and flag.
     public init(violation: AdjustedPValues, gain: AdjustedPValues, flag: TestFlag) {
@@ -150,6 +154,9 @@ public struct Comparison: Sendable, Codable, Equatable {
     public var bootstrap: TestOutcome?
     /// Why the comparison carries little information, if it does (decision D2).
     public var caution: String?
+    /// The primary test's own point estimate when it differs from the plug-in `gain`
+    /// (the bias-corrected ECE gain of `CalibrationGainTest`); nil otherwise.
+    public var testEstimate: Double?
 }
 
 /// One group's results for one metric.
@@ -218,6 +225,8 @@ public struct MetricEvaluation: Sendable, Codable, Equatable {
     public var metric: FairnessMetric
     /// Name of the primary test.
     public var primaryTest: String
+    /// Two-sided confidence level of every interval of this metric (1 − α unless stated).
+    public var confidenceLevel: Double?
     /// Whether larger is better.
     public var higherIsBetter: Bool
     /// Defined tests in the primary family.

@@ -29,7 +29,7 @@ public enum RegressionEvaluator {
             let familySize = FairUseEvaluator.adjustFamily(&evaluations, bootstrap: false, settings: settings)
             let bootstrapFamilySize = FairUseEvaluator.adjustFamily(&evaluations, bootstrap: true, settings: settings)
             metrics.append(MetricEvaluation(
-                metric: metric, primaryTest: metric.primaryTest, higherIsBetter: false,
+                metric: metric, primaryTest: metric.primaryTest, confidenceLevel: 1 - settings.alpha, higherIsBetter: false,
                 familySize: familySize, bootstrapFamilySize: bootstrapFamilySize, groups: evaluations,
                 summary: summarize(metric: metric, groups: evaluations, population: population)))
         }
