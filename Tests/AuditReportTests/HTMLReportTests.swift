@@ -38,7 +38,7 @@ func federatedDocument(replicates: Int = 200) -> ReportDocument {
     let evaluation = FairUseAudit.combine(statistics, settings: settings)
     let section = ReportDocument.TechniqueSection(name: "onehot", indicatorColumns: nil, model: nil, decoupledModels: nil, fallbacks: nil,
                                                   evaluation: evaluation, notes: ["a note"],
-                                                  heterogeneity: Heterogeneity.entries(sites: statistics, metrics: settings.metrics))
+                                                  heterogeneity: Heterogeneity.entries(sites: statistics, settings: settings))
     var spec = AuditSpec(name: "test-audit", outcome: OutcomeSpec(column: "y"), groups: [GroupAttributeSpec(column: "sex"), GroupAttributeSpec(column: "age")])
     spec.tests.bootstrapReplicates = replicates
     let federation = ReportDocument.FederationSection(

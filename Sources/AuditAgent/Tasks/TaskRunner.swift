@@ -58,18 +58,17 @@ public struct TaskRunner: Sendable {
             }
             var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
             extraction.rootSeed = task.rootSeed
-            let cache = ResampleCache()
             var techniques: [TechniqueStatistics] = []
             var suppressed: [Suppression] = []
             var withheldKeys = Set<String>()
             for technique in trained.techniques {
-                progress("\(technique.technique.rawValue): statistics and \(task.spec.tests.bootstrapReplicates) bootstrap replicates")
+                progress("\(technique.technique.rawValue): sufficient statistics")
                 reportStage("statistics", technique.technique.rawValue)
                 let predictions = Self.asSite(technique.predictions.predictions, site: site.rawValue)
                 let withheldGroups = Disclosure.suppressedGroups(predictions, minCell: policy.minCell)
                 withheldKeys.formUnion(withheldGroups.map { predictions.keys[$0] })
                 let kept = Disclosure.withholding(predictions, groups: withheldGroups)
-                let statistics = SiteStatistics.extract(from: kept, site: site.rawValue, settings: extraction, cache: cache)
+                let statistics = SiteStatistics.extract(from: kept, site: site.rawValue, settings: extraction)
                 let (released, merged) = Disclosure.mergingCalibration(statistics, minCell: policy.minCell)
                 techniques.append(TechniqueStatistics(technique: technique.technique.rawValue, statistics: released))
                 let findings = Disclosure.groupFindings(withheldGroups, keys: predictions.keys, minCell: policy.minCell) + merged

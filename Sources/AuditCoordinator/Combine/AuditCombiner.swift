@@ -21,7 +21,8 @@ enum AuditCombiner {
         let settings = EvaluationSettings(
             alpha: spec.tests.alpha,
             correction: MultipleTesting.Method(rawValue: spec.tests.correction.rawValue) ?? .holm,
-            metrics: spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) })
+            metrics: spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) },
+            calibrationDraws: spec.tests.bootstrapReplicates, seed: audit.rootSeed)
         var sections: [ReportDocument.TechniqueSection] = []
         if spec.outcome.type == .continuous {
             sections = regressionSections(spec: spec, results: results, settings: settings)
@@ -31,7 +32,8 @@ enum AuditCombiner {
             guard !sites.isEmpty else { continue }
             let evaluation = FairUseAudit.combine(sites, settings: settings)
             var notes: [String] = []
-            if sites.contains(where: { s in s.groups.contains { $0?.calibrationEdges != nil } || s.population.calibrationEdges != nil }) {
+            let merged = { (g: GroupStatistics?) in g?.calibration.contains { $0.edges != nil } ?? false }
+            if sites.contains(where: { s in s.groups.contains(where: merged) || merged(s.population) }) {
                 notes.append("some sites merged calibration bins below their min_cell; ECE is pooled on the finest common coarsening of the sites' bins")
             }
             if technique != .decoupled && spec.metrics.contains(.auc) {
@@ -40,7 +42,7 @@ enum AuditCombiner {
             sections.append(ReportDocument.TechniqueSection(
                 name: technique.rawValue, indicatorColumns: nil, model: nil, decoupledModels: nil, fallbacks: nil,
                 evaluation: evaluation, notes: notes,
-                heterogeneity: Heterogeneity.entries(sites: sites, metrics: settings.metrics)))
+                heterogeneity: Heterogeneity.entries(sites: sites, settings: settings)))
         }
         let participation = tasks.sorted { $0.siteID < $1.siteID }.map { task -> ReportDocument.SiteParticipation in
             let result = results.first { $0.site.rawValue == task.siteID }

@@ -74,7 +74,6 @@ public struct DataMinimization: Sendable, Codable, Equatable {
         precondition(full.count == data.test.count && full.labels == data.labels(data.test) && full.keys == data.keys,
                      "the predictions are the audit's test rows")
         var attributes: [Attribute] = []
-        let resamples = ResampleCache()   // the same test rows, hence the same bootstrap draws, for every attribute
         for a in data.dataset.attributes.indices {
             let coarse = try TrainingData(spec: data.spec, dataset: withoutAttribute(a, data.dataset), testRows: data.test)
             let model = try coarse.fit(technique: technique, rows: coarse.train, generic: generic, preprocessor: preprocessor)
@@ -82,7 +81,7 @@ public struct DataMinimization: Sendable, Codable, Equatable {
             var predictions = full
             predictions.generic = predicted.own
             let evaluation = FairUseAudit.run(predictions, extraction: LocalAudit.extractionSettings(data.spec),
-                                              evaluation: LocalAudit.evaluationSettings(data.spec), cache: resamples)
+                                              evaluation: LocalAudit.evaluationSettings(data.spec))
             var reportOf: [String: String] = [:]
             for row in data.test { reportOf[data.dataset.rowKeys[row]] = coarse.dataset.rowKeys[row] }
             let metrics = evaluation.metrics.map { metric -> MetricEntries in

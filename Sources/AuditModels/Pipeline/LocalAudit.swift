@@ -75,12 +75,11 @@ public enum LocalAudit {
     public static func run(spec: AuditSpec, dataPath: String, testRows: [Int]? = nil,
                            progress: @Sendable (Stage, String) -> Void = { _, _ in }) throws -> Result {
         var trained = try train(spec: spec, dataPath: dataPath, testRows: testRows, progress: progress)
-        let resamples = ResampleCache()  // the test rows, hence the bootstrap draws, are shared by all techniques
         let clock = Date()
         trained.result.techniques = trained.techniques.map { t in
-            progress(.statistics, "\(t.technique.rawValue): sufficient statistics and \(spec.tests.bootstrapReplicates) bootstrap replicates")
+            progress(.statistics, "\(t.technique.rawValue): sufficient statistics and tests (\(spec.tests.bootstrapReplicates) calibration draws)")
             let evaluation = FairUseAudit.run(t.predictions.predictions, extraction: extractionSettings(spec),
-                                              evaluation: evaluationSettings(spec), cache: resamples)
+                                              evaluation: evaluationSettings(spec))
             return TechniqueResult(technique: t.technique, model: t.model, predictions: t.predictions,
                                    evaluation: evaluation, notes: t.notes)
         }
@@ -247,11 +246,12 @@ public enum LocalAudit {
                            rootSeed: spec.tests.seed, site: site)
     }
 
-    /// The test settings a spec implies.
-    public static func evaluationSettings(_ spec: AuditSpec) -> EvaluationSettings {
+    /// The test settings a spec implies; `seed` overrides `tests.seed` (a federated audit's root seed).
+    public static func evaluationSettings(_ spec: AuditSpec, seed: UInt64? = nil) -> EvaluationSettings {
         EvaluationSettings(alpha: spec.tests.alpha,
                            correction: MultipleTesting.Method(rawValue: spec.tests.correction.rawValue) ?? .holm,
-                           metrics: spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) })
+                           metrics: spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) },
+                           calibrationDraws: spec.tests.bootstrapReplicates, seed: seed ?? spec.tests.seed)
     }
 }
 

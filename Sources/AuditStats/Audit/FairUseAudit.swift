@@ -1,5 +1,5 @@
 /// The audit of one personalized model from sites' statistics: pool every group over sites
-/// (counts added, AUC strata kept per site, bootstrap replicates added in site order) and
+/// (counts added, AUC and calibration strata kept per site, in site order) and
 /// evaluate. A local audit is the case of one site, or of several sites given by a site column.
 public enum FairUseAudit {
     /// Combines site statistics and evaluates them. Sites are pooled in order of their ids, so
@@ -17,9 +17,9 @@ public enum FairUseAudit {
 
     /// Extracts per-site statistics from predictions and combines them.
     public static func run(_ predictions: Predictions, extraction: ExtractionSettings,
-                           evaluation: EvaluationSettings, cache: ResampleCache? = nil) -> FairUseEvaluation {
+                           evaluation: EvaluationSettings) -> FairUseEvaluation {
         let sites = predictions.siteIDs.map {
-            SiteStatistics.extract(from: predictions, site: $0, settings: extraction, cache: cache)
+            SiteStatistics.extract(from: predictions, site: $0, settings: extraction)
         }
         return combine(sites, settings: evaluation)
     }

@@ -16,7 +16,7 @@ public struct SiteStatistics: Sendable, Codable, Equatable {
     /// Computes the statistics of the rows of `predictions` whose site is `site`.
     /// Groups are processed in parallel; the result does not depend on scheduling.
     public static func extract(from predictions: Predictions, site: String,
-                               settings: ExtractionSettings, cache: ResampleCache? = nil) -> SiteStatistics {
+                               settings: ExtractionSettings) -> SiteStatistics {
         let m = predictions.groupCount, models = m + 1
         var rowsByGroup = [[Int]](repeating: [], count: m)
         var siteRows: [Int] = []
@@ -34,9 +34,7 @@ public struct SiteStatistics: Sendable, Codable, Equatable {
                     labels: allRows.map { predictions.labels[$0] },
                     probabilities: allRows.flatMap { [predictions.generic[$0], predictions.own($0)] },
                     modelCount: 2)
-                var populationSettings = siteSettings
-                populationSettings.bootstrapReplicates = 0
-                return GroupStatistics.extract(key: "(all)", target: 1, rows: rows, settings: populationSettings)
+                return GroupStatistics.extract(key: "(all)", target: 1, rows: rows, settings: siteSettings)
             }
             let indices = groupRows[j]
             guard !indices.isEmpty else { return nil }
@@ -48,7 +46,7 @@ public struct SiteStatistics: Sendable, Codable, Equatable {
             let rows = GroupRows(labels: indices.map { predictions.labels[$0] },
                                  probabilities: probabilities, modelCount: models)
             return GroupStatistics.extract(key: predictions.keys[j], target: 1 + j, rows: rows,
-                                           settings: siteSettings, cache: cache)
+                                           settings: siteSettings)
         }
         return SiteStatistics(site: site, keys: predictions.keys, groups: Array(results[0..<m]),
                               population: results[m]!)

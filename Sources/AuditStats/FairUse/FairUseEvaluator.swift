@@ -6,14 +6,24 @@ public struct EvaluationSettings: Sendable, Equatable {
     public var correction: MultipleTesting.Method
     /// Metrics to evaluate (binary or regression metrics, by the outcome's type).
     public var metrics: [FairnessMetric]
+    /// Monte Carlo draws B of the calibration test (`tests.bootstrap`); 0 leaves ECE untested.
+    public var calibrationDraws: Int
+    /// Seed of the calibration test's draws (the audit's root seed).
+    public var seed: UInt64
 
     /// Creates settings with the spec's defaults.
     public init(alpha: Double = 0.10, correction: MultipleTesting.Method = .holm,
-                metrics: [FairnessMetric] = FairnessMetric.binaryMetrics) {
+                metrics: [FairnessMetric] = FairnessMetric.binaryMetrics, calibrationDraws: Int = 2000,
+                seed: UInt64 = 0) {
         self.alpha = alpha
         self.correction = correction
         self.metrics = metrics
+        self.calibrationDraws = calibrationDraws
+        self.seed = seed
     }
+
+    /// Two-sided level of every reported interval: 1 − α.
+    public var confidenceLevel: Double { 1 - alpha }
 }
 
 /// Turns pooled sufficient statistics into the fair-use evaluation: group metrics, rationality
@@ -32,7 +42,7 @@ public enum FairUseEvaluator {
         for metric in settings.metrics {
             var evaluations = keys.indices.map { j in
                 groupEvaluation(metric: metric, key: keys[j], index: j, keys: keys, stats: groups[j],
-                                level: 1 - settings.alpha)
+                                settings: settings)
             }
             let familySize = adjustFamily(&evaluations, bootstrap: false, settings: settings)
             let bootstrapFamilySize = adjustFamily(&evaluations, bootstrap: true, settings: settings)
@@ -43,11 +53,8 @@ public enum FairUseEvaluator {
                 groups: evaluations, summary: summary))
         }
         var notes: [String] = []
-        let replicates = groups.compactMap { $0?.bootstrap?.replicates }.first ?? 0
-        let fullFamily = keys.count * keys.count
-        if replicates > 0 && Double(fullFamily) / Double(replicates + 1) > settings.alpha {
-            let needed = Int((10 * Double(fullFamily) / settings.alpha).rounded(.up))
-            notes.append("B = \(replicates) is too small for \(settings.correction.rawValue) over \(fullFamily) tests at α = \(settings.alpha): the smallest bootstrap p-value 1/(B+1) can never be flagged; use B ≥ \(needed).")
+        if settings.metrics.contains(.ece) && settings.calibrationDraws < 2 {
+            notes.append("tests.bootstrap is 0: the calibration test draws no Monte Carlo sample, so ECE gains are not tested")
         }
         return FairUseEvaluation(
             keys: keys, count: population.count, positives: population.positives,
@@ -58,7 +65,7 @@ public enum FairUseEvaluator {
     // MARK: - One group
 
     static func groupEvaluation(metric: FairnessMetric, key: String, index: Int, keys: [String],
-                                stats: GroupStatistics?, level: Double) -> GroupEvaluation {
+                                stats: GroupStatistics?, settings: EvaluationSettings) -> GroupEvaluation {
         guard let stats, stats.count > 0 else {
             return GroupEvaluation(key: key, count: 0, positives: 0, personalized: nil, generic: nil,
                                    rationality: nil, envy: [])
@@ -68,7 +75,7 @@ public enum FairUseEvaluator {
         var comparisons: [Comparison] = []
         let comparators = [0] + keys.indices.filter { $0 != index }.map { $0 + 1 }
         for c in comparators {
-            var comparison = estimates.comparison(comparator: c, level: level)
+            var comparison = estimates.comparison(comparator: c, settings: settings)
             comparison.reportedAs = c == 0 ? nil : keys[c - 1]
             comparisons.append(comparison)
         }

@@ -4,7 +4,7 @@ public enum FairnessMetric: String, Sendable, Codable, CaseIterable {
     case error
     /// Area under the ROC curve (unbinned, ties ½); primary test DeLong.
     case auc
-    /// Expected calibration error (equal-width, right-closed bins); primary test the bootstrap.
+    /// Expected calibration error (equal-width, right-closed bins); primary test `CalibrationGainTest`.
     case ece
     /// Mean squared error of a continuous outcome; primary test the paired t-test (`RegressionEvaluator`).
     case squaredError = "squared_error"
@@ -27,7 +27,7 @@ public enum FairnessMetric: String, Sendable, Codable, CaseIterable {
         switch self {
         case .error: "mcnemar_exact"
         case .auc: "delong"
-        case .ece: "bootstrap"
+        case .ece: "calibration_z"
         case .squaredError, .absoluteError: "paired_t"
         }
     }

@@ -10,17 +10,19 @@ struct MetricEstimates {
         switch metric {
         case .error: return Double(stats.wrong[r]) / Double(stats.count)
         case .auc: return StratifiedAUC.value(strata: stats.auc, model: r)
-        case .ece: return stats.calibration[r].residualSums.reduce(0) { $0 + abs($1) } / Double(stats.count)
+        case .ece:
+            guard let bins = stats.pooledCalibration(model: r) else { return nil }
+            return bins.residualSums.reduce(0) { $0 + abs($1) } / Double(stats.count)
         case .squaredError, .absoluteError: return nil  // continuous outcomes: `RegressionEvaluator`
         }
     }
 
     /// h_g (the target) against comparator c; gain positive when h_g is better.
-    func comparison(comparator c: Int, level: Double) -> Comparison {
+    func comparison(comparator c: Int, settings: EvaluationSettings) -> Comparison {
         let t = stats.target
+        let level = settings.confidenceLevel
         var comparison = Comparison(reportedAs: nil, gain: nil, comparatorValue: value(c),
                                     primary: TestOutcome(pViolation: nil, pGain: nil))
-        var bootstrapGains: [Double]?
         switch metric {
         case .error:
             comparison.gain = Double(stats.wrong[c] - stats.wrong[t]) / Double(stats.count)
@@ -29,13 +31,7 @@ struct MetricEstimates {
             comparison.n01 = test.n01
             comparison.primary = TestOutcome(pViolation: test.pViolation, pGain: test.pGain)
             if test.discordant < 10 {
-                comparison.caution = "few discordant rows (n10 + n01 = \(test.discordant)): rely on the exact test; the bootstrap is anti-conservative here"
-            }
-            if let boot = stats.bootstrap {
-                let n = Double(stats.count)
-                bootstrapGains = (0..<boot.replicates).map { b in
-                    Double(boot.wrong[b * boot.models + c] - boot.wrong[b * boot.models + t]) / n
-                }
+                comparison.caution = "few discordant rows (n10 + n01 = \(test.discordant)): the exact test has little power"
             }
         case .auc:
             let test = DeLongTest(strata: stats.auc, comparator: c)
@@ -48,39 +44,22 @@ struct MetricEstimates {
             } else if test.z == nil {
                 comparison.caution = "fewer than two positives or negatives: the DeLong variance is undefined"
             }
-            if let boot = stats.bootstrap, test.gain != nil {
-                let denominator = Double(test.denominator)
-                bootstrapGains = (0..<boot.replicates).map { b in
-                    Double(boot.aucNumerators[b * boot.models + t] - boot.aucNumerators[b * boot.models + c]) / denominator
-                }
-            }
         case .ece:
+            let test = CalibrationGainTest(stats: stats, comparator: c, draws: settings.calibrationDraws,
+                                           seed: settings.seed)
             if let vc = value(c), let vt = value(t) { comparison.gain = vc - vt }
-            if let boot = stats.bootstrap {
-                let n = Double(stats.count), bins = boot.bins
-                bootstrapGains = (0..<boot.replicates).map { b in
-                    let base = b * boot.models
-                    var ece = [0.0, 0.0]
-                    for (slot, r) in [c, t].enumerated() {
-                        let start = (base + r) * bins
-                        var s = 0.0
-                        for k in 0..<bins { s += abs(boot.calibrationResiduals[start + k]) }
-                        ece[slot] = s / n
-                    }
-                    return ece[0] - ece[1]
-                }
-            }
-        case .squaredError, .absoluteError:
-            break  // binary statistics carry no regression loss; see `RegressionEvaluator`
-        }
-        if let gains = bootstrapGains, !gains.isEmpty {
-            let test = BootstrapTest(replicateGains: gains, level: level)
+            comparison.testEstimate = test.estimate
             var outcome = TestOutcome(pViolation: test.pViolation, pGain: test.pGain)
             outcome.standardError = test.standardError
-            outcome.intervalLower = test.interval?.lowerBound
-            outcome.intervalUpper = test.interval?.upperBound
-            comparison.bootstrap = outcome
-            if metric == .ece { comparison.primary = TestOutcome(pViolation: test.pViolation, pGain: test.pGain) }
+            outcome.intervalLower = test.interval(level: level)?.lowerBound
+            outcome.intervalUpper = test.interval(level: level)?.upperBound
+            outcome.unavailableReason = test.unavailableReason
+            comparison.standardError = test.standardError
+            comparison.z = test.z
+            comparison.primary = outcome
+            if let note = CalibrationGainTest.binCaution(stats) { comparison.caution = note }
+        case .squaredError, .absoluteError:
+            break  // binary statistics carry no regression loss; see `RegressionEvaluator`
         }
         if stats.count < 30 && comparison.caution == nil {
             comparison.caution = "small group (n = \(stats.count))"

@@ -14,10 +14,11 @@ public struct HeterogeneityEntry: Sendable, Codable, Equatable {
 /// Builds the heterogeneity table of one personalized model from its sites' statistics.
 public enum Heterogeneity {
     /// One site's estimate of a comparison, with its within-site variance: error from the site's
-    /// discordant counts, AUC from its DeLong variance, ECE from its bootstrap variance. nil when
-    /// the site cannot estimate it (no rows, one class, no bootstrap).
+    /// discordant counts, AUC from its DeLong variance, ECE from the calibration test on the
+    /// site's own moments (its bias-corrected gain and SE). nil when the site cannot estimate it
+    /// (no rows, one class, no draws).
     public static func siteEstimate(site: String, metric: FairnessMetric, stats: GroupStatistics,
-                                    comparator: Int) -> MetaAnalysis.Estimate? {
+                                    comparator: Int, calibrationDraws: Int = 2000, seed: UInt64 = 0) -> MetaAnalysis.Estimate? {
         guard stats.count > 0 else { return nil }
         switch metric {
         case .error:
@@ -28,19 +29,23 @@ public enum Heterogeneity {
             guard let gain = test.gain, let se = test.standardError, se > 0 else { return nil }
             return MetaAnalysis.Estimate(site: site, value: gain, variance: se * se)
         case .ece:
-            let comparison = MetricEstimates(metric: .ece, stats: stats).comparison(comparator: comparator, level: 0.9)
-            guard let gain = comparison.gain, let se = comparison.bootstrap?.standardError, se > 0 else { return nil }
-            return MetaAnalysis.Estimate(site: site, value: gain, variance: se * se)
+            let test = CalibrationGainTest(stats: stats, comparator: comparator, draws: calibrationDraws,
+                                           seed: seed ^ StratumStream.fnv1a(site))
+            guard let se = test.standardError, se > 0 else { return nil }
+            return MetaAnalysis.Estimate(site: site, value: test.estimate, variance: se * se)
         case .squaredError, .absoluteError:
             return nil  // binary statistics; regression sites: `RegressionHeterogeneity`
         }
     }
 
     /// Entries for every metric, group and comparator with at least two site estimates.
-    public static func entries(sites: [SiteStatistics], metrics: [FairnessMetric]) -> [HeterogeneityEntry] {
+    public static func entries(sites: [SiteStatistics], settings: EvaluationSettings) -> [HeterogeneityEntry] {
         guard let keys = sites.first?.keys else { return [] }
-        return entries(sites: sites.sorted { $0.site < $1.site }, keys: keys, metrics: metrics) { site, metric, j, comparator in
-            site.groups[j].flatMap { siteEstimate(site: site.site, metric: metric, stats: $0, comparator: comparator) }
+        return entries(sites: sites.sorted { $0.site < $1.site }, keys: keys, metrics: settings.metrics) { site, metric, j, comparator in
+            site.groups[j].flatMap {
+                siteEstimate(site: site.site, metric: metric, stats: $0, comparator: comparator,
+                             calibrationDraws: settings.calibrationDraws, seed: settings.seed)
+            }
         }
     }
 

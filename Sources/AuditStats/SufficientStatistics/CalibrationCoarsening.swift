@@ -18,78 +18,83 @@ public enum CalibrationCoarsening {
     /// The edges of the coarsest-needed partition in which every model's merged bins hold either 0
     /// or at least `minCount` rows: bins are merged left to right until the running count of every
     /// model reaches `minCount` (or stays 0); a short last bin joins its left neighbour.
-    public static func edges(for group: GroupStatistics, minCount: Int) -> [Int] {
-        let bins = group.calibration.first?.counts.count ?? 0
-        let upper = group.calibrationEdges ?? baseEdges(bins)   // base-bin index of each current bin's end
-        var edges: [Int] = []
-        var running = [Int](repeating: 0, count: group.calibration.count)
+    public static func edges(for stratum: CalibrationStratum, minCount: Int) -> [Int] {
+        let bins = stratum.binCount
+        let upper = stratum.edges ?? baseEdges(bins)   // base-bin index of each current bin's end
+        let models = stratum.bins.indices
         func acceptable(_ counts: [Int]) -> Bool { counts.allSatisfy { $0 == 0 || $0 >= minCount } }
+        // Current-bin index ranges of the merged bins, built left to right.
+        var groups: [ClosedRange<Int>] = []
+        var start = 0
+        var running = [Int](repeating: 0, count: stratum.bins.count)
         for k in 0..<bins {
-            for r in group.calibration.indices { running[r] += group.calibration[r].counts[k] }
+            for r in models { running[r] += stratum.bins[r].counts[k] }
             if acceptable(running) {
-                edges.append(upper[k])
+                groups.append(start...k)
+                start = k + 1
                 running = running.map { _ in 0 }
             }
         }
-        let last = upper.last ?? 0
-        if edges.last != last {
-            // Rows are left after the last acceptable edge: fold them into the preceding merged
+        if start < bins {
+            // Rows are left after the last acceptable bin: fold them into the preceding merged
             // bins, as far back as needed for every model's tail count to be 0 or ≥ minCount.
             var tail = running
-            while let previous = edges.popLast() {
-                let start = edges.last.map { bound in upper.firstIndex(of: bound)! + 1 } ?? 0
-                let end = upper.firstIndex(of: previous)!
-                for r in group.calibration.indices {
-                    for k in start...end { tail[r] += group.calibration[r].counts[k] }
-                }
+            var tailStart = start
+            while let previous = groups.popLast() {
+                tailStart = previous.lowerBound
+                for r in models { for k in previous { tail[r] += stratum.bins[r].counts[k] } }
                 if acceptable(tail) { break }
             }
-            edges.append(last)
+            groups.append(tailStart...(bins - 1))
         }
-        return edges
+        return groups.map { upper[$0.upperBound] }
     }
 
-    /// The group with its calibration bins (observed and bootstrap) merged to `edges`.
-    public static func coarsened(_ group: GroupStatistics, to edges: [Int]?) -> GroupStatistics {
-        guard let edges else { return group }
-        let current = group.calibrationEdges ?? baseEdges(group.calibration.first?.counts.count ?? 0)
-        if current == edges { return group }
+    /// The stratum with its bins (and cross cells) merged to `edges`.
+    public static func coarsened(_ stratum: CalibrationStratum, to edges: [Int]?) -> CalibrationStratum {
+        guard let edges else { return stratum }
+        let current = stratum.edges ?? baseEdges(stratum.binCount)
+        if current == edges { return stratum }
         // Map each current bin to the target bin that contains its upper edge.
         var target = 0
         let map = current.map { upper -> Int in
             while edges[target] < upper { target += 1 }
             return target
         }
-        var out = group
-        out.calibration = group.calibration.map { bins in
-            var merged = CalibrationBins(bins: edges.count)
+        let old = current.count, new = edges.count
+        let bins = stratum.bins.map { bins in
+            var merged = CalibrationBins(bins: new)
             for (k, t) in map.enumerated() {
                 merged.counts[t] += bins.counts[k]
                 merged.residualSums[t] += bins.residualSums[k]
-                merged.positives[t] += bins.positives[k]
+                merged.residualSquares[t] += bins.residualSquares[k]
             }
             return merged
         }
-        if var boot = group.bootstrap {
-            let old = boot.bins, new = edges.count
-            var residuals = [Double](repeating: 0, count: boot.replicates * boot.models * new)
-            for slot in 0..<(boot.replicates * boot.models) {
-                for (k, t) in map.enumerated() { residuals[slot * new + t] += boot.calibrationResiduals[slot * old + k] }
+        let cross = stratum.cross.map { moments -> CalibrationCrossMoments in
+            var sums: [Int: Double] = [:]
+            for (cell, sum) in zip(moments.cells, moments.sums) {
+                let merged = map[cell / old] * new + map[cell % old]
+                sums[merged, default: 0] += sum
             }
-            boot.calibrationResiduals = residuals
-            boot.bins = new
-            out.bootstrap = boot
+            let cells = sums.keys.sorted()
+            return CalibrationCrossMoments(cells: cells, sums: cells.map { sums[$0] ?? 0 })
         }
-        out.calibrationEdges = edges
-        return out
+        return CalibrationStratum(count: stratum.count, edges: edges, bins: bins, cross: cross)
     }
 
-    /// Merges a group's bins so no bin of any model holds 1 … minCount − 1 rows; returns the
-    /// group and whether anything was merged.
+    /// Merges a group's calibration bins so no bin of any model holds 1 … minCount − 1 rows at
+    /// this site; returns the group and whether anything was merged. The group must hold one
+    /// site's statistics (one stratum).
     public static func enforceMinimum(_ group: GroupStatistics, minCount: Int) -> (GroupStatistics, Bool) {
-        let bins = group.calibration.first?.counts.count ?? 0
-        let needed = edges(for: group, minCount: minCount)
-        if needed == (group.calibrationEdges ?? baseEdges(bins)) { return (group, false) }
-        return (coarsened(group, to: needed), true)
+        var out = group
+        var changed = false
+        out.calibration = group.calibration.map { stratum in
+            let needed = edges(for: stratum, minCount: minCount)
+            if needed == (stratum.edges ?? baseEdges(stratum.binCount)) { return stratum }
+            changed = true
+            return coarsened(stratum, to: needed)
+        }
+        return (out, changed)
     }
 }

@@ -25,9 +25,9 @@ public struct GroupRows: Sendable {
 public struct ExtractionSettings: Sendable, Equatable {
     /// Calibration bins (spec default 10).
     public var eceBins: Int
-    /// Bootstrap replicates B; 0 skips the bootstrap.
+    /// Bootstrap replicates B of the regression bootstrap (binary outcomes send moments instead).
     public var bootstrapReplicates: Int
-    /// Root seed of the stratum streams.
+    /// Root seed of the stratum streams (regression bootstrap).
     public var rootSeed: UInt64
     /// The site's id, part of every stratum key.
     public var site: String
@@ -45,35 +45,19 @@ public struct ExtractionSettings: Sendable, Equatable {
     }
 }
 
-extension CalibrationBins {
-    /// 0-based right-closed bin of p among `bins` equal-width bins: the first k with
-    /// p ≤ (k+1)/bins using float64 edges (k+1)/bins, as numpy `searchsorted(side="left")`.
-    @inlinable
-    public static func bin(of p: Double, bins: Int) -> Int {
-        // Start from the arithmetic guess and correct against the exact float edges.
-        var k = Int((p * Double(bins)).rounded(.up)) - 1
-        k = max(0, min(bins - 1, k))
-        while k > 0 && p <= Double(k) / Double(bins) { k -= 1 }
-        while k < bins - 1 && p > Double(k + 1) / Double(bins) { k += 1 }
-        return k
-    }
-}
-
 extension GroupStatistics {
     /// Computes one site's statistics of a group from its held-out rows (spec §4).
     ///
     /// - Parameters:
-    ///   - key: the group key (also the bootstrap stratum key).
+    ///   - key: the group key.
     ///   - target: index of h_g among the models.
-    ///   - cache: replicate weights shared with other models' audits of the same rows.
     public static func extract(key: String, target: Int, rows: GroupRows,
-                               settings: ExtractionSettings, cache: ResampleCache? = nil) -> GroupStatistics {
-        let n = rows.count, models = rows.modelCount, bins = settings.eceBins
+                               settings: ExtractionSettings) -> GroupStatistics {
+        let n = rows.count, models = rows.modelCount
         var wrong = [Int](repeating: 0, count: models)
         var logLoss = [Double](repeating: 0, count: models)
         var brier = [Double](repeating: 0, count: models)
         var discordance = [Discordance](repeating: Discordance(n10: 0, n01: 0), count: models)
-        var calibration = [CalibrationBins](repeating: CalibrationBins(bins: bins), count: models)
         var positives = 0
         for i in 0..<n {
             let y = rows.labels[i]
@@ -89,21 +73,14 @@ extension GroupStatistics {
                 logLoss[r] -= y == 1 ? log(clipped) : log(1 - clipped)
                 let residual = p - Double(y)
                 brier[r] += residual * residual
-                let b = CalibrationBins.bin(of: p, bins: bins)
-                calibration[r].counts[b] += 1
-                calibration[r].residualSums[b] += residual
-                calibration[r].positives[b] += Int(y)
             }
         }
-        let ranking = RankedScores(rows: rows)
         var stats = GroupStatistics(
             key: key, target: target, count: n, positives: positives, wrong: wrong,
-            logLossSum: logLoss, brierSum: brier, discordance: discordance,
-            calibration: calibration, calibrationEdges: nil, auc: [], bootstrap: nil)
-        if n > 0 { stats.auc = [ranking.stratum(target: target)] }
-        if settings.bootstrapReplicates > 0 && n > 0 {
-            stats.bootstrap = BootstrapSampler(rows: rows, ranking: ranking, settings: settings, key: key, cache: cache)
-                .replicates()
+            logLossSum: logLoss, brierSum: brier, discordance: discordance, calibration: [], auc: [])
+        if n > 0 {
+            stats.auc = [RankedScores(rows: rows).stratum(target: target)]
+            stats.calibration = [CalibrationStratum.extract(rows: rows, target: target, bins: settings.eceBins)]
         }
         return stats
     }

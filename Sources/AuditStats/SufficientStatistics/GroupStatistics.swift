@@ -5,8 +5,9 @@
 ///
 /// Models are indexed r = 0 for the generic model h0 and r = 1 + j for h(·, G[j]), the
 /// personalized model evaluated as if the row had reported group G[j]; `target` is the index of
-/// the group's own model h_g. Every count and sum is additive across sites except `auc`, which
-/// keeps one stratum per site (the site-stratified AUC of decision D1).
+/// the group's own model h_g. Every count and sum is additive across sites except `auc` and
+/// `calibration`, which keep one stratum per site (the site-stratified AUC of decision D1, and the
+/// site strata of the calibration test's multiplier law).
 public struct GroupStatistics: Sendable, Codable, Equatable {
     /// The intersectional group key, `attr1=value1;attr2=value2`.
     public var key: String
@@ -24,16 +25,10 @@ public struct GroupStatistics: Sendable, Codable, Equatable {
     public var brierSum: [Double]
     /// Per model r: the discordant cells of the 2×2 correctness table of (r, h_g).
     public var discordance: [Discordance]
-    /// Per model: equal-width calibration bins (or merged bins, see `calibrationEdges`).
-    public var calibration: [CalibrationBins]
-    /// When bins were merged for disclosure control: for each merged bin, the index of the last
-    /// base bin it covers (strictly increasing, ending at bins − 1), shared by every model and by
-    /// the bootstrap replicates. nil means the base equal-width bins.
-    public var calibrationEdges: [Int]?
+    /// Calibration moments, one stratum per site with rows of this group (a site sends one).
+    public var calibration: [CalibrationStratum]
     /// AUC strata, one per site with rows of this group.
     public var auc: [AUCStratum]
-    /// Paired stratified bootstrap replicates, when requested.
-    public var bootstrap: BootstrapReplicates?
 
     /// Number of models (1 + m).
     public var modelCount: Int { wrong.count }
@@ -52,34 +47,6 @@ public struct Discordance: Sendable, Codable, Equatable {
     /// Adds another site's counts.
     public static func + (a: Discordance, b: Discordance) -> Discordance {
         Discordance(n10: a.n10 + b.n10, n01: a.n01 + b.n01)
-    }
-}
-
-/// Per-bin sums of equal-width, right-closed calibration bins (spec §2.4): bin k (0-based) holds
-/// p with k/B < p ≤ (k+1)/B, and p = 0 falls in bin 0.
-public struct CalibrationBins: Sendable, Codable, Equatable {
-    /// Rows per bin, n_b.
-    public var counts: [Int]
-    /// Σ (p − y) per bin; ECE = Σ_b |residual_b| / n.
-    public var residualSums: [Double]
-    /// Σ y per bin (for reliability diagrams: mean p = (residual + Σy)/n_b).
-    public var positives: [Int]
-
-    /// Empty bins.
-    public init(bins: Int) {
-        counts = Array(repeating: 0, count: bins)
-        residualSums = Array(repeating: 0, count: bins)
-        positives = Array(repeating: 0, count: bins)
-    }
-
-    /// Adds another site's bins (same bin edges).
-    public mutating func add(_ other: CalibrationBins) {
-        precondition(other.counts.count == counts.count, "bin counts differ")
-        for b in counts.indices {
-            counts[b] += other.counts[b]
-            residualSums[b] += other.residualSums[b]
-            positives[b] += other.positives[b]
-        }
     }
 }
 
@@ -112,51 +79,12 @@ public struct PlacementDifferenceMoments: Sendable, Codable, Equatable {
     public var negativeSquares: Int64
 }
 
-/// Replicate sufficient statistics of the paired, (site, group, label)-stratified bootstrap
-/// (spec §2.1, §2.5). The same resample is used for every model, so comparisons are paired.
-/// All arrays are replicate-major: entry [b·R + r] (and [(b·R + r)·bins + k] for ECE).
-public struct BootstrapReplicates: Sendable, Codable, Equatable {
-    /// Number of replicates B.
-    public var replicates: Int
-    /// Number of models R.
-    public var models: Int
-    /// Number of calibration bins.
-    public var bins: Int
-    /// Wrong predictions per replicate and model.
-    public var wrong: [Int32]
-    /// Σ placements over resampled positives per replicate and model (2 M N · AUC*), when both classes exist.
-    public var aucNumerators: [Int64]
-    /// Σ (p − y) per replicate, model and calibration bin.
-    public var calibrationResiduals: [Double]
-
-    /// Adds another site's replicates (same B, R, bins): the b-th replicate of the pooled
-    /// statistic is the sum of the sites' b-th replicates (spec §2.5).
-    public mutating func add(_ other: BootstrapReplicates) {
-        precondition(other.replicates == replicates && other.models == models && other.bins == bins,
-                     "bootstrap shapes differ")
-        for i in wrong.indices { wrong[i] += other.wrong[i] }
-        if aucNumerators.isEmpty {
-            aucNumerators = other.aucNumerators
-        } else if !other.aucNumerators.isEmpty {
-            for i in aucNumerators.indices { aucNumerators[i] += other.aucNumerators[i] }
-        }
-        for i in calibrationResiduals.indices { calibrationResiduals[i] += other.calibrationResiduals[i] }
-    }
-}
-
 extension GroupStatistics {
-    /// The group pooled over sites: counts and sums added, AUC strata concatenated in the given
-    /// order (site order), bootstrap replicates added. `parts` must share key, target and shapes.
-    ///
-    /// Sites whose calibration bins were merged are first brought to the finest common coarsening
-    /// (a boundary survives only where every site has it), so ECE sums add up bin by bin.
+    /// The group pooled over sites: counts and sums added, AUC and calibration strata
+    /// concatenated in the given order (site order). `parts` must share key, target and shapes.
     public static func pooled(_ parts: [GroupStatistics]) -> GroupStatistics? {
-        guard !parts.isEmpty else { return nil }
-        let baseBins = parts.map { $0.calibrationEdges.map { ($0.last ?? -1) + 1 } ?? ($0.calibration.first?.counts.count ?? 0) }.max() ?? 0
-        let common = CalibrationCoarsening.commonEdges(parts.map(\.calibrationEdges), baseBins: baseBins)
-        let aligned = parts.map { CalibrationCoarsening.coarsened($0, to: common) }
-        var total = aligned[0]
-        for part in aligned.dropFirst() {
+        guard var total = parts.first else { return nil }
+        for part in parts.dropFirst() {
             precondition(part.key == total.key && part.target == total.target
                          && part.modelCount == total.modelCount, "statistics of different groups")
             total.count += part.count
@@ -166,17 +94,27 @@ extension GroupStatistics {
                 total.logLossSum[r] += part.logLossSum[r]
                 total.brierSum[r] += part.brierSum[r]
                 total.discordance[r] = total.discordance[r] + part.discordance[r]
-                total.calibration[r].add(part.calibration[r])
             }
             total.auc += part.auc
-            switch (total.bootstrap, part.bootstrap) {
-            case (nil, let other): total.bootstrap = other
-            case (.some, nil): break
-            case (.some(var mine), .some(let other)):
-                mine.add(other)
-                total.bootstrap = mine
-            }
+            total.calibration += part.calibration
         }
+        return total
+    }
+
+    /// The calibration strata brought to the finest common coarsening of their bins (a boundary
+    /// survives only where every site has it), so bin sums add up bin by bin; nil edges when no
+    /// site merged bins.
+    public var alignedCalibration: (edges: [Int]?, strata: [CalibrationStratum]) {
+        let baseBins = calibration.map { $0.edges.map { ($0.last ?? -1) + 1 } ?? $0.binCount }.max() ?? 0
+        let common = CalibrationCoarsening.commonEdges(calibration.map(\.edges), baseBins: baseBins)
+        return (common, calibration.map { CalibrationCoarsening.coarsened($0, to: common) })
+    }
+
+    /// Model r's bins summed over sites on the common coarsening.
+    public func pooledCalibration(model r: Int) -> CalibrationBins? {
+        let strata = alignedCalibration.strata
+        guard var total = strata.first?.bins[r] else { return nil }
+        for stratum in strata.dropFirst() { total.add(stratum.bins[r]) }
         return total
     }
 }

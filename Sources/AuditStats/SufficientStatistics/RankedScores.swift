@@ -4,7 +4,7 @@
 ///
 /// Models whose scores order the rows identically (same order, same ties) share one ranking:
 /// with additive group offsets every h(·, g') ranks a group's rows the same way (decision D4),
-/// so the bootstrap sweeps each distinct ranking once.
+/// so each distinct ranking is sorted once.
 struct RankedScores: Sendable {
     /// Per distinct ranking: row indices in increasing score order.
     var orders: [[Int32]]

@@ -4,32 +4,23 @@ import AuditStats
 /// What one group's statistics must look like under a spec, and the checks of its shapes and
 /// counts (spec §4; `AuditStats.GroupStatistics`). Numbers are already known to be finite.
 struct GroupExpectation {
-    /// Base calibration bins per model (`tests.ece_bins`); a site may merge them (`calibration_edges`).
+    /// Base calibration bins per model (`tests.ece_bins`); a site may merge them (`edges`).
     let bins: Int
-    /// Bootstrap replicates B (`tests.bootstrap`); 0 means no bootstrap.
-    let replicates: Int
     /// What the site reports as suppressed.
     let suppressed: [Suppression]
 
     init(spec: AuditSpec, suppressed: [Suppression]) {
         bins = spec.tests.eceBins
-        replicates = spec.tests.bootstrapReplicates
         self.suppressed = suppressed
     }
 
-    /// Whether the site reports withholding the bootstrap of group `key`.
-    func bootstrapSuppressed(_ key: String) -> Bool {
-        suppressed.contains { $0.scope == "bootstrap" && ($0.group == nil || $0.group == key) }
-    }
-
-    /// Checks one group: `models` = R, `target` = index of h_g; the population has no bootstrap.
+    /// Checks one group: `models` = R, `target` = index of h_g.
     func check(_ g: GroupStatistics, key: String, target: Int, models: Int, isPopulation: Bool = false,
                at path: String) throws(WireError) {
         guard g.key == key else { throw shape("\(path).key", "group key differs from its entry in keys") }
         guard g.target == target else { throw shape("\(path).target", "expected target \(target)") }
         for (name, count) in [("wrong", g.wrong.count), ("log_loss_sum", g.logLossSum.count),
-                              ("brier_sum", g.brierSum.count), ("discordance", g.discordance.count),
-                              ("calibration", g.calibration.count)] where count != models {
+                              ("brier_sum", g.brierSum.count), ("discordance", g.discordance.count)] where count != models {
             throw shape("\(path).\(name)", "expected \(models) models, found \(count)")
         }
         guard (0...PayloadValidator.maxRows).contains(g.count) else {
@@ -39,10 +30,8 @@ struct GroupExpectation {
             throw counts("\(path).positives", "expected 0 … \(g.count) positives (the group's rows)")
         }
         try checkModels(g, target: target, at: path)
-        let edges = try calibrationEdges(g, at: path)
-        try checkCalibration(g, edges: edges, at: path)
+        try checkCalibration(g, target: target, models: models, at: path)
         try checkAUC(g, target: target, at: path)
-        try checkBootstrap(g, models: models, bins: edges.count, isPopulation: isPopulation, at: path)
     }
 
     private func checkModels(_ g: GroupStatistics, target: Int, at path: String) throws(WireError) {
@@ -69,11 +58,11 @@ struct GroupExpectation {
         }
     }
 
-    /// The last base bin of each of the group's bins: `calibration_edges` when the site merged bins
+    /// The last base bin of each of the stratum's bins: `edges` when the site merged bins
     /// (strictly increasing, within the base bins, ending at the last), else every base bin.
-    private func calibrationEdges(_ g: GroupStatistics, at path: String) throws(WireError) -> [Int] {
-        guard let edges = g.calibrationEdges else { return Array(0..<bins) }
-        let field = "\(path).calibration_edges"
+    private func calibrationEdges(_ stratum: CalibrationStratum, at path: String) throws(WireError) -> [Int] {
+        guard let edges = stratum.edges else { return Array(0..<bins) }
+        let field = "\(path).edges"
         guard !edges.isEmpty, edges.count <= bins else { throw shape(field, "expected 1 … \(bins) merged bins") }
         for (t, edge) in edges.enumerated() where !(0..<bins).contains(edge) || (t > 0 && edge <= edges[t - 1]) {
             throw shape("\(field)[\(t)]", "expected strictly increasing base-bin indices in 0 … \(bins - 1)")
@@ -84,39 +73,66 @@ struct GroupExpectation {
         return edges
     }
 
-    private func checkCalibration(_ g: GroupStatistics, edges: [Int], at path: String) throws(WireError) {
-        let expected = edges.count
-        for (r, c) in g.calibration.enumerated() {
-            let base = "\(path).calibration[\(r)]"
+    /// One stratum (the site's) with every bin's moments within what its edges allow: residuals
+    /// r = p − y of a row in a bin covering p ∈ (first/B, (last+1)/B] lie in (first/B − 1, (last+1)/B],
+    /// so |r| ≤ 1, Σr ∈ [n(first/B − 1), n(last+1)/B], (Σr)²/n ≤ Σr² ≤ n; a cross cell is bounded by
+    /// Cauchy–Schwarz over the rows it shares with its two bins.
+    private func checkCalibration(_ g: GroupStatistics, target: Int, models: Int, at path: String) throws(WireError) {
+        let expected = g.count > 0 ? 1 : 0
+        guard g.calibration.count == expected else {
+            throw shape("\(path).calibration", "expected \(expected) stratum (one per site with rows), found \(g.calibration.count)")
+        }
+        guard let stratum = g.calibration.first else { return }
+        let base = "\(path).calibration[0]"
+        guard stratum.count == g.count else { throw counts("\(base).count", "expected the group's \(g.count) rows") }
+        let edges = try calibrationEdges(stratum, at: base)
+        let k = edges.count
+        guard stratum.bins.count == models else {
+            throw shape("\(base).bins", "expected \(models) models, found \(stratum.bins.count)")
+        }
+        guard stratum.cross.count == models else {
+            throw shape("\(base).cross", "expected \(models) models, found \(stratum.cross.count)")
+        }
+        let slack = { (n: Int) in 1e-9 * Double(n + 1) }
+        for (r, c) in stratum.bins.enumerated() {
+            let field = "\(base).bins[\(r)]"
             for (name, count) in [("counts", c.counts.count), ("residual_sums", c.residualSums.count),
-                                  ("positives", c.positives.count)] where count != expected {
-                throw shape("\(base).\(name)", "expected \(expected) bins (tests.ece_bins, or calibration_edges "
-                            + "when merged), found \(count)")
+                                  ("residual_squares", c.residualSquares.count)] where count != k {
+                throw shape("\(field).\(name)", "expected \(k) bins (tests.ece_bins, or edges when merged), found \(count)")
             }
-            var rows = 0, positives = 0
-            for k in 0..<expected {
-                let n = c.counts[k]
-                guard (0...g.count).contains(n) else {
-                    throw counts("\(base).counts[\(k)]", "expected 0 … \(g.count) rows")
-                }
-                guard (0...n).contains(c.positives[k]) else {
-                    throw counts("\(base).positives[\(k)]", "expected 0 … \(n) positives (the bin's rows)")
-                }
+            var rows = 0
+            for b in 0..<k {
+                let n = c.counts[b]
+                guard (0...g.count).contains(n) else { throw counts("\(field).counts[\(b)]", "expected 0 … \(g.count) rows") }
                 rows += n
-                positives += c.positives[k]
-                // Bin k covers base bins first … last, i.e. p in (first/B, (last+1)/B] (p = 0 in
-                // base bin 0), so Σ(p − y) lies in [n·first/B − Σy, n·(last+1)/B − Σy].
-                let first = k == 0 ? 0 : edges[k - 1] + 1, last = edges[k]
-                let low = Double(n) * Double(first) / Double(bins) - Double(c.positives[k])
-                let high = Double(n) * Double(last + 1) / Double(bins) - Double(c.positives[k])
-                let slack = 1e-9 * Double(n + 1)
-                guard c.residualSums[k] >= low - slack, c.residualSums[k] <= high + slack else {
-                    throw counts("\(base).residual_sums[\(k)]", "outside the range its bin's edges allow for \(n) rows")
+                let first = b == 0 ? 0 : edges[b - 1] + 1, last = edges[b]
+                let low = Double(n) * (Double(first) / Double(bins) - 1)
+                let high = Double(n) * Double(last + 1) / Double(bins)
+                let sum = c.residualSums[b], squares = c.residualSquares[b]
+                guard sum >= low - slack(n), sum <= high + slack(n) else {
+                    throw counts("\(field).residual_sums[\(b)]", "outside the range its bin's edges allow for \(n) rows")
+                }
+                guard squares <= Double(n) + slack(n), n == 0 ? squares == 0 : sum * sum / Double(n) <= squares + slack(n) else {
+                    throw counts("\(field).residual_squares[\(b)]", "outside [(Σr)²/n, n] for \(n) rows")
                 }
             }
-            guard rows == g.count else { throw counts("\(base).counts", "bins hold \(rows) rows, the group \(g.count)") }
-            guard positives == g.positives else {
-                throw counts("\(base).positives", "bins hold \(positives) positives, the group \(g.positives)")
+            guard rows == g.count else { throw counts("\(field).counts", "bins hold \(rows) rows, the group \(g.count)") }
+        }
+        for (r, cross) in stratum.cross.enumerated() {
+            let field = "\(base).cross[\(r)]"
+            guard r != target || cross.cells.isEmpty else { throw shape(field, "the target model has no cross moments with itself") }
+            guard cross.cells.count == cross.sums.count else {
+                throw shape("\(field).sums", "expected one sum per cell (\(cross.cells.count)), found \(cross.sums.count)")
+            }
+            for (i, cell) in cross.cells.enumerated() {
+                guard (0..<(k * k)).contains(cell), i == 0 || cell > cross.cells[i - 1] else {
+                    throw shape("\(field).cells[\(i)]", "expected strictly increasing cells in 0 … \(k * k - 1)")
+                }
+                let a = cell / k, b = cell % k
+                let bound = (stratum.bins[r].residualSquares[a] * stratum.bins[target].residualSquares[b]).squareRoot()
+                guard abs(cross.sums[i]) <= bound * (1 + 1e-9) + 1e-12 else {
+                    throw counts("\(field).sums[\(i)]", "exceeds the Cauchy–Schwarz bound of its two bins")
+                }
             }
         }
     }
@@ -168,47 +184,6 @@ struct GroupExpectation {
         let upper = Int128(rows) * Int128(span) * Int128(span)
         guard squares >= 0, Int128(squares) <= upper, Int128(sum) * Int128(sum) <= Int128(rows) * Int128(squares) else {
             throw counts(field, "outside the range the placements of \(rows) rows allow")
-        }
-    }
-
-    private func checkBootstrap(_ g: GroupStatistics, models: Int, bins: Int, isPopulation: Bool,
-                                at path: String) throws(WireError) {
-        let base = "\(path).bootstrap"
-        guard let b = g.bootstrap else {
-            if !isPopulation, replicates > 0, g.count > 0, !bootstrapSuppressed(g.key) {
-                throw shape(base, "expected \(replicates) bootstrap replicates (tests.bootstrap), found none")
-            }
-            return
-        }
-        guard !isPopulation else { throw shape(base, "the population carries no bootstrap") }
-        guard replicates > 0 else { throw shape(base, "expected no bootstrap (tests.bootstrap is 0)") }
-        guard b.replicates == replicates else {
-            throw shape("\(base).replicates", "expected \(replicates) replicates (tests.bootstrap)")
-        }
-        guard b.models == models else { throw shape("\(base).models", "expected \(models) models") }
-        guard b.bins == bins else { throw shape("\(base).bins", "expected \(bins) bins, as the group's calibration") }
-        let cells = replicates * models
-        guard b.wrong.count == cells else {
-            throw shape("\(base).wrong", "expected B·R = \(cells) entries, found \(b.wrong.count)")
-        }
-        guard b.aucNumerators.isEmpty || b.aucNumerators.count == cells else {
-            throw shape("\(base).auc_numerators", "expected B·R = \(cells) entries or none, found \(b.aucNumerators.count)")
-        }
-        guard b.calibrationResiduals.count == cells * bins else {
-            throw shape("\(base).calibration_residuals",
-                        "expected B·R·bins = \(cells * bins) entries, found \(b.calibrationResiduals.count)")
-        }
-        let count = Int32(g.count)
-        if let i = b.wrong.firstIndex(where: { $0 < 0 || $0 > count }) {
-            throw counts("\(base).wrong[\(i)]", "expected 0 … \(g.count) wrong predictions")
-        }
-        let pairs = 2 * Int64(g.positives) * Int64(g.count - g.positives)
-        if let i = b.aucNumerators.firstIndex(where: { $0 < 0 || $0 > pairs }) {
-            throw counts("\(base).auc_numerators[\(i)]", "expected 0 … 2·M·N = \(pairs)")
-        }
-        let limit = Double(g.count) * (1 + 1e-12) + 1e-9
-        if let i = b.calibrationResiduals.firstIndex(where: { abs($0) > limit }) {
-            throw counts("\(base).calibration_residuals[\(i)]", "expected a sum within ±\(g.count) (the group's rows)")
         }
     }
 

@@ -106,11 +106,14 @@ public enum PayloadValidator {
     static func checkFinite(_ group: GroupStatistics, at path: String) throws(WireError) {
         try firstNonFinite(group.logLossSum, at: "\(path).log_loss_sum")
         try firstNonFinite(group.brierSum, at: "\(path).brier_sum")
-        for (r, bins) in group.calibration.enumerated() {
-            try firstNonFinite(bins.residualSums, at: "\(path).calibration[\(r)].residual_sums")
-        }
-        if let bootstrap = group.bootstrap {
-            try firstNonFinite(bootstrap.calibrationResiduals, at: "\(path).bootstrap.calibration_residuals")
+        for (s, stratum) in group.calibration.enumerated() {
+            for (r, bins) in stratum.bins.enumerated() {
+                try firstNonFinite(bins.residualSums, at: "\(path).calibration[\(s)].bins[\(r)].residual_sums")
+                try firstNonFinite(bins.residualSquares, at: "\(path).calibration[\(s)].bins[\(r)].residual_squares")
+            }
+            for (r, cross) in stratum.cross.enumerated() {
+                try firstNonFinite(cross.sums, at: "\(path).calibration[\(s)].cross[\(r)].sums")
+            }
         }
     }
 

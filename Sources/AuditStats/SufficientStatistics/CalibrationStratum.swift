@@ -1,0 +1,125 @@
+/// Per-bin moments of one model's calibration residuals r = p − y over equal-width, right-closed
+/// bins (spec §2.4): bin k (0-based) holds p with k/B < p ≤ (k+1)/B, and p = 0 falls in bin 0.
+/// ECE = Σ_b |residualSums_b| / n; the square sums give the variance of the bin sums for the
+/// calibration test (`CalibrationGainTest`).
+public struct CalibrationBins: Sendable, Codable, Equatable {
+    /// Rows per bin, n_b.
+    public var counts: [Int]
+    /// Σ (p − y) per bin.
+    public var residualSums: [Double]
+    /// Σ (p − y)² per bin.
+    public var residualSquares: [Double]
+
+    /// Empty bins.
+    public init(bins: Int) {
+        counts = Array(repeating: 0, count: bins)
+        residualSums = Array(repeating: 0, count: bins)
+        residualSquares = Array(repeating: 0, count: bins)
+    }
+
+    /// Number of bins.
+    public var binCount: Int { counts.count }
+
+    /// Adds another site's bins (same bin edges).
+    public mutating func add(_ other: CalibrationBins) {
+        precondition(other.counts.count == counts.count, "bin counts differ")
+        for b in counts.indices {
+            counts[b] += other.counts[b]
+            residualSums[b] += other.residualSums[b]
+            residualSquares[b] += other.residualSquares[b]
+        }
+    }
+}
+
+/// Σ r_c·r_t over the rows that fall in comparator bin a and target bin b, for one comparator c
+/// against the group's own model h_t: the cross block of the covariance of the two models' bin
+/// sums. Sparse: only cells with rows are listed, in increasing `cell` order (cell = a·bins + b).
+/// No joint count is sent (see Protocol/disclosure-model.md).
+public struct CalibrationCrossMoments: Sendable, Codable, Equatable {
+    /// Joint cells a·bins + b, strictly increasing.
+    public var cells: [Int]
+    /// Σ r_c r_t per listed cell.
+    public var sums: [Double]
+
+    /// No cells.
+    public init(cells: [Int] = [], sums: [Double] = []) {
+        self.cells = cells
+        self.sums = sums
+    }
+}
+
+/// One site's calibration moments of one group (one stratum of the Gaussian multiplier law of
+/// `CalibrationGainTest`): rows n_s, per model the bin moments, per comparator the cross moments
+/// with the target model. Bins may have been merged for disclosure control (`edges`).
+public struct CalibrationStratum: Sendable, Codable, Equatable {
+    /// The group's rows at this site, n_s.
+    public var count: Int
+    /// When bins were merged (disclosure control): for each merged bin, the index of the last
+    /// base bin it covers (strictly increasing, ending at baseBins − 1). nil: the base bins.
+    public var edges: [Int]?
+    /// Per model r: bin moments.
+    public var bins: [CalibrationBins]
+    /// Per model r: cross moments with the target model (empty for the target itself).
+    public var cross: [CalibrationCrossMoments]
+
+    /// Creates a stratum.
+    public init(count: Int, edges: [Int]?, bins: [CalibrationBins], cross: [CalibrationCrossMoments]) {
+        self.count = count
+        self.edges = edges
+        self.bins = bins
+        self.cross = cross
+    }
+
+    /// Number of (possibly merged) bins.
+    public var binCount: Int { bins.first?.binCount ?? 0 }
+
+    /// Moments of a group's rows at one site: `target` is the index of h_g among the models.
+    public static func extract(rows: GroupRows, target: Int, bins: Int) -> CalibrationStratum {
+        let n = rows.count, models = rows.modelCount
+        var moments = [CalibrationBins](repeating: CalibrationBins(bins: bins), count: models)
+        var joint = [[Double]](repeating: [], count: models)
+        var occupied = [[Bool]](repeating: [], count: models)
+        for r in 0..<models where r != target {
+            joint[r] = [Double](repeating: 0, count: bins * bins)
+            occupied[r] = [Bool](repeating: false, count: bins * bins)
+        }
+        var binOf = [Int](repeating: 0, count: models)
+        var residual = [Double](repeating: 0, count: models)
+        for i in 0..<n {
+            let y = Double(rows.labels[i])
+            for r in 0..<models {
+                let p = rows.probabilities[i * models + r]
+                binOf[r] = CalibrationBins.bin(of: p, bins: bins)
+                residual[r] = p - y
+                moments[r].counts[binOf[r]] += 1
+                moments[r].residualSums[binOf[r]] += residual[r]
+                moments[r].residualSquares[binOf[r]] += residual[r] * residual[r]
+            }
+            for r in 0..<models where r != target {
+                let cell = binOf[r] * bins + binOf[target]
+                joint[r][cell] += residual[r] * residual[target]
+                occupied[r][cell] = true
+            }
+        }
+        let cross = (0..<models).map { r -> CalibrationCrossMoments in
+            guard r != target else { return CalibrationCrossMoments() }
+            let cells = occupied[r].indices.filter { occupied[r][$0] }
+            return CalibrationCrossMoments(cells: cells, sums: cells.map { joint[r][$0] })
+        }
+        return CalibrationStratum(count: n, edges: nil, bins: moments, cross: cross)
+    }
+}
+
+extension CalibrationBins {
+    /// 0-based right-closed bin of p among `bins` equal-width bins: the first k with
+    /// p ≤ (k+1)/bins using float64 edges (k+1)/bins, as numpy `searchsorted(side="left")`.
+    @inlinable
+    public static func bin(of p: Double, bins: Int) -> Int {
+        // Start from the arithmetic guess and correct against the exact float edges.
+        var k = Int((p * Double(bins)).rounded(.up)) - 1
+        k = max(0, min(bins - 1, k))
+        while k > 0 && p <= Double(k) / Double(bins) { k -= 1 }
+        while k < bins - 1 && p > Double(k + 1) / Double(bins) { k += 1 }
+        return k
+    }
+}
