@@ -13,7 +13,7 @@ struct Fairuse: AsyncParsableCommand {
         abstract: "Fair-use audits of personalized clinical prediction models, local or federated.",
         version: version,
         subcommands: [Demo.self, Local.self, ReportCommand.self, CompareCommand.self, CoordinatorCommand.self, AuditCommand.self, AgentCommand.self,
-                      PKICommand.self, Benchmark.self, Plan.self]
+                      PKICommand.self, Benchmark.self, Plan.self, Simulate.self]
     )
 }
 
