@@ -2,15 +2,15 @@
 ///
 /// Peers with the same major interoperate: a minor version only adds optional fields, which older
 /// peers ignore. A different major is refused with `unsupported_version`. On the wire it is the
-/// string `"1.0"`, both in the `Fairuse-Protocol` header and in the hello messages.
+/// string `"2.0"`, both in the `Fairuse-Protocol` header and in the hello messages.
 public struct ProtocolVersion: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
     /// Incompatible changes bump the major.
     public var major: Int
     /// Compatible additions bump the minor.
     public var minor: Int
 
-    /// The version this build speaks: 1.0.
-    public static let current = ProtocolVersion(major: 1, minor: 0)
+    /// The version this build speaks: 2.0 (2.0 replaced the bootstrap replicates by calibration moments).
+    public static let current = ProtocolVersion(major: 2, minor: 0)
 
     /// Creates a version.
     public init(major: Int, minor: Int) {
@@ -18,7 +18,7 @@ public struct ProtocolVersion: Hashable, Sendable, Comparable, Codable, CustomSt
         self.minor = minor
     }
 
-    /// Parses `"1.0"`: two non-negative decimal integers (at most 6 digits each) joined by a dot.
+    /// Parses `"2.0"`: two non-negative decimal integers (at most 6 digits each) joined by a dot.
     public init?(_ text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2,

@@ -83,8 +83,11 @@ struct SpecVectorTests {
         #expect(abs(ece(sb) - 0.2783333333333333) < 1e-15)
         let pooled = try #require(GroupStatistics.pooled([sa, sb]))
         #expect(abs(ece(pooled) - 2.58 / 14) < 1e-15)
-        #expect(pooled.calibration[0].counts == [2, 3, 0, 3, 1, 0, 3, 0, 1, 1])
-        #expect(pooled.calibration[0].positives == [0, 2, 0, 1, 1, 0, 2, 0, 1, 1])
+        let bins = try #require(pooled.pooledCalibration(model: 0))
+        #expect(bins.counts == [2, 3, 0, 3, 1, 0, 3, 0, 1, 1])
+        // Σ(p − y) per bin = SP_b − SY_b of the spec's summed statistics.
+        let sp = [0.15, 0.45, 0, 1.06, 0.42, 0, 1.97, 0, 0.88, 0.91], sy = [0.0, 2, 0, 1, 1, 0, 2, 0, 1, 1]
+        for k in 0..<10 { #expect(abs(bins.residualSums[k] - (sp[k] - sy[k])) < 1e-12) }
     }
 
     // §2.4 boundary check: 0.1 → bin 1, 0.1000001 → bin 2, 0 → bin 1, 1 → bin 10, 0.1·3 → bin 4.

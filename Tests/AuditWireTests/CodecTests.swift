@@ -148,10 +148,10 @@ import Testing
 
     @Test func malformedJSONNamesTheField() throws {
         let cases: [(String, String, String?)] = [
-            (#"{"agent_version":"x","protocol_version":"1.0","site":"st-olav","policy":{}}"#,
+            (#"{"agent_version":"x","protocol_version":"2.0","site":"st-olav","policy":{}}"#,
              "malformed_payload", "policy.allowed_model_classes"),
-            (#"{"agent_version":"x","protocol_version":"1.0","site":"St Olav","policy":{}}"#, "invalid_shape", "site"),
-            (#"{"agent_version":7,"protocol_version":"1.0","site":"st-olav"}"#, "malformed_payload", "agent_version"),
+            (#"{"agent_version":"x","protocol_version":"2.0","site":"St Olav","policy":{}}"#, "invalid_shape", "site"),
+            (#"{"agent_version":7,"protocol_version":"2.0","site":"st-olav"}"#, "malformed_payload", "agent_version"),
             (#"{"agent_version":"x","protocol_version":"one","site":"st-olav"}"#, "unsupported_version",
              "protocol_version"),
             (#"{"agent_version": "#, "malformed_payload", nil),

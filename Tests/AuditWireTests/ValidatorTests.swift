@@ -25,11 +25,14 @@ import Testing
         // Finite numbers.
         ("NaN log loss", .nonFiniteNumber, "techniques[1].statistics.groups[0].log_loss_sum[1]",
          { g0(&$0, 1) { $0.logLossSum[1] = .nan } }),
-        ("infinite replicate residual", .nonFiniteNumber,
-         "techniques[0].statistics.groups[1].bootstrap.calibration_residuals[5]",
-         { $0.techniques[0].statistics.groups[1]!.bootstrap!.calibrationResiduals[5] = -.infinity }),
-        ("infinite population bin", .nonFiniteNumber, "techniques[0].statistics.population.calibration[1].residual_sums[2]",
-         { $0.techniques[0].statistics.population.calibration[1].residualSums[2] = .infinity }),
+        ("infinite cross moment", .nonFiniteNumber,
+         "techniques[0].statistics.groups[1].calibration[0].cross[0].sums[0]",
+         { $0.techniques[0].statistics.groups[1]!.calibration[0].cross[0].sums[0] = -.infinity }),
+        ("infinite population bin", .nonFiniteNumber,
+         "techniques[0].statistics.population.calibration[0].bins[1].residual_sums[2]",
+         { $0.techniques[0].statistics.population.calibration[0].bins[1].residualSums[2] = .infinity }),
+        ("NaN bin square", .nonFiniteNumber, "techniques[0].statistics.groups[0].calibration[0].bins[0].residual_squares[1]",
+         { g0(&$0) { $0.calibration[0].bins[0].residualSquares[1] = .nan } }),
         // Techniques.
         ("no techniques", .invalidShape, "techniques", { $0.techniques = [] }),
         ("technique not in spec", .invalidShape, "techniques[1].technique", { $0.techniques[1].technique = "decoupled" }),
@@ -44,40 +47,31 @@ import Testing
         ("models", .invalidShape, "techniques[0].statistics.groups[0].wrong", { g0(&$0) { $0.wrong.removeLast() } }),
         ("discordance models", .invalidShape, "techniques[0].statistics.groups[0].discordance",
          { g0(&$0) { $0.discordance.append(Discordance(n10: 0, n01: 0)) } }),
-        ("calibration bins", .invalidShape, "techniques[0].statistics.groups[0].calibration[2].residual_sums",
-         { g0(&$0) { $0.calibration[2].residualSums.append(0) } }),
+        ("calibration bins", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].bins[2].residual_sums",
+         { g0(&$0) { $0.calibration[0].bins[2].residualSums.append(0) } }),
+        ("calibration strata", .invalidShape, "techniques[0].statistics.groups[0].calibration",
+         { g0(&$0) { $0.calibration.append($0.calibration[0]) } }),
+        ("calibration models", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].bins",
+         { g0(&$0) { $0.calibration[0].bins.removeLast() } }),
+        ("cross moments of the target", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].cross[1]",
+         { g0(&$0) { $0.calibration[0].cross[1] = CalibrationCrossMoments(cells: [0], sums: [0]) } }),
+        ("cross cells not increasing", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].cross[0].cells[1]",
+         { g0(&$0) { c in c.calibration[0].cross[0].cells = [3, 3]; c.calibration[0].cross[0].sums = [0, 0] } }),
+        ("cross cell beyond the bins", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].cross[0].cells[0]",
+         { g0(&$0) { c in c.calibration[0].cross[0].cells = [16]; c.calibration[0].cross[0].sums = [0] } }),
+        ("cross sums without cells", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].cross[0].sums",
+         { g0(&$0) { $0.calibration[0].cross[0].sums.append(0) } }),
         ("AUC strata", .invalidShape, "techniques[0].statistics.groups[0].auc", { g0(&$0) { $0.auc.append($0.auc[0]) } }),
         ("placement models", .invalidShape, "techniques[0].statistics.groups[0].auc[0].placement_sums",
          { g0(&$0) { $0.auc[0].placementSums.removeLast() } }),
-        ("bootstrap missing", .invalidShape, "techniques[0].statistics.groups[0].bootstrap",
-         { g0(&$0) { $0.bootstrap = nil } }),
-        ("bootstrap replicates", .invalidShape, "techniques[0].statistics.groups[0].bootstrap.replicates",
-         { g0(&$0) { $0.bootstrap!.replicates = 4 } }),
-        ("bootstrap bins", .invalidShape, "techniques[0].statistics.groups[0].bootstrap.bins",
-         { g0(&$0) { $0.bootstrap!.bins = 10 } }),
-        ("bootstrap wrong length", .invalidShape, "techniques[0].statistics.groups[0].bootstrap.wrong",
-         { g0(&$0) { $0.bootstrap!.wrong.removeLast() } }),
-        ("bootstrap AUC length", .invalidShape, "techniques[0].statistics.groups[0].bootstrap.auc_numerators",
-         { g0(&$0) { $0.bootstrap!.aucNumerators.append(0) } }),
-        ("bootstrap ECE length", .invalidShape, "techniques[0].statistics.groups[0].bootstrap.calibration_residuals",
-         { g0(&$0) { $0.bootstrap!.calibrationResiduals.removeLast() } }),
-        ("population bootstrap", .invalidShape, "techniques[0].statistics.population.bootstrap",
-         { $0.techniques[0].statistics.population.bootstrap = $0.techniques[0].statistics.groups[0]!.bootstrap }),
-        ("merged bins not increasing", .invalidShape, "techniques[0].statistics.groups[0].calibration_edges[1]",
-         { g0(&$0) { $0.calibrationEdges = [1, 1, 3] } }),
-        ("merged bins beyond the base bins", .invalidShape, "techniques[0].statistics.groups[0].calibration_edges[1]",
-         { g0(&$0) { $0.calibrationEdges = [1, 4] } }),
-        ("merged bins end early", .invalidShape, "techniques[0].statistics.groups[0].calibration_edges",
-         { g0(&$0) { $0.calibrationEdges = [0, 2] } }),
-        ("merged edges without merged bins", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].counts",
-         { g0(&$0) { $0.calibrationEdges = [1, 3] } }),
-        ("bootstrap bins not merged", .invalidShape, "techniques[0].statistics.groups[0].bootstrap.bins", {
-            g0(&$0) { g in
-                let bootstrap = g.bootstrap
-                g = CalibrationCoarsening.coarsened(g, to: [1, 3])
-                g.bootstrap = bootstrap
-            }
-        }),
+        ("merged bins not increasing", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].edges[1]",
+         { g0(&$0) { $0.calibration[0].edges = [1, 1, 3] } }),
+        ("merged bins beyond the base bins", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].edges[1]",
+         { g0(&$0) { $0.calibration[0].edges = [1, 4] } }),
+        ("merged bins end early", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].edges",
+         { g0(&$0) { $0.calibration[0].edges = [0, 2] } }),
+        ("merged edges without merged bins", .invalidShape, "techniques[0].statistics.groups[0].calibration[0].bins[0].counts",
+         { g0(&$0) { $0.calibration[0].edges = [1, 3] } }),
         ("population models", .invalidShape, "techniques[0].statistics.population.brier_sum",
          { $0.techniques[0].statistics.population.brierSum.append(0) }),
         // Counts.
@@ -93,17 +87,22 @@ import Testing
          { g0(&$0) { $0.discordance[2].n10 += 1; $0.discordance[2].n01 += 2 } }),
         ("target against itself", .inconsistentCounts, "techniques[0].statistics.groups[0].discordance[1]",
          { g0(&$0) { $0.discordance[1] = Discordance(n10: 1, n01: 1) } }),
-        ("bin counts do not add up", .inconsistentCounts, "techniques[0].statistics.groups[0].calibration[0].counts",
-         { g0(&$0) { $0.calibration[0].counts[0] += 1 } }),
-        ("bin positives do not add up", .inconsistentCounts, "techniques[0].statistics.groups[0].calibration[0].positives",
-         { g0(&$0) { c in
-             let k = c.calibration[0].positives.firstIndex { $0 > 0 }!
-             c.calibration[0].positives[k] -= 1
-             c.calibration[0].residualSums[k] += 1
-         } }),
+        ("bin counts do not add up", .inconsistentCounts, "techniques[0].statistics.groups[0].calibration[0].bins[0].counts",
+         { g0(&$0) { $0.calibration[0].bins[0].counts[0] += 1 } }),
+        ("stratum rows", .inconsistentCounts, "techniques[0].statistics.groups[0].calibration[0].count",
+         { g0(&$0) { $0.calibration[0].count += 1 } }),
         ("residual outside its bin", .inconsistentCounts,
-         "techniques[0].statistics.groups[0].calibration[0].residual_sums[0]",
-         { g0(&$0) { $0.calibration[0].residualSums[0] = Double($0.calibration[0].counts[0]) + 1 } }),
+         "techniques[0].statistics.groups[0].calibration[0].bins[0].residual_sums[0]",
+         { g0(&$0) { $0.calibration[0].bins[0].residualSums[0] = Double($0.calibration[0].bins[0].counts[0]) + 1 } }),
+        ("squares below (Σr)²/n", .inconsistentCounts,
+         "techniques[0].statistics.groups[0].calibration[0].bins[0].residual_squares[0]",
+         { g0(&$0) { c in
+             c.calibration[0].bins[0].residualSums[0] = -0.5 * Double(c.calibration[0].bins[0].counts[0])
+             c.calibration[0].bins[0].residualSquares[0] = 0
+         } }),
+        ("cross sum beyond Cauchy–Schwarz", .inconsistentCounts,
+         "techniques[0].statistics.groups[0].calibration[0].cross[0].sums[0]",
+         { g0(&$0) { $0.calibration[0].cross[0].sums[0] = 1e6 } }),
         ("stratum positives", .inconsistentCounts, "techniques[0].statistics.groups[0].auc[0].positives",
          { g0(&$0) { $0.auc[0].positives += 1 } }),
         ("stratum negatives", .inconsistentCounts, "techniques[0].statistics.groups[0].auc[0].negatives",
@@ -119,13 +118,6 @@ import Testing
         ("negative squares", .inconsistentCounts,
          "techniques[0].statistics.groups[0].auc[0].differences[0].negative_squares",
          { g0(&$0) { $0.auc[0].differences[0].negativeSquares = -1 } }),
-        ("replicate wrong above count", .inconsistentCounts, "techniques[0].statistics.groups[0].bootstrap.wrong[4]",
-         { g0(&$0) { g in g.bootstrap!.wrong[4] = Int32(g.count + 1) } }),
-        ("replicate AUC above 2MN", .inconsistentCounts, "techniques[0].statistics.groups[0].bootstrap.auc_numerators[0]",
-         { g0(&$0) { g in g.bootstrap!.aucNumerators[0] = 2 * Int64(g.positives * (g.count - g.positives)) + 1 } }),
-        ("replicate residual above count", .inconsistentCounts,
-         "techniques[0].statistics.groups[0].bootstrap.calibration_residuals[7]",
-         { g0(&$0) { g in g.bootstrap!.calibrationResiduals[7] = Double(g.count) + 1 } }),
         ("group missing without suppression", .inconsistentCounts, "techniques[0].statistics.population.count",
          { $0.techniques[0].statistics.groups[1] = nil }),
         // Across techniques.
@@ -165,22 +157,20 @@ import Testing
         #expect(error.field == mutation.field, "\(name): \(error)")
     }
 
-    @Test func reportedSuppressionsAllowMissingGroupsAndBootstraps() throws {
+    @Test func reportedSuppressionsAllowMissingGroups() throws {
         var result = Fixtures.taskResult
         result.techniques[0].statistics = Fixtures.statistics(shift: 0.1, withheld: [1])
         result.techniques[1].statistics = Fixtures.statistics(shift: 0.2, withheld: [1])
         for t in result.techniques.indices {
             #expect(result.techniques[t].statistics.groups[1] == nil)
-            result.techniques[t].statistics.groups[0]!.bootstrap = nil
         }
         result.rowCounts = RowCounts(total: 108, train: 96, test: 12)
-        result.suppressed = [Suppression(group: "sex=M", scope: "group", reason: "a group × label cell is below min_cell (5)"),
-                             Suppression(group: "sex=F", scope: "bootstrap", reason: "policy: no replicates")]
+        result.suppressed = [Suppression(group: "sex=M", scope: "group", reason: "a group × label cell is below min_cell (5)")]
         try PayloadValidator.validate(result, against: Fixtures.siteTask, authenticatedSite: Fixtures.site)
     }
 
     @Test func mergedCalibrationBinsAreValid() throws {
-        // Bins merged for disclosure control (min_cell 5), observed and bootstrap alike.
+        // Bins merged for disclosure control (min_cell 5), moments and cross cells alike.
         var result = Fixtures.taskResult
         var merged = 0
         for t in result.techniques.indices {
@@ -200,19 +190,16 @@ import Testing
         try PayloadValidator.validate(decoded, against: Fixtures.siteTask, authenticatedSite: Fixtures.site)
     }
 
-    @Test func withoutBootstrapInTheSpecNoReplicatesAreSent() throws {
-        var task = Fixtures.siteTask
-        task.spec.tests.bootstrapReplicates = 0
-        task.specSHA256 = SiteTask.specDigest(task.spec)
-        var result = Fixtures.taskResult
-        result.specSHA256 = task.specSHA256
-        let error = try #require(throws: WireError.self) {
+    /// Nothing in a result depends on B: the same statistics are valid whatever tests.bootstrap says.
+    @Test func resultsDoNotDependOnTheBootstrapSize() throws {
+        for replicates in [0, 2000, 100_000] {
+            var task = Fixtures.siteTask
+            task.spec.tests.bootstrapReplicates = replicates
+            task.specSHA256 = SiteTask.specDigest(task.spec)
+            var result = Fixtures.taskResult
+            result.specSHA256 = task.specSHA256
             try PayloadValidator.validate(result, against: task, authenticatedSite: Fixtures.site)
         }
-        #expect(error.code == .invalidShape)
-        #expect(error.field == "techniques[0].statistics.groups[0].bootstrap")
-        result.techniques = [TechniqueStatistics(technique: "onehot", statistics: Fixtures.statistics(shift: 0.1, replicates: 0))]
-        try PayloadValidator.validate(result, against: task, authenticatedSite: Fixtures.site)
     }
 
     @Test func eceBinsFollowTheSpec() throws {
@@ -225,7 +212,7 @@ import Testing
             try PayloadValidator.validate(result, against: task, authenticatedSite: Fixtures.site)
         }
         #expect(error.code == .invalidShape)
-        #expect(error.field == "techniques[0].statistics.groups[0].calibration[0].counts")
+        #expect(error.field == "techniques[0].statistics.groups[0].calibration[0].bins[0].counts")
     }
 
     @Test func validResultSurvivesTheWire() throws {

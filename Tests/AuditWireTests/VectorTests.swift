@@ -58,7 +58,7 @@ import Testing
         let task = try #require(list.tasks.first)
         try PayloadValidator.validate(result, against: task, authenticatedSite: Fixtures.site)
         #expect(result.techniques.map(\.technique) == ["onehot", "intersectional"])
-        #expect(result.techniques[0].statistics.groups.compactMap { $0?.bootstrap?.replicates } == [3, 3])
+        #expect(result.techniques[0].statistics.groups.compactMap { $0?.calibration.first?.bins.count } == [3, 3])
     }
 
     @Test func receiptCarriesTheResultsIdempotencyKey() throws {

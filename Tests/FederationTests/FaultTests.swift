@@ -103,7 +103,9 @@ struct FaultTests {
                 let stats = technique.statistics
                 for group in stats.groups.compactMap({ $0 }) + [stats.population] {
                     for cell in [group.positives, group.negatives] { #expect(cell == 0 || cell >= minCell, "\(name) \(group.key)") }
-                    for bins in group.calibration { #expect(bins.counts.allSatisfy { $0 == 0 || $0 >= minCell }, "\(name) \(group.key) bins") }
+                    for stratum in group.calibration {
+                        for bins in stratum.bins { #expect(bins.counts.allSatisfy { $0 == 0 || $0 >= minCell }, "\(name) \(group.key) bins") }
+                    }
                 }
             }
             // Withheld groups are reported, and the released counts add up without them.

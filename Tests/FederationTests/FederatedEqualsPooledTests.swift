@@ -69,7 +69,7 @@ struct FederatedEqualsPooledTests {
         for section in report.results {
             let parts = try #require(perTechnique[section.name])
             let pooled = FairUseAudit.run(Self.concatenate(parts), extraction: extraction,
-                                          evaluation: LocalAudit.evaluationSettings(spec))
+                                          evaluation: LocalAudit.evaluationSettings(spec, seed: extraction.rootSeed))
             #expect(pooled == section.evaluation, "technique \(section.name): federated ≠ pooled")
             #expect(!(section.heterogeneity ?? []).isEmpty)
             // Truthful reporting and the h0 assignment are derived by the coordinator, as in a pooled audit.
@@ -156,7 +156,7 @@ extension FederatedEqualsPooledTests {
         }
         var extraction = LocalAudit.extractionSettings(spec)
         extraction.rootSeed = try #require(report.federation).rootSeed
-        let pooled = FairUseAudit.run(Self.concatenate(parts), extraction: extraction, evaluation: LocalAudit.evaluationSettings(spec))
+        let pooled = FairUseAudit.run(Self.concatenate(parts), extraction: extraction, evaluation: LocalAudit.evaluationSettings(spec, seed: extraction.rootSeed))
         #expect(report.results.map(\.name) == ["intersectional"])
         #expect(report.results.first?.evaluation == pooled)
         #expect(report.results.first?.evaluation.count == 3386 + 2717)

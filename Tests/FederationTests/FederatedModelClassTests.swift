@@ -68,7 +68,7 @@ struct FederatedModelClassTests {
         for section in report.results {
             let parts = try #require(perTechnique[section.name])
             let pooled = FairUseAudit.run(FederatedEqualsPooledTests.concatenate(parts), extraction: extraction,
-                                          evaluation: LocalAudit.evaluationSettings(spec))
+                                          evaluation: LocalAudit.evaluationSettings(spec, seed: extraction.rootSeed))
             #expect(pooled == section.evaluation, "technique \(section.name): federated ≠ pooled")
         }
         await harness.stop()

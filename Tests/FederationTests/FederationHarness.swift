@@ -158,7 +158,7 @@ struct BareClient {
 
     func handshakeFails() async -> Bool {
         var request = HTTPClientRequest(url: url + "/v1/agent/tasks")
-        request.headers.add(name: "Fairuse-Protocol", value: "1.0")
+        request.headers.add(name: "Fairuse-Protocol", value: "2.0")
         do {
             _ = try await client.execute(request, timeout: .seconds(10))
             return false

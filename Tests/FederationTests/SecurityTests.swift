@@ -110,7 +110,7 @@ struct SecurityTests {
         #expect(status2.sites.first { $0.site.rawValue == "beta" }?.state.rawValue == "delivered")
         // A major version mismatch.
         let (vstatus, vbody) = try await alpha.sendRaw(path: "/v1/agent/hello", body: try PayloadCodec.encodeJSON(Self.hello("alpha")),
-                                                       deflate: false, version: "2.0")
+                                                       deflate: false, version: "3.0")
         #expect(vstatus == 400 && alpha.error(vstatus, vbody).code == "unsupported_version")
         for c in [alpha, beta] { try await c.shutdown() }
         try await op.shutdown()

@@ -40,30 +40,9 @@ public struct CalibrationGainTest: Sendable, Equatable {
 
     /// The test of comparator `comparator` against the group's own model.
     public init(stats: GroupStatistics, comparator c: Int, draws: Int, seed: UInt64) {
-        let aligned = stats.alignedCalibration.strata
-        let t = stats.target
-        let k = aligned.first?.binCount ?? 0
         let n = Double(stats.count)
-        var sums = [Double](repeating: 0, count: 2 * k)
-        var covariance = [Double](repeating: 0, count: 4 * k * k)
+        let (sums, covariance, k) = CalibrationGainTest.moments(stats: stats, comparator: c)
         let d = 2 * k
-        for stratum in aligned where stratum.count > 0 {
-            let local = (0..<k).map { stratum.bins[c].residualSums[$0] } + (0..<k).map { stratum.bins[t].residualSums[$0] }
-            for a in 0..<k {
-                covariance[a * d + a] += stratum.bins[c].residualSquares[a]
-                covariance[(k + a) * d + k + a] += stratum.bins[t].residualSquares[a]
-            }
-            for (cell, sum) in zip(stratum.cross[c].cells, stratum.cross[c].sums) {
-                let a = cell / k, b = k + cell % k
-                covariance[a * d + b] += sum
-                covariance[b * d + a] += sum
-            }
-            let ns = Double(stratum.count)
-            for a in 0..<d {
-                sums[a] += local[a]
-                for b in 0..<d { covariance[a * d + b] -= local[a] * local[b] / ns }
-            }
-        }
         plugInGain = (0..<k).reduce(0) { $0 + abs(sums[$1]) - abs(sums[k + $1]) } / max(n, 1)
         let sigma = (0..<d).map { max(covariance[$0 * d + $0], 0).squareRoot() }
         func corrected(_ s: [Double]) -> Double {
@@ -139,6 +118,35 @@ public struct CalibrationGainTest: Sendable, Equatable {
         guard let se = standardError else { return nil }
         let half = NormalDistribution.quantile(1 - (1 - level) / 2) * se
         return (estimate - half)...(estimate + half)
+    }
+
+    /// The bin sums S (comparator's K bins, then the target's) and their covariance Σ (row-major
+    /// 2K × 2K) from the group's site strata on their common bins, and K.
+    static func moments(stats: GroupStatistics, comparator c: Int) -> (sums: [Double], covariance: [Double], bins: Int) {
+        let aligned = stats.alignedCalibration.strata
+        let t = stats.target
+        let k = aligned.first?.binCount ?? 0
+        let d = 2 * k
+        var sums = [Double](repeating: 0, count: d)
+        var covariance = [Double](repeating: 0, count: d * d)
+        for stratum in aligned where stratum.count > 0 {
+            let local = (0..<k).map { stratum.bins[c].residualSums[$0] } + (0..<k).map { stratum.bins[t].residualSums[$0] }
+            for a in 0..<k {
+                covariance[a * d + a] += stratum.bins[c].residualSquares[a]
+                covariance[(k + a) * d + k + a] += stratum.bins[t].residualSquares[a]
+            }
+            for (cell, sum) in zip(stratum.cross[c].cells, stratum.cross[c].sums) {
+                let a = cell / k, b = k + cell % k
+                covariance[a * d + b] += sum
+                covariance[b * d + a] += sum
+            }
+            let ns = Double(stratum.count)
+            for a in 0..<d {
+                sums[a] += local[a]
+                for b in 0..<d { covariance[a * d + b] -= local[a] * local[b] / ns }
+            }
+        }
+        return (sums, covariance, k)
     }
 
     /// E|X| for X ~ N(mean, sd²) (the folded normal mean); |mean| when sd = 0.
