@@ -21,16 +21,15 @@ struct MetricEstimates {
         var comparison = Comparison(reportedAs: nil, gain: nil, comparatorValue: value(c),
                                     primary: TestOutcome(pViolation: nil, pGain: nil))
         var bootstrapGains: [Double]?
+        var cautions: [String] = []  // low-information notes of the error and AUC tests, in order
         switch metric {
         case .error:
             comparison.gain = Double(stats.wrong[c] - stats.wrong[t]) / Double(stats.count)
             let test = McNemarTest(n10: stats.discordance[c].n10, n01: stats.discordance[c].n01)
             comparison.n10 = test.n10
             comparison.n01 = test.n01
-            comparison.primary = TestOutcome(pViolation: test.pViolation, pGain: test.pGain)
-            if test.discordant < 10 {
-                comparison.caution = "few discordant rows (n10 + n01 = \(test.discordant)): rely on the exact test; the bootstrap is anti-conservative here"
-            }
+            comparison.primary = Self.outcome(test, rows: stats.count, level: level)
+            cautions += Self.cautions(test)
             if let boot = stats.bootstrap {
                 let n = Double(stats.count)
                 bootstrapGains = (0..<boot.replicates).map { b in
@@ -42,12 +41,8 @@ struct MetricEstimates {
             comparison.gain = test.gain
             comparison.z = test.z
             comparison.standardError = test.standardError
-            comparison.primary = TestOutcome(pViolation: test.pViolation, pGain: test.pGain)
-            if test.gain == nil {
-                comparison.caution = "one class only: AUC is undefined"
-            } else if test.z == nil {
-                comparison.caution = "fewer than two positives or negatives: the DeLong variance is undefined"
-            }
+            comparison.primary = Self.outcome(test, level: level)
+            cautions += Self.cautions(test)
             if let boot = stats.bootstrap, test.gain != nil {
                 let denominator = Double(test.denominator)
                 bootstrapGains = (0..<boot.replicates).map { b in
@@ -82,9 +77,9 @@ struct MetricEstimates {
             comparison.bootstrap = outcome
             if metric == .ece { comparison.primary = TestOutcome(pViolation: test.pViolation, pGain: test.pGain) }
         }
-        if stats.count < 30 && comparison.caution == nil {
-            comparison.caution = "small group (n = \(stats.count))"
-        }
+        if stats.count < 30 { cautions.append("small group (n = \(stats.count))") }
+        let all = [comparison.caution].compactMap { $0 } + cautions
+        comparison.caution = all.isEmpty ? nil : all.joined(separator: "; ")
         return comparison
     }
 }
