@@ -138,12 +138,12 @@ struct DeLongStratifiedTests {
         #expect(test.unavailableReason?.contains("variance is 0") == true)
     }
 
-    // Identical orderings: Δ = 0 and Var = 0 give z = 0 and p = 1 both ways (exact conditional p).
-    @Test func identicalOrderingsGivePOne() throws {
+    // Identical orderings: Δ = 0 and Var = 0 give z = 0 and p = Φ(0) = ½ both ways (spec §5), not NA.
+    @Test func identicalOrderingsGiveZZero() throws {
         let shifted = { (rows: [(Double, Double)]) in rows.map { ($0.0, $0.0 / 2) } }
         let test = try Self.test([Site(positives: shifted(Self.specPositives), negatives: shifted(Self.specNegatives))])
         #expect(test.gain == 0 && test.z == 0 && test.standardError == 0)
-        #expect(test.pViolation == 1 && test.pGain == 1 && test.unavailableReason == nil)
+        #expect(test.pViolation == 0.5 && test.pGain == 0.5 && test.unavailableReason == nil)
         #expect(test.interval(level: 0.9) == nil)
     }
 

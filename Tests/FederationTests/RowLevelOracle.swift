@@ -54,8 +54,7 @@ struct RowLevelOracle {
         return Comparison(
             errorGain: Double(wrongC - wrongT) / n, n10: n10, n01: n01, mcnemarViolation: pV, mcnemarGain: pG,
             aucTarget: Self.auc(mine, model: t), aucComparator: Self.auc(mine, model: c), aucGain: delong.gain,
-            z: delong.z, deLongViolation: delong.z.map { delong.pOne ? 1 : Self.phi($0) },
-            deLongGain: delong.z.map { delong.pOne ? 1 : Self.phi(-$0) },
+            z: delong.z, deLongViolation: delong.z.map { Self.phi($0) }, deLongGain: delong.z.map { Self.phi(-$0) },
             eceTarget: ece(mine, model: t), eceComparator: ece(mine, model: c))
     }
 
@@ -94,12 +93,12 @@ struct RowLevelOracle {
         return pairs > 0 ? Double(doubled) / Double(2 * pairs) : nil
     }
 
-    /// The site-stratified DeLong test from placements counted pair by pair. `pOne`: Δ = 0 and
-    /// Var = 0, where p = 1 both ways.
-    static func deLong(_ rows: [Row], target t: Int, comparator c: Int) -> (gain: Double?, z: Double?, pOne: Bool) {
+    /// The site-stratified DeLong test from placements counted pair by pair; z = 0 when Δ = 0 and
+    /// Var = 0 (spec §5), nil when NA.
+    static func deLong(_ rows: [Row], target t: Int, comparator c: Int) -> (gain: Double?, z: Double?) {
         let sites = strata(rows)
         let w = sites.reduce(0) { $0 + $1.positives.count * $1.negatives.count }
-        guard w > 0 else { return (nil, nil, false) }
+        guard w > 0 else { return (nil, nil) }
         // Doubled placement differences: for positive i, Σ_j [2ψ_t − 2ψ_c] = 2N_s·D10_i; for negative j, 2M_s·D01_j.
         var d10: [[Int]] = [], d01: [[Int]] = []
         var numerator = 0
@@ -112,7 +111,7 @@ struct RowLevelOracle {
         }
         let gain = Double(numerator) / Double(2 * w)
         let m = sites.reduce(0) { $0 + $1.positives.count }, n = sites.reduce(0) { $0 + $1.negatives.count }
-        guard m >= 2 && n >= 2 else { return (gain, nil, false) }
+        guard m >= 2 && n >= 2 else { return (gain, nil) }
         /// Σ (x − x̄)² of the unscaled differences x = d/scale, exactly as (kΣd² − (Σd)²)/(k·scale²).
         func squares(_ d: [Int], scale: Int) -> (exactZero: Bool, value: Double) {
             let k = d.count, sum = d.reduce(0, +), sq = d.reduce(0) { $0 + $1 * $1 }
@@ -142,8 +141,8 @@ struct RowLevelOracle {
             } else { allExactZero = allExactZero && pooled01 == 0 }
             variance += weight * weight * (v10 / mk + v01 / nk)
         }
-        if allExactZero { return numerator == 0 ? (gain, 0, true) : (gain, nil, false) }
-        return (gain, gain / variance.squareRoot(), false)
+        if allExactZero { return (gain, numerator == 0 ? 0 : nil) }
+        return (gain, gain / variance.squareRoot())
     }
 
     /// Φ(z) = ½ erfc(−z/√2).

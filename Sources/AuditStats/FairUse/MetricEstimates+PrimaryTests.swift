@@ -37,12 +37,13 @@ extension MetricEstimates {
         return outcome
     }
 
-    /// Low-information notes of a DeLong comparison (its NA reason travels as `unavailableReason`).
+    /// Low-information notes of a DeLong comparison; an NA test's note is its reason (also its
+    /// outcome's `unavailableReason`), so a rendering that shows only cautions still says why.
     static func cautions(_ test: DeLongTest) -> [String] {
-        guard test.unavailableReason == nil else { return [] }
+        if let reason = test.unavailableReason { return [reason] }
         var notes: [String] = []
         if test.z == 0 && test.standardError == 0 {
-            notes.append("both models order this group's rows the same way within every site: the AUC gain is exactly 0 (p = 1)")
+            notes.append("both models order this group's rows the same way within every site: the AUC gain is exactly 0 (z = 0)")
         } else if min(test.positives, test.negatives) < 10 {
             notes.append("few positives or negatives (\(test.positives) and \(test.negatives)): the DeLong normal approximation is rough")
         }

@@ -56,11 +56,12 @@ public enum RegressionEvaluator {
         let comparisons = comparators.map { c -> Comparison in
             var comparison = comparisonOf(sums, comparator: c, level: level)
             comparison.reportedAs = c == 0 ? nil : keys[c - 1]
-            if stats.count < 30 { comparison.caution = "small group (n = \(stats.count)): the t-test leans on normality" }
+            var cautions = [comparison.primary.unavailableReason].compactMap { $0 }
             if comparison.primary.violation.raw == 1 && comparison.primary.gain.raw == 1 && comparison.t == nil {
-                let identical = "identical losses on every row: no difference to test (p = 1)"
-                comparison.caution = comparison.caution.map { "\($0); \(identical)" } ?? identical
+                cautions.append("identical losses on every row: no difference to test (p = 1)")
             }
+            if stats.count < 30 { cautions.append("small group (n = \(stats.count)): the t-test leans on normality") }
+            comparison.caution = cautions.isEmpty ? nil : cautions.joined(separator: "; ")
             return comparison
         }
         return GroupEvaluation(key: key, count: stats.count, positives: 0,

@@ -26,11 +26,11 @@
 /// no stratum with both classes (AUC undefined); fewer than two positives or two negatives in
 /// the strata with both classes (no variance can be estimated for the group at all); Var = 0
 /// while Δ ≠ 0 (never z = ±∞: a zero variance means too few distinct placements, not certainty).
-/// **Var = 0 and Δ = 0**: z = 0 as in spec §5 and pROC, and p = 1 in both directions — every
-/// placement difference is 0, so the null law of the statistic is a point mass at 0 and the
-/// exact conditional p-value is 1, as for McNemar with no discordant row and the paired t-test
-/// with identical losses (pROC's two-sided p = 2Φ(−|0|) is 1 too; Φ(0) = ½ would be an artefact
-/// of halving). The test stays in the multiplicity family, like McNemar's n_d = 0.
+/// **Var = 0 and Δ = 0** (every placement difference 0: both models order the rows identically
+/// within every site, e.g. envy-freeness under additive offsets, decision D4): z = 0 as spec §5
+/// and pROC, p = Φ(0) = ½ both ways, and the test stays in the family like McNemar's n_d = 0 —
+/// the spec's rule and the Python reference's. Never flagged at α < ½; the exact conditional
+/// p (1) was considered and not taken, see `Docs/methods-delong.md` §3.
 public struct DeLongTest: Sendable, Equatable {
     /// Where each stratum's placement variance came from.
     public enum VarianceSource: Sendable, Equatable {
@@ -94,7 +94,8 @@ public struct DeLongTest: Sendable, Equatable {
                     outcome = Outcome(gain: g, se: se, z: statistic, pViolation: NormalDistribution.cdf(statistic),
                                       pGain: NormalDistribution.survival(statistic), source: source)
                 } else if numerator == 0 {
-                    outcome = Outcome(gain: g, se: 0, z: 0, pViolation: 1, pGain: 1, source: source)
+                    outcome = Outcome(gain: g, se: 0, z: 0, pViolation: NormalDistribution.cdf(0),
+                                      pGain: NormalDistribution.survival(0), source: source)
                 } else {
                     outcome.reason = "the DeLong variance is 0 although the AUCs differ: too few distinct placements to estimate it"
                 }
