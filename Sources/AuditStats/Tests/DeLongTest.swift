@@ -20,7 +20,7 @@
 /// assumption of a common placement variance across sites — and, when no stratum has two
 /// positives (Σ (M_s − 1) = 0), by the bound σ² ≤ 1 (D10 ∈ [−1, 1]), which is conservative.
 /// Negatives likewise (N_s = 1, denominator N_s − 1, scale 2M_s). Strata with two or more of each
-/// class are unaffected: with none singleton the test is exactly the previous one.
+/// class keep their own variance; with no singleton stratum the test is exactly the previous one.
 ///
 /// **Minimum information** (the test is NA, `unavailableReason` says why, p-values nil):
 /// no stratum with both classes (AUC undefined); fewer than two positives or two negatives in
