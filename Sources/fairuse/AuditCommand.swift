@@ -18,6 +18,8 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Smallest number of sites for a partial result (default: all).") var minSites: Int?
         @Option(help: "Comma-separated sites that must submit.") var required: String?
         @Option(help: "Deadline from now, e.g. 90s, 30m, 2h.") var deadline: String?
+        @Option(help: "Root seed of the bootstrap (replaces the spec's tests.seed; default: drawn by the coordinator). The same seed, spec and data reproduce the report.")
+        var seed: UInt64?
         @OptionGroup var connection: OperatorConnection
 
         func run() async throws {
@@ -27,9 +29,13 @@ struct AuditCommand: AsyncParsableCommand {
                 let request = LaunchAuditRequest(
                     specYAML: text, sites: try sites.split(separator: ",").map { try SiteID(validating: String($0)) },
                     minSites: minSites, requiredSites: try required?.split(separator: ",").map { try SiteID(validating: String($0)) },
-                    deadline: try deadline.map { Date().addingTimeInterval(try Duration.seconds(parsing: $0)) })
+                    deadline: try deadline.map { Date().addingTimeInterval(try Duration.seconds(parsing: $0)) },
+                    rootSeed: seed)
                 let summary = try await connection.with { try await $0.launch(request) }
                 print(summary.id)
+                if let rootSeed = summary.rootSeed {
+                    FileHandle.standardError.write(Data("root seed \(rootSeed)\(seed == nil ? " (drawn by the coordinator)" : ""); relaunch with --seed \(rootSeed) to reproduce\n".utf8))
+                }
             } catch { throw fail(error) }
         }
     }
@@ -140,7 +146,8 @@ enum AuditStatusText {
     static func render(_ a: AuditSummary, lastContact: [String: Date?] = [:], now: Date = Date()) -> String {
         let done = a.sites.filter { ["submitted", "refused", "failed", "expired"].contains($0.state.rawValue) }.count
         let width = 24, filled = a.sites.isEmpty ? 0 : done * width / a.sites.count
-        var lines = ["audit \(a.id) \(a.name): \(a.state) · \(age(a.createdAt, now: now)) since launch",
+        var lines = ["audit \(a.id) \(a.name): \(a.state) · \(age(a.createdAt, now: now)) since launch"
+                        + (a.rootSeed.map { " · seed \($0)" } ?? ""),
                      "  [" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
                         + "] \(done)/\(a.sites.count) sites answered"]
         for s in a.sites {

@@ -16,18 +16,19 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Folder with the bundled sites and specs.") var sites: String = "Sites"
     @Option(help: "Audit spec.") var spec: String = "Sites/specs/flchain_5y_mortality.yaml"
     @Option(help: "Bootstrap replicates (overrides the spec).") var bootstrap: Int?
+    @Option(help: "Root seed of the bootstrap (default: the spec's tests.seed, so two demo runs give the same report).") var seed: UInt64?
     @Option(help: "Working folder (default: a new temporary folder).") var work: String?
     @Flag(help: "Keep the coordinator running after the audit, with its read-only dashboard, until Ctrl-C.") var serve = false
 
     func run() async throws {
-        let runner = DemoRunner(sitesFolder: sites, specPath: spec, bootstrap: bootstrap, work: work, serve: serve)
+        let runner = DemoRunner(sitesFolder: sites, specPath: spec, bootstrap: bootstrap, seed: seed, work: work, serve: serve)
         do { try await runner.run() } catch { throw fail(error) }
     }
 }
 
 /// The demo's steps; child processes are always stopped, whatever happens.
 struct DemoRunner {
-    let sitesFolder: String, specPath: String, bootstrap: Int?, work: String?, serve: Bool
+    let sitesFolder: String, specPath: String, bootstrap: Int?, seed: UInt64?, work: String?, serve: Bool
 
     func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 
@@ -105,9 +106,9 @@ struct DemoRunner {
             // 4. Launch and follow the audit.
             let launch = LaunchAuditRequest(specYAML: auditSpec.yaml(), sites: try siteNames.map { try SiteID(validating: $0) },
                                             minSites: max(1, siteNames.count - 1), requiredSites: nil,
-                                            deadline: Date().addingTimeInterval(600))
+                                            deadline: Date().addingTimeInterval(600), rootSeed: seed ?? auditSpec.tests.seed)
             let audit = try await operatorClient.launch(launch)
-            say("· audit \(audit.id) launched: \(auditSpec.name), techniques \(auditSpec.techniques.map(\.rawValue).joined(separator: ", ")), B = \(auditSpec.tests.bootstrapReplicates)")
+            say("· audit \(audit.id) launched: \(auditSpec.name), techniques \(auditSpec.techniques.map(\.rawValue).joined(separator: ", ")), B = \(auditSpec.tests.bootstrapReplicates), seed \(audit.rootSeed.map(String.init) ?? "?")")
             var seen: [String: String] = [:]
             var final = audit
             while true {

@@ -62,8 +62,9 @@ import Testing
         #expect(single.gain == 2 && single.t == nil && single.pGain == nil && single.pViolation == nil)
         let identical = PairedTTest(PairedDifferenceSums(count: 10, sum: 0, sumOfSquares: 0))
         #expect(identical.gain == 0 && identical.t == nil && identical.pGain == 1 && identical.pViolation == 1)
+        // Zero spread with a non-zero mean: undefined (never t = ±∞ or p = 0; Docs/methods-delong.md §3).
         let constant = PairedTTest(PairedDifferenceSums(count: 5, sum: 0.5, sumOfSquares: 0.05))
-        #expect(constant.t == .infinity && constant.pGain == 0 && constant.pViolation == 1)
+        #expect(constant.t == nil && constant.pGain == nil && constant.pViolation == nil)
         let empty = PairedTTest(PairedDifferenceSums())
         #expect(empty.gain == nil && empty.pGain == nil)
     }

@@ -96,7 +96,8 @@ enum Fixtures {
                                          idempotencyKey: taskResultKey,
                                          receivedAt: created.addingTimeInterval(3600))),
             ("launch-audit-request", LaunchAuditRequest(specYAML: spec.yaml(), sites: [site, otherSite], minSites: 1,
-                                                        requiredSites: [site], deadline: deadline)),
+                                                        requiredSites: [site], deadline: deadline,
+                                                        rootSeed: 12_345_678_901_234_567_890)),
             ("audit-summary", AuditSummary(id: audit, name: "wire-vector", state: .collecting, createdAt: created,
                                            deadline: deadline, sites: [
                                             SiteTaskStatus(site: otherSite, task: otherTask, state: .refused,
@@ -104,7 +105,7 @@ enum Fixtures {
                                                            detail: "too_many_groups: the site policy allows at most 16"),
                                             SiteTaskStatus(site: site, task: task, state: .delivered,
                                                            updatedAt: created.addingTimeInterval(60)),
-                                           ])),
+                                           ], rootSeed: 12_345_678_901_234_567_890)),
             ("site-registration", SiteRegistration(site: site, certificateFingerprintSHA256: fingerprint)),
             ("site-list", SiteList(sites: [
                 SiteRecord(site: otherSite, fingerprint: fingerprint, status: .revoked, addedAt: created,

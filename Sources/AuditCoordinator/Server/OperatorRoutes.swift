@@ -33,25 +33,31 @@ struct OperatorRoutes {
         let who = try context.requireOperator()
         let launch = try await decode(LaunchAuditRequest.self, request)
         try launch.validate()
-        let spec: AuditSpec
+        var spec: AuditSpec
         do { spec = try AuditSpec.parse(yaml: launch.specYAML, source: "spec") } catch {
             throw APIError(.malformedPayload, "the audit spec is invalid: \(error)", field: "spec_yaml")
         }
+        // The audit's root seed: the operator's, or drawn here. It is written into the spec as
+        // `tests.seed`, so the stored spec, its digest, the sites' tasks and the report's settings
+        // all name the seed that actually ran, and relaunching with it reproduces the report.
+        var generator = SystemRandomNumberGenerator()
+        let rootSeed = launch.rootSeed ?? generator.next()
+        spec.tests.seed = rootSeed
         let now = Date()
         let sites = launch.sites.map(\.rawValue)
         for site in sites where try await coordinator.store.site(id: site)?.status != .active {
             throw APIError(.unknownSite, "site \(site) is not registered and active", field: "sites")
         }
-        var seed = SystemRandomNumberGenerator()
         let audit = AuditID.generate()
         let new = NewAudit(
             id: audit.rawValue, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec),
             sites: sites, minSites: launch.minSites ?? sites.count,
             requiredSites: (launch.requiredSites ?? []).map(\.rawValue),
             deadline: launch.deadline ?? now.addingTimeInterval(TimeInterval(coordinator.configuration.defaultDeadlineSeconds)),
-            rootSeed: seed.next(), taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID.generate().rawValue) }))
+            rootSeed: rootSeed, taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID.generate().rawValue) }))
         let applied = try await coordinator.lifecycle.launch(new, at: now)
-        coordinator.logger.info("audit launched", metadata: ["audit": "\(audit)", "operator": "\(who)", "sites": "\(sites.count)"])
+        coordinator.logger.info("audit launched", metadata: ["audit": "\(audit)", "operator": "\(who)", "sites": "\(sites.count)",
+                                                             "seed": "\(rootSeed)\(launch.rootSeed == nil ? " (drawn)" : "")"])
         await coordinator.dispatch(applied)
         return try JSONResponse.make(try await summary(audit.rawValue), status: .created)
     }
@@ -66,7 +72,8 @@ struct OperatorRoutes {
                 SiteTaskStatus(site: SiteID(rawValue: task.siteID)!, task: TaskID(rawValue: task.id)!,
                                state: TaskState(rawValue: task.state.rawValue), updatedAt: task.updatedAt, detail: task.detail,
                                progress: task.progress)
-            })
+            },
+            rootSeed: audit.rootSeed)
     }
 
     func list(_ context: CoordinatorContext) async throws -> Response {

@@ -95,11 +95,20 @@ public enum ExplanationBenefit {
             adjustedHarm[method] = MultipleTesting.adjust(pHarm, method: method)
         }
         for i in out.indices where out[i].count > 0 {
+            // An undefined test (raw p nil, NaN in the family) keeps nil adjusted values and is NA.
+            func adjusted(_ table: [MultipleTesting.Method: [Double]], _ method: MultipleTesting.Method) -> Double? {
+                table[method].flatMap { $0[i].isNaN ? nil : $0[i] }
+            }
             func values(_ raw: Double?, _ table: [MultipleTesting.Method: [Double]]) -> AdjustedPValues {
-                AdjustedPValues(raw: raw, holm: table[.holm]![i], bonferroni: table[.bonferroni]![i], bh: table[.bh]![i], by: table[.by]![i])
+                AdjustedPValues(raw: raw, holm: adjusted(table, .holm), bonferroni: adjusted(table, .bonferroni),
+                                bh: adjusted(table, .bh), by: adjusted(table, .by))
             }
             out[i].test.gain = values(out[i].test.gain.raw, adjustedGain)
             out[i].test.violation = values(out[i].test.violation.raw, adjustedHarm)
+            guard out[i].test.gain.raw != nil, out[i].test.violation.raw != nil else {
+                out[i].test.flag = .na
+                continue
+            }
             let g = out[i].test.gain.adjusted(correction) ?? 1, h = out[i].test.violation.adjusted(correction) ?? 1
             out[i].test.flag = h <= alpha ? .violation : (g <= alpha ? .gain : .none)
         }
@@ -122,7 +131,7 @@ public enum ExplanationBenefit {
     }
 
     /// One-sided p-values (gain: H1 mean > 0; harm: H1 mean < 0) of the paired t-test; nil for n < 2.
-    /// A zero standard deviation gives p = 0 in the direction of a non-zero mean and 1 otherwise.
+    /// Identical values 0 give p = 1 both ways; any other zero spread leaves the test undefined (nil).
     /// The test itself is ``PairedTTest`` (one place for its formula and edge cases).
     public static func pairedT(_ d: [Double]) -> (gain: Double?, harm: Double?) {
         var sums = PairedDifferenceSums()

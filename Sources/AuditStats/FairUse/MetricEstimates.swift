@@ -23,27 +23,22 @@ struct MetricEstimates {
         let level = settings.confidenceLevel
         var comparison = Comparison(reportedAs: nil, gain: nil, comparatorValue: value(c),
                                     primary: TestOutcome(pViolation: nil, pGain: nil))
+        var cautions: [String] = []  // low-information notes of the tests, in order
         switch metric {
         case .error:
             comparison.gain = Double(stats.wrong[c] - stats.wrong[t]) / Double(stats.count)
             let test = McNemarTest(n10: stats.discordance[c].n10, n01: stats.discordance[c].n01)
             comparison.n10 = test.n10
             comparison.n01 = test.n01
-            comparison.primary = TestOutcome(pViolation: test.pViolation, pGain: test.pGain)
-            if test.discordant < 10 {
-                comparison.caution = "few discordant rows (n10 + n01 = \(test.discordant)): the exact test has little power"
-            }
+            comparison.primary = Self.outcome(test, rows: stats.count, level: level)
+            cautions += Self.cautions(test)
         case .auc:
             let test = DeLongTest(strata: stats.auc, comparator: c)
             comparison.gain = test.gain
             comparison.z = test.z
             comparison.standardError = test.standardError
-            comparison.primary = TestOutcome(pViolation: test.pViolation, pGain: test.pGain)
-            if test.gain == nil {
-                comparison.caution = "one class only: AUC is undefined"
-            } else if test.z == nil {
-                comparison.caution = "fewer than two positives or negatives: the DeLong variance is undefined"
-            }
+            comparison.primary = Self.outcome(test, level: level)
+            cautions += Self.cautions(test)
         case .ece:
             let test = CalibrationGainTest(stats: stats, comparator: c, draws: settings.calibrationDraws,
                                            seed: settings.seed)
@@ -57,13 +52,14 @@ struct MetricEstimates {
             comparison.standardError = test.standardError
             comparison.z = test.z
             comparison.primary = outcome
-            if let note = CalibrationGainTest.binCaution(stats) { comparison.caution = note }
+            if let reason = test.unavailableReason { cautions.append(reason) }
+            if let note = CalibrationGainTest.binCaution(stats) { cautions.append(note) }
         case .squaredError, .absoluteError:
             break  // binary statistics carry no regression loss; see `RegressionEvaluator`
         }
-        if stats.count < 30 && comparison.caution == nil {
-            comparison.caution = "small group (n = \(stats.count))"
-        }
+        if stats.count < 30 { cautions.append("small group (n = \(stats.count))") }
+        let all = [comparison.caution].compactMap { $0 } + cautions
+        comparison.caution = all.isEmpty ? nil : all.joined(separator: "; ")
         return comparison
     }
 }

@@ -26,7 +26,9 @@ public enum Heterogeneity {
             return MetaAnalysis.errorEstimate(site: site, count: stats.count, n10: d.n10, n01: d.n01)
         case .auc:
             let test = DeLongTest(strata: stats.auc, comparator: comparator)
-            guard let gain = test.gain, let se = test.standardError, se > 0 else { return nil }
+            // A site's own variance only: a singleton class has no within-site estimate to pool.
+            guard let gain = test.gain, let se = test.standardError, se > 0,
+                  test.varianceSource == .estimated else { return nil }
             return MetaAnalysis.Estimate(site: site, value: gain, variance: se * se)
         case .ece:
             let test = CalibrationGainTest(stats: stats, comparator: comparator, draws: calibrationDraws,

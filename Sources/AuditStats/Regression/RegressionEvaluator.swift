@@ -56,7 +56,12 @@ public enum RegressionEvaluator {
         let comparisons = comparators.map { c -> Comparison in
             var comparison = comparisonOf(sums, comparator: c, level: level)
             comparison.reportedAs = c == 0 ? nil : keys[c - 1]
-            if stats.count < 30 { comparison.caution = "small group (n = \(stats.count)): the t-test leans on normality" }
+            var cautions = [comparison.primary.unavailableReason].compactMap { $0 }
+            if comparison.primary.violation.raw == 1 && comparison.primary.gain.raw == 1 && comparison.t == nil {
+                cautions.append("identical losses on every row: no difference to test (p = 1)")
+            }
+            if stats.count < 30 { cautions.append("small group (n = \(stats.count)): the t-test leans on normality") }
+            comparison.caution = cautions.isEmpty ? nil : cautions.joined(separator: "; ")
             return comparison
         }
         return GroupEvaluation(key: key, count: stats.count, positives: 0,
@@ -69,9 +74,14 @@ public enum RegressionEvaluator {
         let differences = sums.differences[c]
         let n = Double(differences.count)
         let test = PairedTTest(differences)
+        var primary = TestOutcome(pViolation: test.pViolation, pGain: test.pGain)
+        primary.standardError = test.standardError
+        let interval = test.interval(level: level)
+        primary.intervalLower = interval?.lowerBound
+        primary.intervalUpper = interval?.upperBound
+        primary.unavailableReason = test.unavailableReason
         var comparison = Comparison(reportedAs: nil, gain: test.gain, comparatorValue: sums.lossSums[c] / n,
-                                    standardError: test.standardError,
-                                    primary: TestOutcome(pViolation: test.pViolation, pGain: test.pGain))
+                                    standardError: test.standardError, primary: primary)
         comparison.t = test.t
         comparison.degreesOfFreedom = test.degreesOfFreedom
         if sums.replicates > 0 {

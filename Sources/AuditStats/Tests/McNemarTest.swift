@@ -28,7 +28,32 @@ public struct McNemarTest: Sendable, Equatable, Codable {
     }
 
     /// p for H1: err(h_g) < err(comparator), a gain: P(Bin(n_d, ½) ≥ n10); 1 when n_d = 0.
+    /// (With n_d = 0 the models agree on every row: there is nothing to test, and p = 1 is the
+    /// spec's convention, not evidence of equality — a small group may simply be uninformative.)
     public var pGain: Double {
         discordant == 0 ? 1 : SymmetricBinomial.survival(atLeast: n10, n: discordant)
+    }
+
+    /// The exact conditional interval of the gain Δ = err(comparator) − err(h_g) = (n10 − n01)/n
+    /// over the group's `rows` n, at two-sided `level`, consistent with the exact test: given
+    /// n_d, n10 ~ Bin(n_d, θ) with Δ = (n_d/n)(2θ − 1); the Clopper–Pearson interval [θ_L, θ_U]
+    /// for θ maps to [(n_d/n)(2θ_L − 1), (n_d/n)(2θ_U − 1)]. It excludes 0 from above exactly when
+    /// the one-sided exact test of H1: Δ < 0 rejects at (1 − level)/2 (and from below likewise),
+    /// because θ_U < ½ ⇔ P(Bin(n_d, ½) ≤ n10) < (1 − level)/2. Conditional on n_d, so it ignores
+    /// the sampling variation of n_d/n (Agresti, *Categorical Data Analysis*, §10.1).
+    /// nil when n_d = 0 (no discordant row: no spread to estimate) or n = 0.
+    public func interval(rows n: Int, level: Double) -> ClosedRange<Double>? {
+        guard n > 0, discordant > 0,
+              let theta = ClopperPearson.interval(successes: n10, trials: discordant, level: level) else { return nil }
+        let share = Double(discordant) / Double(n)
+        return share * (2 * theta.lowerBound - 1)...share * (2 * theta.upperBound - 1)
+    }
+
+    /// The large-sample standard error of the gain, √[((n10 + n01)/n − Δ²)/n] (the paired
+    /// difference of proportions; Agresti §10.1; spec §2.1), for display beside the exact test.
+    public func standardError(rows n: Int) -> Double? {
+        guard n > 0 else { return nil }
+        let nn = Double(n), gain = Double(n10 - n01) / nn
+        return max(0, (Double(discordant) / nn - gain * gain) / nn).squareRoot()
     }
 }

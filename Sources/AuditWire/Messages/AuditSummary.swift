@@ -14,16 +14,20 @@ public struct AuditSummary: Sendable, Codable, Equatable {
     public var deadline: Date?
     /// One entry per site asked, in site order.
     public var sites: [SiteTaskStatus]
+    /// The root seed of the audit's bootstrap streams, given at launch or drawn by the
+    /// coordinator (protocol 1.x; optional): relaunching with it reproduces the report.
+    public var rootSeed: UInt64?
 
     /// Creates a summary.
     public init(id: AuditID, name: String, state: AuditState, createdAt: Date, deadline: Date?,
-                sites: [SiteTaskStatus]) {
+                sites: [SiteTaskStatus], rootSeed: UInt64? = nil) {
         self.id = id
         self.name = name
         self.state = state
         self.createdAt = createdAt
         self.deadline = deadline
         self.sites = sites
+        self.rootSeed = rootSeed
     }
 }
 

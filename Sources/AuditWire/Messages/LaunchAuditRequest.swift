@@ -12,15 +12,20 @@ public struct LaunchAuditRequest: Sendable, Codable, Equatable {
     public var requiredSites: [SiteID]?
     /// When outstanding tasks expire; nil for no deadline.
     public var deadline: Date?
+    /// The root seed of the audit's bootstrap streams (`root_seed`, protocol 1.x, optional): the
+    /// same seed, spec and data reproduce the report bit for bit. nil: the coordinator draws one
+    /// and records it. Either way it replaces the spec's `tests.seed`.
+    public var rootSeed: UInt64?
 
     /// Creates a request.
     public init(specYAML: String, sites: [SiteID], minSites: Int? = nil, requiredSites: [SiteID]? = nil,
-                deadline: Date? = nil) {
+                deadline: Date? = nil, rootSeed: UInt64? = nil) {
         self.specYAML = specYAML
         self.sites = sites
         self.minSites = minSites
         self.requiredSites = requiredSites
         self.deadline = deadline
+        self.rootSeed = rootSeed
     }
 
     /// Checks the site rules: sites non-empty and distinct, 1 ≤ minSites ≤ sites, requiredSites ⊆ sites.
@@ -52,7 +57,7 @@ public struct LaunchAuditRequest: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case sites, minSites, requiredSites, deadline
+        case sites, minSites, requiredSites, deadline, rootSeed
         // The snake-case key strategy turns `specYaml` into `spec_yaml` and back.
         case specYAML = "specYaml"
     }
