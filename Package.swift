@@ -97,7 +97,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "AuditAgentTests", dependencies: ["AuditAgent", "AuditStats", "AuditWire"]),
+        .testTarget(name: "AuditAgentTests", dependencies: ["AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels"]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditReport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

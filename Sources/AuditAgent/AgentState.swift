@@ -58,6 +58,12 @@ public struct AgentState: Sendable {
         return FileManager.default.createFile(atPath: path, contents: json, attributes: [.posixPermissions: 0o600])
     }
 
+    /// The pending task `id` (whether or not it was decided), for the approver's preview.
+    public func pendingTask(_ id: String) -> SiteTask? {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: "\(directory)/pending/\(safe(id)).json")) else { return nil }
+        return try? PayloadCodec.decodeJSON(SiteTask.self, from: data)
+    }
+
     /// Tasks awaiting a decision.
     public func pending() -> [SiteTask] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "\(directory)/pending")) ?? []

@@ -77,19 +77,54 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     struct Approve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve (or --decline) a task waiting for approval; without TASK, list them.")
+        static let configuration = CommandConfiguration(
+            abstract: "Approve (or --decline) a task waiting for approval; without TASK, list them.",
+            discussion: """
+                Before recording an approval the command shows what the task would send: which groups are released or \
+                withheld, which statistics per metric, how many numbers, and what the disclosure policy merges or \
+                withholds (ECE on k of K bins). It computes this by running the task on the site's data exactly as the \
+                agent would, sending nothing; --quick reads only the spec and the data's group counts instead.
+                """)
         @Option(help: "agent.yaml") var config: String
         @Argument var task: String?
         @Flag(help: "Decline instead.") var decline = false
+        @Flag(help: "Only show what would leave; record no decision.") var show = false
+        @Flag(help: "Approve after showing what would leave, without asking.") var yes = false
+        @Flag(help: "Do not fit the models: preview from the spec and the data's group counts only.") var quick = false
         func run() throws {
             let configuration = try AgentConfiguration.load(path: config)
             let state = AgentState(directory: configuration.stateDirectory)
             guard let task else {
                 for t in state.pending() { print("\(t.id)\t\(t.spec.name)\tspec \(t.specSHA256.prefix(16))…\tmetrics \(t.spec.metrics.map(\.rawValue).joined(separator: ","))") }
+                print("fairuse agent approve --config \(config) TASK shows what a task would send, then asks.")
                 return
             }
-            try state.decide(task: task, approve: !decline)
-            print("\(decline ? "declined" : "approved") \(task)")
+            if decline {
+                try state.decide(task: task, approve: false)
+                print("declined \(task)")
+                return
+            }
+            guard let pending = state.pendingTask(task) else {
+                throw ValidationError("no pending task \(task) in \(configuration.stateDirectory)/pending")
+            }
+            let runner = TaskRunner(site: try SiteID(validating: configuration.site), policy: configuration.policy,
+                                    data: configuration.data)
+            if !quick {
+                FileHandle.standardError.write(Data("running the task on this site's data to show exactly what it would send (as long as the task itself; --quick reads counts only)…\n".utf8))
+            }
+            let preview = quick ? ReleasePreview.fromCounts(pending, runner: runner) : ReleasePreview.computed(pending, runner: runner)
+            print(preview.text, terminator: "")
+            if show { return }
+            if !yes {
+                print("Approve task \(task)? [y/N] ", terminator: "")
+                let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
+                guard answer == "y" || answer == "yes" else {
+                    print("not approved; no decision recorded")
+                    return
+                }
+            }
+            try state.decide(task: task, approve: true)
+            print("approved \(task)")
         }
     }
 

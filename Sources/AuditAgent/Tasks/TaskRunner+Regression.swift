@@ -2,6 +2,7 @@ import AuditModels
 import AuditSpec
 import AuditStats
 import AuditWire
+import Foundation
 
 extension TaskRunner {
     /// Runs a continuous-outcome task: fits the regressors locally, computes each technique's
@@ -11,6 +12,7 @@ extension TaskRunner {
     func runRegression(_ task: SiteTask, progress: @Sendable (String) -> Void) -> Outcome {
         do {
             let path = try DataSourceLoader.csvPath(for: data)
+            defer { if DataSourceLoader.isTemporary(data) { try? FileManager.default.removeItem(atPath: path) } }
             let trained = try LocalRegressionAudit.train(spec: task.spec, dataPath: path) { _, message in progress(message) }
             if let refusal = policy.check(groupCount: trained.result.groups.count) {
                 return refuse(task, refusal.code, refusal.reason)
@@ -41,7 +43,8 @@ extension TaskRunner {
                 agentVersion: AuditAgentModule.version, techniques: [], suppressed: suppressed,
                 rowCounts: RowCounts(total: train + test, train: train, test: test), regressionTechniques: techniques))
         } catch {
-            return refuse(task, RefusalCode.dataInvalid, "the site's data does not fit the audit spec: \(error)")
+            progress("the task failed: \(error)")
+            return refuse(task, RefusalCode.dataInvalid, RefusalReason.dataInvalid(error))
         }
     }
 }

@@ -49,6 +49,8 @@ public struct TaskRunner: Sendable {
         if task.spec.outcome.type == .continuous { return runRegression(task, progress: progress) }
         do {
             let path = try DataSourceLoader.csvPath(for: data)
+            // A SQLite query's rows are a temporary CSV of patient data: removed when the task ends.
+            defer { if DataSourceLoader.isTemporary(data) { try? FileManager.default.removeItem(atPath: path) } }
             let trained = try LocalAudit.train(spec: task.spec, dataPath: path) { stage, message in
                 progress(message)
                 reportStage(stage.rawValue, techniques.first { message.hasPrefix($0 + " ") || message.hasPrefix($0 + ":") })
@@ -58,24 +60,16 @@ public struct TaskRunner: Sendable {
             }
             var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
             extraction.rootSeed = task.rootSeed
-            var techniques: [TechniqueStatistics] = []
-            var suppressed: [Suppression] = []
-            var withheldKeys = Set<String>()
-            for technique in trained.techniques {
-                progress("\(technique.technique.rawValue): sufficient statistics")
-                reportStage("statistics", technique.technique.rawValue)
-                let predictions = Self.asSite(technique.predictions.predictions, site: site.rawValue)
-                let withheldGroups = Disclosure.suppressedGroups(predictions, minCell: policy.minCell)
-                withheldKeys.formUnion(withheldGroups.map { predictions.keys[$0] })
-                let kept = Disclosure.withholding(predictions, groups: withheldGroups)
-                let statistics = SiteStatistics.extract(from: kept, site: site.rawValue, settings: extraction)
-                let (released, merged) = Disclosure.mergingCalibration(statistics, minCell: policy.minCell)
-                techniques.append(TechniqueStatistics(technique: technique.technique.rawValue, statistics: released))
-                let findings = Disclosure.groupFindings(withheldGroups, keys: predictions.keys, minCell: policy.minCell) + merged
-                for finding in findings where !suppressed.contains(where: { $0.group == finding.group && $0.scope == finding.scope }) {
-                    suppressed.append(Suppression(group: finding.group, scope: finding.scope, reason: finding.reason))
-                }
+            let inputs = trained.techniques.map {
+                (technique: $0.technique.rawValue, predictions: Self.asSite($0.predictions.predictions, site: site.rawValue))
             }
+            let release = Disclosure.release(inputs, site: site.rawValue, settings: extraction,
+                                             minCell: policy.minCell) { technique in
+                progress("\(technique): sufficient statistics")
+                reportStage("statistics", technique)
+            }
+            let withheldKeys = release.withheldGroups
+            let suppressed = release.findings.map { Suppression(group: $0.group, scope: $0.scope, reason: $0.reason) }
             reportStage("disclosure", nil)
             // Row counts cover only the released groups: the site's full counts minus the released
             // ones would reveal a withheld group's size (complementary disclosure).
@@ -83,10 +77,11 @@ public struct TaskRunner: Sendable {
             let train = released.reduce(0) { $0 + $1.trainCount }, test = released.reduce(0) { $0 + $1.testCount }
             return .result(TaskResult(
                 task: task.id, audit: task.audit, site: site, round: task.round, specSHA256: task.specSHA256,
-                agentVersion: AuditAgentModule.version, techniques: techniques, suppressed: suppressed,
+                agentVersion: AuditAgentModule.version, techniques: release.techniques, suppressed: suppressed,
                 rowCounts: RowCounts(total: train + test, train: train, test: test)))
         } catch {
-            return refuse(task, RefusalCode.dataInvalid, "the site's data does not fit the audit spec: \(error)")
+            progress("the task failed: \(error)")
+            return refuse(task, RefusalCode.dataInvalid, RefusalReason.dataInvalid(error))
         }
     }
 

@@ -3,12 +3,16 @@ struct MetricEstimates {
     let metric: FairnessMetric
     let stats: GroupStatistics
 
-    /// The metric of model r on the group: error = wrong/n; AUC = site-stratified Mann–Whitney;
+    /// The metric of model r on the group: error = wrong/n over the rows whose error statistics
+    /// were released (`errorRowCount`; nil when none were); AUC = site-stratified Mann–Whitney;
     /// ECE = Σ_b |Σ(p − y)| / n (spec §2.4).
     func value(_ r: Int) -> Double? {
         guard stats.count > 0 else { return nil }
         switch metric {
-        case .error: return Double(stats.wrong[r]) / Double(stats.count)
+        case .error:
+            // Over the rows whose error statistics the sites released (disclosure control).
+            let rows = stats.errorRowCount
+            return rows > 0 ? Double(stats.wrong[r]) / Double(rows) : nil
         case .auc: return StratifiedAUC.value(strata: stats.auc, model: r)
         case .ece:
             guard let bins = stats.pooledCalibration(model: r) else { return nil }
@@ -26,11 +30,20 @@ struct MetricEstimates {
         var cautions: [String] = []  // low-information notes of the tests, in order
         switch metric {
         case .error:
-            comparison.gain = Double(stats.wrong[c] - stats.wrong[t]) / Double(stats.count)
+            let rows = stats.errorRowCount
+            guard rows > 0 else {
+                comparison.primary.unavailableReason = Self.errorsWithheldReason
+                comparison.caution = Self.errorsWithheldReason
+                return comparison
+            }
+            comparison.gain = Double(stats.wrong[c] - stats.wrong[t]) / Double(rows)
             let test = McNemarTest(n10: stats.discordance[c].n10, n01: stats.discordance[c].n01)
             comparison.n10 = test.n10
             comparison.n01 = test.n01
-            comparison.primary = Self.outcome(test, rows: stats.count, level: level)
+            comparison.primary = Self.outcome(test, rows: rows, level: level)
+            if rows < stats.count {
+                cautions.append("error statistics withheld by some sites for min_cell: error uses \(rows) of \(stats.count) rows")
+            }
             cautions += Self.cautions(test)
         case .auc:
             let test = DeLongTest(strata: stats.auc, comparator: c)
@@ -62,4 +75,8 @@ struct MetricEstimates {
         comparison.caution = all.isEmpty ? nil : all.joined(separator: "; ")
         return comparison
     }
+
+    /// Why an error comparison is NA when no site released the group's error statistics.
+    static let errorsWithheldReason =
+        "no site released this group's error statistics: a misclassification or McNemar cell was below its min_cell"
 }

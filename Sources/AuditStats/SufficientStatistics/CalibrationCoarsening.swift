@@ -73,12 +73,16 @@ public enum CalibrationCoarsening {
         }
         let cross = stratum.cross.map { moments -> CalibrationCrossMoments in
             var sums: [Int: Double] = [:]
-            for (cell, sum) in zip(moments.cells, moments.sums) {
+            var rows: [Int: Int] = [:]
+            for (i, (cell, sum)) in zip(moments.cells, moments.sums).enumerated() {
                 let merged = map[cell / old] * new + map[cell % old]
                 sums[merged, default: 0] += sum
+                if moments.hasCounts { rows[merged, default: 0] += moments.counts[i] }
             }
             let cells = sums.keys.sorted()
-            return CalibrationCrossMoments(cells: cells, sums: cells.map { sums[$0] ?? 0 })
+            // Joint row counts (transient, known only at the site) add up like the sums.
+            return CalibrationCrossMoments(cells: cells, sums: cells.map { sums[$0] ?? 0 },
+                                           counts: moments.hasCounts ? cells.map { rows[$0] ?? 0 } : [])
         }
         return CalibrationStratum(count: stratum.count, edges: edges, bins: bins, cross: cross)
     }

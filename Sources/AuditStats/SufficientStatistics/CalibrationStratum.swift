@@ -34,17 +34,36 @@ public struct CalibrationBins: Sendable, Codable, Equatable {
 /// Σ r_c·r_t over the rows that fall in comparator bin a and target bin b, for one comparator c
 /// against the group's own model h_t: the cross block of the covariance of the two models' bin
 /// sums. Sparse: only cells with rows are listed, in increasing `cell` order (cell = a·bins + b).
-/// No joint count is sent (see Protocol/disclosure-model.md).
+///
+/// A joint cell is a set of patients like any other cell (Protocol/disclosure-model.md): the site
+/// needs its row count to withhold the sums of cells below `min_cell`, but the count itself never
+/// leaves the site. `counts` is therefore transient: it is not among the coding keys (so it is
+/// never encoded, and is empty after decoding) and it takes no part in `==` (two values are equal
+/// when they would put the same bytes on the wire).
 public struct CalibrationCrossMoments: Sendable, Codable, Equatable {
     /// Joint cells a·bins + b, strictly increasing.
     public var cells: [Int]
     /// Σ r_c r_t per listed cell.
     public var sums: [Double]
+    /// Rows per listed cell, known only where the moments were computed; empty after decoding.
+    public var counts: [Int] = []
 
-    /// No cells.
-    public init(cells: [Int] = [], sums: [Double] = []) {
+    /// Cells with their sums and, at the site, their row counts.
+    public init(cells: [Int] = [], sums: [Double] = [], counts: [Int] = []) {
         self.cells = cells
         self.sums = sums
+        self.counts = counts
+    }
+
+    /// Whether the row count of every listed cell is known (true at the site that computed them).
+    public var hasCounts: Bool { counts.count == cells.count }
+
+    /// The wire form: cells and sums only.
+    enum CodingKeys: String, CodingKey { case cells, sums }
+
+    /// Equal when the wire forms are equal; the transient counts are ignored.
+    public static func == (a: CalibrationCrossMoments, b: CalibrationCrossMoments) -> Bool {
+        a.cells == b.cells && a.sums == b.sums
     }
 }
 
@@ -78,10 +97,10 @@ public struct CalibrationStratum: Sendable, Codable, Equatable {
         let n = rows.count, models = rows.modelCount
         var moments = [CalibrationBins](repeating: CalibrationBins(bins: bins), count: models)
         var joint = [[Double]](repeating: [], count: models)
-        var occupied = [[Bool]](repeating: [], count: models)
+        var jointRows = [[Int]](repeating: [], count: models)
         for r in 0..<models where r != target {
             joint[r] = [Double](repeating: 0, count: bins * bins)
-            occupied[r] = [Bool](repeating: false, count: bins * bins)
+            jointRows[r] = [Int](repeating: 0, count: bins * bins)
         }
         var binOf = [Int](repeating: 0, count: models)
         var residual = [Double](repeating: 0, count: models)
@@ -98,13 +117,14 @@ public struct CalibrationStratum: Sendable, Codable, Equatable {
             for r in 0..<models where r != target {
                 let cell = binOf[r] * bins + binOf[target]
                 joint[r][cell] += residual[r] * residual[target]
-                occupied[r][cell] = true
+                jointRows[r][cell] += 1
             }
         }
         let cross = (0..<models).map { r -> CalibrationCrossMoments in
             guard r != target else { return CalibrationCrossMoments() }
-            let cells = occupied[r].indices.filter { occupied[r][$0] }
-            return CalibrationCrossMoments(cells: cells, sums: cells.map { joint[r][$0] })
+            let cells = jointRows[r].indices.filter { jointRows[r][$0] > 0 }
+            return CalibrationCrossMoments(cells: cells, sums: cells.map { joint[r][$0] },
+                                           counts: cells.map { jointRows[r][$0] })
         }
         return CalibrationStratum(count: n, edges: nil, bins: moments, cross: cross)
     }

@@ -35,6 +35,7 @@ struct GroupExpectation {
     }
 
     private func checkModels(_ g: GroupStatistics, target: Int, at path: String) throws(WireError) {
+        try checkErrorRows(g, at: path)
         for r in 0..<g.wrong.count {
             guard (0...g.count).contains(g.wrong[r]) else {
                 throw counts("\(path).wrong[\(r)]", "expected 0 … \(g.count) wrong predictions")
@@ -55,6 +56,22 @@ struct GroupExpectation {
             guard r != target || (d.n10 == 0 && d.n01 == 0) else {
                 throw counts(cell, "the target model's table against itself must be empty")
             }
+        }
+    }
+
+    /// `error_rows`, when present, is 0 (the site withheld the group's error statistics, which
+    /// are then all zeros) or the group's count; partial releases exist only after pooling.
+    private func checkErrorRows(_ g: GroupStatistics, at path: String) throws(WireError) {
+        guard let rows = g.errorRows else { return }
+        guard rows == 0 || rows == g.count else {
+            throw counts("\(path).error_rows", "expected 0 (error statistics withheld) or the group's \(g.count) rows")
+        }
+        guard rows == 0 else { return }
+        if let r = g.wrong.firstIndex(where: { $0 != 0 }) {
+            throw counts("\(path).wrong[\(r)]", "error_rows is 0 (withheld): expected 0")
+        }
+        if let r = g.discordance.firstIndex(where: { $0.n10 != 0 || $0.n01 != 0 }) {
+            throw counts("\(path).discordance[\(r)]", "error_rows is 0 (withheld): expected n10 = n01 = 0")
         }
     }
 
