@@ -26,8 +26,16 @@ struct Benchmark: ParsableCommand {
     var modelSpec: String = "Sites/specs/flchain_5y_mortality.yaml"
     @Option(help: "With --model-class: the scikit-learn side.") var modelScript: String = "Deploy/benchmark_models.py"
     @Option(help: "With --model-class: timed repetitions (the best is reported).") var repeats: Int = 3
+    @Flag(help: "Instead of timing, measure the size of what sites send (the demo's sites, and flchain over 24 groups at one site).")
+    var payload = false
+    @Option(help: "With --payload: the bundled Sites folder.") var sites: String = "Sites"
+    @Flag(help: "With --payload: print JSON.") var json = false
 
     func run() throws {
+        if payload {
+            try PayloadBenchmark(sitesFolder: sites, flchain: flchain, json: json).run()
+            return
+        }
         if let modelClass {
             let classifiers = ModelClass.allCases.filter { $0.outcomeType == .binary }.map(\.rawValue)
             guard classifiers.contains(modelClass) else {

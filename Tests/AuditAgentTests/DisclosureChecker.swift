@@ -46,9 +46,9 @@ struct DisclosureChecker {
                 }
                 check(group, rows: rowsOf[j], technique: t, population: false, target: j + 1, key: site.keys[j])
                 anyErrorsWithheld = anyErrorsWithheld || group.errorRows == 0
-                // One partition per group in every technique (h0's bins are the same numbers in each).
-                let reference = release.techniques[0].statistics.groups[j]?.calibration.first?.edges
-                #expect(group.calibration.first?.edges == reference, context)
+                // h0's bins are the same numbers in every technique, and merged the same way.
+                let reference = release.techniques[0].statistics.groups[j]?.calibration.first?.edges(model: 0)
+                #expect(group.calibration.first?.edges(model: 0) == reference, context)
             }
             let population = statistics.population
             guard !kept.isEmpty else {
@@ -78,22 +78,22 @@ struct DisclosureChecker {
             Issue.record("no calibration stratum; \(context)")
             return
         }
-        let edges = stratum.edges ?? Array(0..<site.bins)
-        func bin(_ probability: Double) -> Int {
-            let base = CalibrationBins.bin(of: probability, bins: site.bins)
+        func bin(_ probability: Double, model r: Int) -> Int {
+            let edges = stratum.edges(model: r), base = CalibrationBins.bin(of: probability, bins: site.bins)
             return edges.firstIndex { $0 >= base } ?? edges.count - 1
         }
         if stratum.edges != nil { #expect(hasFinding(key, "ece_bins"), "merged bins without a finding; \(context)") }
         for r in 0..<models {
-            var counts = [Int](repeating: 0, count: edges.count)
-            for i in rows { counts[bin(p(i, r))] += 1 }
+            var counts = [Int](repeating: 0, count: stratum.edges(model: r).count)
+            for i in rows { counts[bin(p(i, r), model: r)] += 1 }
             #expect(counts == stratum.bins[r].counts, context)
             #expect(!counts.contains(where: small), "bin count of model \(r); \(context)")
         }
         // Joint cells: comparator bin × target bin, recomputed from the rows.
+        let targetBins = stratum.edges(model: target).count
         for r in 0..<models where r != target {
             var joint: [Int: Int] = [:]
-            for i in rows { joint[bin(p(i, r)) * edges.count + bin(p(i, target)), default: 0] += 1 }
+            for i in rows { joint[bin(p(i, r), model: r) * targetBins + bin(p(i, target), model: target), default: 0] += 1 }
             let sent = stratum.cross[r].cells
             #expect(sent.allSatisfy { (joint[$0] ?? 0) >= site.minCell }, "joint cell of model \(r); \(context)")
             if joint.keys.contains(where: { !sent.contains($0) }) {
@@ -127,33 +127,36 @@ struct DisclosureChecker {
         }
     }
 
-    /// The population's bins are unions of every group's bins, so subtracting the other groups from
-    /// a population bin yields only sums of bins that are sent anyway.
+    /// The population's bins are unions of every group's bins of the same model (h0; each row's own
+    /// model), so subtracting the other groups from a population bin yields only sums of bins that
+    /// are sent anyway.
     func checkPopulationPartition(_ statistics: SiteStatistics) {
-        let populationEdges = Set(statistics.population.calibration.first?.edges ?? Array(0..<site.bins))
+        guard let population = statistics.population.calibration.first else { return }
         for group in statistics.groups.compactMap({ $0 }) {
-            let edges = Set(group.calibration.first?.edges ?? Array(0..<site.bins))
-            #expect(populationEdges.isSubset(of: edges), "population bin cuts a group's bin; \(context)")
+            guard let stratum = group.calibration.first else { continue }
+            #expect(Set(population.edges(model: 0)).isSubset(of: stratum.edges(model: 0)),
+                    "population h0 bin cuts a group's bin; \(context)")
+            #expect(Set(population.edges(model: 1)).isSubset(of: stratum.edges(model: group.target)),
+                    "population own-model bin cuts a group's bin; \(context)")
         }
     }
 
     /// No sent population joint cell holds rows of a group's joint cell that was not sent.
     func checkPopulationJointCells(_ statistics: SiteStatistics, rowsOf: [[Int]], technique t: Int) {
         guard let population = statistics.population.calibration.first else { return }
-        let populationEdges = population.edges ?? Array(0..<site.bins)
         let sent = Set(population.cross[0].cells)
+        func bin(_ probability: Double, _ partition: [Int]) -> Int {
+            let base = CalibrationBins.bin(of: probability, bins: site.bins)
+            return partition.firstIndex { $0 >= base } ?? partition.count - 1
+        }
         for (j, group) in statistics.groups.enumerated() {
             guard let stratum = group?.calibration.first else { continue }
-            let edges = stratum.edges ?? Array(0..<site.bins)
-            func bin(_ probability: Double, _ partition: [Int]) -> Int {
-                let base = CalibrationBins.bin(of: probability, bins: site.bins)
-                return partition.firstIndex { $0 >= base } ?? partition.count - 1
-            }
+            let h0 = stratum.edges(model: 0), own = stratum.edges(model: j + 1)
+            let populationH0 = population.edges(model: 0), populationOwn = population.edges(model: 1)
             for i in rowsOf[j] {
                 let p0 = site.probability(i, model: 0, technique: t), pt = site.probability(i, model: j + 1, technique: t)
-                let cell = bin(p0, edges) * edges.count + bin(pt, edges)
-                guard !stratum.cross[0].cells.contains(cell) else { continue }
-                let populationCell = bin(p0, populationEdges) * populationEdges.count + bin(pt, populationEdges)
+                guard !stratum.cross[0].cells.contains(bin(p0, h0) * own.count + bin(pt, own)) else { continue }
+                let populationCell = bin(p0, populationH0) * populationOwn.count + bin(pt, populationOwn)
                 #expect(!sent.contains(populationCell), "population joint cell reveals a dropped group cell; \(context)")
             }
         }

@@ -83,8 +83,8 @@ struct DisclosureTests {
         let c = try #require(statistics.groups[2]), d = try #require(statistics.groups[3])
         // a: untouched.
         #expect(a.errorRows == nil && a.calibration[0].edges == nil)
-        // b: bin (¼, ½] (2 rows) merged into the bins above it: 2 of 4 bins remain.
-        #expect(b.calibration[0].edges == [0, 3])
+        // b: bin (¼, ½] (2 rows) merged into the bins above it, for every model: 2 of 4 bins remain.
+        #expect(b.calibration[0].edges == Array(repeating: [0, 3], count: 6))
         #expect(b.calibration[0].bins.allSatisfy { $0.counts == [8, 12] })
         // c: of h0 × own cells (2,2) 7, (2,3) 3, (3,2) 3, (3,3) 7 and (0,0) 10, the two cells of 3 are not sent.
         #expect(c.calibration[0].cross[0].cells == [0, 2 * 4 + 2, 3 * 4 + 3])
@@ -93,10 +93,11 @@ struct DisclosureTests {
         #expect(d.errorRows == 0 && d.wrong.allSatisfy { $0 == 0 })
         #expect(d.discordance.allSatisfy { $0 == Discordance(n10: 0, n01: 0) })
         #expect(d.count == 20 && d.positives == 10 && d.logLossSum[0] > 0)
-        // The population: errors withheld (complementary), bins on b's partition, the crosswise cell dropped.
+        // The population: errors withheld (complementary), both models' bins on b's partition,
+        // the crosswise cell dropped.
         let population = statistics.population
         #expect(population.count == 90 && population.errorRows == 0)
-        #expect(population.calibration[0].edges == [0, 3])
+        #expect(population.calibration[0].edges == [[0, 3], [0, 3]])
         #expect(population.calibration[0].cross[0].cells == [0])
     }
 

@@ -72,8 +72,8 @@ struct ReleasePreviewTests {
         let released = lines.filter { $0.hasPrefix("  released  ") }
         #expect(released.count == 4)   // three groups and the population
         for line in released {
-            let bins = try #require(line.firstRange(of: #/ECE on (\d+) of 10 bins/#))
-            #expect((1...10).contains(Int(line[bins].split(separator: " ")[2]) ?? 0))
+            let match = try #require(line.firstMatch(of: #/ECE on (\d+) of 10 bins for h0, ([\d–]+) for its own model/#))
+            #expect((1...10).contains(Int(match.1) ?? 0))
         }
         #expect(lines.contains { $0.hasPrefix("  ece     ") && $0.hasSuffix("(not among the spec's metrics; sent all the same)") })
         #expect(lines.contains("numbers: \(preview.numbers ?? 0) in all (onehot \(WireNumbers.parts(result.techniques[0].statistics).total); "

@@ -173,11 +173,22 @@ struct CalibrationGainTestTests {
         let site = try Self.statistics(rows, target: 1)
         let (merged, changed) = CalibrationCoarsening.enforceMinimum(site, minCount: 8)
         #expect(changed)
-        let caution = try #require(CalibrationGainTest.binCaution(merged))
-        let bins = try #require(merged.calibration.first?.binCount)
-        #expect(caution.contains("ECE uses \(bins) of 10 bins"))
+        let caution = try #require(CalibrationGainTest.binCaution(merged, comparator: 0))
+        let stratum = try #require(merged.calibration.first)
+        #expect(caution.contains("the ECE of h_g uses \(stratum.bins[1].binCount) of 10 bins, the comparator's \(stratum.bins[0].binCount)"))
+        // Each model is merged on its own counts only.
+        for bins in stratum.bins { #expect(bins.counts.allSatisfy { $0 == 0 || $0 >= 8 }) }
         let test = CalibrationGainTest(stats: merged, comparator: 0, draws: 300, seed: 2)
         #expect(test.standardError != nil)
-        #expect(CalibrationGainTest.binCaution(site) == nil)
+        #expect(CalibrationGainTest.binCaution(site, comparator: 0) == nil)
+        // The row-level moments on the merged bins: merge the oracle's base-bin moments by the same edges.
+        let (sums, _, k) = CalibrationGainTest.moments(stats: merged, comparator: 0)
+        let (s, _) = Self.oracleMoments(rows, comparator: 0, target: 1, bins: 10)
+        let edges = stratum.edges(model: 0)
+        for (j, upper) in edges.enumerated() {
+            let lower = j == 0 ? 0 : edges[j - 1] + 1
+            #expect(abs(sums[j] - (lower...upper).reduce(0) { $0 + s[$1] }) < 1e-10)
+        }
+        #expect(k == edges.count)
     }
 }

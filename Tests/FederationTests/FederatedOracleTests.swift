@@ -184,9 +184,48 @@ struct FederatedOracleTests {
         }
     }
 
-    /// HOOK (lead): the oracle of the redesigned calibration (ECE) test goes here — recompute its
-    /// estimate, interval and p-values from `rows` (raw rows of the group, every site) for h_g =
-    /// model `target` against `comparator`, and compare with `comparison.primary` /
-    /// `comparison.testEstimate`. Today only ECE values and gains are checked (above).
-    func calibrationTestOracle(_ comparison: Comparison, rows: [RowLevelOracle.Row], target: Int, comparator: Int) throws {}
+    /// The calibration test's estimate from raw rows (Docs/methods.md): per site, the vectors v_i
+    /// of row i's residual at its bin under the comparator and under h_g, S = Σ v_i, σ_a² = the
+    /// diagonal of Σ_sites Σ_i (v_i − v̄_s)², and T = Σ_a ±(2|S_a| − E|N(S_a, σ_a²)|)/n with the
+    /// folded-normal mean written out here. The SE comes from the coordinator's Monte Carlo draws
+    /// (checked against the delta method in CalibrationGainTestTests); here the p-values and the
+    /// interval must be exactly Φ(T/SE) and T ± z_{0.95}·SE.
+    func calibrationTestOracle(_ comparison: Comparison, rows: [RowLevelOracle.Row], target: Int, comparator: Int) throws {
+        let k = 10, d = 2 * k
+        func bin(_ p: Double) -> Int { (0..<k).first { p <= Double($0 + 1) / Double(k) } ?? k - 1 }
+        var s = [Double](repeating: 0, count: d), variance = [Double](repeating: 0, count: d)
+        for site in Set(rows.map(\.site)) {
+            let mine = rows.filter { $0.site == site }
+            var local = [Double](repeating: 0, count: d), squares = [Double](repeating: 0, count: d)
+            for row in mine {
+                for (offset, r) in [(0, comparator), (k, target)] {
+                    let residual = row.score(r) - Double(row.label)
+                    local[offset + bin(row.score(r))] += residual
+                    squares[offset + bin(row.score(r))] += residual * residual
+                }
+            }
+            for a in 0..<d {
+                s[a] += local[a]
+                variance[a] += squares[a] - local[a] * local[a] / Double(mine.count)
+            }
+        }
+        func folded(_ m: Double, _ sd: Double) -> Double {
+            sd > 0 ? sd * (2 / Double.pi).squareRoot() * exp(-m * m / (2 * sd * sd)) + m * erf(m / (sd * 2.0.squareRoot())) : abs(m)
+        }
+        var total = 0.0
+        for a in 0..<d {
+            let term = 2 * abs(s[a]) - folded(s[a], max(variance[a], 0).squareRoot())
+            total += a < k ? term : -term
+        }
+        let estimate = try #require(comparison.testEstimate)
+        #expect(abs(estimate - total / Double(rows.count)) < 1e-9, "calibration estimate \(estimate) vs \(total / Double(rows.count))")
+        guard let se = comparison.primary.standardError else {
+            #expect(comparison.primary.unavailableReason != nil, "an NA calibration test says why")
+            return
+        }
+        let phi = { (z: Double) in 0.5 * erfc(-z / 2.0.squareRoot()) }
+        #expect(abs((comparison.primary.violation.raw ?? -1) - phi(estimate / se)) < 1e-12)
+        #expect(abs((comparison.primary.gain.raw ?? -1) - phi(-estimate / se)) < 1e-12)
+        #expect(abs((comparison.primary.intervalUpper ?? .nan) - (estimate + 1.6448536269514722 * se)) < 1e-9)
+    }
 }

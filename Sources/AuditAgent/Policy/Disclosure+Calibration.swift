@@ -1,47 +1,53 @@
 import AuditStats
 
 extension Disclosure {
-    /// Step 2: merges calibration bins so every bin of every model holds 0 or ≥ minCell rows.
+    /// Step 2: merges calibration bins, model by model (`CalibrationCoarsening.enforceMinimum`), so
+    /// every bin of every model holds 0 or ≥ minCell rows.
     ///
-    /// A group's bins are merged to one partition for all techniques — the finest common
-    /// coarsening of what each technique needs — because h0's bins of a group are the same numbers
-    /// in every technique: two different merges of them could be subtracted to recover a bin that
-    /// was merged away. The population's partition is, for the same reason, a coarsening of every
-    /// group's: each population bin of h0 (and of the own model) is then a sum of released group
-    /// bins, so subtracting the other groups from it reveals nothing that is not sent anyway.
+    /// A model's partition is a function of its own bin counts, so a model that appears in several
+    /// places with the same rows — h0 of a group in every technique — gets the same partition
+    /// each time, and no merged-away bin can be recovered by subtracting one partition from
+    /// another. The population is different: its h0 bins are sums of the groups' h0 bins and its
+    /// own-model bins sums of each group's own-model bins, so each of its two partitions must also
+    /// coarsen every group's partition of the same model. Each population bin is then a sum of
+    /// released group bins, and subtracting the other groups reveals nothing new.
     /// `sites` holds one ``SiteStatistics`` per technique, of the same rows.
     static func mergingBins(_ sites: [SiteStatistics], minCell: Int) -> ([SiteStatistics], [Finding]) {
         guard let first = sites.first else { return (sites, []) }
         var out = sites
-        var findings: [Finding] = []
-        var groupPartitions: [[Int]] = []
-        for j in first.groups.indices {
-            let strata = sites.compactMap { $0.groups[j]?.calibration.first }
-            guard let stratum = strata.first else { continue }
-            let base = baseBins(of: stratum)
-            let edges = sharedEdges(strata, with: [], baseBins: base, minCell: minCell)
-            groupPartitions.append(edges)
-            guard edges != CalibrationCoarsening.baseEdges(base) else { continue }
-            for t in out.indices {
-                guard var group = out[t].groups[j] else { continue }
-                group.calibration = group.calibration.map { CalibrationCoarsening.coarsened($0, to: edges) }
-                out[t].groups[j] = group
-            }
-            findings.append(Finding(group: first.keys[j], scope: "ece_bins",
-                                    reason: "calibration bins below min_cell (\(minCell)) were merged with a neighbour"))
-        }
-        let strata = sites.compactMap { $0.population.calibration.first }
-        if let stratum = strata.first {
-            let base = baseBins(of: stratum)
-            let edges = sharedEdges(strata, with: groupPartitions, baseBins: base, minCell: minCell)
-            if edges != CalibrationCoarsening.baseEdges(base) {
-                for t in out.indices {
-                    out[t].population.calibration = out[t].population.calibration.map { CalibrationCoarsening.coarsened($0, to: edges) }
+        var mergedGroups = Set<Int>(), mergedPopulation = false
+        for t in out.indices {
+            var h0: [[Int]] = [], own: [[Int]] = []   // every group's partitions of the population's two models
+            for j in out[t].groups.indices {
+                guard let group = out[t].groups[j] else { continue }
+                let (merged, changed) = CalibrationCoarsening.enforceMinimum(group, minCount: minCell)
+                if changed { mergedGroups.insert(j) }
+                out[t].groups[j] = merged
+                if let stratum = merged.calibration.first {
+                    h0.append(stratum.edges(model: 0))
+                    own.append(stratum.edges(model: merged.target))
                 }
-                findings.append(Finding(group: nil, scope: "ece_bins",
-                                        reason: "population calibration bins were merged to cover every group's merged bins "
-                                            + "(min_cell \(minCell)), so no group bin can be recovered by subtraction"))
             }
+            guard let stratum = out[t].population.calibration.first else { continue }
+            let needed = [h0, own].enumerated().map { r, groups in
+                let base = stratum.baseBins
+                let itself = CalibrationCoarsening.edges(counts: stratum.bins[r].counts, upper: stratum.edges(model: r),
+                                                        minCount: minCell)
+                return CalibrationCoarsening.commonEdges([itself] + groups, baseBins: base)
+                    ?? CalibrationCoarsening.baseEdges(base)
+            }
+            if needed != [0, 1].map({ stratum.edges(model: $0) }) {
+                mergedPopulation = true
+                out[t].population.calibration[0] = CalibrationCoarsening.coarsened(stratum, to: needed, target: 1)
+            }
+        }
+        var findings = mergedGroups.sorted().map {
+            Finding(group: first.keys[$0], scope: "ece_bins", reason: "calibration bins below min_cell (\(minCell)) were merged with a neighbour")
+        }
+        if mergedPopulation {
+            findings.append(Finding(group: nil, scope: "ece_bins",
+                                    reason: "population calibration bins were merged to cover every group's merged bins "
+                                        + "(min_cell \(minCell)), so no group bin can be recovered by subtraction"))
         }
         return (out, findings)
     }
@@ -64,13 +70,15 @@ extension Disclosure {
             let population = out[t].population.calibration.first
             var contaminated = Set<Int>()
             for j in out[t].groups.indices {
-                guard var stratum = out[t].groups[j]?.calibration.first else { continue }
+                guard let target = out[t].groups[j]?.target, var stratum = out[t].groups[j]?.calibration.first else { continue }
                 for r in stratum.cross.indices {
                     let (kept, dropped) = split(stratum.cross[r], minCell: minCell, excluding: [])
                     if !dropped.isEmpty { groupsWithDrops.insert(j) }
                     // h0 against the own model is the population's comparison as well.
                     if r == 0, let population {
-                        for cell in dropped { contaminated.insert(populationCell(cell, of: stratum, in: population)) }
+                        for cell in dropped {
+                            contaminated.insert(populationCell(cell, of: stratum, target: target, in: population))
+                        }
                     }
                     stratum.cross[r] = kept
                 }
@@ -115,24 +123,16 @@ extension Disclosure {
         return (kept, dropped)
     }
 
-    /// The population joint cell holding a group's joint cell; the population's partition is a
-    /// coarsening of the group's, so each group bin lies inside one population bin.
-    static func populationCell(_ cell: Int, of group: CalibrationStratum, in population: CalibrationStratum) -> Int {
-        let k = group.binCount, K = population.binCount
-        let upper = group.edges ?? CalibrationCoarsening.baseEdges(k)
-        let populationUpper = population.edges ?? CalibrationCoarsening.baseEdges(K)
-        func bin(_ a: Int) -> Int { populationUpper.firstIndex { $0 >= upper[a] } ?? K - 1 }
-        return bin(cell / k) * K + bin(cell % k)
-    }
-
-    /// Base bins of a stratum (before any merging).
-    static func baseBins(of stratum: CalibrationStratum) -> Int {
-        stratum.edges.map { ($0.last ?? -1) + 1 } ?? stratum.binCount
-    }
-
-    /// The finest partition coarser than what each stratum needs for minCell and than `partitions`.
-    static func sharedEdges(_ strata: [CalibrationStratum], with partitions: [[Int]], baseBins: Int, minCell: Int) -> [Int] {
-        let needed = strata.map { CalibrationCoarsening.edges(for: $0, minCount: minCell) } + partitions
-        return CalibrationCoarsening.commonEdges(needed, baseBins: baseBins) ?? CalibrationCoarsening.baseEdges(baseBins)
+    /// The population joint cell (h0 bin × own-model bin) holding a group's joint cell of h0 and
+    /// its own model `target`; each population partition coarsens the group's, so each group bin
+    /// lies inside one population bin.
+    static func populationCell(_ cell: Int, of group: CalibrationStratum, target: Int,
+                               in population: CalibrationStratum) -> Int {
+        let groupOwn = group.edges(model: target), populationH0 = population.edges(model: 0)
+        let populationOwn = population.edges(model: 1)
+        let a = group.edges(model: 0)[cell / groupOwn.count], b = groupOwn[cell % groupOwn.count]
+        let row = populationH0.firstIndex { $0 >= a } ?? populationH0.count - 1
+        let column = populationOwn.firstIndex { $0 >= b } ?? populationOwn.count - 1
+        return row * populationOwn.count + column
     }
 }

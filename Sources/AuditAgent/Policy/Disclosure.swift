@@ -12,10 +12,9 @@ import AuditWire
 ///
 /// 1. **Groups** (`Disclosure+Groups`): a group with a group × label cell of 1 … min_cell − 1 test
 ///    rows is withheld *before* anything is computed, from the population too.
-/// 2. **Calibration bins** (`Disclosure+Calibration`): bins are merged until every bin of every
-///    model holds 0 or ≥ min_cell rows, with one partition per group shared by all techniques, and
-///    a population partition coarser than every group's — so no merged-away bin can be recovered
-///    by subtracting one technique from another or the other groups from the population.
+/// 2. **Calibration bins** (`Disclosure+Calibration`): each model's bins are merged until every
+///    bin holds 0 or ≥ min_cell rows; the population's partitions also coarsen every group's, so
+///    no merged-away bin can be recovered by subtracting the other groups from the population.
 /// 3. **Joint bins**: a comparator bin × own-model bin cell with fewer than min_cell rows is not
 ///    sent (its Σ r_c r_t is dropped), nor is a population cell that contains such rows.
 /// 4. **Error statistics** (`Disclosure+Errors`): a group whose `wrong[r]`, n10, n01 or their

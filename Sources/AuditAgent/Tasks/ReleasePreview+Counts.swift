@@ -46,8 +46,8 @@ extension ReleasePreview {
         lines += census.map { group in
             withheld.contains { $0.key == group.key } ? "  withheld  \(group.key)" : "  released  \(group.key)"
         }
-        lines.append("not known without fitting the models: which calibration bins are merged (ECE on k of "
-                     + "\(spec.tests.eceBins) bins), which joint calibration cells are dropped, and whether a group's "
+        lines.append("not known without fitting the models: which calibration bins of each model are "
+                     + "merged (ECE on k of \(spec.tests.eceBins) bins), which joint calibration cells are dropped, and whether a group's "
                      + "error statistics are withheld; run the preview without --quick to see them")
         lines.append("statistics sent, per released group and technique:")
         lines += binaryStatistics(spec)

@@ -105,8 +105,8 @@ public struct ReleasePreview: Sendable, Equatable {
             let withheldIn = result.techniques.filter { statistics($0.statistics)?.errorRows == 0 }.map(\.technique)
             parts.append(withheldIn.isEmpty ? "error statistics sent"
                          : "error statistics withheld in " + withheldIn.joined(separator: ", "))
-            if let stratum = statistics(first)?.calibration.first {
-                parts.append("ECE on \(stratum.binCount) of \(spec.tests.eceBins) bins")
+            if let text = Self.effectiveBins(result.techniques.compactMap { statistics($0.statistics) }, of: spec.tests.eceBins) {
+                parts.append(text)
             }
             if findings["\(key ?? "")|ece_cross"] != nil { parts.append("some joint calibration cells not sent") }
             return parts.joined(separator: "; ")
@@ -129,6 +129,24 @@ public struct ReleasePreview: Sendable, Equatable {
             + "\(first.keys.count - summary.released.count - summary.withheld.count) without rows at this site"
         summary.lines.insert(header, at: 0)
         return summary
+    }
+
+    /// "ECE on 10 of 10 bins for h0, 4–6 for its own model, 2–10 for the other models": each model's
+    /// bins after merging (min_cell), over the techniques (h0's are the same in each).
+    static func effectiveBins(_ groups: [GroupStatistics], of base: Int) -> String? {
+        let strata = groups.compactMap { group in group.calibration.first.map { (group.target, $0) } }
+        guard !strata.isEmpty else { return nil }
+        func range(_ counts: [Int]) -> String {
+            let low = counts.min() ?? 0, high = counts.max() ?? 0
+            return low == high ? "\(low)" : "\(low)–\(high)"
+        }
+        let h0 = strata.map { $0.1.bins[0].binCount }, own = strata.map { $0.1.bins[$0.0].binCount }
+        let others = strata.flatMap { target, stratum in
+            stratum.bins.indices.filter { $0 != 0 && $0 != target }.map { stratum.bins[$0].binCount }
+        }
+        var text = "ECE on \(range(h0)) of \(base) bins for h0, \(range(own)) for its own model"
+        if !others.isEmpty { text += ", \(range(others)) for the other models" }
+        return text
     }
 
     /// Groups of a continuous outcome: released, withheld (fewer than min_cell test rows) or absent.

@@ -60,7 +60,7 @@ enum WireNumbers {
                 parts.auc += 2 + stratum.placementSums.count + 4 * stratum.differences.count
             }
             for stratum in group.calibration {
-                parts.ece += 1 + (stratum.edges?.count ?? 0)
+                parts.ece += 1 + (stratum.edges?.reduce(0) { $0 + $1.count } ?? 0)
                 parts.ece += stratum.bins.reduce(0) { $0 + 3 * $1.binCount }
                 parts.ece += stratum.cross.reduce(0) { $0 + 2 * $1.cells.count }
             }
@@ -73,7 +73,7 @@ enum WireNumbers {
     static func bound(groups: Int, keys: Int, bins: Int) -> Int {
         func group(models: Int) -> Int {
             let counts = 4, error = 3 * models, scores = 2 * models, auc = 2 + 5 * models
-            let ece = 1 + 3 * models * bins + 2 * (models - 1) * bins * bins
+            let ece = 1 + models * bins + 3 * models * bins + 2 * (models - 1) * bins * bins
             return counts + error + scores + auc + ece
         }
         return groups * group(models: keys + 1) + group(models: 2)

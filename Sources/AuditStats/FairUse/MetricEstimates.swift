@@ -66,7 +66,7 @@ struct MetricEstimates {
             comparison.z = test.z
             comparison.primary = outcome
             if let reason = test.unavailableReason { cautions.append(reason) }
-            if let note = CalibrationGainTest.binCaution(stats) { cautions.append(note) }
+            if let note = CalibrationGainTest.binCaution(stats, comparator: c) { cautions.append(note) }
         case .squaredError, .absoluteError:
             break  // binary statistics carry no regression loss; see `RegressionEvaluator`
         }

@@ -15,67 +15,66 @@ public enum CalibrationCoarsening {
         return common.sorted()
     }
 
-    /// The edges of the coarsest-needed partition in which every model's merged bins hold either 0
-    /// or at least `minCount` rows: bins are merged left to right until the running count of every
-    /// model reaches `minCount` (or stays 0); a short last bin joins its left neighbour.
-    public static func edges(for stratum: CalibrationStratum, minCount: Int) -> [Int] {
-        let bins = stratum.binCount
-        let upper = stratum.edges ?? baseEdges(bins)   // base-bin index of each current bin's end
-        let models = stratum.bins.indices
-        func acceptable(_ counts: [Int]) -> Bool { counts.allSatisfy { $0 == 0 || $0 >= minCount } }
-        // Current-bin index ranges of the merged bins, built left to right.
+    /// The edges of the coarsest-needed partition of one model's bins in which every merged bin
+    /// holds either 0 or at least `minCount` rows: bins are merged left to right until the running
+    /// count reaches `minCount` (or stays 0); a short last bin joins its left neighbours as far back
+    /// as needed. `upper` gives the base-bin index of each current bin's end.
+    public static func edges(counts: [Int], upper: [Int], minCount: Int) -> [Int] {
+        func acceptable(_ count: Int) -> Bool { count == 0 || count >= minCount }
         var groups: [ClosedRange<Int>] = []
-        var start = 0
-        var running = [Int](repeating: 0, count: stratum.bins.count)
-        for k in 0..<bins {
-            for r in models { running[r] += stratum.bins[r].counts[k] }
+        var start = 0, running = 0
+        for k in counts.indices {
+            running += counts[k]
             if acceptable(running) {
                 groups.append(start...k)
                 start = k + 1
-                running = running.map { _ in 0 }
+                running = 0
             }
         }
-        if start < bins {
-            // Rows are left after the last acceptable bin: fold them into the preceding merged
-            // bins, as far back as needed for every model's tail count to be 0 or ≥ minCount.
-            var tail = running
-            var tailStart = start
+        if start < counts.count {
+            var tail = running, tailStart = start
             while let previous = groups.popLast() {
                 tailStart = previous.lowerBound
-                for r in models { for k in previous { tail[r] += stratum.bins[r].counts[k] } }
+                for k in previous { tail += counts[k] }
                 if acceptable(tail) { break }
             }
-            groups.append(tailStart...(bins - 1))
+            groups.append(tailStart...(counts.count - 1))
         }
         return groups.map { upper[$0.upperBound] }
     }
 
-    /// The stratum with its bins (and cross cells) merged to `edges`.
-    public static func coarsened(_ stratum: CalibrationStratum, to edges: [Int]?) -> CalibrationStratum {
+    /// The stratum with each model's bins (and the cross cells) merged to `edges` (per model);
+    /// `target` is the index of the group's own model, whose bins index the cross cells' columns.
+    public static func coarsened(_ stratum: CalibrationStratum, to edges: [[Int]]?, target: Int) -> CalibrationStratum {
         guard let edges else { return stratum }
-        let current = stratum.edges ?? baseEdges(stratum.binCount)
+        let models = stratum.bins.indices
+        let current = models.map { stratum.edges(model: $0) }
         if current == edges { return stratum }
-        // Map each current bin to the target bin that contains its upper edge.
-        var target = 0
-        let map = current.map { upper -> Int in
-            while edges[target] < upper { target += 1 }
-            return target
+        // Per model, map each current bin to the target bin that contains its upper edge.
+        let maps = models.map { r -> [Int] in
+            var target = 0
+            return current[r].map { upper -> Int in
+                while edges[r][target] < upper { target += 1 }
+                return target
+            }
         }
-        let old = current.count, new = edges.count
-        let bins = stratum.bins.map { bins in
-            var merged = CalibrationBins(bins: new)
-            for (k, t) in map.enumerated() {
-                merged.counts[t] += bins.counts[k]
-                merged.residualSums[t] += bins.residualSums[k]
-                merged.residualSquares[t] += bins.residualSquares[k]
+        let bins = models.map { r -> CalibrationBins in
+            var merged = CalibrationBins(bins: edges[r].count)
+            for (k, t) in maps[r].enumerated() {
+                merged.counts[t] += stratum.bins[r].counts[k]
+                merged.residualSums[t] += stratum.bins[r].residualSums[k]
+                merged.residualSquares[t] += stratum.bins[r].residualSquares[k]
             }
             return merged
         }
-        let cross = stratum.cross.map { moments -> CalibrationCrossMoments in
+        let oldTarget = current[target].count, newTarget = edges[target].count
+        let cross = models.map { r -> CalibrationCrossMoments in
+            let moments = stratum.cross[r]
+            guard !moments.cells.isEmpty else { return moments }
             var sums: [Int: Double] = [:]
             var rows: [Int: Int] = [:]
             for (i, (cell, sum)) in zip(moments.cells, moments.sums).enumerated() {
-                let merged = map[cell / old] * new + map[cell % old]
+                let merged = maps[r][cell / oldTarget] * newTarget + maps[target][cell % oldTarget]
                 sums[merged, default: 0] += sum
                 if moments.hasCounts { rows[merged, default: 0] += moments.counts[i] }
             }
@@ -84,20 +83,23 @@ public enum CalibrationCoarsening {
             return CalibrationCrossMoments(cells: cells, sums: cells.map { sums[$0] ?? 0 },
                                            counts: moments.hasCounts ? cells.map { rows[$0] ?? 0 } : [])
         }
-        return CalibrationStratum(count: stratum.count, edges: edges, bins: bins, cross: cross)
+        let unchanged = models.allSatisfy { edges[$0] == baseEdges(stratum.baseBins) }
+        return CalibrationStratum(count: stratum.count, edges: unchanged ? nil : edges, bins: bins, cross: cross)
     }
 
-    /// Merges a group's calibration bins so no bin of any model holds 1 … minCount − 1 rows at
+    /// Merges a group's calibration bins, model by model, so no bin holds 1 … minCount − 1 rows at
     /// this site; returns the group and whether anything was merged. The group must hold one
     /// site's statistics (one stratum).
     public static func enforceMinimum(_ group: GroupStatistics, minCount: Int) -> (GroupStatistics, Bool) {
         var out = group
         var changed = false
         out.calibration = group.calibration.map { stratum in
-            let needed = edges(for: stratum, minCount: minCount)
-            if needed == (stratum.edges ?? baseEdges(stratum.binCount)) { return stratum }
+            let needed = stratum.bins.indices.map { r in
+                edges(counts: stratum.bins[r].counts, upper: stratum.edges(model: r), minCount: minCount)
+            }
+            if needed == stratum.bins.indices.map({ stratum.edges(model: $0) }) { return stratum }
             changed = true
-            return coarsened(stratum, to: needed)
+            return coarsened(stratum, to: needed, target: group.target)
         }
         return (out, changed)
     }

@@ -33,7 +33,8 @@ public struct CalibrationBins: Sendable, Codable, Equatable {
 
 /// Σ r_c·r_t over the rows that fall in comparator bin a and target bin b, for one comparator c
 /// against the group's own model h_t: the cross block of the covariance of the two models' bin
-/// sums. Sparse: only cells with rows are listed, in increasing `cell` order (cell = a·bins + b).
+/// sums. Sparse: only cells with rows are listed, in increasing `cell` order (cell = a·K_t + b,
+/// K_t the target model's number of bins in the stratum).
 ///
 /// A joint cell is a set of patients like any other cell (Protocol/disclosure-model.md): the site
 /// needs its row count to withhold the sums of cells below `min_cell`, but the count itself never
@@ -69,28 +70,37 @@ public struct CalibrationCrossMoments: Sendable, Codable, Equatable {
 
 /// One site's calibration moments of one group (one stratum of the Gaussian multiplier law of
 /// `CalibrationGainTest`): rows n_s, per model the bin moments, per comparator the cross moments
-/// with the target model. Bins may have been merged for disclosure control (`edges`).
+/// with the target model. Each model's bins may have been merged for disclosure control (`edges`):
+/// merging is per model, so a model with well-spread predictions keeps its bins when another's
+/// must be merged.
 public struct CalibrationStratum: Sendable, Codable, Equatable {
     /// The group's rows at this site, n_s.
     public var count: Int
-    /// When bins were merged (disclosure control): for each merged bin, the index of the last
-    /// base bin it covers (strictly increasing, ending at baseBins − 1). nil: the base bins.
-    public var edges: [Int]?
+    /// When bins were merged (disclosure control): per model, for each of its merged bins the index
+    /// of the last base bin it covers (strictly increasing, ending at baseBins − 1). nil: every model
+    /// has the base bins.
+    public var edges: [[Int]]?
     /// Per model r: bin moments.
     public var bins: [CalibrationBins]
     /// Per model r: cross moments with the target model (empty for the target itself).
     public var cross: [CalibrationCrossMoments]
 
     /// Creates a stratum.
-    public init(count: Int, edges: [Int]?, bins: [CalibrationBins], cross: [CalibrationCrossMoments]) {
+    public init(count: Int, edges: [[Int]]?, bins: [CalibrationBins], cross: [CalibrationCrossMoments]) {
         self.count = count
         self.edges = edges
         self.bins = bins
         self.cross = cross
     }
 
-    /// Number of (possibly merged) bins.
-    public var binCount: Int { bins.first?.binCount ?? 0 }
+    /// The base (equal-width) bins the edges refer to.
+    public var baseBins: Int {
+        if let last = edges?.first?.last { return last + 1 }
+        return bins.first?.binCount ?? 0
+    }
+
+    /// Model r's edges, the base ones when its bins were not merged.
+    public func edges(model r: Int) -> [Int] { edges?[r] ?? Array(0..<baseBins) }
 
     /// Moments of a group's rows at one site: `target` is the index of h_g among the models.
     public static func extract(rows: GroupRows, target: Int, bins: Int) -> CalibrationStratum {

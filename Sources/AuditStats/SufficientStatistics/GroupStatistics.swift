@@ -116,13 +116,17 @@ extension GroupStatistics {
         return total
     }
 
-    /// The calibration strata brought to the finest common coarsening of their bins (a boundary
-    /// survives only where every site has it), so bin sums add up bin by bin; nil edges when no
-    /// site merged bins.
-    public var alignedCalibration: (edges: [Int]?, strata: [CalibrationStratum]) {
-        let baseBins = calibration.map { $0.edges.map { ($0.last ?? -1) + 1 } ?? $0.binCount }.max() ?? 0
-        let common = CalibrationCoarsening.commonEdges(calibration.map(\.edges), baseBins: baseBins)
-        return (common, calibration.map { CalibrationCoarsening.coarsened($0, to: common) })
+    /// The calibration strata brought, model by model, to the finest common coarsening of their
+    /// bins (a boundary survives only where every site has it), so bin sums add up bin by bin;
+    /// nil edges when no site merged bins.
+    public var alignedCalibration: (edges: [[Int]]?, strata: [CalibrationStratum]) {
+        guard calibration.contains(where: { $0.edges != nil }) else { return (nil, calibration) }
+        let baseBins = calibration.map(\.baseBins).max() ?? 0
+        let common = (0..<modelCount).map { r in
+            CalibrationCoarsening.commonEdges(calibration.map { $0.edges?[r] }, baseBins: baseBins)
+                ?? CalibrationCoarsening.baseEdges(baseBins)
+        }
+        return (common, calibration.map { CalibrationCoarsening.coarsened($0, to: common, target: target) })
     }
 
     /// Model r's bins summed over sites on the common coarsening.

@@ -42,8 +42,8 @@ public struct CalibrationGainTest: Sendable, Equatable {
     public init(stats: GroupStatistics, comparator c: Int, draws: Int, seed: UInt64) {
         let n = Double(stats.count)
         let (sums, covariance, k) = CalibrationGainTest.moments(stats: stats, comparator: c)
-        let d = 2 * k
-        plugInGain = (0..<k).reduce(0) { $0 + abs(sums[$1]) - abs(sums[k + $1]) } / max(n, 1)
+        let d = sums.count
+        plugInGain = (0..<d).reduce(0) { $0 + ($1 < k ? abs(sums[$1]) : -abs(sums[$1])) } / max(n, 1)
         let sigma = (0..<d).map { max(covariance[$0 * d + $0], 0).squareRoot() }
         func corrected(_ s: [Double]) -> Double {
             var total = 0.0
@@ -120,23 +120,22 @@ public struct CalibrationGainTest: Sendable, Equatable {
         return (estimate - half)...(estimate + half)
     }
 
-    /// The bin sums S (comparator's K bins, then the target's) and their covariance Σ (row-major
-    /// 2K × 2K) from the group's site strata on their common bins, and K.
+    /// The bin sums S (the comparator's K_c bins, then the target's K_t) and their covariance Σ
+    /// (row-major, d × d with d = K_c + K_t) from the group's site strata on their common bins,
+    /// and K_c.
     static func moments(stats: GroupStatistics, comparator c: Int) -> (sums: [Double], covariance: [Double], bins: Int) {
         let aligned = stats.alignedCalibration.strata
         let t = stats.target
-        let k = aligned.first?.binCount ?? 0
-        let d = 2 * k
+        let k = aligned.first?.bins[c].binCount ?? 0, kt = aligned.first?.bins[t].binCount ?? 0
+        let d = k + kt
         var sums = [Double](repeating: 0, count: d)
         var covariance = [Double](repeating: 0, count: d * d)
         for stratum in aligned where stratum.count > 0 {
-            let local = (0..<k).map { stratum.bins[c].residualSums[$0] } + (0..<k).map { stratum.bins[t].residualSums[$0] }
-            for a in 0..<k {
-                covariance[a * d + a] += stratum.bins[c].residualSquares[a]
-                covariance[(k + a) * d + k + a] += stratum.bins[t].residualSquares[a]
-            }
+            let local = stratum.bins[c].residualSums + stratum.bins[t].residualSums
+            for a in 0..<k { covariance[a * d + a] += stratum.bins[c].residualSquares[a] }
+            for b in 0..<kt { covariance[(k + b) * d + k + b] += stratum.bins[t].residualSquares[b] }
             for (cell, sum) in zip(stratum.cross[c].cells, stratum.cross[c].sums) {
-                let a = cell / k, b = k + cell % k
+                let a = cell / kt, b = k + cell % kt
                 covariance[a * d + b] += sum
                 covariance[b * d + a] += sum
             }
@@ -192,13 +191,14 @@ extension CalibrationGainTest {
     /// A caution when sites merged calibration bins (disclosure control): how many of the base
     /// bins the pooled ECE still has, and a stronger word when so few remain that the ECE is
     /// close to calibration-in-the-large. nil when no bin was merged.
-    public static func binCaution(_ stats: GroupStatistics) -> String? {
-        guard let edges = stats.alignedCalibration.edges, let last = edges.last else { return nil }
-        let base = last + 1, effective = edges.count
-        let perSite = stats.calibration.map(\.binCount)
-        var text = "calibration bins merged for min_cell: ECE uses \(effective) of \(base) bins"
-        if perSite.count > 1, let fewest = perSite.min() { text += " (fewest at one site: \(fewest))" }
-        if effective <= 3 { text += "; with so few bins the ECE is close to calibration-in-the-large" }
+    public static func binCaution(_ stats: GroupStatistics, comparator c: Int) -> String? {
+        guard let edges = stats.alignedCalibration.edges, let last = edges.first?.last else { return nil }
+        let base = last + 1, mine = edges[stats.target].count, theirs = edges[c].count
+        guard mine < base || theirs < base else { return nil }
+        let fewest = stats.calibration.map { min($0.edges(model: stats.target).count, $0.edges(model: c).count) }.min() ?? mine
+        var text = "calibration bins merged for min_cell: the ECE of h_g uses \(mine) of \(base) bins, the comparator's \(theirs)"
+        if stats.calibration.count > 1 { text += " (fewest at one site: \(fewest))" }
+        if min(mine, theirs) <= 3 { text += "; with so few bins the ECE is close to calibration-in-the-large" }
         return text
     }
 }

@@ -75,11 +75,17 @@ struct GroupExpectation {
         }
     }
 
-    /// The last base bin of each of the stratum's bins: `edges` when the site merged bins
+    /// Per model, the last base bin of each of its bins: `edges[r]` when the site merged bins
     /// (strictly increasing, within the base bins, ending at the last), else every base bin.
-    private func calibrationEdges(_ stratum: CalibrationStratum, at path: String) throws(WireError) -> [Int] {
-        guard let edges = stratum.edges else { return Array(0..<bins) }
-        let field = "\(path).edges"
+    private func calibrationEdges(_ stratum: CalibrationStratum, models: Int, at path: String) throws(WireError) -> [[Int]] {
+        guard let all = stratum.edges else { return Array(repeating: Array(0..<bins), count: models) }
+        guard all.count == models else { throw shape("\(path).edges", "expected \(models) models, found \(all.count)") }
+        var out: [[Int]] = []
+        for (r, edges) in all.enumerated() { out.append(try modelEdges(edges, at: "\(path).edges[\(r)]")) }
+        return out
+    }
+
+    private func modelEdges(_ edges: [Int], at field: String) throws(WireError) -> [Int] {
         guard !edges.isEmpty, edges.count <= bins else { throw shape(field, "expected 1 … \(bins) merged bins") }
         for (t, edge) in edges.enumerated() where !(0..<bins).contains(edge) || (t > 0 && edge <= edges[t - 1]) {
             throw shape("\(field)[\(t)]", "expected strictly increasing base-bin indices in 0 … \(bins - 1)")
@@ -102,8 +108,7 @@ struct GroupExpectation {
         guard let stratum = g.calibration.first else { return }
         let base = "\(path).calibration[0]"
         guard stratum.count == g.count else { throw counts("\(base).count", "expected the group's \(g.count) rows") }
-        let edges = try calibrationEdges(stratum, at: base)
-        let k = edges.count
+        let allEdges = try calibrationEdges(stratum, models: models, at: base)
         guard stratum.bins.count == models else {
             throw shape("\(base).bins", "expected \(models) models, found \(stratum.bins.count)")
         }
@@ -112,7 +117,7 @@ struct GroupExpectation {
         }
         let slack = { (n: Int) in 1e-9 * Double(n + 1) }
         for (r, c) in stratum.bins.enumerated() {
-            let field = "\(base).bins[\(r)]"
+            let field = "\(base).bins[\(r)]", edges = allEdges[r], k = edges.count
             for (name, count) in [("counts", c.counts.count), ("residual_sums", c.residualSums.count),
                                   ("residual_squares", c.residualSquares.count)] where count != k {
                 throw shape("\(field).\(name)", "expected \(k) bins (tests.ece_bins, or edges when merged), found \(count)")
@@ -141,11 +146,12 @@ struct GroupExpectation {
             guard cross.cells.count == cross.sums.count else {
                 throw shape("\(field).sums", "expected one sum per cell (\(cross.cells.count)), found \(cross.sums.count)")
             }
+            let kc = allEdges[r].count, kt = allEdges[target].count
             for (i, cell) in cross.cells.enumerated() {
-                guard (0..<(k * k)).contains(cell), i == 0 || cell > cross.cells[i - 1] else {
-                    throw shape("\(field).cells[\(i)]", "expected strictly increasing cells in 0 … \(k * k - 1)")
+                guard (0..<(kc * kt)).contains(cell), i == 0 || cell > cross.cells[i - 1] else {
+                    throw shape("\(field).cells[\(i)]", "expected strictly increasing cells in 0 … \(kc * kt - 1)")
                 }
-                let a = cell / k, b = cell % k
+                let a = cell / kt, b = cell % kt
                 let bound = (stratum.bins[r].residualSquares[a] * stratum.bins[target].residualSquares[b]).squareRoot()
                 guard abs(cross.sums[i]) <= bound * (1 + 1e-9) + 1e-12 else {
                     throw counts("\(field).sums[\(i)]", "exceeds the Cauchy–Schwarz bound of its two bins")
