@@ -50,6 +50,10 @@ enum EnvyHeatmap {
                 if !mark.isEmpty {
                     out += "<text x=\"\(c(x + cell - 3))\" y=\"\(c(y + 10))\" text-anchor=\"end\" class=\"mark\">\(mark)</text>"
                 }
+                let cautions = Cautions.texts(comparison)
+                if !cautions.isEmpty {
+                    out += "<text x=\"\(c(x + 3))\" y=\"\(c(y + 10))\" class=\"mark caution-mark\">!<title>\(Markup.escape(cautions.joined(separator: "; ")))</title></text>"
+                }
             }
         }
         // Legend: the colour scale and the marks.
@@ -58,7 +62,7 @@ enum EnvyHeatmap {
             out += "<rect x=\"\(c(left + Double(k) * 28))\" y=\"\(c(ly))\" width=\"28\" height=\"12\" fill=\"\(colour(v * maxAbs, maxAbs: maxAbs))\" class=\"legend\"/>"
         }
         out += "<text x=\"\(c(left + 150))\" y=\"\(c(ly + 10))\" class=\"tick\">red: the group does better with that report</text>"
-        out += "<text x=\"\(c(left))\" y=\"\(c(ly + 28))\" class=\"tick\">blue: truthful reporting is better · ▼ ▲ outlined: significant after correction</text>"
+        out += "<text x=\"\(c(left))\" y=\"\(c(ly + 28))\" class=\"tick\">blue: truthful reporting is better · ▼ ▲ outlined: significant after correction · !: caution</text>"
         return out + "</svg>"
     }
 
@@ -74,6 +78,8 @@ enum EnvyHeatmap {
 
     static func tooltip(_ key: String, _ comparison: Comparison) -> String {
         let against = comparison.reportedAs.map { "reporting as \(PlainLanguage.label($0))" } ?? "withholding (h0)"
+        let cautions = Cautions.texts(comparison)
         return "\(PlainLanguage.label(key)) truthful vs \(against): gain \(NumberFormat.signed(comparison.gain, 4)), flag \(comparison.primary.flag.rawValue)"
+            + (cautions.isEmpty ? "" : "; caution: " + cautions.joined(separator: "; "))
     }
 }
