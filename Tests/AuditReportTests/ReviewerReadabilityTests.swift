@@ -75,11 +75,12 @@ struct ReviewerReadabilityTests {
         let terminal = block(TerminalReport.render(document, alpha: 0.1, correction: "holm"), startingWith: "onehot · error")
         let row = try #require(terminal.first { $0.hasPrefix("  sex=female;age=old ") })
         let marker = try #require(row.range(of: "\\[[0-9]+\\]", options: .regularExpression).map { String(row[$0]) })
-        let footnote = try #require(terminal.first { $0.hasPrefix("  \(marker) sex=female;age=old:") })
-        #expect(footnote.contains("rationality: \(Self.caution)"))
-        #expect(footnote.contains("envy-freeness vs sex=male;age=young: \(Self.envyCaution)"))
+        let start = try #require(terminal.firstIndex { $0.hasPrefix("  \(marker) sex=female;age=old — ") })
+        let footnote = terminal[start...].prefix { $0 == terminal[start] || $0.hasPrefix("  " + String(repeating: " ", count: marker.count + 1)) }
+        #expect(footnote.first?.hasSuffix("rationality: \(Self.caution)") == true)
+        #expect(footnote.contains("      envy-freeness vs sex=male;age=young: \(Self.envyCaution)"))
         let auc = block(TerminalReport.render(document, alpha: 0.1, correction: "holm"), startingWith: "onehot · AUC")
-        #expect(auc.contains { $0.contains("sex=male;age=old:") && $0.contains("not tested: \(Self.reason)") })
+        #expect(auc.contains { $0.contains("sex=male;age=old — ") && $0.contains("not tested: \(Self.reason)") })
 
         // Markdown: the caution in the row's last column, envy-freeness cautions listed under the table.
         let markdown = MarkdownReport.render(document, alpha: 0.1, correction: "holm")
@@ -219,12 +220,12 @@ struct ReviewerReadabilityTests {
             return "\(PlainLanguage.label(g.key)) " + (mdg.map { "\(NumberFormat.fixed($0 * 100, 1)) points" } ?? "none detectable (n = \(g.count))")
         }
         #expect(items.contains { $0.hasSuffix(" points") })
-        let sentence = "onehot: no group is significantly harmed in error; with these group sizes the audit could detect harms of at least: "
-            + items.joined(separator: ", ")
-        for text in [TerminalReport.render(document, alpha: 0.1, correction: "holm"), MarkdownReport.render(document, alpha: 0.1, correction: "holm"),
-                     HTMLReport.render(document, alpha: 0.1, correction: "holm")] {
-            #expect(text.contains(sentence))
+        let tail = " is significantly harmed in error; with these group sizes the audit could detect harms of at least: "
+            + items.joined(separator: ", ") + " (error-rate points, 80% power"
+        for text in [TerminalReport.render(document, alpha: 0.1, correction: "holm"), MarkdownReport.render(document, alpha: 0.1, correction: "holm")] {
+            #expect(text.contains("onehot: no group" + tail))
         }
+        #expect(HTMLReport.render(document, alpha: 0.1, correction: "holm").contains("<p class=\"detectable\">No group" + tail))
         // With a harmed group, the others still get theirs.
         let harmed = PlainLanguage.findings(annotatedDocument().results, alpha: 0.1, correction: "holm")
         #expect(harmed.contains("onehot: no other group is significantly harmed in error; with these group sizes the audit could detect harms of at least: (female, old) "))

@@ -10,7 +10,7 @@ enum EnvyHeatmap {
         let keys = metric.groups.map(\.key)
         let m = keys.count
         let cell = 64.0, cellHeight = 30.0, left = 190.0, top = 96.0
-        let width = max(left + Double(m + 1) * cell + 24, 640), height = top + Double(m) * cellHeight + 64
+        let width = max(left + Double(m + 1) * cell + 24, 640), height = top + Double(m) * cellHeight + 82
         var maxAbs = 0.0
         for g in metric.groups {
             for comparison in [g.rationality].compactMap({ $0 }) + g.envy {
@@ -62,7 +62,8 @@ enum EnvyHeatmap {
             out += "<rect x=\"\(c(left + Double(k) * 28))\" y=\"\(c(ly))\" width=\"28\" height=\"12\" fill=\"\(colour(v * maxAbs, maxAbs: maxAbs))\" class=\"legend\"/>"
         }
         out += "<text x=\"\(c(left + 150))\" y=\"\(c(ly + 10))\" class=\"tick\">red: the group does better with that report</text>"
-        out += "<text x=\"\(c(left))\" y=\"\(c(ly + 28))\" class=\"tick\">blue: truthful reporting is better · ▼ ▲ outlined: significant after correction · !: caution</text>"
+        out += "<text x=\"\(c(left))\" y=\"\(c(ly + 28))\" class=\"tick\">blue: truthful reporting is better · ▼ ▲ outlined: significant after correction</text>"
+        out += "<text x=\"\(c(left))\" y=\"\(c(ly + 46))\" class=\"tick\">!: the comparison carries a caution or is not tested (hover for why)</text>"
         return out + "</svg>"
     }
 

@@ -7,9 +7,10 @@ extension HTMLReport {
     /// envy-freeness gain, the flags, and the D2 caution or NA reason in the same row.
     static func groupTable(_ metric: MetricEvaluation, level: Double, method: MultipleTesting.Method) -> String {
         let test = ReportWording.testName(metric.primaryTest)
+        let cautioned = metric.groups.contains { !Cautions.rationalityText($0).isEmpty }
         let header = ["group", "n", "positives", "h_g", "h0", "gain", "\(ReportWording.ciHeader(level)) (\(test))",
                       ReportWording.pHeader("viol.", adjustedBy: method.rawValue), ReportWording.pHeader("gain", adjustedBy: method.rawValue),
-                      "worst envy gain", "flag", "caution"]
+                      "worst envy gain", "flag"] + (cautioned ? ["caution"] : [])
         var out = "<table><caption>Per group (paper Table 2)</caption><thead><tr>"
         out += header.map { "<th scope=\"col\">\(Markup.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         var standIn = false
@@ -34,10 +35,12 @@ extension HTMLReport {
                          Markup.number(g.generic, .fixed4), Markup.number(r?.gain, .signed4), intervalCell(shown),
                          Markup.number(r?.primary.violation.adjusted(method), .pValue), Markup.number(r?.primary.gain.adjusted(method), .pValue),
                          worst.map { "\(Markup.number($0.gain, .signed4)) as \(Markup.escape(PlainLanguage.label($0.reportedAs ?? "")))" } ?? "—",
-                         flags.isEmpty ? "·" : flags.joined(separator: ", "),
-                         caution.isEmpty ? "" : "<span class=\"caution\">⚠ \(Markup.escape(caution))</span>"]
+                         flags.isEmpty ? "·" : flags.joined(separator: ", ")]
+                + (cautioned ? [caution.isEmpty ? "" : "<span class=\"caution\">⚠ \(Markup.escape(caution))</span>"] : [])
             out += "<tr\(rowClass)><th scope=\"row\">\(Markup.escape(PlainLanguage.label(g.key)))</th>"
-                + cells.enumerated().map { $0.offset >= 9 ? "<td>\($0.element)</td>" : "<td class=\"n\">\($0.element)</td>" }.joined() + "</tr>"
+                + cells.enumerated().map { i, cell in
+                    i == 10 ? "<td class=\"caution-cell\">\(cell)</td>" : (i >= 9 ? "<td>\(cell)</td>" : "<td class=\"n\">\(cell)</td>")
+                }.joined() + "</tr>"
         }
         out += "</tbody></table>\n"
         if standIn { out += "<p class=\"meta\">\(Markup.escape(ReportWording.bootstrapStandIn)).</p>\n" }

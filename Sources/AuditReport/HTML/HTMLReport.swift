@@ -70,7 +70,7 @@ public enum HTMLReport {
             }.joined(separator: ", ")
             let gainLine = "<p class=\"meta\">Groups with a significant gain from their personalized model over the generic one: \(gains).</p>"
             let harmed = PlainLanguage.violations(section, correction: correction)
-            let detectable = DetectableHarm.sentence(section, alpha: alpha, correction: correction)
+            let detectable = DetectableHarm.sentence(section, alpha: alpha, correction: correction, named: false)
                 .map { "<p class=\"detectable\">\(Markup.escape($0))</p>" } ?? ""
             if harmed.isEmpty {
                 out += "<div class=\"verdict ok\">\(Markup.escape(PlainLanguage.noViolation(section.name, alpha: alpha, correction: correction)))\(detectable)\(gainLine)</div>\n"

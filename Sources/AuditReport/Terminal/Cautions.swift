@@ -52,7 +52,8 @@ public enum Cautions {
         return r.map { Entry(scope: "rationality", text: $0) } + envy(g, label: label)
     }
 
-    /// Numbered footnotes of a table: the marker of each group with cautions ("[1]") and the lines.
+    /// Numbered footnotes of a table: the marker of each group with cautions ("[1]") and the lines,
+    /// one per caution, the group named on the first.
     /// When one text applies to every comparison of every group (e.g. no ECE test without a
     /// bootstrap), it is one line for the table rather than one per group.
     static func footnotes(_ groups: [GroupEvaluation], label: (String) -> String = PlainLanguage.label)
@@ -64,7 +65,9 @@ public enum Cautions {
             guard !entries.isEmpty else { continue }
             let marker = "[\(markers.count + 1)]"
             markers[g.key] = marker
-            lines.append("\(marker) \(label(g.key)): " + entries.map { "\($0.scope): \($0.text)" }.joined(separator: "; "))
+            let pad = String(repeating: " ", count: marker.count + 1)
+            lines.append("\(marker) \(label(g.key)) — \(entries[0].scope): \(entries[0].text)")
+            lines += entries.dropFirst().map { "\(pad)\($0.scope): \($0.text)" }
         }
         return (markers, lines)
     }

@@ -33,16 +33,18 @@ public enum DetectableHarm {
     /// The sentence for one technique: no group (or no other group than those `harmed`) is
     /// significantly harmed in error, and the harm each could have been found to suffer.
     /// nil when the technique does not audit error or a group's error is not tested.
-    public static func sentence(_ section: ReportDocument.TechniqueSection, alpha: Double, correction: String) -> String? {
+    /// `named`: whether the sentence starts with the technique's name (the HTML verdict box names it already).
+    public static func sentence(_ section: ReportDocument.TechniqueSection, alpha: Double, correction: String, named: Bool = true) -> String? {
         guard let metric = section.evaluation.metrics.first(where: { $0.metric == .error }), metric.familySize > 0 else { return nil }
         let harmed = Set(metric.groups.filter { g in
             g.rationality?.primary.flag == .violation || g.envy.contains { $0.primary.flag == .violation }
         }.map(\.key))
         let entries = perGroup(metric, alpha: alpha, correction: correction).filter { !harmed.contains($0.key) }
         guard !entries.isEmpty else { return nil }
-        return "\(section.name): \(harmed.isEmpty ? "no group" : "no other group") is significantly harmed in error; "
+        let subject = harmed.isEmpty ? "no group" : "no other group"
+        return (named ? "\(section.name): \(subject)" : subject.prefix(1).uppercased() + subject.dropFirst()) + " is significantly harmed in error; "
             + "with these group sizes the audit could detect harms of at least: " + entries.map(item).joined(separator: ", ")
             + " (error-rate points, \(NumberFormat.format(power * 100, decimals: 0))% power, assuming "
-            + "\(NumberFormat.format(discordantFraction * 100, decimals: 0))% of a group's rows discordant, as `fairuse plan`)."
+            + "\(NumberFormat.format(discordantFraction * 100, decimals: 0))% of a group's rows discordant, as fairuse plan does)."
     }
 }

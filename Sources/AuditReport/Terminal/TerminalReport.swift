@@ -8,7 +8,8 @@ public enum TerminalReport {
         var out = ReportWording.levelStatement(document, alpha: alpha, correction: correction) + "\n\n"
         for section in document.results where !brief {
             for metric in section.evaluation.metrics {
-                out += groupTable(section: section.name, metric: metric, alpha: alpha, correction: correction)
+                out += groupTable(section: section.name, metric: metric, alpha: alpha, correction: correction,
+                                  d4: ReportWording.d4(technique: section.name, document: document) != nil)
                 out += "\n"
             }
             if let d4 = ReportWording.d4(technique: section.name, document: document) { out += "\(section.name): \(d4)\n\n" }
@@ -65,7 +66,8 @@ public enum TerminalReport {
 
     /// Table 2 of the paper for one technique and metric, with each comparison's cautions and NA
     /// reasons as numbered footnotes under it.
-    static func groupTable(section: String, metric: MetricEvaluation, alpha: Double, correction: String) -> String {
+    /// `d4`: envy-freeness flags of AUC and ECE are marked "(D4)" (decision D4 applies).
+    static func groupTable(section: String, metric: MetricEvaluation, alpha: Double, correction: String, d4: Bool = false) -> String {
         let name = metric.metric.rawValue.uppercased() == "AUC" ? "AUC" : metric.metric.rawValue
         let level = ReportWording.level(metric, alpha: alpha)
         let out = "\(section) · \(name) — primary test: \(ReportWording.testName(metric.primaryTest)); gain > 0 means personalization helps\n"
@@ -92,6 +94,7 @@ public enum TerminalReport {
             }
             if envyViolations > 0 { flags.append("ENVY ×\(envyViolations)") }
             if envyGains > 0 { flags.append("envy-free gain ×\(envyGains)") }
+            if d4 && (metric.metric == .auc || metric.metric == .ece) && envyViolations + envyGains > 0 { flags[flags.count - 1] += " (D4)" }
             if let marker = notes.markers[g.key] { flags.append(marker) }
             standIn = standIn || ReportWording.shownInterval(rationality)?.fromBootstrap == true
             table.append([
