@@ -11,7 +11,8 @@ enum ForestPlot {
     static func svg(_ entry: HeterogeneityEntry, level: Double) -> String {
         let meta = entry.meta
         let sites = meta.estimates
-        let left = 130.0, right = 370.0, width = 600.0, rowHeight = 22.0, top = 40.0
+        // Two plots side by side in the 1132 px column; the value column fits "+0.0094 [-0.0030, +0.0219]" in bold.
+        let left = 150.0, right = 348.0, width = 550.0, rowHeight = 22.0, top = 40.0
         let rows = Double(sites.count) + 2
         let height = top + rows * rowHeight + 62
         let siteIntervals = sites.map { $0.interval(level: level) }
@@ -22,7 +23,7 @@ enum ForestPlot {
             values += [ci.lowerBound, ci.upperBound]
         }
         values += [prediction?.lowerBound, prediction?.upperBound].compactMap { $0 }
-        let x = LinearScale(values: values, pixelStart: left, pixelEnd: right, targetTicks: 4)
+        let x = LinearScale(values: values, pixelStart: left, pixelEnd: right, targetTicks: 3)
         let c = Markup.coordinate
         let comparison = entry.reportedAs.map { "vs reporting as \(PlainLanguage.label($0))" } ?? "vs h0 (rationality)"
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot forest\" role=\"img\" viewBox=\"0 0 \(c(width)) \(c(height))\" width=\"\(c(width))\" height=\"\(c(height))\">"

@@ -34,7 +34,7 @@ extension HTMLReport {
             let cells = [Markup.count(g.count), Markup.count(g.positives), Markup.number(g.personalized, .fixed4),
                          Markup.number(g.generic, .fixed4), Markup.number(r?.gain, .signed4), intervalCell(shown),
                          Markup.number(r?.primary.violation.adjusted(method), .pValue), Markup.number(r?.primary.gain.adjusted(method), .pValue),
-                         worst.map { "\(Markup.number($0.gain, .signed4)) as \(Markup.escape(PlainLanguage.label($0.reportedAs ?? "")))" } ?? "—",
+                         worst.map { "\(Markup.number($0.gain, .signed4))<br/><span class=\"meta\">as \(Markup.escape(PlainLanguage.label($0.reportedAs ?? "")))</span>" } ?? "—",
                          flags.isEmpty ? "·" : flags.joined(separator: ", ")]
                 + (cautioned ? [caution.isEmpty ? "" : "<span class=\"caution\">⚠ \(Markup.escape(caution))</span>"] : [])
             out += "<tr\(rowClass)><th scope=\"row\">\(Markup.escape(PlainLanguage.label(g.key)))</th>"

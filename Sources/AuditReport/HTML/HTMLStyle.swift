@@ -39,7 +39,7 @@ enum HTMLStyle {
     svg line.prediction{stroke:#1f4e8c;stroke-width:2;stroke-dasharray:6 3}svg text.pooled{font-weight:600}
     svg line.ci.stand-in{stroke-dasharray:4 2}svg polygon.estimate{fill:#fff;stroke:var(--ink);stroke-width:1.2}
     svg text.caution-mark{fill:#9a5b00;font-weight:700}
-    td.caution-cell{min-width:20em}tbody th{white-space:nowrap}
+    td.caution-cell{min-width:15em}tbody th{white-space:nowrap}td .meta{margin:0;font-size:12px}
     .caution{color:#7a4a00}span.caution{font-size:12px}p.caution{font-size:13px}
     details.cautions{font-size:13px;color:#7a4a00}details.cautions summary{color:#7a4a00}details.cautions ul{margin:4px 0}
     .note.d4{border-left:4px solid #c9a227;background:#fdf8e6;padding:6px 10px;font-size:13px;max-width:900px}

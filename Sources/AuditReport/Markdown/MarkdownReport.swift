@@ -73,7 +73,7 @@ public enum MarkdownReport {
                           Cautions.rationalityText(g)]
                      })
         if metric.groups.contains(where: { $0.rationality.flatMap(ReportWording.shownInterval)?.fromBootstrap == true }) {
-            out += "\n\(ReportWording.bootstrapStandIn).\n"
+            out += "\n\\\(ReportWording.bootstrapStandIn).\n"   // a literal asterisk, not a list item
         }
         let envy = metric.groups.flatMap { g in Cautions.envy(g, label: { $0 }).map { "- \(g.key), \($0.scope): \($0.text)\n" } }
         if !envy.isEmpty { out += "\nEnvy-freeness cautions:\n\n" + envy.joined() }
