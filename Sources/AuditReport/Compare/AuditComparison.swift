@@ -117,13 +117,13 @@ public struct AuditComparison: Sendable, Codable, Equatable {
     public func text() -> String {
         var totals = TextTable(header: ["model", "test rows", "violations", "gains"])
         for c in columns { totals.append([c.name, String(c.testRows), String(c.violations), String(c.gains)]) }
-        var out = "Compared models (significant primary tests after \(settingsText()))\n" + totals.render(indent: "  ")
+        var out = "Compared models (significant primary tests: \(settingsText()))\n" + totals.render(indent: "  ")
         var table = TextTable(header: ["metric", "group", "vs"] + columns.map(\.name),
                               alignments: [.left, .left, .left] + columns.map { _ in .right })
         for row in rows {
             table.append([row.metric, row.group, row.comparator] + row.flags.indices.map { row.cellText($0) })
         }
-        out += "\nTests significant in at least one model (V violation, G gain, · neither, after \(settingsText()); gain > 0 = personalization helps; ! caution)\n"
+        out += "\nTests significant in at least one model (V violation, G gain, · neither; \(settingsText()); gain > 0 = personalization helps; ! caution)\n"
         out += rows.isEmpty ? "  none\n" : table.render(indent: "  ") + cautionLines().map { "  \($0)\n" }.joined()
         if columns.count > 1 {
             out += "\nAgainst \(columns[0].name):\n"
@@ -137,7 +137,7 @@ public struct AuditComparison: Sendable, Codable, Equatable {
     public func markdown() -> String {
         var out = "# Comparison\n\n" + MarkdownReport.table(["model", "test rows", "violations", "gains"],
                                                             columns.map { [$0.name, String($0.testRows), String($0.violations), String($0.gains)] })
-        out += "\n## Significant tests\n\nFlags after \(settingsText()); V violation, G gain, ! caution (listed below the table).\n\n"
+        out += "\n## Significant tests\n\nFlags: \(settingsText()); V violation, G gain, ! caution (listed below the table).\n\n"
         out += MarkdownReport.table(["metric", "group", "vs"] + columns.map(\.name),
                                     rows.map { row in [row.metric, row.group, row.comparator] + row.flags.indices.map { row.cellText($0) } })
         out += cautionLines().map { "\n- \($0)" }.joined() + (cautionLines().isEmpty ? "" : "\n")

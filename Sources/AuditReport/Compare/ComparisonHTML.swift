@@ -35,7 +35,7 @@ public enum ComparisonHTML {
                 }
         }
         let cautions = comparison.cautionLines()
-        body += "<section><h2>Tests significant in at least one model</h2><p class=\"meta\">Flags after \(e(comparison.settingsText())); ⚠ caution (listed below).</p>"
+        body += "<section><h2>Tests significant in at least one model</h2><p class=\"meta\">Flags: \(e(comparison.settingsText())); ⚠ caution (listed below).</p>"
             + (significant.isEmpty ? "<p>None.</p>" : Markup.table(["metric", "group", "vs"] + comparison.columns.map(\.name), significant, numericFrom: 3))
             + (cautions.isEmpty ? "" : "<ul class=\"caution\">" + cautions.map { "<li>\(e(String($0.dropFirst(2))))</li>" }.joined() + "</ul>")
             + "</section>\n<section><h2>Changes against the baseline</h2>"

@@ -11,8 +11,8 @@ enum ForestPlot {
     static func svg(_ entry: HeterogeneityEntry, level: Double) -> String {
         let meta = entry.meta
         let sites = meta.estimates
-        // Two plots side by side in the 1132 px column; the value column fits "+0.0094 [-0.0030, +0.0219]" in bold.
-        let left = 150.0, right = 348.0, width = 550.0, rowHeight = 22.0, top = 40.0
+        // Two plots side by side in the 1132 px column; the value column (11 px) fits "+0.1731 [+0.1352, +0.2109]" in bold.
+        let left = 150.0, right = 346.0, width = 556.0, rowHeight = 22.0, top = 40.0
         let rows = Double(sites.count) + 2
         let height = top + rows * rowHeight + 62
         let siteIntervals = sites.map { $0.interval(level: level) }

@@ -80,7 +80,8 @@ public enum PlainLanguage {
                                 other: Double?, against: String, correction: String) -> String {
         let group = label(key)
         let adjusted = comparison.primary.violation.adjusted(MultipleTesting.Method(rawValue: correction) ?? .holm)
-        let p = "\(correctionName(correction))-adjusted p = \(NumberFormat.pValue(adjusted))"
+        let shown = NumberFormat.pValue(adjusted)
+        let p = "\(correctionName(correction))-adjusted p \(shown.hasPrefix("<") ? "< " + shown.dropFirst() : "= " + shown)"
         switch metric {
         case .error:
             let points = ((personalized ?? 0) - (other ?? 0)) * 100
