@@ -31,10 +31,10 @@ struct RegressionReportTests {
     @Test func tablesAndJSON() throws {
         let document = regressionDocument()
         let text = TerminalReport.render(document, alpha: 0.10, correction: "holm")
-        #expect(text.contains("reg · squared_error — primary test paired_t"))
+        #expect(text.contains("reg · squared_error — primary test: paired t-test"))
         #expect(text.contains("RATIONALITY VIOLATION"))
         let markdown = MarkdownReport.render(document, alpha: 0.10, correction: "holm")
-        #expect(markdown.contains("## reg · absolute_error (paired_t)"))
+        #expect(markdown.contains("## reg · absolute_error (primary test: paired t-test)"))
         let json = try document.jsonData()
         let decoded = try ReportDocument.decode(json)
         #expect(decoded == document)

@@ -15,6 +15,10 @@ public struct AuditComparison: Sendable, Codable, Equatable {
         public var violations: Int
         /// Significant gains.
         public var gains: Int
+        /// The correction behind the flags (the report's `tests.correction`, default holm).
+        public var correction: String? = nil
+        /// The level α of the flags (the report's `tests.alpha`, default 0.10).
+        public var alpha: Double? = nil
     }
 
     /// One test across the columns.
@@ -29,6 +33,12 @@ public struct AuditComparison: Sendable, Codable, Equatable {
         public var flags: [String?]
         /// Per column: the gain.
         public var gains: [Double?]
+        /// Per column: the one-sided violation p-value adjusted by the column's correction.
+        public var pViolationAdjusted: [Double?] = []
+        /// Per column: the one-sided gain p-value adjusted by the column's correction.
+        public var pGainAdjusted: [Double?] = []
+        /// Per column: the comparison's D2 caution or NA reason, if any.
+        public var cautions: [String?] = []
     }
 
     /// A violation that appears or disappears relative to the first column.
@@ -51,9 +61,11 @@ public struct AuditComparison: Sendable, Codable, Equatable {
     /// Lines up the technique sections of `reports` (label, document).
     public init(_ reports: [(label: String, document: ReportDocument)]) {
         var sections: [(String, ReportDocument.TechniqueSection, Int)] = []
+        var settings: [(correction: String, alpha: Double)] = []
         for (label, document) in reports {
             for section in document.results {
                 sections.append((reports.count == 1 ? section.name : "\(label) · \(section.name)", section, document.data.testRows))
+                settings.append((document.spec?.tests.correction.rawValue ?? "holm", document.spec?.tests.alpha ?? 0.1))
             }
         }
         struct Key: Hashable, Comparable {
@@ -73,14 +85,19 @@ public struct AuditComparison: Sendable, Codable, Equatable {
             }
             cells.append(map)
         }
-        columns = zip(sections, cells).map { s, map in
-            Column(name: s.0, testRows: s.2, violations: map.values.filter { $0.primary.flag == .violation }.count,
-                   gains: map.values.filter { $0.primary.flag == .gain }.count)
+        columns = zip(zip(sections, cells), settings).map { pair, setting in
+            let (s, map) = pair
+            return Column(name: s.0, testRows: s.2, violations: map.values.filter { $0.primary.flag == .violation }.count,
+                          gains: map.values.filter { $0.primary.flag == .gain }.count, correction: setting.correction, alpha: setting.alpha)
         }
+        let methods = settings.map { MultipleTesting.Method(rawValue: $0.correction) ?? .holm }
         let significant = Set(cells.flatMap { map in map.filter { $0.value.primary.flag == .violation || $0.value.primary.flag == .gain }.keys })
         rows = significant.sorted().map { key in
             Row(metric: key.metric, group: key.group, comparator: key.comparator,
-                flags: cells.map { $0[key]?.primary.flag.rawValue }, gains: cells.map { $0[key]?.gain })
+                flags: cells.map { $0[key]?.primary.flag.rawValue }, gains: cells.map { $0[key]?.gain },
+                pViolationAdjusted: zip(cells, methods).map { $0[key]?.primary.violation.adjusted($1) },
+                pGainAdjusted: zip(cells, methods).map { $0[key]?.primary.gain.adjusted($1) },
+                cautions: cells.map { map in map[key].map(Cautions.texts).flatMap { $0.isEmpty ? nil : $0.joined(separator: "; ") } })
         }
         var changes: [Change] = []
         if let base = cells.first {
@@ -100,14 +117,14 @@ public struct AuditComparison: Sendable, Codable, Equatable {
     public func text() -> String {
         var totals = TextTable(header: ["model", "test rows", "violations", "gains"])
         for c in columns { totals.append([c.name, String(c.testRows), String(c.violations), String(c.gains)]) }
-        var out = "Compared models (significant tests after correction, primary tests)\n" + totals.render(indent: "  ")
+        var out = "Compared models (significant primary tests: \(settingsText()))\n" + totals.render(indent: "  ")
         var table = TextTable(header: ["metric", "group", "vs"] + columns.map(\.name),
                               alignments: [.left, .left, .left] + columns.map { _ in .right })
         for row in rows {
-            table.append([row.metric, row.group, row.comparator] + zip(row.flags, row.gains).map(Self.cell))
+            table.append([row.metric, row.group, row.comparator] + row.flags.indices.map { row.cellText($0) })
         }
-        out += "\nTests significant in at least one model (V violation, G gain, · neither; gain > 0 = personalization helps)\n"
-        out += rows.isEmpty ? "  none\n" : table.render(indent: "  ")
+        out += "\nTests significant in at least one model (V violation, G gain, · neither; \(settingsText()); gain > 0 = personalization helps; ! caution)\n"
+        out += rows.isEmpty ? "  none\n" : table.render(indent: "  ") + cautionLines().map { "  \($0)\n" }.joined()
         if columns.count > 1 {
             out += "\nAgainst \(columns[0].name):\n"
             out += changes.isEmpty ? "  no violation appears or disappears\n"
@@ -120,8 +137,10 @@ public struct AuditComparison: Sendable, Codable, Equatable {
     public func markdown() -> String {
         var out = "# Comparison\n\n" + MarkdownReport.table(["model", "test rows", "violations", "gains"],
                                                             columns.map { [$0.name, String($0.testRows), String($0.violations), String($0.gains)] })
-        out += "\n## Significant tests\n\n" + MarkdownReport.table(["metric", "group", "vs"] + columns.map(\.name),
-                                                                  rows.map { [$0.metric, $0.group, $0.comparator] + zip($0.flags, $0.gains).map(Self.cell) })
+        out += "\n## Significant tests\n\nFlags: \(settingsText()); V violation, G gain, ! caution (listed below the table).\n\n"
+        out += MarkdownReport.table(["metric", "group", "vs"] + columns.map(\.name),
+                                    rows.map { row in [row.metric, row.group, row.comparator] + row.flags.indices.map { row.cellText($0) } })
+        out += cautionLines().map { "\n- \($0)" }.joined() + (cautionLines().isEmpty ? "" : "\n")
         if columns.count > 1 {
             out += "\n## Changes against \(columns[0].name)\n\n"
             out += changes.isEmpty ? "No violation appears or disappears.\n"
@@ -136,10 +155,32 @@ public struct AuditComparison: Sendable, Codable, Equatable {
         for row in rows {
             for (index, column) in columns.enumerated() {
                 lines.append([row.metric, row.group, row.comparator, column.name, row.flags[index] ?? "",
-                              row.gains[index].map { "\($0)" } ?? ""])
+                              row.gains[index].map { "\($0)" } ?? "", CSVExport.num(row.pViolationAdjusted[safe: index] ?? nil),
+                              CSVExport.num(row.pGainAdjusted[safe: index] ?? nil), column.correction ?? "",
+                              (row.cautions[safe: index] ?? nil) ?? ""])
             }
         }
-        return CSVExport.render(["metric", "group", "comparator", "model", "flag", "gain"], lines)
+        return CSVExport.render(["metric", "group", "comparator", "model", "flag", "gain", "p_violation_adjusted",
+                                 "p_gain_adjusted", "correction", "caution"], lines)
+    }
+
+    /// How the flags were decided: "Holm correction at α = 0.10", or per column when they differ.
+    func settingsText() -> String {
+        func one(_ c: Column) -> String {
+            "\(PlainLanguage.correctionName(c.correction ?? "holm"))-adjusted one-sided p ≤ α = \(NumberFormat.format(c.alpha ?? 0.1, decimals: 2))"
+        }
+        let distinct = Set(columns.map(one))
+        if distinct.count <= 1 { return distinct.first ?? one(Column(name: "", testRows: 0, violations: 0, gains: 0)) }
+        return columns.map { "\($0.name): \(one($0))" }.joined(separator: "; ")
+    }
+
+    /// "! a · onehot, error, sex=f vs h0: few discordant rows …", one line per cautioned cell.
+    func cautionLines() -> [String] {
+        rows.flatMap { row in
+            row.cautions.enumerated().compactMap { index, caution in
+                caution.map { "! \(columns[index].name), \(row.metric), \(row.group) vs \(row.comparator): \($0)" }
+            }
+        }
     }
 
     static func cell(_ flag: String?, _ gain: Double?) -> String {
@@ -147,4 +188,16 @@ public struct AuditComparison: Sendable, Codable, Equatable {
         let mark = flag == "violation" ? "V" : (flag == "gain" ? "G" : (flag == "na" ? "n/a" : "·"))
         return "\(mark) \(NumberFormat.signed(gain, 4))"
     }
+}
+
+extension AuditComparison.Row {
+    /// The terminal / Markdown cell of column `index`: flag and gain, "!" when cautioned.
+    func cellText(_ index: Int) -> String {
+        AuditComparison.cell(flags[index], gains[index]) + ((cautions[safe: index] ?? nil) == nil ? "" : " !")
+    }
+}
+
+fileprivate extension Array {
+    /// The element at `index`, or nil outside the array (rows built by older code lack the new columns).
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

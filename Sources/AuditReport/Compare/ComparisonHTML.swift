@@ -26,14 +26,18 @@ public enum ComparisonHTML {
                             "rationality G / V", "envy-freeness G / V"], rows, numericFrom: 4) + "</section>\n"
         let significant = comparison.rows.map { row -> [String] in
             [e(row.metric), e(PlainLanguage.label(row.group)), e(row.comparator == "h0" ? "h0" : PlainLanguage.label(row.comparator))]
-                + zip(row.flags, row.gains).map { flag, gain in
-                    guard let flag else { return "—" }
+                + row.flags.indices.map { index in
+                    guard let flag = row.flags[index] else { return "—" }
                     let mark = flag == "violation" ? "<span class=\"flag-violation\">▼</span> " : (flag == "gain" ? "<span class=\"flag-gain\">▲</span> " : "")
-                    return mark + Markup.number(gain, .signed4)
+                    let caution = index < row.cautions.count ? row.cautions[index] : nil
+                    return mark + Markup.number(row.gains[index], .signed4)
+                        + (caution.map { " <span class=\"caution\" title=\"\(e($0))\">⚠</span>" } ?? "")
                 }
         }
-        body += "<section><h2>Tests significant in at least one model</h2>"
+        let cautions = comparison.cautionLines()
+        body += "<section><h2>Tests significant in at least one model</h2><p class=\"meta\">Flags: \(e(comparison.settingsText())); ⚠ caution (listed below).</p>"
             + (significant.isEmpty ? "<p>None.</p>" : Markup.table(["metric", "group", "vs"] + comparison.columns.map(\.name), significant, numericFrom: 3))
+            + (cautions.isEmpty ? "" : "<ul class=\"caution\">" + cautions.map { "<li>\(e(String($0.dropFirst(2))))</li>" }.joined() + "</ul>")
             + "</section>\n<section><h2>Changes against the baseline</h2>"
         body += comparison.changes.isEmpty ? "<p>No violation appears or disappears.</p>"
             : "<ul>" + comparison.changes.map { c in

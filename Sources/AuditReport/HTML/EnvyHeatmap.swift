@@ -10,7 +10,7 @@ enum EnvyHeatmap {
         let keys = metric.groups.map(\.key)
         let m = keys.count
         let cell = 64.0, cellHeight = 30.0, left = 190.0, top = 96.0
-        let width = max(left + Double(m + 1) * cell + 24, 640), height = top + Double(m) * cellHeight + 64
+        let width = max(left + Double(m + 1) * cell + 24, 640), height = top + Double(m) * cellHeight + 82
         var maxAbs = 0.0
         for g in metric.groups {
             for comparison in [g.rationality].compactMap({ $0 }) + g.envy {
@@ -50,6 +50,10 @@ enum EnvyHeatmap {
                 if !mark.isEmpty {
                     out += "<text x=\"\(c(x + cell - 3))\" y=\"\(c(y + 10))\" text-anchor=\"end\" class=\"mark\">\(mark)</text>"
                 }
+                let cautions = Cautions.texts(comparison)
+                if !cautions.isEmpty {
+                    out += "<text x=\"\(c(x + 3))\" y=\"\(c(y + 10))\" class=\"mark caution-mark\">!<title>\(Markup.escape(cautions.joined(separator: "; ")))</title></text>"
+                }
             }
         }
         // Legend: the colour scale and the marks.
@@ -59,6 +63,7 @@ enum EnvyHeatmap {
         }
         out += "<text x=\"\(c(left + 150))\" y=\"\(c(ly + 10))\" class=\"tick\">red: the group does better with that report</text>"
         out += "<text x=\"\(c(left))\" y=\"\(c(ly + 28))\" class=\"tick\">blue: truthful reporting is better · ▼ ▲ outlined: significant after correction</text>"
+        out += "<text x=\"\(c(left))\" y=\"\(c(ly + 46))\" class=\"tick\">!: the comparison carries a caution or is not tested (hover for why)</text>"
         return out + "</svg>"
     }
 
@@ -74,6 +79,8 @@ enum EnvyHeatmap {
 
     static func tooltip(_ key: String, _ comparison: Comparison) -> String {
         let against = comparison.reportedAs.map { "reporting as \(PlainLanguage.label($0))" } ?? "withholding (h0)"
+        let cautions = Cautions.texts(comparison)
         return "\(PlainLanguage.label(key)) truthful vs \(against): gain \(NumberFormat.signed(comparison.gain, 4)), flag \(comparison.primary.flag.rawValue)"
+            + (cautions.isEmpty ? "" : "; caution: " + cautions.joined(separator: "; "))
     }
 }

@@ -25,8 +25,9 @@ enum ExplanationHTML {
                         Markup.number(g.test.violation.adjusted(method), .pValue), Markup.number(g.test.gain.adjusted(method), .pValue),
                         d.map { Markup.number($0.predictionGain, .signed4) } ?? "—", flags.isEmpty ? "·" : flags.joined(separator: ", ")]
             }
-            out += Markup.table(["group", "n", "C(h_g)", "C(h0)", "BoP-X", "adj. p (worse)", "adj. p (better)", "BoP-P (error)", "flag"],
-                                rows, caption: "\(metric.metric.rawValue) (primary test \(metric.primaryTest))", textFrom: 8)
+            out += Markup.table(["group", "n", "C(h_g)", "C(h0)", "BoP-X", ReportWording.pHeader("worse", adjustedBy: method.rawValue),
+                                 ReportWording.pHeader("better", adjustedBy: method.rawValue), "BoP-P (error)", "flag"],
+                                rows, caption: "\(metric.metric.rawValue) (primary test: \(ReportWording.testName(metric.primaryTest)))", textFrom: 8)
         }
         if !x.notes.isEmpty { out += "<ul class=\"meta\">" + x.notes.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>\n" }
         return out

@@ -17,7 +17,8 @@ public enum HTMLReport {
         body += findings(document, alpha: alpha, correction: correction)
         body += summary(document)
         for (index, section) in document.results.enumerated() {
-            body += techniqueSection(section, index: index, alpha: alpha, method: method)
+            body += techniqueSection(section, index: index, alpha: alpha, method: method,
+                                     d4: ReportWording.d4(technique: section.name, document: document))
         }
         if let federation = document.federation { body += sites(federation) }
         body += reproducibility(document, alpha: alpha, correction: correction)
@@ -40,7 +41,8 @@ public enum HTMLReport {
         if let f = document.federation {
             meta += " · audit <code>\(Markup.escape(f.audit))</code> (\(Markup.escape(f.state)))"
         }
-        return "<header><h1>\(Markup.escape(title))</h1><p class=\"meta\">\(meta)</p></header>\n"
+        return "<header><h1>\(Markup.escape(title))</h1><p class=\"meta\">\(meta)</p>"
+            + "<p class=\"meta\" id=\"level\">\(Markup.escape(ReportWording.levelStatement(document, alpha: alpha, correction: correction)))</p></header>\n"
     }
 
     static func modeName(_ mode: String) -> String {
@@ -68,11 +70,13 @@ public enum HTMLReport {
             }.joined(separator: ", ")
             let gainLine = "<p class=\"meta\">Groups with a significant gain from their personalized model over the generic one: \(gains).</p>"
             let harmed = PlainLanguage.violations(section, correction: correction)
+            let detectable = DetectableHarm.sentence(section, alpha: alpha, correction: correction, named: false)
+                .map { "<p class=\"detectable\">\(Markup.escape($0))</p>" } ?? ""
             if harmed.isEmpty {
-                out += "<div class=\"verdict ok\">\(Markup.escape(PlainLanguage.noViolation(section.name, alpha: alpha, correction: PlainLanguage.correctionName(correction))))\(gainLine)</div>\n"
+                out += "<div class=\"verdict ok\">\(Markup.escape(PlainLanguage.noViolation(section.name, alpha: alpha, correction: correction)))\(detectable)\(gainLine)</div>\n"
             } else {
                 out += "<div class=\"verdict harm\"><strong>\(Markup.escape(section.name))</strong>: \(harmed.count) significant fair-use violation(s)"
-                out += "<ul class=\"findings\">" + harmed.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>\(gainLine)</div>\n"
+                out += "<ul class=\"findings\">" + harmed.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>\(detectable)\(gainLine)</div>\n"
             }
         }
         if let federation = document.federation {
@@ -89,86 +93,54 @@ public enum HTMLReport {
             guard let c else { return "—" }
             return "\(Markup.count(c.gains)) / \(Markup.count(c.violations))"
         }
+        var d4 = false
         let rows = document.results.flatMap { section in
             section.evaluation.metrics.map { m -> [String] in
                 let s = m.summary
+                let marked = (m.metric == .auc || m.metric == .ece) && ReportWording.d4(technique: section.name, document: document) != nil
+                d4 = d4 || marked
+                let mark = marked ? " <span class=\"d4-mark\" title=\"decision D4\">(D4)</span>" : ""
                 return [Markup.escape(section.name), Markup.escape(m.metric.rawValue), Markup.number(s.personalized, .fixed4),
                         Markup.number(s.generic, .fixed4), Markup.number(s.gain, .signed4),
                         s.bestGroup.map { "\(Markup.escape(PlainLanguage.label($0.key))) \(Markup.number($0.gain, .signed4))" } ?? "—",
                         s.worstGroup.map { "\(Markup.escape(PlainLanguage.label($0.key))) \(Markup.number($0.gain, .signed4))" } ?? "—",
-                        gv(s.rationality), gv(s.envy), gv(s.bootstrapRationality), gv(s.bootstrapEnvy)]
+                        gv(s.rationality), gv(s.envy) + mark, gv(s.bootstrapRationality), gv(s.bootstrapEnvy) + mark]
             }
         }
         return "<section id=\"summary\"><h2>Summary across techniques (paper Table 1)</h2>\n"
             + Markup.table(["technique", "metric", "personalized", "generic", "gain", "best group", "worst group",
                             "rationality G / V", "envy-freeness G / V", "bootstrap rat. G / V", "bootstrap EF G / V"], rows, numericFrom: 2)
-            + "<p class=\"meta\">G / V: significant gains / violations after correction (primary tests: exact McNemar for error, DeLong for AUC, the paired stratified bootstrap for ECE). Gains are positive when personalization helps.</p></section>\n"
+            + "<p class=\"meta\">Personalized / generic / gain are population values. \(Markup.escape(ReportWording.populationGain))</p>"
+            + "<p class=\"meta\">G / V: significant gains / violations after correction (primary tests: \(Markup.escape(ReportWording.primaryTests(document)))). Gains are positive when personalization helps.</p>"
+            + (d4 ? "<p class=\"meta\">(D4): \(Markup.escape(ReportWording.d4Short))</p>" : "") + "</section>\n"
     }
 
     static func techniqueSection(_ section: ReportDocument.TechniqueSection, index: Int, alpha: Double,
-                                 method: MultipleTesting.Method) -> String {
+                                 method: MultipleTesting.Method, d4: String?) -> String {
         var out = "<section id=\"technique-\(index)\"><h2>\(Markup.escape(section.name))</h2>\n"
-        if !section.notes.isEmpty {
-            out += "<ul class=\"meta\">" + section.notes.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>\n"
+        let notes = ReportWording.visibleNotes(section.notes)
+        if !notes.isEmpty {
+            out += "<ul class=\"meta\">" + notes.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>\n"
         }
-        let level = 1 - alpha
+        if let d4 { out += "<p class=\"note d4\">\(Markup.escape(d4))</p>\n" }
         for metric in section.evaluation.metrics {
-            out += "<h3>\(Markup.escape(metric.metric.rawValue)) <span class=\"meta\">(primary test \(Markup.escape(metric.primaryTest)), family of \(Markup.count(metric.familySize)) tests)</span></h3>\n"
-            out += "<figure>\(GainPlot.svg(metric, level: level))<figcaption>Rationality: each group's gain from its personalized model over the generic model, with the \(NumberFormat.format(level * 100, decimals: 0))% paired stratified bootstrap percentile interval. Red ▼: significant violation; green ▲: significant gain (\(Markup.escape(PlainLanguage.correctionName(method.rawValue))), α = \(NumberFormat.format(alpha, decimals: 2))).</figcaption></figure>\n"
-            out += "<figure>\(EnvyHeatmap.svg(metric))<figcaption>Envy-freeness: the gain each group (row) gets from reporting truthfully rather than as the column's group, or withholding (first column, the generic model). Red cells: the group would do better with another report.</figcaption></figure>\n"
-            out += groupTable(metric, method: method)
+            let level = ReportWording.level(metric, alpha: alpha)
+            out += "<h3>\(Markup.escape(metric.metric.rawValue)) <span class=\"meta\">(primary test: \(Markup.escape(ReportWording.testName(metric.primaryTest))), family of \(Markup.count(metric.familySize)) tests)</span></h3>\n"
+            out += "<figure>\(GainPlot.svg(metric, level: level))<figcaption>\(Markup.escape(GainPlot.caption(metric, level: level, alpha: alpha, method: method)))</figcaption></figure>\n"
+            let d4Here = d4 != nil && (metric.metric == .auc || metric.metric == .ece) ? " Decision D4 applies to this metric (see the note above): these envy-freeness gains are not findings." : ""
+            out += "<figure>\(EnvyHeatmap.svg(metric))<figcaption>Envy-freeness: the gain each group (row) gets from reporting truthfully rather than as the column's group, or withholding (first column, the generic model). Red cells: the group would do better with another report; ! marks a comparison with a caution (listed below).\(d4Here)</figcaption></figure>\n"
+            out += envyCautions(metric)
+            out += groupTable(metric, level: level, method: method)
             if let entries = section.heterogeneity?.filter({ $0.metric == metric.metric }), !entries.isEmpty {
-                out += forest(entries)
+                out += forest(entries, level: level)
             }
         }
         if let explanations = section.explanations { out += ExplanationHTML.section(explanations, method: method) }
         for block in InterventionTables.blocks(section) {   // truthful reporting, interventions, model selection
             out += "<h3>\(Markup.escape(block.title))</h3>\n" + Markup.table(block.header, block.rows.map { $0.map(Markup.escape) }, numericFrom: 99)
+            if let note = block.note { out += "<p class=\"meta\">\(Markup.escape(note))</p>\n" }
         }
         return out + "</section>\n"
-    }
-
-    static func groupTable(_ metric: MetricEvaluation, method: MultipleTesting.Method) -> String {
-        var out = "<table><caption>Per group (paper Table 2)</caption><thead><tr>"
-        out += ["group", "n", "positives", "h_g", "h0", "gain", "bootstrap interval", "adj. p (violation)", "adj. p (gain)", "worst envy gain", "flag"]
-            .map { "<th scope=\"col\">\(Markup.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for g in metric.groups {
-            let r = g.rationality
-            let flag = r?.primary.flag ?? .na
-            let envyViolations = g.envy.filter { $0.primary.flag == .violation }.count
-            let rowClass = flag == .violation || envyViolations > 0 ? " class=\"violation\"" : (flag == .gain ? " class=\"gain\"" : "")
-            let interval = r?.bootstrap.flatMap { b in
-                b.intervalLower.flatMap { lo in b.intervalUpper.map { hi in "[\(Markup.number(lo, .signed4)), \(Markup.number(hi, .signed4))]" } }
-            } ?? "—"
-            let worst = g.envy.filter { $0.gain != nil }.min { $0.gain! < $1.gain! }
-            var flags: [String] = []
-            switch flag {
-            case .violation: flags.append("<span class=\"flag-violation\">rationality violation</span>")
-            case .gain: flags.append("<span class=\"flag-gain\">rational gain</span>")
-            case .na: flags.append(r == nil ? "not in test split" : "n/a")
-            case .none: break
-            }
-            if envyViolations > 0 { flags.append("<span class=\"flag-violation\">envy ×\(envyViolations)</span>") }
-            let cells = [Markup.count(g.count), Markup.count(g.positives), Markup.number(g.personalized, .fixed4),
-                         Markup.number(g.generic, .fixed4), Markup.number(r?.gain, .signed4), interval,
-                         Markup.number(r?.primary.violation.adjusted(method), .pValue), Markup.number(r?.primary.gain.adjusted(method), .pValue),
-                         worst.map { "\(Markup.number($0.gain, .signed4)) as \(Markup.escape(PlainLanguage.label($0.reportedAs ?? "")))" } ?? "—",
-                         flags.isEmpty ? "·" : flags.joined(separator: ", ")]
-            out += "<tr\(rowClass)><th scope=\"row\">\(Markup.escape(PlainLanguage.label(g.key)))</th>"
-                + cells.enumerated().map { $0.offset >= 9 ? "<td>\($0.element)</td>" : "<td class=\"n\">\($0.element)</td>" }.joined() + "</tr>"
-        }
-        return out + "</tbody></table>\n"
-    }
-
-    static func forest(_ entries: [HeterogeneityEntry]) -> String {
-        let rationality = entries.filter { $0.reportedAs == nil }, envy = entries.filter { $0.reportedAs != nil }
-        var out = "<h4>Across sites: forest plots (fixed effect, DerSimonian–Laird random effects, 95% prediction interval)</h4>\n"
-        out += "<div class=\"grid\">" + rationality.map { "<figure>\(ForestPlot.svg($0))</figure>" }.joined() + "</div>\n"
-        if !envy.isEmpty {
-            out += "<details><summary>Envy-freeness comparisons across sites (\(envy.count) forest plots)</summary><div class=\"grid\">"
-                + envy.map { "<figure>\(ForestPlot.svg($0))</figure>" }.joined() + "</div></details>\n"
-        }
-        return out
     }
 
     static func sites(_ federation: ReportDocument.FederationSection) -> String {
@@ -218,8 +190,7 @@ public enum HTMLReport {
     }
 
     static func notes(_ document: ReportDocument) -> String {
-        let notes = document.notes + document.results.flatMap { s in s.notes.map { "\(s.name): \($0)" } }
-            + Array(Set(document.results.flatMap(\.evaluation.notes))).sorted()
+        let notes = ReportWording.allNotes(document)
         guard !notes.isEmpty else { return "<section id=\"notes\"><h2>Notes</h2><p>None.</p></section>\n" }
         return "<section id=\"notes\"><h2>Notes</h2><ul>" + notes.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul></section>\n"
     }

@@ -22,7 +22,7 @@ enum HTMLStyle {
     .flag-violation{color:var(--harm);font-weight:700}.flag-gain{color:var(--help);font-weight:600}
     figure{margin:12px 0 20px;break-inside:avoid;page-break-inside:avoid}
     figcaption{font-size:13px;color:var(--muted);max-width:760px}
-    .grid{display:flex;flex-wrap:wrap;gap:8px 20px}.grid figure{margin:0}
+    .grid{display:flex;flex-wrap:wrap;gap:8px 16px}.grid figure{margin:0}svg.forest text.value{font-size:11px}
     svg.plot{max-width:100%;height:auto;font-size:12px;font-family:inherit}
     svg .axis-title{font-weight:600;font-size:12px}svg .tick{fill:var(--muted);font-size:11px}
     svg .label{font-size:12px}svg .value{font-size:12px;font-variant-numeric:tabular-nums}
@@ -37,6 +37,13 @@ enum HTMLStyle {
     svg text.mark{font-size:9px}svg rect.legend{stroke:#ccc}
     svg rect.site{fill:#1f4e8c}svg polygon.diamond.fe{fill:#5b6570}svg polygon.diamond.re{fill:#1f4e8c}
     svg line.prediction{stroke:#1f4e8c;stroke-width:2;stroke-dasharray:6 3}svg text.pooled{font-weight:600}
+    svg line.ci.stand-in{stroke-dasharray:4 2}svg polygon.estimate{fill:#fff;stroke:var(--ink);stroke-width:1.2}
+    svg text.caution-mark{fill:#9a5b00;font-weight:700;paint-order:stroke;stroke:#fff;stroke-width:2.5px}
+    td.caution-cell{min-width:15em}tbody th{white-space:nowrap}td .meta{margin:0;font-size:12px}
+    .caution{color:#7a4a00}span.caution{font-size:12px}p.caution{font-size:13px}
+    details.cautions{font-size:13px;color:#7a4a00}details.cautions summary{color:#7a4a00}details.cautions ul{margin:4px 0}
+    .note.d4{border-left:4px solid #c9a227;background:#fdf8e6;padding:6px 10px;font-size:13px;max-width:900px}
+    .detectable{font-size:13px;margin:6px 0 0}.d4-mark{color:#7a4a00;font-size:11px}
     details{margin:8px 0}summary{cursor:pointer;color:#1f4e8c}
     pre{background:#f6f7f9;border:1px solid var(--rule);padding:10px;overflow:auto;font-size:12px}
     code{font-size:12px}

@@ -61,6 +61,14 @@ enum Markup {
         "data-v=\"\(x)\" data-f=\"\(format.rawValue)\""
     }
 
+    /// A number computed from the JSON's values rather than copied from it (an interval at the
+    /// report's level from an estimate and its variance), as an SVG `<tspan>` tagged with where it
+    /// comes from: `data-from` follows `data-f`, so checks of JSON values skip it and checks of
+    /// derived values find it.
+    static func derived(_ x: Double, _ format: Format, from source: String) -> String {
+        "<tspan \(valueAttributes(x, format)) data-from=\"\(escape(source))\">\(escape(format.text(x)))</tspan>"
+    }
+
     /// A number as a span carrying its value, or "—" when undefined.
     static func number(_ x: Double?, _ format: Format) -> String {
         guard let x else { return "—" }

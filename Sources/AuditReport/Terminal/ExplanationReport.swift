@@ -10,7 +10,7 @@ public enum ExplanationReport {
         var out = ""
         for metric in x.metrics {
             out += "\(section) · BoP-X \(metric.metric.rawValue) — \(description(x, metric)); gain = C(h0) − C(h_g) > 0 means personalization explains better\n"
-            var table = TextTable(header: ["group", "n", "C(h_g)", "C(h0)", "BoP-X", "p(harm)", "p(gain)", "t p(harm)", "t p(gain)", "BoP-P (error)", "flags"])
+            var table = TextTable(header: header)
             for row in rows(x, metric) { table.append(row) }
             out += table.render(indent: "  ")
         }
@@ -25,7 +25,7 @@ public enum ExplanationReport {
         var out = ""
         for metric in x.metrics {
             out += "\n### \(section) · BoP-X \(metric.metric.rawValue)\n\n\(description(x, metric)); gain = C(h0) − C(h_g) > 0 means personalization explains better.\n\n"
-            out += MarkdownReport.table(["group", "n", "C(h_g)", "C(h0)", "BoP-X", "p (harm)", "p (gain)", "t p (harm)", "t p (gain)", "BoP-P (error)", "flags"], rows(x, metric))
+            out += MarkdownReport.table(header, rows(x, metric))
         }
         let diverging = x.divergence.filter(\.diverges)
         if !diverging.isEmpty {
@@ -34,8 +34,14 @@ public enum ExplanationReport {
         return out
     }
 
+    /// Column names: the test's and the t-test's one-sided p-values are raw (the flag uses the
+    /// adjusted ones, in the JSON and the HTML).
+    static let header = ["group", "n", "C(h_g)", "C(h0)", "BoP-X", ReportWording.pHeader("harm", adjustedBy: nil),
+                         ReportWording.pHeader("gain", adjustedBy: nil), "t-test " + ReportWording.pHeader("harm", adjustedBy: nil),
+                         "t-test " + ReportWording.pHeader("gain", adjustedBy: nil), "BoP-P (error)", "flags"]
+
     static func description(_ x: LocalExplanations.TechniqueExplanations, _ metric: ExplanationBenefit.Result) -> String {
-        "\(x.settings.method.rawValue) attributions, top \(NumberFormat.percent(x.settings.fraction)) of features (|J| = \(x.genericExplanationSize) for h0, \(x.personalizedExplanationSize) for h_g), \(x.settings.loss.rawValue) loss, primary test \(metric.primaryTest)"
+        "\(x.settings.method.rawValue) attributions, top \(NumberFormat.percent(x.settings.fraction)) of features (|J| = \(x.genericExplanationSize) for h0, \(x.personalizedExplanationSize) for h_g), \(x.settings.loss.rawValue) loss, primary test: \(ReportWording.testName(metric.primaryTest))"
     }
 
     static func rows(_ x: LocalExplanations.TechniqueExplanations, _ metric: ExplanationBenefit.Result) -> [[String]] {

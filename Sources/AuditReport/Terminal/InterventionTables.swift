@@ -12,6 +12,8 @@ public enum InterventionTables {
         public var header: [String]
         /// Rows of cells.
         public var rows: [[String]]
+        /// A sentence under the table (what its population columns compare), if any.
+        public var note: String? = nil
     }
 
     /// Every block of a technique section, in report order; empty when it carries none.
@@ -49,7 +51,7 @@ public enum InterventionTables {
             }
         }
         return Block(title: "\(name) · truthful reporting (ICML 2023 Prop. 2): groups whose best report is not the truth",
-                     header: ["metric", "group", "best report", "truthful", "best", "gain over truth", "p(viol)", "test"],
+                     header: ["metric", "group", "best report", "truthful", "best", "gain over truth", ReportWording.pHeader("viol.", adjustedBy: nil), "test"],
                      rows: rows)
     }
 
@@ -62,7 +64,7 @@ public enum InterventionTables {
         }
         return Block(title: "\(name) · intervention: assign h0 to groups with a rationality violation (§5.2)",
                      header: ["metric", "groups switched to h0", "population before → after", "h0", "population gain before → after"],
-                     rows: rows)
+                     rows: rows, note: ReportWording.populationGain)
     }
 
     static func bestOfBlock(_ name: String, _ best: BestModelAssignment) -> Block {
@@ -81,7 +83,7 @@ public enum InterventionTables {
         let percent = Int((best.validationFraction * 100).rounded())
         return Block(title: "\(name) · intervention: best of h0 / h_g / h_g^dec per group, chosen by \(metric.rawValue) on a \(percent)% validation split of the training rows (\(best.fitRows) fit, \(best.validationRows) validation rows); test \(metric.rawValue)",
                      header: ["group", "chosen", "validation h0 / h_g / dec", "test h0", "h_g (before)", "assigned (after)", "gain before → after"],
-                     rows: rows)
+                     rows: rows, note: "(all): the population. " + ReportWording.populationGain)
     }
 
     static func minimizationBlock(_ name: String, _ minimization: DataMinimization) -> Block {
@@ -123,7 +125,7 @@ public enum InterventionTables {
                   header: ["C", "population", "worst group", "chosen as"], rows: grid),
             Block(title: "\(name) · the audit on the test split at each chosen C",
                   header: ["choice", "metric", "personalized", "population gain", "worst group gain", "rat V", "EF V", "groups with a rationality violation"],
-                  rows: outcomes),
+                  rows: outcomes, note: ReportWording.populationGain),
         ]
     }
 

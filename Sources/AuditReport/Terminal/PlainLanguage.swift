@@ -2,7 +2,8 @@ import AuditStats
 
 /// Findings in plain words: which groups personalization harms, by how much, and how sure we are.
 public enum PlainLanguage {
-    /// One sentence per significant violation, then the overall verdict per technique.
+    /// One sentence per significant violation (with its caution, if any), then the overall
+    /// verdict per technique and the error harms the audit could have detected (``DetectableHarm``).
     public static func findings(_ sections: [ReportDocument.TechniqueSection], alpha: Double, correction: String) -> String {
         var lines: [String] = []
         for section in sections {
@@ -13,13 +14,14 @@ public enum PlainLanguage {
                 lines.append("\(section.name): \(harmed.count) significant fair-use violation(s):")
                 lines += harmed.map { "  – " + $0 }
             }
+            if let detectable = DetectableHarm.sentence(section, alpha: alpha, correction: correction) { lines.append(detectable) }
         }
         return "Findings\n" + lines.map { "  " + $0 }.joined(separator: "\n") + "\n"
     }
 
     /// "onehot: no group is significantly harmed by personalization (Holm, α = 0.10)."
     public static func noViolation(_ name: String, alpha: Double, correction: String) -> String {
-        "\(name): no group is significantly harmed by personalization (\(correction), α = \(NumberFormat.format(alpha, decimals: 2)))."
+        "\(name): no group is significantly harmed by personalization (no \(correctionName(correction))-adjusted p ≤ α = \(NumberFormat.format(alpha, decimals: 2)))."
     }
 
     /// One sentence per significant violation of one technique: rationality, then envy-freeness.
@@ -29,16 +31,21 @@ public enum PlainLanguage {
             for g in metric.groups {
                 if let r = g.rationality, r.primary.flag == .violation {
                     harmed.append(sentence(metric: metric.metric, key: g.key, comparison: r, personalized: g.personalized,
-                                           other: g.generic, against: "the generic model", correction: correction))
+                                           other: g.generic, against: "the generic model", correction: correction) + caveat(r))
                 }
                 for e in g.envy where e.primary.flag == .violation {
                     harmed.append(sentence(metric: metric.metric, key: g.key, comparison: e, personalized: g.personalized,
                                            other: e.comparatorValue, against: "the model personalized for \(label(e.reportedAs ?? ""))",
-                                           correction: correction))
+                                           correction: correction) + caveat(e))
                 }
             }
         }
         return harmed
+    }
+
+    /// " — caution: few discordant rows …" when the comparison carries little information (D2).
+    static func caveat(_ c: Comparison) -> String {
+        c.caution.map { " — caution: \($0)" } ?? ""
     }
 
     /// Sites that did not contribute and groups a site withheld, as findings: suppression means the
@@ -73,7 +80,8 @@ public enum PlainLanguage {
                                 other: Double?, against: String, correction: String) -> String {
         let group = label(key)
         let adjusted = comparison.primary.violation.adjusted(MultipleTesting.Method(rawValue: correction) ?? .holm)
-        let p = "\(correctionName(correction))-adjusted p = \(NumberFormat.pValue(adjusted))"
+        let shown = NumberFormat.pValue(adjusted)
+        let p = "\(correctionName(correction))-adjusted p \(shown.hasPrefix("<") ? "< " + shown.dropFirst() : "= " + shown)"
         switch metric {
         case .error:
             let points = ((personalized ?? 0) - (other ?? 0)) * 100

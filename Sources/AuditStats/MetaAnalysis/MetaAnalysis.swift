@@ -145,3 +145,39 @@ extension MetaAnalysis.Pooled {
         return (estimate - half)...(estimate + half)
     }
 }
+
+/// The same intervals at any two-sided confidence level, so a report can state one level (1 − α)
+/// for every interval it shows; `interval95` and the stored 95% prediction interval are unchanged.
+extension MetaAnalysis {
+    /// z_{(1+level)/2}, the two-sided normal critical value at `level` (0 < level < 1).
+    public static func normalCritical(level: Double) -> Double {
+        NormalDistribution.quantile((1 + level) / 2)
+    }
+
+    /// The prediction interval for a new site at two-sided `level` (Riley, Higgins & Deeks 2011):
+    /// ŷ_RE ± t_{S−2, (1+level)/2} √(τ² + SE_RE²), from the stored random-effects estimate, its
+    /// standard error and τ²; nil for fewer than 3 sites, as the stored 95% interval.
+    public func predictionInterval(level: Double) -> ClosedRange<Double>? {
+        let s = Double(estimates.count)
+        guard s >= 3 else { return nil }
+        let se = randomEffects.standardError
+        let half = StudentT.quantile((1 + level) / 2, degreesOfFreedom: s - 2) * (tauSquared + se * se).squareRoot()
+        return (randomEffects.estimate - half)...(randomEffects.estimate + half)
+    }
+}
+
+extension MetaAnalysis.Estimate {
+    /// y_s ± z_{(1+level)/2} √v_s (Wald).
+    public func interval(level: Double) -> ClosedRange<Double> {
+        let half = MetaAnalysis.normalCritical(level: level) * variance.squareRoot()
+        return (value - half)...(value + half)
+    }
+}
+
+extension MetaAnalysis.Pooled {
+    /// ŷ ± z_{(1+level)/2} SE (Wald).
+    public func interval(level: Double) -> ClosedRange<Double> {
+        let half = MetaAnalysis.normalCritical(level: level) * standardError
+        return (estimate - half)...(estimate + half)
+    }
+}
