@@ -70,6 +70,7 @@ struct RegressionFederationTests {
         }
         var extraction = LocalAudit.extractionSettings(spec)
         extraction.rootSeed = federation.rootSeed
+        extraction.bootstrapReplicates = 0   // sites send no replicate sums (disclosure model)
         #expect(report.results.map(\.name) == ["onehot", "intersectional", "decoupled"])
         for section in report.results {
             let parts = try #require(perTechnique[section.name])

@@ -19,11 +19,16 @@ extension TaskRunner {
             }
             var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
             extraction.rootSeed = task.rootSeed
+            // No bootstrap replicate sums leave the site: the coordinator picks the root seed, so it
+            // could rebuild the resampling weights and, with B ≥ n sums, solve for every row's loss
+            // difference (Protocol/disclosure-model.md). The primary paired t-test needs only the
+            // moments; the secondary regression bootstrap is a local-audit feature.
+            extraction.bootstrapReplicates = 0
             let metrics = task.spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) }
             var techniques: [RegressionTechniqueStatistics] = []
             var withheldKeys = Set<String>()
             for technique in trained.techniques {
-                progress("\(technique.technique.rawValue): regression statistics and \(task.spec.tests.bootstrapReplicates) bootstrap replicates")
+                progress("\(technique.technique.rawValue): regression statistics")
                 var predictions = technique.predictions
                 predictions.sites = Array(repeating: site.rawValue, count: predictions.count)
                 let withheld = RegressionDisclosure.suppressedGroups(predictions, minCell: policy.minCell)
