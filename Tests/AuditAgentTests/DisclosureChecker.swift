@@ -34,7 +34,7 @@ struct DisclosureChecker {
         #expect(release.techniques.count == site.personalized.count, context)
         for (t, entry) in release.techniques.enumerated() {
             let statistics = entry.statistics
-            var anyErrorsWithheld = false
+            var genericWithheld = false, targetWithheld = false
             for j in 0..<m {
                 guard !withheld.contains(j), !rowsOf[j].isEmpty else {
                     #expect(statistics.groups[j] == nil, context)
@@ -45,7 +45,8 @@ struct DisclosureChecker {
                     continue
                 }
                 check(group, rows: rowsOf[j], technique: t, population: false, target: j + 1, key: site.keys[j])
-                anyErrorsWithheld = anyErrorsWithheld || group.errorRows == 0
+                if group.errorRows?[0] == 0 { genericWithheld = true }
+                if group.errorRows?[j + 1] == 0 { targetWithheld = true }
                 // h0's bins are the same numbers in every technique, and merged the same way.
                 let reference = release.techniques[0].statistics.groups[j]?.calibration.first?.edges(model: 0)
                 #expect(group.calibration.first?.edges(model: 0) == reference, context)
@@ -56,7 +57,8 @@ struct DisclosureChecker {
                 continue
             }
             check(population, rows: kept, technique: t, population: true, target: 1, key: nil)
-            if anyErrorsWithheld { #expect(population.errorRows == 0, "complementary: \(context)") }
+            if genericWithheld { #expect(population.errorRows?[0] == 0, "complementary (h0): \(context)") }
+            if targetWithheld { #expect(population.errorRows?.allSatisfy { $0 == 0 } == true, "complementary (own): \(context)") }
             checkPopulationPartition(statistics)
             checkPopulationJointCells(statistics, rowsOf: rowsOf, technique: t)
         }
@@ -106,25 +108,31 @@ struct DisclosureChecker {
     /// wrong[r], its complement and the four McNemar cells of (r, target) for every model.
     func checkErrors(_ g: GroupStatistics, rows: [Int], models: Int, target: Int, key: String?, p: (Int, Int) -> Double) {
         func isWrong(_ i: Int, _ r: Int) -> Bool { (p(i, r) >= 0.5) != (site.labels[i] == 1) }
-        var wrong: [Int] = [], n10: [Int] = [], n01: [Int] = [], cells: [Int] = []
+        var cellsOf: [[Int]] = []
         for r in 0..<models {
             let w = rows.filter { isWrong($0, r) }.count
             let a = rows.filter { isWrong($0, r) && !isWrong($0, target) }.count
             let b = rows.filter { !isWrong($0, r) && isWrong($0, target) }.count
-            wrong.append(w); n10.append(a); n01.append(b)
-            cells += [w, rows.count - w, a, b, w - a, rows.count - w - b]
+            cellsOf.append([w, rows.count - w, a, b, w - a, rows.count - w - b])
+            let released = (g.errorRows?[r] ?? g.count) > 0
+            if released {
+                #expect(g.errorRows == nil || g.errorRows?[r] == g.count, "a site sends error_rows 0 or the count; \(context)")
+                #expect(g.wrong[r] == w && g.discordance[r].n10 == a && g.discordance[r].n01 == b, "model \(r); \(context)")
+                #expect(!cellsOf[r].contains(where: small), "error cell of model \(r) released; \(context)")
+            } else {
+                #expect(g.wrong[r] == 0 && g.discordance[r] == Discordance(n10: 0, n01: 0), "model \(r); \(context)")
+                #expect(hasFinding(key, "errors"), "withheld error statistics without a finding; \(context)")
+            }
         }
-        switch g.errorRows {
-        case nil:
-            #expect(g.wrong == wrong && g.discordance.map(\.n10) == n10 && g.discordance.map(\.n01) == n01, context)
-            #expect(!cells.contains(where: small), "error cell released; \(context)")
-        case 0?:
-            #expect(g.wrong.allSatisfy { $0 == 0 } && g.discordance.allSatisfy { $0.n10 == 0 && $0.n01 == 0 }, context)
-            #expect(hasFinding(key, "errors"), "withheld error statistics without a finding; \(context)")
-            if key != nil { #expect(cells.contains(where: small), "withheld without need; \(context)") }
-        default:
-            Issue.record("a site sends error_rows 0 or nothing; \(context)")
+        // A model is withheld only when one of its cells (or one of the target's) is small.
+        if key != nil, let rows = g.errorRows {
+            for r in 0..<models where rows[r] == 0 {
+                #expect(cellsOf[r].contains(where: small) || cellsOf[target].contains(where: small),
+                        "model \(r) withheld without need; \(context)")
+            }
         }
+        // The target withheld means every model withheld.
+        if let rows = g.errorRows, rows[target] == 0 { #expect(rows.allSatisfy { $0 == 0 }, context) }
     }
 
     /// The population's bins are unions of every group's bins of the same model (h0; each row's own

@@ -26,7 +26,7 @@ struct ErrorRowsTests {
         var out = group
         out.wrong = out.wrong.map { _ in 0 }
         out.discordance = out.discordance.map { _ in Discordance(n10: 0, n01: 0) }
-        out.errorRows = 0
+        out.errorRows = out.wrong.map { _ in 0 }
         return out
     }
 
@@ -35,7 +35,7 @@ struct ErrorRowsTests {
         let released = try #require(GroupStatistics.pooled([sites[0].groups[0]!, sites[2].groups[0]!]))
         sites[1].groups[0] = Self.withheld(sites[1].groups[0]!)
         let pooled = try #require(GroupStatistics.pooled(sites.map { $0.groups[0]! }))
-        #expect(pooled.count == 120 && pooled.errorRows == 80 && pooled.errorRowCount == 80)
+        #expect(pooled.count == 120 && pooled.errorRows == [80, 80, 80] && pooled.errorRowCount(model: 0) == 80)
         #expect(pooled.wrong == released.wrong && pooled.discordance == released.discordance)
         // Every site released: error_rows stays absent.
         #expect(GroupStatistics.pooled(Self.sites().map { $0.groups[0]! })?.errorRows == nil)

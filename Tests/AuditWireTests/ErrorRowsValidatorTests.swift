@@ -10,7 +10,7 @@ import Testing
     static func withheld(_ group: inout GroupStatistics) {
         group.wrong = group.wrong.map { _ in 0 }
         group.discordance = group.discordance.map { _ in Discordance(n10: 0, n01: 0) }
-        group.errorRows = 0
+        group.errorRows = group.wrong.map { _ in 0 }
     }
 
     static func validate(_ result: TaskResult) throws {
@@ -22,11 +22,12 @@ import Testing
         for t in result.techniques.indices {
             Self.withheld(&result.techniques[t].statistics.groups[0]!)
             Self.withheld(&result.techniques[t].statistics.population)
-            result.techniques[t].statistics.groups[1]!.errorRows = result.techniques[t].statistics.groups[1]!.count
+            let g1 = result.techniques[t].statistics.groups[1]!
+            result.techniques[t].statistics.groups[1]!.errorRows = g1.wrong.map { _ in g1.count }
         }
         result.suppressed = [Suppression(group: "sex=F", scope: "errors", reason: "a cell is below min_cell (5)")]
         let json = String(decoding: try PayloadCodec.encodeJSON(result), as: UTF8.self)
-        #expect(json.contains("\"error_rows\":0"))
+        #expect(json.contains("\"error_rows\":[0,0,0]"))
         let decoded = try PayloadCodec.decode(TaskResult.self, from: PayloadCodec.encode(result))
         #expect(decoded == result)
         try Self.validate(decoded)
@@ -35,8 +36,16 @@ import Testing
     }
 
     static let refusals: [(name: String, field: String, mutate: @Sendable (inout GroupStatistics) -> Void)] = [
-        ("partial error rows", "techniques[0].statistics.groups[0].error_rows", { $0.errorRows = 3 }),
-        ("more error rows than rows", "techniques[0].statistics.groups[0].error_rows", { $0.errorRows = $0.count + 1 }),
+        ("partial error rows", "techniques[0].statistics.groups[0].error_rows[0]", { $0.errorRows = [3, $0.count, $0.count] }),
+        ("more error rows than rows", "techniques[0].statistics.groups[0].error_rows[1]",
+         { $0.errorRows = [$0.count, $0.count + 1, $0.count] }),
+        ("error rows of too few models", "techniques[0].statistics.groups[0].error_rows", { $0.errorRows = [0] }),
+        ("target withheld but a comparator sent", "techniques[0].statistics.groups[0].error_rows[0]", { g in
+            g.errorRows = [g.count, 0, g.count]
+            g.wrong[1] = 0
+            g.discordance = g.discordance.map { _ in Discordance(n10: 0, n01: 0) }
+            g.wrong = g.wrong.map { _ in 0 }
+        }),
         ("withheld but wrong sent", "techniques[0].statistics.groups[0].wrong[2]",
          { withheld(&$0); $0.wrong[2] = 4 }),
         ("withheld but McNemar sent", "techniques[0].statistics.groups[0].discordance[0]",

@@ -102,7 +102,11 @@ public struct ReleasePreview: Sendable, Equatable {
         var summary = GroupSummary(released: [], withheld: [], lines: [])
         func details(_ statistics: (SiteStatistics) -> GroupStatistics?, key: String?) -> String {
             var parts: [String] = []
-            let withheldIn = result.techniques.filter { statistics($0.statistics)?.errorRows == 0 }.map(\.technique)
+            let withheldIn = result.techniques.compactMap { technique -> String? in
+                guard let rows = statistics(technique.statistics)?.errorRows else { return nil }
+                let withheld = rows.filter { $0 == 0 }.count
+                return withheld == 0 ? nil : "\(technique.technique) (\(withheld) of \(rows.count) models)"
+            }
             parts.append(withheldIn.isEmpty ? "error statistics sent"
                          : "error statistics withheld in " + withheldIn.joined(separator: ", "))
             if let text = Self.effectiveBins(result.techniques.compactMap { statistics($0.statistics) }, of: spec.tests.eceBins) {

@@ -53,7 +53,7 @@ enum WireNumbers {
     static func parts(_ statistics: SiteStatistics) -> Parts {
         var parts = Parts()
         for group in statistics.groups.compactMap({ $0 }) + [statistics.population] {
-            parts.counts += 3 + (group.errorRows == nil ? 0 : 1)
+            parts.counts += 3 + (group.errorRows?.count ?? 0)
             parts.error += group.wrong.count + 2 * group.discordance.count
             parts.scores += group.logLossSum.count + group.brierSum.count
             for stratum in group.auc {

@@ -11,7 +11,7 @@ struct MetricEstimates {
         switch metric {
         case .error:
             // Over the rows whose error statistics the sites released (disclosure control).
-            let rows = stats.errorRowCount
+            let rows = stats.errorRowCount(model: r)
             return rows > 0 ? Double(stats.wrong[r]) / Double(rows) : nil
         case .auc: return StratifiedAUC.value(strata: stats.auc, model: r)
         case .ece:
@@ -30,18 +30,20 @@ struct MetricEstimates {
         var cautions: [String] = []  // low-information notes of the tests, in order
         switch metric {
         case .error:
-            let rows = stats.errorRowCount
+            // Sites that withheld the target withheld every model, so the comparator's released
+            // rows are a subset of the target's, and n10 − n01 is the gain on exactly those rows.
+            let rows = stats.errorRowCount(model: c)
             guard rows > 0 else {
                 comparison.primary.unavailableReason = Self.errorsWithheldReason
                 comparison.caution = Self.errorsWithheldReason
                 return comparison
             }
-            comparison.gain = Double(stats.wrong[c] - stats.wrong[t]) / Double(rows)
+            comparison.gain = Double(stats.discordance[c].n10 - stats.discordance[c].n01) / Double(rows)
             let test = McNemarTest(n10: stats.discordance[c].n10, n01: stats.discordance[c].n01)
             comparison.n10 = test.n10
             comparison.n01 = test.n01
             comparison.primary = Self.outcome(test, rows: rows, level: level)
-            if rows < stats.count {
+            if rows < stats.count && t != c {
                 cautions.append("error statistics withheld by some sites for min_cell: error uses \(rows) of \(stats.count) rows")
             }
             cautions += Self.cautions(test)

@@ -22,10 +22,11 @@ public enum Heterogeneity {
         guard stats.count > 0 else { return nil }
         switch metric {
         case .error:
-            // A site that withheld the group's error statistics (min_cell) has no estimate.
-            guard stats.errorRowCount > 0 else { return nil }
+            // A site that withheld this comparison's error statistics (min_cell) has no estimate.
+            let rows = stats.errorRowCount(model: comparator)
+            guard rows > 0 else { return nil }
             let d = stats.discordance[comparator]
-            return MetaAnalysis.errorEstimate(site: site, count: stats.errorRowCount, n10: d.n10, n01: d.n01)
+            return MetaAnalysis.errorEstimate(site: site, count: rows, n10: d.n10, n01: d.n01)
         case .auc:
             let test = DeLongTest(strata: stats.auc, comparator: comparator)
             // A site's own variance only: a singleton class has no within-site estimate to pool.

@@ -29,16 +29,17 @@ public struct GroupStatistics: Sendable, Codable, Equatable {
     public var calibration: [CalibrationStratum]
     /// AUC strata, one per site with rows of this group.
     public var auc: [AUCStratum]
-    /// Rows behind `wrong` and `discordance` (disclosure control, Protocol/disclosure-model.md):
-    /// nil = all `count` rows; 0 = the site withheld the group's error statistics because one of
-    /// their cells was below its `min_cell` (they are then sent as zeros). Pooled over sites: the
-    /// rows of the sites that released them, nil again when every site did.
-    public var errorRows: Int? = nil
+    /// Per model r, the rows behind `wrong[r]` and `discordance[r]` (disclosure control,
+    /// Protocol/disclosure-model.md): nil = all `count` rows for every model; 0 = the site withheld
+    /// model r's error statistics because one of their cells was below its `min_cell` (they are
+    /// then sent as zeros). A site that withholds the target's withholds every model's. Pooled
+    /// over sites: the rows of the sites that released them, nil again when every site did.
+    public var errorRows: [Int]? = nil
 
-    /// Rows whose error statistics are in `wrong` and `discordance`: `errorRows`, else `count`.
-    public var errorRowCount: Int { errorRows ?? count }
-    /// Whether the error statistics describe none of the group's rows (withheld everywhere).
-    public var errorsWithheld: Bool { count > 0 && errorRowCount == 0 }
+    /// Rows whose error statistics are in `wrong[r]` and `discordance[r]`.
+    public func errorRowCount(model r: Int) -> Int { errorRows?[r] ?? count }
+    /// Whether model r's error statistics describe none of the group's rows (withheld everywhere).
+    public func errorsWithheld(model r: Int) -> Bool { count > 0 && errorRowCount(model: r) == 0 }
 
     /// Number of models (1 + m).
     public var modelCount: Int { wrong.count }
@@ -92,13 +93,13 @@ public struct PlacementDifferenceMoments: Sendable, Codable, Equatable {
 extension GroupStatistics {
     /// The group pooled over sites: counts and sums added, AUC and calibration strata
     /// concatenated in the given order (site order). `parts` must share key, target and shapes.
-    /// Error statistics add over the sites that released them (a withholding site sends zeros),
-    /// and `errorRows` counts those sites' rows.
+    /// Error statistics add, model by model, over the sites that released them (a withholding
+    /// site sends zeros), and `errorRows` counts those sites' rows.
     public static func pooled(_ parts: [GroupStatistics]) -> GroupStatistics? {
         guard var total = parts.first else { return nil }
-        var errorRows = total.errorRowCount
+        var errorRows = (0..<total.modelCount).map { total.errorRowCount(model: $0) }
         for part in parts.dropFirst() {
-            errorRows += part.errorRowCount
+            for r in errorRows.indices { errorRows[r] += part.errorRowCount(model: r) }
             precondition(part.key == total.key && part.target == total.target
                          && part.modelCount == total.modelCount, "statistics of different groups")
             total.count += part.count
@@ -112,7 +113,7 @@ extension GroupStatistics {
             total.auc += part.auc
             total.calibration += part.calibration
         }
-        total.errorRows = errorRows == total.count ? nil : errorRows
+        total.errorRows = errorRows.allSatisfy { $0 == total.count } ? nil : errorRows
         return total
     }
 

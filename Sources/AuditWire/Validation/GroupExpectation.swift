@@ -35,7 +35,7 @@ struct GroupExpectation {
     }
 
     private func checkModels(_ g: GroupStatistics, target: Int, at path: String) throws(WireError) {
-        try checkErrorRows(g, at: path)
+        try checkErrorRows(g, target: target, at: path)
         for r in 0..<g.wrong.count {
             guard (0...g.count).contains(g.wrong[r]) else {
                 throw counts("\(path).wrong[\(r)]", "expected 0 … \(g.count) wrong predictions")
@@ -50,7 +50,8 @@ struct GroupExpectation {
             guard d.n10 + d.n01 <= g.count else {
                 throw counts(cell, "n10 + n01 = \(d.n10 + d.n01) exceeds the group's \(g.count) rows")
             }
-            guard d.n10 - d.n01 == g.wrong[r] - g.wrong[target] else {
+            let released = g.errorRowCount(model: r) > 0
+            guard !released || d.n10 - d.n01 == g.wrong[r] - g.wrong[target] else {
                 throw counts(cell, "n10 − n01 must equal wrong[\(r)] − wrong[\(target)]")
             }
             guard r != target || (d.n10 == 0 && d.n01 == 0) else {
@@ -59,19 +60,26 @@ struct GroupExpectation {
         }
     }
 
-    /// `error_rows`, when present, is 0 (the site withheld the group's error statistics, which
-    /// are then all zeros) or the group's count; partial releases exist only after pooling.
-    private func checkErrorRows(_ g: GroupStatistics, at path: String) throws(WireError) {
-        guard let rows = g.errorRows else { return }
-        guard rows == 0 || rows == g.count else {
-            throw counts("\(path).error_rows", "expected 0 (error statistics withheld) or the group's \(g.count) rows")
+    /// `error_rows`, when present, has one entry per model, each 0 (the site withheld that
+    /// model's error statistics, which are then zeros) or the group's count; when the target's is
+    /// 0 every model's is. Partial releases exist only after pooling.
+    private func checkErrorRows(_ g: GroupStatistics, target: Int, at path: String) throws(WireError) {
+        guard let all = g.errorRows else { return }
+        guard all.count == g.wrong.count else {
+            throw counts("\(path).error_rows", "expected one entry per model (\(g.wrong.count)), found \(all.count)")
         }
-        guard rows == 0 else { return }
-        if let r = g.wrong.firstIndex(where: { $0 != 0 }) {
-            throw counts("\(path).wrong[\(r)]", "error_rows is 0 (withheld): expected 0")
+        for (r, rows) in all.enumerated() {
+            guard rows == 0 || rows == g.count else {
+                throw counts("\(path).error_rows[\(r)]", "expected 0 (error statistics withheld) or the group's \(g.count) rows")
+            }
+            guard rows == 0 else { continue }
+            guard g.wrong[r] == 0 else { throw counts("\(path).wrong[\(r)]", "error_rows[\(r)] is 0 (withheld): expected 0") }
+            guard g.discordance[r].n10 == 0, g.discordance[r].n01 == 0 else {
+                throw counts("\(path).discordance[\(r)]", "error_rows[\(r)] is 0 (withheld): expected n10 = n01 = 0")
+            }
         }
-        if let r = g.discordance.firstIndex(where: { $0.n10 != 0 || $0.n01 != 0 }) {
-            throw counts("\(path).discordance[\(r)]", "error_rows is 0 (withheld): expected n10 = n01 = 0")
+        if all[target] == 0, let r = all.firstIndex(where: { $0 != 0 }) {
+            throw counts("\(path).error_rows[\(r)]", "the target's error statistics are withheld: expected every model's withheld")
         }
     }
 
