@@ -107,9 +107,14 @@ public enum HTMLReport {
                         gv(s.rationality), gv(s.envy) + mark, gv(s.bootstrapRationality), gv(s.bootstrapEnvy) + mark]
             }
         }
+        // Bootstrap columns only when some metric has a bootstrap (binary audits have none since protocol 2).
+        let hasBootstrap = document.results.contains { $0.evaluation.metrics.contains { $0.summary.bootstrapRationality != nil } }
+        var header = ["technique", "metric", "personalized", "generic", "gain", "best group", "worst group",
+                      "rationality G / V", "envy-freeness G / V", "bootstrap rat. G / V", "bootstrap EF G / V"]
+        let shown = hasBootstrap ? rows : rows.map { Array($0.prefix(9)) }
+        if !hasBootstrap { header = Array(header.prefix(9)) }
         return "<section id=\"summary\"><h2>Summary across techniques (paper Table 1)</h2>\n"
-            + Markup.table(["technique", "metric", "personalized", "generic", "gain", "best group", "worst group",
-                            "rationality G / V", "envy-freeness G / V", "bootstrap rat. G / V", "bootstrap EF G / V"], rows, numericFrom: 2)
+            + Markup.table(header, shown, numericFrom: 2)
             + "<p class=\"meta\">Personalized / generic / gain are population values. \(Markup.escape(ReportWording.populationGain))</p>"
             + "<p class=\"meta\">G / V: significant gains / violations after correction (primary tests: \(Markup.escape(ReportWording.primaryTests(document)))). Gains are positive when personalization helps.</p>"
             + (d4 ? "<p class=\"meta\">(D4): \(Markup.escape(ReportWording.d4Short))</p>" : "") + "</section>\n"

@@ -113,8 +113,11 @@ public enum TerminalReport {
     /// Table 1 of the paper across techniques, with what the population columns compare and the
     /// envy-freeness counts that decision D4 makes uninformative marked "(D4)".
     static func summaryTable(_ document: ReportDocument) -> String {
-        var table = TextTable(header: ["technique", "metric", "personalized", "generic", "gain", "best / worst group gain", "rat G/V", "EF G/V", "boot rat G/V", "boot EF G/V"],
-                              alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right])
+        // Bootstrap columns only when some metric has a bootstrap (binary audits have none since protocol 2).
+        let hasBootstrap = document.results.contains { $0.evaluation.metrics.contains { $0.summary.bootstrapRationality != nil } }
+        let columns = hasBootstrap ? 10 : 8
+        var table = TextTable(header: Array(["technique", "metric", "personalized", "generic", "gain", "best / worst group gain", "rat G/V", "EF G/V", "boot rat G/V", "boot EF G/V"].prefix(columns)),
+                              alignments: Array([.left, .left, .right, .right, .right, .right, .right, .right, .right, .right].prefix(columns)))
         var d4 = false
         for section in document.results {
             let marked = ReportWording.d4(technique: section.name, document: document) != nil
@@ -123,12 +126,12 @@ public enum TerminalReport {
                 let mark = marked && (metric.metric == .auc || metric.metric == .ece) ? " (D4)" : ""
                 d4 = d4 || !mark.isEmpty
                 func gv(_ c: FlagCounts?) -> String { c.map { "\($0.gains)/\($0.violations)" } ?? "—" }
-                table.append([
+                table.append(Array([
                     section.name, metric.metric.rawValue, NumberFormat.fixed(s.personalized), NumberFormat.fixed(s.generic),
                     NumberFormat.signed(s.gain),
                     "\(NumberFormat.signed(s.bestGroup?.gain)) / \(NumberFormat.signed(s.worstGroup?.gain))",
                     gv(s.rationality), gv(s.envy) + mark, gv(s.bootstrapRationality), gv(s.bootstrapEnvy) + mark,
-                ])
+                ].prefix(columns)))
             }
         }
         var notes = ["personalized / generic / gain: the population. \(ReportWording.populationGain)"]
