@@ -53,14 +53,6 @@ public struct SiteStatistics: Sendable, Codable, Equatable {
     }
 }
 
-/// Runs independent jobs on all cores.
-enum ParallelFor {
-    /// Calls `body` once for every index in 0..<count, concurrently; returns when all are done.
-    static func run(count: Int, _ body: @Sendable (Int) -> Void) {
-        DispatchQueue.concurrentPerform(iterations: count, execute: body)
-    }
-}
-
 /// Runs independent jobs on all cores and returns their results in index order.
 enum ParallelMap {
     static func run<T: Sendable>(count: Int, _ body: @Sendable (Int) -> T) -> [T] {

@@ -2,6 +2,20 @@
 struct MetricEstimates {
     let metric: FairnessMetric
     let stats: GroupStatistics
+    /// For ECE: `stats` with its calibration strata brought to their common bins once, so the
+    /// values and every comparison's test do not re-merge the sites' bins each time (a no-op
+    /// when no site merged bins). The caution about merged bins still reads the sites' own.
+    let aligned: GroupStatistics
+
+    init(metric: FairnessMetric, stats: GroupStatistics) {
+        self.metric = metric
+        self.stats = stats
+        var aligned = stats
+        if metric == .ece && stats.calibration.contains(where: { $0.edges != nil }) {
+            aligned.calibration = stats.alignedCalibration.strata
+        }
+        self.aligned = aligned
+    }
 
     /// The metric of model r on the group: error = wrong/n over the rows whose error statistics
     /// were released (`errorRowCount`; nil when none were); AUC = site-stratified Mann–Whitney;
@@ -15,7 +29,7 @@ struct MetricEstimates {
             return rows > 0 ? Double(stats.wrong[r]) / Double(rows) : nil
         case .auc: return StratifiedAUC.value(strata: stats.auc, model: r)
         case .ece:
-            guard let bins = stats.pooledCalibration(model: r) else { return nil }
+            guard let bins = aligned.pooledCalibration(model: r) else { return nil }
             return bins.residualSums.reduce(0) { $0 + abs($1) } / Double(stats.count)
         case .squaredError, .absoluteError: return nil  // continuous outcomes: `RegressionEvaluator`
         }
@@ -55,14 +69,15 @@ struct MetricEstimates {
             comparison.primary = Self.outcome(test, level: level)
             cautions += Self.cautions(test)
         case .ece:
-            let test = CalibrationGainTest(stats: stats, comparator: c, draws: settings.calibrationDraws,
+            let test = CalibrationGainTest(stats: aligned, comparator: c, draws: settings.calibrationDraws,
                                            seed: settings.seed)
             if let vc = value(c), let vt = value(t) { comparison.gain = vc - vt }
             comparison.testEstimate = test.estimate
             var outcome = TestOutcome(pViolation: test.pViolation, pGain: test.pGain)
             outcome.standardError = test.standardError
-            outcome.intervalLower = test.interval(level: level)?.lowerBound
-            outcome.intervalUpper = test.interval(level: level)?.upperBound
+            let interval = test.interval(level: level)
+            outcome.intervalLower = interval?.lowerBound
+            outcome.intervalUpper = interval?.upperBound
             outcome.unavailableReason = test.unavailableReason
             comparison.standardError = test.standardError
             comparison.z = test.z
