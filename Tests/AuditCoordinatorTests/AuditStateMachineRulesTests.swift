@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import Testing
 @testable import AuditCoordinator
@@ -72,12 +73,12 @@ private let illegalTable: [IllegalCase] = [
 
 /// Three sites' final answers, and whether the completion rule must hold.
 struct OutcomeCase: Sendable, CustomTestStringConvertible {
-    var answers: [AuditStateMachine.TaskState]
+    var answers: [TaskState]
 
     var testDescription: String { answers.map(\.rawValue).joined(separator: ",") }
 
     static let all: [OutcomeCase] = {
-        let choices: [AuditStateMachine.TaskState] = [.submitted, .refused, .failed]
+        let choices: [TaskState] = [.submitted, .refused, .failed]
         return choices.flatMap { a in choices.flatMap { b in choices.map { c in OutcomeCase(answers: [a, b, c]) } } }
     }()
 }

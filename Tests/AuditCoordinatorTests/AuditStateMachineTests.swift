@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import Testing
 @testable import AuditCoordinator
@@ -41,9 +42,9 @@ struct TransitionCase: Sendable, CustomTestStringConvertible {
     var name: String
     var history: [AuditStateMachine.Event]
     var event: AuditStateMachine.Event
-    var state: AuditStateMachine.State
+    var state: AuditState
     /// Expected task states after the event (only the sites listed are checked).
-    var tasks: [String: AuditStateMachine.TaskState]
+    var tasks: [String: TaskState]
     var actions: [String]
 
     var testDescription: String { name }

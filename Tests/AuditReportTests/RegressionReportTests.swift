@@ -1,3 +1,4 @@
+import AuditCore
 import AuditModels
 import AuditSpec
 import AuditStats
@@ -16,7 +17,7 @@ func regressionDocument() -> ReportDocument {
     let predictions = RegressionPredictions(keys: ["sex=female", "sex=male"], sites: Array(repeating: "local", count: 200),
                                             groups: groups, outcomes: outcomes, generic: generic, personalized: personalized)
     let evaluation = RegressionAudit.run(predictions, extraction: ExtractionSettings(bootstrapReplicates: 0),
-                                         evaluation: EvaluationSettings(metrics: FairnessMetric.regressionMetrics))
+                                         evaluation: EvaluationSettings(metrics: Metric.regressionMetrics))
     return ReportDocument(predictionsPath: "reg.csv", name: "reg", spec: nil, evaluation: evaluation, version: "test", timings: nil)
 }
 

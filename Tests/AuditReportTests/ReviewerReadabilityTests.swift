@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import Foundation
@@ -22,7 +23,7 @@ func annotatedDocument(level: Double = 0.9) -> ReportDocument {
             for e in group.envy.indices { annotate(&document.results[0].evaluation.metrics[m].groups[g].envy[e]) }
         }
     }
-    func edit(_ metric: FairnessMetric, _ group: Int, _ change: (inout GroupEvaluation) -> Void) {
+    func edit(_ metric: Metric, _ group: Int, _ change: (inout GroupEvaluation) -> Void) {
         let m = document.results[0].evaluation.metrics.firstIndex { $0.metric == metric }!
         change(&document.results[0].evaluation.metrics[m].groups[group])
     }
@@ -118,7 +119,7 @@ struct ReviewerReadabilityTests {
         }
         #expect(terminal.contains("p viol. (raw)"), "the truthful-reporting table shows raw p-values and says so")
         // The column labelled adjusted holds the adjusted value.
-        let method = try #require(MultipleTesting.Method(rawValue: correction))
+        let method = try #require(Correction(rawValue: correction))
         let harmed = try #require(document.results[0].evaluation.metrics[0].groups.first { $0.key == "sex=female;age=young" }?.rationality)
         let row = try #require(block(terminal, startingWith: "onehot · error").first { $0.hasPrefix("  sex=female;age=young ") })
         #expect(row.contains(NumberFormat.pValue(harmed.primary.violation.adjusted(method))))

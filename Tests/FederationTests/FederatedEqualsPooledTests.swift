@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditCore
 import AuditModels
 import AuditPKI
 import AuditReport
@@ -34,7 +35,7 @@ struct FederatedEqualsPooledTests {
             fetched = (summary, try await client.report(launched.id.rawValue, format: "json"))
             try await client.shutdown()
             // The dashboard serves the HTML rendering of exactly this JSON report.
-            let pages = try PageClient(harness: harness, role: .operator(try OperatorName("op")))
+            let pages = try PageClient(harness: harness, role: .operator(try OperatorName(certificateName: "op")))
             let page = try await pages.get("/dashboard/audits/\(launched.id.rawValue)")
             await pages.shutdown()
             let document = try ReportDocument.decode(Data(fetched.1.utf8))

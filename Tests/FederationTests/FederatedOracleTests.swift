@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import AuditWire
@@ -124,7 +125,7 @@ struct FederatedOracleTests {
             guard let a, let b else { #expect(a == nil && b == nil, "trial \(trial): \(what) \(String(describing: a)) vs oracle \(String(describing: b))"); return }
             #expect(abs(a - b) <= 1e-12 * (relative ? max(1, abs(b)) : 1), "trial \(trial): \(what) \(a) vs oracle \(b)")
         }
-        let metric = { (name: FairnessMetric) in try #require(evaluation.metrics.first { $0.metric == name }) }
+        let metric = { (name: Metric) in try #require(evaluation.metrics.first { $0.metric == name }) }
         let error = try metric(.error), auc = try metric(.auc), ece = try metric(.ece)
         for j in 0..<oracle.groupCount {
             let groupRows = oracle.rows(ofGroup: j)
