@@ -24,17 +24,17 @@ func regressionDocument() -> ReportDocument {
 @Suite("Regression reports")
 struct RegressionReportTests {
     @Test func findingsNameTheHarmedGroup() {
-        let text = PlainLanguage.findings(regressionDocument().results, alpha: 0.10, correction: "holm")
+        let text = PlainLanguage.findings(regressionDocument().results, alpha: 0.10, correction: .holm)
         #expect(text.contains("(male) gets less accurate predictions from its personalized model than from the generic model: mean squared error"))
         #expect(!text.contains("(female) gets less accurate predictions from its personalized model than from the generic"))
     }
 
     @Test func tablesAndJSON() throws {
         let document = regressionDocument()
-        let text = TerminalReport.render(document, alpha: 0.10, correction: "holm")
+        let text = TerminalReport.render(document, alpha: 0.10, correction: .holm)
         #expect(text.contains("reg · squared_error — primary test: paired t-test"))
         #expect(text.contains("RATIONALITY VIOLATION"))
-        let markdown = MarkdownReport.render(document, alpha: 0.10, correction: "holm")
+        let markdown = MarkdownReport.render(document, alpha: 0.10, correction: .holm)
         #expect(markdown.contains("## reg · absolute_error (primary test: paired t-test)"))
         let json = try document.jsonData()
         let decoded = try ReportDocument.decode(json)

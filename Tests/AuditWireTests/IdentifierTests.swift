@@ -15,9 +15,12 @@ import Testing
                       String(repeating: "z", count: 64), "urn:fairuse:site:a"])
     func invalidSiteIDs(text: String) throws {
         #expect(SiteID(rawValue: text) == nil)
-        let error = try #require(throws: WireError.self) { try SiteID(validating: text) }
-        #expect(error.code == .invalidShape)
-        #expect(text.isEmpty || !error.message.contains(text), "the message does not quote the value")
+        let error = try #require(throws: IdentifierError.self) { try SiteID(validating: text) }
+        #expect(error.description == "invalid site id; expected [a-z0-9][a-z0-9._-]{0,62}")
+        // On the wire the same text is `invalid_shape`, naming the rule and never the value.
+        let wire = WireError(error, field: "site")
+        #expect(wire.code == .invalidShape && wire.field == "site")
+        #expect(text.isEmpty || !wire.message.contains(text), "the message does not quote the value")
     }
 
     @Test func generatedIDsMatchTheirSyntax() throws {

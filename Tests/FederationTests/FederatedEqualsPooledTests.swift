@@ -40,7 +40,7 @@ struct FederatedEqualsPooledTests {
             await pages.shutdown()
             let document = try ReportDocument.decode(Data(fetched.1.utf8))
             #expect(page.status == 200)
-            #expect(page.body == HTMLReport.render(document, alpha: spec.tests.alpha, correction: spec.tests.correction.rawValue))
+            #expect(page.body == HTMLReport.render(document, alpha: spec.tests.alpha, correction: spec.tests.correction))
             #expect(page.body.contains("forest plot:"))
         } catch {
             try? await client.shutdown()
@@ -55,7 +55,7 @@ struct FederatedEqualsPooledTests {
 
         // The pooled analysis: every site's own predictions, concatenated, sites as strata.
         let federation = try #require(report.federation)
-        #expect(federation.sites.map(\.state) == ["submitted", "submitted", "submitted"])
+        #expect(federation.sites.map(\.state) == [.submitted, .submitted, .submitted])
         var perTechnique: [String: [Predictions]] = [:]
         for name in BundledSites.names {
             let trained = try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name))

@@ -83,19 +83,20 @@ struct FederatedOracleTests {
             let statistics = SiteStatistics.extract(from: predictions, site: site,
                                                     settings: ExtractionSettings(bootstrapReplicates: 0, site: site))
             let task = TaskID.generate()
-            let result = TaskResult(task: task, audit: audit, site: try SiteID(validating: site), round: 1,
+            let siteID = try SiteID(validating: site)
+            let result = TaskResult(task: task, audit: audit, site: siteID, round: 1,
                                     specSHA256: SiteTask.specDigest(spec), agentVersion: "oracle",
                                     techniques: [TechniqueStatistics(technique: "intersectional", statistics: statistics)],
                                     suppressed: [], rowCounts: RowCounts(total: 0, train: 0, test: 0))
-            tasks.append(SiteTaskRecord(id: task.rawValue, auditID: audit.rawValue, siteID: site, round: 1,
+            tasks.append(SiteTaskRecord(id: task, auditID: audit, siteID: siteID, round: 1,
                                         state: .submitted, updatedAt: Date(timeIntervalSince1970: 0)))
-            submissions.append(SubmissionRecord(taskID: task.rawValue, idempotencyKey: "", bodySHA256: "",
+            submissions.append(SubmissionRecord(taskID: task, idempotencyKey: "", bodySHA256: "",
                                                 payload: try PayloadCodec.encodeJSON(result), receivedAt: Date(timeIntervalSince1970: 0)))
         }
-        let record = AuditRecord(id: audit.rawValue, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec),
+        let record = AuditRecord(id: audit, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec),
                                  state: .combining, minSites: 1, requiredSites: [], deadline: Date(timeIntervalSince1970: 0),
                                  createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), rootSeed: 0)
-        let document = try AuditCombiner.combine(audit: record, outcome: "complete", tasks: tasks, submissions: submissions,
+        let document = try AuditCombiner.combine(audit: record, outcome: .complete, tasks: tasks, submissions: submissions,
                                                  limits: PayloadLimits())
         return document.results.first?.evaluation
     }

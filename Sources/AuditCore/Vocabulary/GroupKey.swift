@@ -3,7 +3,7 @@
 /// because `(` and `)` never appear in a level the spec admits.
 public enum GroupKey {
     /// The key of the whole population, `(all)`.
-    public static let population = GroupKey.population
+    public static let population = "(all)"
 
     /// Whether `key` names the whole population.
     public static func isPopulation(_ key: String) -> Bool { key == population }
