@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import AuditAgent
 import AuditCoordinator
+import AuditClient
 import AuditCore
 import AuditPKI
 import AuditSpec
