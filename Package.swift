@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "AuditCore", targets: ["AuditCore"]),
         .library(name: "AuditStats", targets: ["AuditStats"]),
         .library(name: "AuditSpec", targets: ["AuditSpec"]),
+        .library(name: "AuditTable", targets: ["AuditTable"]),
         .library(name: "AuditModels", targets: ["AuditModels"]),
         .library(name: "AuditReport", targets: ["AuditReport"]),
         .library(name: "AuditWire", targets: ["AuditWire"]),
@@ -40,8 +41,12 @@ let package = Package(
         .target(name: "AuditStats", dependencies: ["AuditCore"]),
         // The audit specification (YAML) and its validation.
         .target(name: "AuditSpec", dependencies: ["AuditCore", .product(name: "Yams", package: "Yams")]),
-        // Tables, encodings, models, split, and site-side statistic extraction.
-        .target(name: "AuditModels", dependencies: ["AuditCore", "AuditStats", "AuditSpec"]),
+        // Data files: the streaming CSV engine (typed columns, level interning, exact decimal parsing)
+        // and the atomic file writer every writer of reports, plans and port files shares. Imports only
+        // Foundation, so the coordinator can write files without linking the trainers.
+        .target(name: "AuditTable"),
+        // Encodings, models, split, and site-side statistic extraction.
+        .target(name: "AuditModels", dependencies: ["AuditCore", "AuditStats", "AuditSpec", "AuditTable"]),
         // Renders audit results: terminal tables, JSON.
         .target(name: "AuditReport", dependencies: ["AuditCore", "AuditStats", "AuditModels", "AuditSpec"]),
         // zlib, through the system library (zlib1g-dev).
@@ -57,7 +62,7 @@ let package = Package(
         ]),
         // The coordinator: HTTPS API (mutual TLS), durable state (GRDB/SQLite), audit lifecycle, combiner.
         .target(name: "AuditCoordinator", dependencies: [
-            "AuditCore", "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditModels", "AuditReport",
+            "AuditCore", "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditTable", "AuditReport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -78,7 +83,7 @@ let package = Package(
         ]),
         // The site agent: outbound-only client, site policy, egress ledger, task runner.
         .target(name: "AuditAgent", dependencies: [
-            "AuditClient", "AuditCore", "AuditWire", "AuditModels", "AuditStats", "AuditSpec",
+            "AuditClient", "AuditCore", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditTable",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -87,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "fairuse",
             dependencies: [
-                "AuditCore", "AuditStats", "AuditSpec", "AuditModels", "AuditReport", "AuditWire", "AuditPKI",
+                "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModels", "AuditReport", "AuditWire", "AuditPKI",
                 "AuditCoordinator", "AuditAgent", "AuditClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,7 +101,8 @@ let package = Package(
         ),
         .testTarget(name: "AuditStatsTests", dependencies: ["AuditCore", "AuditStats"]),
         .testTarget(name: "AuditSpecTests", dependencies: ["AuditCore", "AuditSpec"]),
-        .testTarget(name: "AuditModelsTests", dependencies: ["AuditCore", "AuditModels", "AuditStats", "AuditSpec"],
+        .testTarget(name: "AuditTableTests", dependencies: ["AuditTable"]),
+        .testTarget(name: "AuditModelsTests", dependencies: ["AuditCore", "AuditModels", "AuditStats", "AuditSpec", "AuditTable"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "AuditReportTests", dependencies: ["AuditCore", "AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
         .testTarget(name: "AuditCoordinatorTests",
@@ -108,7 +114,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels"]),
+        .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels", "AuditTable"]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditClient", "AuditCore", "AuditPKI", "AuditWire", "AuditModels", "AuditStats",
             "AuditSpec", "AuditReport",

@@ -1,6 +1,6 @@
 import AuditCore
-import AuditModels
 import AuditPKI
+import AuditTable
 import AuditWire
 import Foundation
 import Hummingbird

@@ -3,6 +3,7 @@ import AuditModels
 import AuditReport
 import AuditSpec
 import AuditStats
+import AuditTable
 import Foundation
 
 /// `fairuse benchmark`: the whole audit (three techniques, three metrics, B = 2000) on the

@@ -4,6 +4,7 @@ import AuditModels
 import AuditReport
 import AuditSpec
 import AuditStats
+import AuditTable
 import AuditWire
 import Foundation
 

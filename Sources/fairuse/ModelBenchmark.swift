@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditModels
 import AuditReport
 import AuditSpec
+import AuditTable
 import Foundation
 
 /// `fairuse benchmark --model-class C`: one model class on the bundled flchain data, fairuse next to

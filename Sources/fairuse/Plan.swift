@@ -5,6 +5,7 @@ import AuditModels
 import AuditReport
 import AuditSpec
 import AuditStats
+import AuditTable
 import Foundation
 
 /// `fairuse plan`: what an audit can detect, from group counts alone, before any model is fitted

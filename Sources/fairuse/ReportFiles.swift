@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditCore
 import AuditModels
 import AuditReport
+import AuditTable
 import Foundation
 
 /// Where to write the renderings of a report besides the terminal: HTML, Markdown, CSV tables.

@@ -1,5 +1,6 @@
 import AuditModels
 import AuditStats
+import AuditTable
 import AuditWire
 import Foundation
 import Testing

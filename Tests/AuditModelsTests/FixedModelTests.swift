@@ -1,5 +1,6 @@
 import AuditSpec
 import AuditStats
+import AuditTable
 import Foundation
 import Testing
 @testable import AuditModels

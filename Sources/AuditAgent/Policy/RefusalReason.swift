@@ -1,5 +1,6 @@
 import AuditModels
 import AuditSpec
+import AuditTable
 
 /// The words of a refusal that leaves the site (protocol §11): the rule or the kind of problem,
 /// never a local path, a line number, a count of rows or a data value. The full error stays in the

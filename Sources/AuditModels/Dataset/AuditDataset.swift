@@ -1,5 +1,6 @@
 import AuditSpec
 import AuditStats
+import AuditTable
 
 /// A data table read against an audit spec: labels, intersectional groups and typed features.
 /// Built once per audit; everything downstream (split, preprocessing, models) reads from it.

@@ -1,6 +1,7 @@
 import AuditCore
 import AuditSpec
 import AuditStats
+import AuditTable
 import Foundation
 
 /// The analyses of a local audit that go beyond testing (ICML 2023 §3.1 and §5.2): per technique

@@ -1,5 +1,6 @@
 import AuditSpec
 import AuditStats
+import AuditTable
 import Foundation
 
 /// Predictions of a published model (`model.fixed`) on every row of a dataset: no training, no

@@ -1,6 +1,7 @@
 import AuditCore
 import AuditSpec
 import AuditStats
+import AuditTable
 import Foundation
 
 /// The single-site audit of `fairuse local --data … --spec …`: read, split, preprocess, fit h0

@@ -1,6 +1,7 @@
 import AuditCore
 import AuditSpec
 import AuditStats
+import AuditTable
 import Foundation
 
 /// The single-site audit of a continuous outcome (`outcome.type: continuous`): read, split by

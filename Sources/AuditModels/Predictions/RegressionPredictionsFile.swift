@@ -1,4 +1,5 @@
 import AuditStats
+import AuditTable
 import Foundation
 
 /// The predictions file of a continuous outcome: `row_id,[site,]group,y,yhat_generic,yhat_as:<key>…`

@@ -1,4 +1,5 @@
 import AuditStats
+import AuditTable
 
 /// A seeded train/test split stratified by (intersectional group, label), as the paper's 80/20
 /// split (ICML 2023 §4.1) with the class balance of every group kept in both parts.

@@ -1,4 +1,4 @@
-import AuditModels
+import AuditTable
 import Foundation
 import Testing
 

@@ -1,4 +1,4 @@
-@testable import AuditModels
+@testable import AuditTable
 import Foundation
 import Testing
 
