@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AuditStats", targets: ["AuditStats"]),
         .library(name: "AuditSpec", targets: ["AuditSpec"]),
         .library(name: "AuditTable", targets: ["AuditTable"]),
+        .library(name: "AuditModelTypes", targets: ["AuditModelTypes"]),
         .library(name: "AuditModels", targets: ["AuditModels"]),
         .library(name: "AuditReport", targets: ["AuditReport"]),
         .library(name: "AuditWire", targets: ["AuditWire"]),
@@ -45,10 +46,20 @@ let package = Package(
         // and the atomic file writer every writer of reports, plans and port files shares. Imports only
         // Foundation, so the coordinator can write files without linking the trainers.
         .target(name: "AuditTable"),
-        // Encodings, models, split, and site-side statistic extraction.
-        .target(name: "AuditModels", dependencies: ["AuditCore", "AuditStats", "AuditSpec", "AuditTable"]),
-        // Renders audit results: terminal tables, JSON.
-        .target(name: "AuditReport", dependencies: ["AuditCore", "AuditStats", "AuditModels", "AuditSpec"]),
+        // What a local audit fits and finds, as Codable values: model parameters (logistic, ridge),
+        // preprocessing, model summaries, group sizes, fallbacks, and the results of the interventions
+        // and explanations. The report stores them; fitting and predicting stay in AuditModels.
+        .target(name: "AuditModelTypes", dependencies: ["AuditCore", "AuditStats"]),
+        // Renders audit results: terminal tables, JSON, Markdown, HTML, CSV. Links no trainers: the
+        // documents of local audits that fit models are built in AuditModels (`ReportDocument+Local`).
+        .target(name: "AuditReport", dependencies: ["AuditCore", "AuditStats", "AuditModelTypes", "AuditSpec"]),
+        // The trainers and the local pipeline: encodings, models, split, interventions, explanations,
+        // site-side statistic extraction, and the report documents of local audits. Imports point one
+        // way: AuditModels → AuditReport → AuditModelTypes, so the coordinator (→ AuditReport) never
+        // links AuditModels.
+        .target(name: "AuditModels", dependencies: [
+            "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModelTypes", "AuditReport",
+        ]),
         // zlib, through the system library (zlib1g-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Wire messages, payload codec (JSON + zlib), validation and error codes.
@@ -92,7 +103,8 @@ let package = Package(
         .executableTarget(
             name: "fairuse",
             dependencies: [
-                "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModels", "AuditReport", "AuditWire", "AuditPKI",
+                "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModelTypes", "AuditModels", "AuditReport", "AuditWire",
+                "AuditPKI",
                 "AuditCoordinator", "AuditAgent", "AuditClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,9 +114,13 @@ let package = Package(
         .testTarget(name: "AuditStatsTests", dependencies: ["AuditCore", "AuditStats"]),
         .testTarget(name: "AuditSpecTests", dependencies: ["AuditCore", "AuditSpec"]),
         .testTarget(name: "AuditTableTests", dependencies: ["AuditTable"]),
-        .testTarget(name: "AuditModelsTests", dependencies: ["AuditCore", "AuditModels", "AuditStats", "AuditSpec", "AuditTable"],
+        .testTarget(name: "AuditModelsTests", dependencies: [
+                        "AuditCore", "AuditModels", "AuditModelTypes", "AuditStats", "AuditSpec", "AuditTable",
+                    ],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "AuditReportTests", dependencies: ["AuditCore", "AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
+        .testTarget(name: "AuditReportTests", dependencies: [
+            "AuditCore", "AuditReport", "AuditModels", "AuditModelTypes", "AuditStats", "AuditSpec",
+        ]),
         .testTarget(name: "AuditCoordinatorTests",
                     dependencies: ["AuditCoordinator", "AuditCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditCore", "AuditWire", "AuditStats", "AuditSpec", "CZlib"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditCore
+import AuditModelTypes
 import AuditModels
 import AuditReport
 import AuditSpec

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditModelTypes
 import AuditModels
 import AuditReport
 import Foundation

@@ -1,3 +1,4 @@
+import AuditModelTypes
 import AuditModels
 import AuditSpec
 import AuditStats

@@ -1,4 +1,5 @@
 import AuditCore
+import AuditModelTypes
 import AuditModels
 import AuditSpec
 import AuditStats

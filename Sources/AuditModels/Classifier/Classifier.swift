@@ -1,3 +1,4 @@
+import AuditModelTypes
 import AuditSpec
 import AuditStats
 
@@ -81,66 +82,26 @@ public struct ClassifierTrainer: Sendable {
     }
 }
 
-/// What a report says about a random forest or a neural network: its class, seed and shape,
-/// not its parameters (`fairuse-report/1`, optional field `model_summary`).
-public struct ModelSummary: Sendable, Codable, Equatable {
-    /// `logistic_regression`, `random_forest` or `neural_network`.
-    public var modelClass: String
-    /// The seed the model was fitted with (absent for logistic regression).
-    public var seed: UInt64?
-    /// Design columns read.
-    public var features: Int
-    /// Forest shape.
-    public var forest: ForestShape?
-    /// Network training and calibration.
-    public var network: NetworkTraining?
-
-    /// The shape of a fitted forest.
-    public struct ForestShape: Sendable, Codable, Equatable {
-        /// Trees, features tried per split, training rows.
-        public var trees: Int, featuresPerSplit: Int, trainingRows: Int
-        /// Depth of the trees: smallest, mean, largest.
-        public var depthMin: Int, depthMean: Double, depthMax: Int
-        /// Leaves per tree: smallest, mean, largest.
-        public var leavesMin: Int, leavesMean: Double, leavesMax: Int
-    }
-
-    /// How a network was trained and calibrated.
-    public struct NetworkTraining: Sendable, Codable, Equatable {
-        /// Units per layer, inputs to output.
-        public var layers: [Int]
-        /// Epochs run, and whether the stopping rule ended training before the limit.
-        public var epochs: Int, converged: Bool
-        /// Final mean training loss.
-        public var loss: Double
-        /// Rows trained on and held out for Platt scaling.
-        public var trainingRows: Int, calibrationRows: Int
-        /// Platt scaling σ(a·logit + b); absent when no rows could be held out.
-        public var plattA: Double?, plattB: Double?
-    }
-
+extension ModelSummary {
     /// Summarizes a fitted model.
     public init(_ classifier: Classifier) {
-        modelClass = classifier.modelClass.rawValue
+        let modelClass = classifier.modelClass.rawValue
         switch classifier {
         case .logistic(let model):
-            seed = nil
-            features = model.coefficients.count
+            self.init(modelClass: modelClass, seed: nil, features: model.coefficients.count)
         case .randomForest(let f):
-            seed = f.seed
-            features = f.featureCount
             let depths = f.trees.map(\.depth), leaves = f.trees.map(\.leafCount)
             let count = Double(max(1, f.trees.count))
-            forest = ForestShape(trees: f.trees.count, featuresPerSplit: f.featuresPerSplit, trainingRows: f.trainingRows,
-                                 depthMin: depths.min() ?? 0, depthMean: Double(depths.reduce(0, +)) / count,
-                                 depthMax: depths.max() ?? 0, leavesMin: leaves.min() ?? 0,
-                                 leavesMean: Double(leaves.reduce(0, +)) / count, leavesMax: leaves.max() ?? 0)
+            let forest = ForestShape(trees: f.trees.count, featuresPerSplit: f.featuresPerSplit, trainingRows: f.trainingRows,
+                                     depthMin: depths.min() ?? 0, depthMean: Double(depths.reduce(0, +)) / count,
+                                     depthMax: depths.max() ?? 0, leavesMin: leaves.min() ?? 0,
+                                     leavesMean: Double(leaves.reduce(0, +)) / count, leavesMax: leaves.max() ?? 0)
+            self.init(modelClass: modelClass, seed: f.seed, features: f.featureCount, forest: forest)
         case .neuralNetwork(let c):
-            seed = c.seed
-            features = c.network.layers[0]
-            network = NetworkTraining(layers: c.network.layers, epochs: c.network.epochs, converged: c.network.converged,
-                                      loss: c.network.loss, trainingRows: c.trainingRows, calibrationRows: c.calibrationRows,
-                                      plattA: c.platt?.a, plattB: c.platt?.b)
+            let network = NetworkTraining(layers: c.network.layers, epochs: c.network.epochs, converged: c.network.converged,
+                                          loss: c.network.loss, trainingRows: c.trainingRows, calibrationRows: c.calibrationRows,
+                                          plattA: c.platt?.a, plattB: c.platt?.b)
+            self.init(modelClass: modelClass, seed: c.seed, features: c.network.layers[0], network: network)
         }
     }
 }

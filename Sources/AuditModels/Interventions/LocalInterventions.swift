@@ -1,4 +1,5 @@
 import AuditCore
+import AuditModelTypes
 import AuditSpec
 import AuditStats
 import AuditTable

@@ -1,3 +1,4 @@
+import AuditModelTypes
 import Foundation
 
 /// L2-regularized logistic regression with the minimizer of scikit-learn's

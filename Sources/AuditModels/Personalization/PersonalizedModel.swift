@@ -1,4 +1,5 @@
 import AuditCore
+import AuditModelTypes
 import AuditSpec
 import Foundation
 
@@ -6,13 +7,8 @@ import Foundation
 /// `onehot` (a dummy per attribute level), `intersectional` (a dummy per intersectional group)
 /// or `decoupled` (one model per intersectional group, trained on that group only).
 public struct PersonalizedModel: Sendable {
-    /// A decoupled group that uses the generic model, and why.
-    public struct Fallback: Sendable, Codable, Equatable {
-        /// Group key.
-        public var key: String
-        /// Plain-language reason (counts only).
-        public var reason: String
-    }
+    /// A decoupled group that uses the generic model, and why (a report type, in AuditModelTypes).
+    public typealias Fallback = DecoupledFallback
 
     /// The technique.
     public let technique: Technique

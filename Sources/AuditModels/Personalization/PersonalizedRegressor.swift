@@ -1,4 +1,5 @@
 import AuditCore
+import AuditModelTypes
 import AuditSpec
 
 /// A personalized regressor h(x, g') fitted with one of the paper's techniques (ICML 2023 §4.1),

@@ -1,4 +1,5 @@
 import AuditCore
+import AuditModelTypes
 import AuditSpec
 import AuditStats
 import AuditTable
@@ -35,15 +36,8 @@ public enum LocalAudit {
         public var timings: [String: Double]
     }
 
-    /// Sizes of one intersectional group.
-    public struct GroupSize: Sendable, Codable, Equatable {
-        /// Group key.
-        public var key: String
-        /// Training rows and positives.
-        public var trainCount: Int, trainPositives: Int
-        /// Test rows and positives.
-        public var testCount: Int, testPositives: Int
-    }
+    /// Sizes of one intersectional group (a report type, in AuditModelTypes).
+    public typealias GroupSize = AuditModelTypes.GroupSize
 
     /// One technique's fitted model and test predictions (before any evaluation).
     public struct TrainedTechnique: Sendable {

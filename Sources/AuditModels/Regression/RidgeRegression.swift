@@ -1,3 +1,4 @@
+import AuditModelTypes
 import AuditSpec
 
 /// Ridge regression by its closed form (Hoerl & Kennard 1970; Hastie, Tibshirani & Friedman,

@@ -1,5 +1,5 @@
 import AuditCore
-import AuditModels
+import AuditModelTypes
 import AuditStats
 
 /// BoP-X in the HTML report: per explanation metric a table of each group's explanation costs

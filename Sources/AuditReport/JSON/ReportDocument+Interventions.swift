@@ -1,4 +1,4 @@
-import AuditModels
+import AuditModelTypes
 import AuditStats
 
 extension ReportDocument {
@@ -18,17 +18,6 @@ extension ReportDocument {
             self.assignGeneric = assignGeneric
             self.bestOfModels = bestOfModels
             self.dataMinimization = dataMinimization
-        }
-    }
-
-    /// Adds a local audit's interventions and model selection to the matching technique sections.
-    public mutating func attach(_ analyses: [LocalInterventions.TechniqueAnalysis]) {
-        for analysis in analyses {
-            guard let i = results.firstIndex(where: { $0.name == analysis.technique.rawValue }) else { continue }
-            results[i].interventions = InterventionsSection(assignGeneric: analysis.assignGeneric,
-                                                            bestOfModels: analysis.bestOfModels,
-                                                            dataMinimization: analysis.dataMinimization)
-            results[i].modelSelection = analysis.modelSelection
         }
     }
 

@@ -1,5 +1,5 @@
 import AuditCore
-import AuditModels
+import AuditModelTypes
 import AuditSpec
 import AuditStats
 import Foundation
@@ -100,7 +100,7 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         /// Test rows audited.
         public var testRows: Int
         /// Group sizes (train mode).
-        public var groups: [LocalAudit.GroupSize]?
+        public var groups: [GroupSize]?
         /// Fitted preprocessing (train mode).
         public var preprocessing: Preprocessor?
         /// Design column names of h0 (train mode).
@@ -111,6 +111,23 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var genericRegressor: FittedRegressor? = nil
         /// A summary of the generic model (train mode, random forest or neural network).
         public var genericModelSummary: ModelSummary? = nil
+
+        /// Creates a value from its parts.
+        public init(path: String, rows: Int, trainRows: Int? = nil, testRows: Int,
+                    groups: [GroupSize]? = nil, preprocessing: Preprocessor? = nil,
+                    designColumns: [String]? = nil, genericModel: LogisticModel? = nil,
+                    genericRegressor: FittedRegressor? = nil, genericModelSummary: ModelSummary? = nil) {
+            self.path = path
+            self.rows = rows
+            self.trainRows = trainRows
+            self.testRows = testRows
+            self.groups = groups
+            self.preprocessing = preprocessing
+            self.designColumns = designColumns
+            self.genericModel = genericModel
+            self.genericRegressor = genericRegressor
+            self.genericModelSummary = genericModelSummary
+        }
     }
 
     /// One personalized model's audit.
@@ -124,7 +141,7 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         /// The decoupled models, in key order.
         public var decoupledModels: [KeyedModel]?
         /// Decoupled groups that use the generic model, and why.
-        public var fallbacks: [PersonalizedModel.Fallback]?
+        public var fallbacks: [DecoupledFallback]?
         /// Random forest or neural network: a summary of the onehot / intersectional model.
         public var modelSummary: ModelSummary?
         /// Random forest or neural network: summaries of the decoupled models, in key order.
@@ -149,7 +166,7 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var decoupledRegressors: [KeyedRegressor]? = nil
         /// Creates a section.
         public init(name: String, indicatorColumns: [String]?, model: LogisticModel?, decoupledModels: [KeyedModel]?,
-                    fallbacks: [PersonalizedModel.Fallback]?, evaluation: FairUseEvaluation, notes: [String],
+                    fallbacks: [DecoupledFallback]?, evaluation: FairUseEvaluation, notes: [String],
                     heterogeneity: [HeterogeneityEntry]?) {
             self.name = name
             self.indicatorColumns = indicatorColumns
@@ -171,6 +188,12 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var key: String
         /// Its model.
         public var model: LogisticModel
+
+        /// Creates a value from its parts.
+        public init(key: String, model: LogisticModel) {
+            self.key = key
+            self.model = model
+        }
     }
 
     /// A summary of a group's decoupled model.
@@ -179,39 +202,27 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         public var key: String
         /// Its model's summary.
         public var summary: ModelSummary
+
+        /// Creates a value from its parts.
+        public init(key: String, summary: ModelSummary) {
+            self.key = key
+            self.summary = summary
+        }
     }
 
-    /// The document of a local audit that fitted models.
-    public init(local result: LocalAudit.Result, version: String, includeTimings: Bool = true) {
+    /// A document from its sections; local audits that fit models build theirs in AuditModels
+    /// (`ReportDocument+Local.swift`), which knows the pipeline's results.
+    public init(mode: String, spec: AuditSpec?, data: DataSection, results: [TechniqueSection], notes: [String],
+                timings: [String: Double]?, federation: FederationSection?, version: String) {
         schema = Self.schemaIdentifier
         software = Software(name: "fairuse", version: version)
-        mode = "train"
-        spec = result.spec
-        data = DataSection(path: result.dataPath, rows: result.rowCount, trainRows: result.trainCount,
-                           testRows: result.testCount, groups: result.groups, preprocessing: result.preprocessor,
-                           designColumns: result.preprocessor.designColumns, genericModel: result.generic)
-        if result.generic == nil { data.genericModelSummary = result.genericModel.summary }
-        results = result.techniques.map { t in
-            let logistic = t.model.encoded?.logistic != nil || t.model.decoupled.first?.logistic != nil
-                || (t.model.encoded == nil && t.model.decoupled.isEmpty)
-            var section = TechniqueSection(
-                name: t.technique.rawValue,
-                indicatorColumns: t.model.encoded == nil ? nil : t.model.indicatorColumns,
-                model: t.model.encodedModel,
-                decoupledModels: t.model.encoded == nil && logistic
-                    ? zip(t.model.keys, t.model.decoupledModels).map { KeyedModel(key: $0, model: $1) } : nil,
-                fallbacks: t.model.fallbacks.isEmpty ? nil : t.model.fallbacks,
-                evaluation: t.evaluation, notes: t.notes, heterogeneity: nil)
-            if !logistic {
-                section.modelSummary = t.model.encoded?.summary
-                section.decoupledModelSummaries = t.model.encoded == nil
-                    ? zip(t.model.keys, t.model.decoupled).map { KeyedSummary(key: $0, summary: $1.summary) } : nil
-            }
-            return section
-        }
-        notes = result.notes
-        timings = includeTimings ? result.timings : nil
-        federation = nil
+        self.mode = mode
+        self.spec = spec
+        self.data = data
+        self.results = results
+        self.notes = notes
+        self.timings = timings
+        self.federation = federation
     }
 
     /// The document of an audit of a predictions file.

@@ -1,4 +1,4 @@
-import AuditModels
+import AuditModelTypes
 import AuditStats
 
 /// BoP-X (explanation benefit) tables: per group the explanation costs of h0 and h_g, the gain

@@ -1,4 +1,4 @@
-import AuditModels
+import AuditModelTypes
 import AuditStats
 
 /// The tables of truthful reporting, interventions and model selection of one technique, shared by

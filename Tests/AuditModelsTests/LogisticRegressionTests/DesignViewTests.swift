@@ -1,3 +1,4 @@
+import AuditModelTypes
 @testable import AuditModels
 import Foundation
 import Testing

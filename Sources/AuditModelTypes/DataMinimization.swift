@@ -1,5 +1,4 @@
 import AuditCore
-import AuditSpec
 import AuditStats
 import Foundation
 
@@ -40,6 +39,22 @@ public struct DataMinimization: Sendable, Codable, Equatable {
         public var flag: TestFlag
         /// Whether the group gains nothing from reporting the attribute (Δ ≤ 0).
         public var needNotCollect: Bool
+
+        /// Creates a value from its parts.
+        public init(key: String, count: Int, reportWithout: String, full: Double? = nil, without: Double? = nil,
+                    gain: Double? = nil, pViolation: Double? = nil, pGain: Double? = nil, flag: TestFlag,
+                    needNotCollect: Bool) {
+            self.key = key
+            self.count = count
+            self.reportWithout = reportWithout
+            self.full = full
+            self.without = without
+            self.gain = gain
+            self.pViolation = pViolation
+            self.pGain = pGain
+            self.flag = flag
+            self.needNotCollect = needNotCollect
+        }
     }
 
     /// One attribute under one metric.
@@ -50,6 +65,13 @@ public struct DataMinimization: Sendable, Codable, Equatable {
         public var groups: [Entry]
         /// Groups that gain nothing from reporting the attribute.
         public var needNotCollect: [String]
+
+        /// Creates a value from its parts.
+        public init(metric: Metric, groups: [Entry], needNotCollect: [String]) {
+            self.metric = metric
+            self.groups = groups
+            self.needNotCollect = needNotCollect
+        }
     }
 
     /// One dropped attribute.
@@ -60,6 +82,13 @@ public struct DataMinimization: Sendable, Codable, Equatable {
         public var fallbacks: [String]
         /// Per metric.
         public var metrics: [MetricEntries]
+
+        /// Creates a value from its parts.
+        public init(attribute: String, fallbacks: [String], metrics: [MetricEntries]) {
+            self.attribute = attribute
+            self.fallbacks = fallbacks
+            self.metrics = metrics
+        }
     }
 
     /// The technique.
@@ -67,49 +96,9 @@ public struct DataMinimization: Sendable, Codable, Equatable {
     /// Per attribute, in spec order (empty with a single attribute).
     public var attributes: [Attribute]
 
-    /// Runs the analysis for one technique of a local audit: `full` are the audit's test
-    /// predictions of that technique, `generic` and `preprocessor` its h0 and preprocessing.
-    public static func run(_ data: TrainingData, technique: Technique, full: Predictions, generic: LogisticModel,
-                           preprocessor: Preprocessor) throws -> DataMinimization {
-        guard data.dataset.attributes.count > 1 else { return DataMinimization(technique: technique, attributes: []) }
-        precondition(full.count == data.test.count && full.labels == data.labels(data.test) && full.keys == data.keys,
-                     "the predictions are the audit's test rows")
-        var attributes: [Attribute] = []
-        for a in data.dataset.attributes.indices {
-            let coarse = try TrainingData(spec: data.spec, dataset: withoutAttribute(a, data.dataset), testRows: data.test)
-            let model = try coarse.fit(technique: technique, rows: coarse.train, generic: generic, preprocessor: preprocessor)
-            let predicted = model.predict(coarse, rows: coarse.test)
-            var predictions = full
-            predictions.generic = predicted.own
-            let evaluation = FairUseAudit.run(predictions, extraction: LocalAudit.extractionSettings(data.spec),
-                                              evaluation: LocalAudit.evaluationSettings(data.spec))
-            var reportOf: [String: String] = [:]
-            for row in data.test { reportOf[data.dataset.rowKeys[row]] = coarse.dataset.rowKeys[row] }
-            let metrics = evaluation.metrics.map { metric -> MetricEntries in
-                let groups = metric.groups.compactMap { g -> Entry? in
-                    guard let r = g.rationality else { return nil }
-                    return Entry(key: g.key, count: g.count, reportWithout: reportOf[g.key] ?? "",
-                                 full: g.personalized, without: g.generic, gain: r.gain,
-                                 pViolation: r.primary.violation.raw, pGain: r.primary.gain.raw, flag: r.primary.flag,
-                                 needNotCollect: r.gain.map { $0 <= 0 } ?? false)
-                }
-                return MetricEntries(metric: metric.metric, groups: groups,
-                                     needNotCollect: groups.filter(\.needNotCollect).map(\.key))
-            }
-            attributes.append(Attribute(attribute: data.dataset.attributes[a],
-                                        fallbacks: model.personalized.fallbacks.map(\.key), metrics: metrics))
-        }
-        return DataMinimization(technique: technique, attributes: attributes)
-    }
-
-    /// The dataset with attribute `a` removed from the group attributes (and from every row's key).
-    static func withoutAttribute(_ a: Int, _ dataset: AuditDataset) -> AuditDataset {
-        var coarse = dataset
-        coarse.attributes.remove(at: a)
-        coarse.attributeValues.remove(at: a)
-        coarse.rowKeys = dataset.rowKeys.indices.map { row in
-            zip(coarse.attributes, coarse.attributeValues).map { "\($0)=\($1[row])" }.joined(separator: ";")
-        }
-        return coarse
+    /// Creates a value from its parts.
+    public init(technique: Technique, attributes: [Attribute]) {
+        self.technique = technique
+        self.attributes = attributes
     }
 }
