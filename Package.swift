@@ -100,7 +100,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "AuditReportTests", dependencies: ["AuditCore", "AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
         .testTarget(name: "AuditCoordinatorTests",
-                    dependencies: ["AuditCoordinator", "AuditCore", .product(name: "GRDB", package: "GRDB.swift")]),
+                    dependencies: ["AuditCoordinator", "AuditCore", "AuditSpec", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditCore", "AuditWire", "AuditStats", "AuditSpec", "CZlib"]),
         .testTarget(name: "AuditPKITests", dependencies: [
             "AuditCore", "AuditPKI",
