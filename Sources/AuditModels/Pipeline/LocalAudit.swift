@@ -177,9 +177,7 @@ public enum LocalAudit {
                     techniqueNotes += trainingNotes(m, name: "decoupled model of \(key)")
                 }
             }
-            if technique != .decoupled && spec.metrics.contains(.auc) && spec.model.modelClass == .logisticRegression {
-                techniqueNotes.append("with \(technique.rawValue) encoding every h(·, g′) adds a group offset to the same score, so envy-freeness AUC gains are 0 by construction (decision D4)")
-            }
+            if let note = spec.constructionNote(for: technique) { techniqueNotes.append(note) }
             let predictions = Predictions(
                 keys: keys, sites: Array(repeating: "local", count: testKeys.count), groups: testKeys,
                 labels: testLabels, generic: pGeneric, personalized: model.probabilities(testDesign))
