@@ -122,7 +122,7 @@ let package = Package(
             "AuditCore", "AuditReport", "AuditModels", "AuditModelTypes", "AuditStats", "AuditSpec",
         ]),
         .testTarget(name: "AuditCoordinatorTests",
-                    dependencies: ["AuditCoordinator", "AuditCore", .product(name: "GRDB", package: "GRDB.swift")]),
+                    dependencies: ["AuditCoordinator", "AuditCore", "AuditSpec", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditCore", "AuditWire", "AuditStats", "AuditSpec", "CZlib"]),
         .testTarget(name: "AuditPKITests", dependencies: [
             "AuditCore", "AuditPKI",
