@@ -1,3 +1,4 @@
+import AuditModelTypes
 import AuditSpec
 import Foundation
 
