@@ -17,8 +17,8 @@ public struct LinearRegressionModel: Sendable, Codable, Equatable {
 
 /// A fitted regressor of any class this build trains: the one place a new regressor class (a
 /// random forest, a neural network) plugs in — a case here, its fit in ``Regressor/fit``, its
-/// prediction in ``predict(_:appending:)``. Personalization (``PersonalizedRegressor``) and the
-/// audit only use these two entry points.
+/// prediction in `predict(_:appending:)` (AuditModels, `FittedRegressor+Prediction.swift`).
+/// Personalization (``PersonalizedRegressor``) and the audit only use these two entry points.
 public enum FittedRegressor: Sendable, Codable, Equatable {
     /// Ridge regression (`ridge_regression`).
     case ridge(LinearRegressionModel)
