@@ -73,6 +73,16 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Test-only (depended on by test targets alone): a throwaway CA, an in-process coordinator on
+        // loopback with mutual TLS, scoped agents and clients, a manual clock, the bundled sites.
+        .target(name: "AuditTestSupport", dependencies: [
+            "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditSpec",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(
             name: "fairuse",
             dependencies: [
@@ -88,8 +98,12 @@ let package = Package(
         .testTarget(name: "AuditModelsTests", dependencies: ["AuditModels", "AuditStats", "AuditSpec"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
-        .testTarget(name: "AuditCoordinatorTests",
-                    dependencies: ["AuditCoordinator", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AuditCoordinatorTests", dependencies: [
+            "AuditCoordinator", "AuditTestSupport", "AuditPKI", "AuditWire",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditWire", "AuditStats", "AuditSpec"]),
         .testTarget(name: "AuditPKITests", dependencies: [
             "AuditPKI",
@@ -97,13 +111,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "AuditAgentTests", dependencies: ["AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels"]),
+        .testTarget(name: "AuditAgentTests", dependencies: ["AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
+                                                           "AuditTestSupport"]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditReport",
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            "AuditTestSupport",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,116 @@
+import AuditPKI
+import AuditSpec
+import AuditTestSupport
+import AuditWire
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+@testable import AuditCoordinator
+
+/// Who calls a route in the in-process tests.
+enum Caller: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// Site alpha, which owns the task in the route.
+    case site
+    /// Site beta, registered too, calling about alpha's task.
+    case otherSite
+    /// The operator "op".
+    case `operator`
+    /// No certificate, the researcher's read-only token.
+    case researcher
+    /// No certificate, no token.
+    case none
+
+    var testDescription: String { rawValue }
+}
+
+/// The certificate a test request presents, chosen by a header only the test sets. It stands in
+/// for the TLS handshake alone: the middleware still verifies the chain against the CA, reads
+/// the principal from the certificate and checks the site's registered fingerprint.
+struct TestPeerCertificates: PeerCertificateSource {
+    static let header = HTTPField.Name("Test-Peer-Certificate")!
+    let certificates: [String: [UInt8]]
+
+    func certificateDER(of request: Request, context: CoordinatorContext) async throws -> [UInt8]? {
+        request.headers[Self.header].flatMap { certificates[$0] }
+    }
+}
+
+/// A coordinator over an in-memory store with sites alpha and beta registered, one audit
+/// launched over both (tasks queued), a researcher token, and a manual clock; its router is
+/// tested in process with HummingbirdTesting.
+struct RouteFixture {
+    static let token = "researcher-token-0123456789abcdef"
+    let coordinator: Coordinator
+    let clock: ManualClock
+    /// A throwaway CA, and the certificates of alpha, beta and the operator "op".
+    let ca: CertificateAuthority
+    let certificates: [String: IssuedCertificate]
+    let audit: String
+    /// Task ids by site.
+    let tasks: [String: String]
+
+    static func make() async throws -> RouteFixture {
+        let ca = try CertificateAuthority.create(commonName: "route test CA")
+        var certificates = ["op": try ca.issueOperator(name: try OperatorName("op"))]
+        for site in ["alpha", "beta"] { certificates[site] = try ca.issueSite(try SiteIdentity(site)) }
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_700_000_000))
+        var configuration = CoordinatorConfiguration(host: "127.0.0.1", port: 0, certificatePath: "-", keyPath: "-", caPath: "-",
+                                                     databasePath: ":memory:", longPollSeconds: 1)
+        configuration.researchers = [.init(name: "rita", sha256: WireDigest.sha256Hex(Array(token.utf8)))]
+        var logger = Logger(label: "fairuse.route-test")
+        logger.logLevel = .critical
+        let coordinator = Coordinator(configuration: configuration, store: try Store.inMemory(), logger: logger, clock: clock.clock)
+        for site in ["alpha", "beta"] {
+            try await coordinator.store.registerSite(id: site, fingerprint: try #require(certificates[site]).fingerprint.hex, at: clock.now)
+        }
+        let spec = Self.spec
+        let tasks = ["alpha": TaskID.generate().rawValue, "beta": TaskID.generate().rawValue]
+        let audit = AuditID.generate().rawValue
+        await coordinator.dispatch(try await coordinator.lifecycle.launch(NewAudit(
+            id: audit, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec), sites: ["alpha", "beta"],
+            minSites: 2, requiredSites: [], deadline: clock.now.addingTimeInterval(3600), rootSeed: 1, taskIDs: tasks), at: clock.now))
+        return RouteFixture(coordinator: coordinator, clock: clock, ca: ca, certificates: certificates, audit: audit, tasks: tasks)
+    }
+
+    static var spec: AuditSpec {
+        var spec = AuditSpec(name: "routes", outcome: OutcomeSpec(column: "y"), groups: [GroupAttributeSpec(column: "g")])
+        spec.techniques = [.intersectional]
+        spec.metrics = [.error]
+        return spec
+    }
+
+    /// The router with every route, authenticating through ``TestPeerCertificates``.
+    var router: Router<CoordinatorContext> {
+        CoordinatorService.router(coordinator: coordinator, ca: ca.certificate,
+                                  peer: TestPeerCertificates(certificates: certificates.mapValues(\.derBytes)))
+    }
+
+    /// The headers `caller` sends: its certificate (or token) and the protocol version.
+    static func headers(_ caller: Caller) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[HTTPField.Name(WireHeader.protocolVersion)!] = ProtocolVersion.current.description
+        headers[.contentType] = WireHeader.jsonMediaType
+        switch caller {
+        case .site: headers[TestPeerCertificates.header] = "alpha"
+        case .otherSite: headers[TestPeerCertificates.header] = "beta"
+        case .operator: headers[TestPeerCertificates.header] = "op"
+        case .researcher: headers[.authorization] = "Bearer \(token)"
+        case .none: break
+        }
+        return headers
+    }
+
+    /// Every row of every table, to show that a request changed nothing.
+    func snapshot() async throws -> String {
+        try await coordinator.store.writer.read { db in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            return try tables.map { "\($0): \(try Row.fetchAll(db, sql: "SELECT * FROM \"\($0)\" ORDER BY rowid"))" }
+                .joined(separator: "\n")
+        }
+    }
+}
