@@ -55,9 +55,8 @@ struct FaultTests {
                 try await federation.restartCoordinator()
                 let after = try await federation.withOperator { try await $0.audit(audit) }
                 #expect(after.sites.first { $0.site.rawValue == "olmsted-central" }?.state == .submitted)
-                try await federation.withAgents([agents[1]]) {
-                    #expect(try await federation.waitForEnd(audit).state == .complete)
-                }
+                let end = try await federation.withAgents([agents[1]]) { try await federation.waitForEnd(audit) }
+                #expect(end.state == .complete)
             }
         }
     }
@@ -75,9 +74,8 @@ struct FaultTests {
             }
             let afterStop = try await federation.withOperator { try await $0.audit(audit) }
             #expect([.delivered, .submitted].contains(afterStop.sites.first?.state))
-            try await federation.withAgents([agent]) {
-                #expect(try await federation.waitForEnd(audit).state == .complete)
-            }
+            let end = try await federation.withAgents([agent]) { try await federation.waitForEnd(audit) }
+            #expect(end.state == .complete)
             #expect(try EgressLedger(path: agent.ledgerPath).verify() >= 2)
         }
     }

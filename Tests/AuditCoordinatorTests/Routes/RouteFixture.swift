@@ -41,7 +41,7 @@ struct TestPeerCertificates: PeerCertificateSource {
 }
 
 /// A coordinator over an in-memory store with sites alpha and beta registered, one audit
-/// launched over both (tasks queued), a researcher token, and a manual clock; its router is
+/// launched over both (tasks delivered), a researcher token, and a manual clock; its router is
 /// tested in process with HummingbirdTesting.
 struct RouteFixture {
     static let token = "researcher-token-0123456789abcdef"
@@ -58,7 +58,8 @@ struct RouteFixture {
         let ca = try CertificateAuthority.create(commonName: "route test CA")
         var certificates = ["op": try ca.issueOperator(name: try OperatorName("op"))]
         for site in ["alpha", "beta"] { certificates[site] = try ca.issueSite(try SiteIdentity(site)) }
-        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_700_000_000))
+        // Now (the certificates are valid from now on), to the whole second the store keeps.
+        let clock = ManualClock(start: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
         var configuration = CoordinatorConfiguration(host: "127.0.0.1", port: 0, certificatePath: "-", keyPath: "-", caPath: "-",
                                                      databasePath: ":memory:", longPollSeconds: 1)
         configuration.researchers = [.init(name: "rita", sha256: WireDigest.sha256Hex(Array(token.utf8)))]
@@ -74,6 +75,7 @@ struct RouteFixture {
         await coordinator.dispatch(try await coordinator.lifecycle.launch(NewAudit(
             id: audit, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec), sites: ["alpha", "beta"],
             minSites: 2, requiredSites: [], deadline: clock.now.addingTimeInterval(3600), rootSeed: 1, taskIDs: tasks), at: clock.now))
+        for task in tasks.values { await coordinator.dispatch(try await coordinator.store.markDelivered(task: task, at: clock.now)) }
         return RouteFixture(coordinator: coordinator, clock: clock, ca: ca, certificates: certificates, audit: audit, tasks: tasks)
     }
 
