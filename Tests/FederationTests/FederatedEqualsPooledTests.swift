@@ -40,15 +40,7 @@ struct FederatedEqualsPooledTests {
     static func expectPooled(_ report: ReportDocument, spec: AuditSpec) throws {
         let federation = try #require(report.federation)
         #expect(federation.sites.map(\.state) == ["submitted", "submitted", "submitted"])
-        var perTechnique: [String: [Predictions]] = [:]
-        for name in BundledSites.names {
-            let trained = try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name))
-            for t in trained.techniques {
-                var p = t.predictions.predictions
-                p.sites = Array(repeating: name, count: p.count)
-                perTechnique[t.technique.rawValue, default: []].append(p)
-            }
-        }
+        let perTechnique = try Self.sitePredictions(spec, sites: BundledSites.names)
         var extraction = LocalAudit.extractionSettings(spec)
         extraction.rootSeed = federation.rootSeed
         for section in report.results {
@@ -80,6 +72,21 @@ struct FederatedEqualsPooledTests {
             #expect(result.site.rawValue == name)
             #expect(!sent.payload.contains("row_id"))
         }
+    }
+
+    /// Each site's own predictions (trained locally, as its agent does) by technique, tagged with the site.
+    static func sitePredictions(_ spec: AuditSpec, sites: [String]) throws -> [String: [Predictions]] {
+        var perTechnique: [String: [Predictions]] = [:]
+        for name in sites {
+            let trained = try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name))
+            #expect(trained.result.genericModel.modelClass == spec.model.modelClass)
+            for t in trained.techniques {
+                var p = t.predictions.predictions
+                p.sites = Array(repeating: name, count: p.count)
+                perTechnique[t.technique.rawValue, default: []].append(p)
+            }
+        }
+        return perTechnique
     }
 
     static func concatenate(_ parts: [Predictions]) -> Predictions {

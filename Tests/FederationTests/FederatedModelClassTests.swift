@@ -32,16 +32,7 @@ struct FederatedModelClassTests {
         #expect(states[refusing]?.state == "refused")
         #expect(states[refusing]?.detail?.contains("random_forest") == true)
 
-        var perTechnique: [String: [Predictions]] = [:]
-        for name in names {
-            let trained = try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name))
-            #expect(trained.result.genericModel.modelClass == .randomForest)
-            for t in trained.techniques {
-                var p = t.predictions.predictions
-                p.sites = Array(repeating: name, count: p.count)
-                perTechnique[t.technique.rawValue, default: []].append(p)
-            }
-        }
+        let perTechnique = try FederatedEqualsPooledTests.sitePredictions(spec, sites: names)
         var extraction = LocalAudit.extractionSettings(spec)
         extraction.rootSeed = federation.rootSeed
         #expect(report.results.count == 3)
