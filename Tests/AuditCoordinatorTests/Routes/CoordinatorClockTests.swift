@@ -39,4 +39,20 @@ struct CoordinatorClockTests {
         #expect(try await fixture.coordinator.store.audit(id: fixture.audit)?.state == .failed)
         #expect(try await fixture.coordinator.store.tasks(of: fixture.audit).allSatisfy { $0.state == .expired })
     }
+
+    /// Certificates are verified at the injected time on every request: once the clock passes a
+    /// site certificate's validity, the same certificate is refused.
+    @Test func anExpiredCertificateIsRefusedByTheClock() async throws {
+        let fixture = try await RouteFixture.make()
+        let app = Application(router: fixture.router)
+        let status = { @Sendable () async throws -> HTTPResponse.Status in
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/v1/agent/tasks?wait=0", method: .get, headers: RouteFixture.headers(.site)).status
+            }
+        }
+        #expect(try await status() == .ok)
+        let validity = try #require(fixture.certificates["alpha"]).validity
+        fixture.clock.advance(by: validity.notValidAfter.timeIntervalSince(fixture.clock.now) + 1)
+        #expect(try await status() == .unauthorized)
+    }
 }
