@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fairuse", targets: ["fairuse"]),
+        .library(name: "AuditCore", targets: ["AuditCore"]),
         .library(name: "AuditStats", targets: ["AuditStats"]),
         .library(name: "AuditSpec", targets: ["AuditSpec"]),
         .library(name: "AuditModels", targets: ["AuditModels"]),
@@ -31,27 +32,31 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
-        // Pure statistics on sufficient statistics. Imports nothing from the project.
-        .target(name: "AuditStats"),
+        // The shared vocabulary: ids, metric, correction, technique, audit and task states, group key,
+        // version. Imports nothing; every other module may import it.
+        .target(name: "AuditCore"),
+        // Pure statistics on sufficient statistics. Imports only the vocabulary.
+        .target(name: "AuditStats", dependencies: ["AuditCore"]),
         // The audit specification (YAML) and its validation.
-        .target(name: "AuditSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "AuditSpec", dependencies: ["AuditCore", .product(name: "Yams", package: "Yams")]),
         // Tables, encodings, models, split, and site-side statistic extraction.
-        .target(name: "AuditModels", dependencies: ["AuditStats", "AuditSpec"]),
+        .target(name: "AuditModels", dependencies: ["AuditCore", "AuditStats", "AuditSpec"]),
         // Renders audit results: terminal tables, JSON.
-        .target(name: "AuditReport", dependencies: ["AuditStats", "AuditModels", "AuditSpec"]),
+        .target(name: "AuditReport", dependencies: ["AuditCore", "AuditStats", "AuditModels", "AuditSpec"]),
         // zlib, through the system library (zlib1g-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Wire messages, payload codec (JSON + zlib), validation and error codes.
-        .target(name: "AuditWire", dependencies: ["AuditStats", "AuditSpec", "CZlib"]),
+        .target(name: "AuditWire", dependencies: ["AuditCore", "AuditStats", "AuditSpec", "CZlib"]),
         // Federation PKI: CA, certificates, principals, fingerprints, chain verification.
         .target(name: "AuditPKI", dependencies: [
+            "AuditCore",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         // The coordinator: HTTPS API (mutual TLS), durable state (GRDB/SQLite), audit lifecycle, combiner.
         .target(name: "AuditCoordinator", dependencies: [
-            "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditModels", "AuditReport",
+            "AuditCore", "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditModels", "AuditReport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -63,7 +68,7 @@ let package = Package(
         ]),
         // The site agent: outbound-only client, site policy, egress ledger, task runner.
         .target(name: "AuditAgent", dependencies: [
-            "AuditWire", "AuditPKI", "AuditModels", "AuditStats", "AuditSpec",
+            "AuditCore", "AuditWire", "AuditPKI", "AuditModels", "AuditStats", "AuditSpec",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -76,7 +81,7 @@ let package = Package(
         // Test-only (depended on by test targets alone): a throwaway CA, an in-process coordinator on
         // loopback with mutual TLS, scoped agents and clients, a manual clock, the bundled sites.
         .target(name: "AuditTestSupport", dependencies: [
-            "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditSpec",
+            "AuditCore", "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditSpec",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -86,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "fairuse",
             dependencies: [
-                "AuditStats", "AuditSpec", "AuditModels", "AuditReport", "AuditWire", "AuditPKI",
+                "AuditCore", "AuditStats", "AuditSpec", "AuditModels", "AuditReport", "AuditWire", "AuditPKI",
                 "AuditCoordinator", "AuditAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -99,7 +104,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
         .testTarget(name: "AuditCoordinatorTests", dependencies: [
-            "AuditCoordinator", "AuditTestSupport", "AuditPKI", "AuditWire",
+            "AuditCoordinator", "AuditCore", "AuditTestSupport", "AuditPKI", "AuditWire",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "X509", package: "swift-certificates"),
@@ -111,10 +116,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "AuditAgentTests", dependencies: ["AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
+        .testTarget(name: "AuditAgentTests", dependencies: ["AuditAgent", "AuditCore", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
                                                            "AuditTestSupport"]),
         .testTarget(name: "FederationTests", dependencies: [
-            "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditReport",
+            "AuditCore", "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditReport",
             "AuditTestSupport",
         ]),
     ],

@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditCore
 import AuditPKI
 import AuditSpec
 import AuditWire
@@ -9,7 +10,7 @@ extension FederationHarness {
     /// Issues a site certificate and registers it (unless `register` is false).
     @discardableResult
     public func addSite(_ id: String, register: Bool = true) async throws -> IssuedCertificate {
-        let issued = try ca.issueSite(try SiteIdentity(id))
+        let issued = try ca.issueSite(try SiteID(certificateName: id))
         try pki.save(issued, overwrite: true)
         if register {
             _ = try await withOperator { try await $0.register(site: try SiteID(validating: id), fingerprint: issued.fingerprint.hex) }
@@ -20,7 +21,7 @@ extension FederationHarness {
     /// An agent configuration for a registered site over `dataPath`.
     public func agentConfiguration(site: String, dataPath: String, minCell: Int = 1,
                                    models: String = "logistic_regression", metrics: String = "error, auc, ece") throws -> AgentConfiguration {
-        let role = CertificateRole.site(try SiteIdentity(site))
+        let role = CertificateRole.site(try SiteID(certificateName: site))
         let yaml = """
             site: \(site)
             coordinator: \(url)
@@ -99,7 +100,7 @@ extension FederationHarness {
 
     /// Waits until the audit reaches a final state.
     public func waitForEnd(_ audit: String, timeout: Duration = .seconds(120)) async throws -> AuditSummary {
-        try await waitForAudit(audit, timeout: timeout) { $0.state.isTerminal }
+        try await waitForAudit(audit, timeout: timeout) { $0.state.isFinal }
     }
 
     /// A wait for an audit state that did not come in time.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import AuditAgent
+import AuditCore
 import AuditPKI
 import Foundation
 import NIOCore
@@ -8,7 +9,7 @@ import NIOSSL
 extension FederationHarness {
     /// Runs `body` with an operator client (certificate "op"), shut down afterwards.
     public func withOperator<T>(_ body: (OperatorClient) async throws -> T) async throws -> T {
-        let role = CertificateRole.operator(try OperatorName("op"))
+        let role = CertificateRole.operator(try OperatorName(certificateName: "op"))
         let client = try OperatorClient(baseURL: url, certificatePath: pki.certificatePath(for: role), keyPath: pki.keyPath(for: role),
                                         caPath: pki.caCertificatePath)
         return try await Self.scoped { try await body(client) } cleanup: { try await client.shutdown() }
@@ -16,7 +17,7 @@ extension FederationHarness {
 
     /// Runs `body` with the agent client of `site` (whose certificate must have been issued).
     public func withSiteClient<T>(_ site: String, _ body: (CoordinatorClient) async throws -> T) async throws -> T {
-        try await withClient(certificateOf: .site(try SiteIdentity(site)), body)
+        try await withClient(certificateOf: .site(try SiteID(certificateName: site)), body)
     }
 
     /// Runs `body` with an agent client presenting the certificate of `role` from this federation's PKI.

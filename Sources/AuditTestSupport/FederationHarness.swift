@@ -1,5 +1,6 @@
 import AuditAgent
 import AuditCoordinator
+import AuditCore
 import AuditPKI
 import AuditWire
 import Foundation
@@ -55,7 +56,7 @@ public final class FederationHarness: Sendable {
         ca = try CertificateAuthority.create(commonName: "test CA")
         try pki.save(ca)
         try pki.save(try ca.issueCoordinator(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
-        try pki.save(try ca.issueOperator(name: try OperatorName("op")))
+        try pki.save(try ca.issueOperator(name: try OperatorName(certificateName: "op")))
         var configuration = CoordinatorConfiguration(
             host: "127.0.0.1", port: 0, certificatePath: pki.certificatePath(for: .coordinator),
             keyPath: pki.keyPath(for: .coordinator), caPath: pki.caCertificatePath, databasePath: root + "/coordinator.db",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditAgent
+import AuditCore
 import AuditSpec
 import AuditWire
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditAgent
+import AuditCore
 import AuditReport
 import AuditSpec
 import AuditWire
@@ -94,7 +95,7 @@ struct AuditCommand: AsyncParsableCommand {
             do {
                 let json = try await connection.with { try await $0.report(id, format: "json") }
                 let document = try ReportDocument.decode(Data(json.utf8))
-                let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction.rawValue ?? "holm"
+                let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction ?? .holm
                 switch format {
                 case "table": print(TerminalReport.render(document, alpha: alpha, correction: correction), terminator: "")
                 case "json": print(json)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import AuditPKI
 import Foundation
 
@@ -40,10 +41,10 @@ struct PKICommand: ParsableCommand {
             case "coordinator": issued = try ca.issueCoordinator(dnsNames: dns, ipAddresses: ip, validity: validity)
             case "site":
                 guard let name else { throw ValidationError("give the site id") }
-                issued = try ca.issueSite(try SiteIdentity(name), validity: validity)
+                issued = try ca.issueSite(try SiteID(certificateName: name), validity: validity)
             case "operator":
                 guard let name else { throw ValidationError("give the operator name") }
-                issued = try ca.issueOperator(name: try OperatorName(name), validity: validity)
+                issued = try ca.issueOperator(name: try OperatorName(certificateName: name), validity: validity)
             default: throw ValidationError("role must be coordinator, site or operator")
             }
             try store.save(issued, overwrite: overwrite)

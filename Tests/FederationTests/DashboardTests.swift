@@ -1,4 +1,5 @@
 import AuditCoordinator
+import AuditCore
 import AuditPKI
 import AuditSpec
 import AuditReport
@@ -20,9 +21,9 @@ struct DashboardTests {
             spec.metrics = [.error]
             let launch = LaunchAuditRequest(specYAML: spec.yaml(), sites: [try SiteID(validating: "alpha")])
             let audit = try await federation.withOperator { try await $0.launch(launch) }.id.rawValue
-            try await federation.withPages(as: .operator(try OperatorName("op"))) { try await Self.operatorPages($0, audit: audit) }
+            try await federation.withPages(as: .operator(try OperatorName(certificateName: "op"))) { try await Self.operatorPages($0, audit: audit) }
             // A site certificate is not a reader.
-            #expect(try await federation.withPages(as: .site(try SiteIdentity("alpha"))) { try await $0.get("/dashboard").status } == 403)
+            #expect(try await federation.withPages(as: .site(try SiteID(certificateName: "alpha"))) { try await $0.get("/dashboard").status } == 403)
             try await federation.withPages(as: nil) { try await Self.researcherPages($0, audit: audit) }
         }
     }

@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditCore
 import AuditSpec
 import AuditTestSupport
 import AuditWire
@@ -34,10 +35,10 @@ struct FaultTests {
                 let audit = try await Self.launch(federation, spec, sites: BundledSites.names, minSites: 2,
                                                   deadline: time.now.addingTimeInterval(25))
                 let answered = try await federation.waitForAudit(audit) { $0.sites.filter { $0.state == .submitted }.count == 2 }
-                #expect(!answered.state.isTerminal, "the audit closed before its deadline")
+                #expect(!answered.state.isFinal, "the audit closed before its deadline")
                 time.advance(by: 24)
                 try await Task.sleep(for: .milliseconds(100))   // several sweeps, before the deadline
-                #expect(try await federation.withOperator { try await $0.audit(audit) }.state.isTerminal == false)
+                #expect(try await federation.withOperator { try await $0.audit(audit) }.state.isFinal == false)
                 time.advance(by: 2)
                 let end = try await federation.waitForEnd(audit, timeout: .seconds(10))
                 #expect(end.state == .partial)

@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditCore
 import AuditModels
 import AuditPKI
 import AuditReport
@@ -21,12 +22,12 @@ struct FederatedEqualsPooledTests {
                 try await federation.runAudit(spec, sites: BundledSites.names)
             }
             // The dashboard serves the HTML rendering of exactly this JSON report.
-            let page = try await federation.withPages(as: .operator(try OperatorName("op"))) {
+            let page = try await federation.withPages(as: .operator(try OperatorName(certificateName: "op"))) {
                 try await $0.get("/dashboard/audits/\(summary.id.rawValue)")
             }
             let report = try ReportDocument.decode(Data(json.utf8))
             #expect(page.status == 200)
-            #expect(page.body == HTMLReport.render(report, alpha: spec.tests.alpha, correction: spec.tests.correction.rawValue))
+            #expect(page.body == HTMLReport.render(report, alpha: spec.tests.alpha, correction: spec.tests.correction))
             #expect(page.body.contains("forest plot:"))
             #expect(summary.state == .complete)
             // The coordinator kept each site's last progress report.
@@ -39,7 +40,7 @@ struct FederatedEqualsPooledTests {
     /// The pooled analysis: every site's own predictions, concatenated, sites as strata.
     static func expectPooled(_ report: ReportDocument, spec: AuditSpec) throws {
         let federation = try #require(report.federation)
-        #expect(federation.sites.map(\.state) == ["submitted", "submitted", "submitted"])
+        #expect(federation.sites.map(\.state) == [.submitted, .submitted, .submitted])
         let perTechnique = try Self.sitePredictions(spec, sites: BundledSites.names)
         var extraction = LocalAudit.extractionSettings(spec)
         extraction.rootSeed = federation.rootSeed

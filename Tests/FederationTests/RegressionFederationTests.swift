@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditCore
 import AuditModels
 import AuditReport
 import AuditSpec
@@ -51,7 +52,7 @@ struct RegressionFederationTests {
         #expect(summary.state == .complete)
         let report = try ReportDocument.decode(Data(json.utf8))
         let federation = try #require(report.federation)
-        #expect(federation.sites.map(\.state) == ["submitted", "submitted"])
+        #expect(federation.sites.map(\.state) == [.submitted, .submitted])
 
         var perTechnique: [String: [RegressionPredictions]] = [:]
         for name in names {

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditPKI
 import AuditSpec
 import AuditStats
@@ -43,7 +44,7 @@ struct SecurityTests {
             // No client certificate at all: the TLS handshake fails.
             #expect(try await federation.withPages(as: nil) { await $0.handshakeFails() })
             // A certificate from another CA.
-            let stranger = try CertificateAuthority.create(commonName: "other CA").issueSite(try SiteIdentity("alpha"))
+            let stranger = try CertificateAuthority.create(commonName: "other CA").issueSite(try SiteID(certificateName: "alpha"))
             let strangerStore = PKIStore(directory: federation.root + "/other")
             try strangerStore.save(stranger)
             try await federation.withClient(certificateOf: stranger.role, in: strangerStore) { client in

@@ -35,7 +35,7 @@ enum DashboardPage {
             body += "<p>No site is registered.</p>"
         } else {
             body += HTMLPage.table(["site", "status", "last contact", "agent", "registered"], sites.map { s in
-                [e(s.id), "<span class=\"state \(e(s.status.rawValue))\">\(e(s.status.rawValue))</span>",
+                [e(s.id.rawValue), "<span class=\"state \(e(s.status.rawValue))\">\(e(s.status.rawValue))</span>",
                  s.lastContactAt.map { e(age($0, now: now)) } ?? "never", e(s.agentVersion ?? "—"), e(timestamp(s.addedAt))]
             })
         }

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditReport
 import AuditWire
 import Foundation
@@ -36,7 +37,7 @@ struct DashboardRoutes {
 
     func report(_ context: CoordinatorContext) async throws -> Response {
         let viewer = try context.requireReader()
-        let id = try context.parameters.require("id")
+        let id: AuditID = try context.pathID()
         guard let audit = try await coordinator.store.audit(id: id) else { throw APIError(.notFound, "no audit \(id)") }
         guard let json = audit.resultJSON else {
             throw APIError(.conflict, "audit \(id) has no report yet (state \(audit.state.rawValue))")
@@ -44,7 +45,7 @@ struct DashboardRoutes {
         let document = try ReportDocument.decode(Data(json.utf8))
         coordinator.logger.info("dashboard report viewed", metadata: ["audit": "\(id)", "viewer": "\(viewer)"])
         return Self.html(HTMLReport.render(document, alpha: document.spec?.tests.alpha ?? 0.1,
-                                           correction: document.spec?.tests.correction.rawValue ?? "holm"))
+                                           correction: document.spec?.tests.correction ?? .holm))
     }
 
     /// An HTML response with the headers a security reviewer expects of a read-only page.

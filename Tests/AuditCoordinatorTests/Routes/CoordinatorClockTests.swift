@@ -1,3 +1,4 @@
+import AuditCore
 import AuditWire
 import Foundation
 import HTTPTypes
@@ -23,7 +24,7 @@ struct CoordinatorClockTests {
         #expect(response.status == .ok)
         let reply = try PayloadCodec.decodeJSON(CoordinatorHello.self, from: Data(response.body.readableBytesView))
         #expect(reply.serverTime == fixture.clock.now)
-        #expect(try await fixture.coordinator.store.site(id: "alpha")?.lastContactAt == fixture.clock.now)
+        #expect(try await fixture.coordinator.store.site(id: try SiteID(validating: "alpha"))?.lastContactAt == fixture.clock.now)
     }
 
     @Test func theSweepClosesAnAuditExactlyAtItsDeadline() async throws {

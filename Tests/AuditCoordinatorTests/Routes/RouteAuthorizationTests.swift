@@ -1,3 +1,4 @@
+import AuditCore
 import AuditWire
 import Foundation
 import HTTPTypes
@@ -56,16 +57,16 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         }, outcomes: agent(.ok(200))),
         RouteCase(method: .get, pattern: "/v1/agent/tasks", path: { _ in "/v1/agent/tasks?wait=0" }, outcomes: agent(.ok(200))),
         // An empty result reaches validation only for the task's own site.
-        RouteCase(method: .post, pattern: "/v1/agent/tasks/:id/result", path: { "/v1/agent/tasks/\($0.tasks["alpha"]!)/result" },
+        RouteCase(method: .post, pattern: "/v1/agent/tasks/:id/result", path: { "/v1/agent/tasks/\($0.alphaTask)/result" },
                   body: { _, _ in Data("{}".utf8) }, outcomes: agent(.error(.malformedPayload), otherSite: .siteMismatch)),
-        RouteCase(method: .post, pattern: "/v1/agent/tasks/:id/refusal", path: { "/v1/agent/tasks/\($0.tasks["alpha"]!)/refusal" },
+        RouteCase(method: .post, pattern: "/v1/agent/tasks/:id/refusal", path: { "/v1/agent/tasks/\($0.alphaTask)/refusal" },
                   body: { fixture, caller in
-                      try json(TaskRefusal(task: TaskID(rawValue: fixture.tasks["alpha"]!)!, site: siteID(caller),
+                      try json(TaskRefusal(task: fixture.alphaTask, site: siteID(caller),
                                            code: RefusalCode.approvalDenied, reason: "declined"))
                   }, outcomes: agent(.ok(204), otherSite: .siteMismatch)),
-        RouteCase(method: .post, pattern: "/v1/agent/tasks/:id/progress", path: { "/v1/agent/tasks/\($0.tasks["alpha"]!)/progress" },
+        RouteCase(method: .post, pattern: "/v1/agent/tasks/:id/progress", path: { "/v1/agent/tasks/\($0.alphaTask)/progress" },
                   body: { fixture, caller in
-                      try json(TaskProgress(task: TaskID(rawValue: fixture.tasks["alpha"]!)!, site: siteID(caller), stage: "statistics",
+                      try json(TaskProgress(task: fixture.alphaTask, site: siteID(caller), stage: "statistics",
                                             technique: "intersectional", step: 1, total: 2))
                   }, outcomes: agent(.ok(204), otherSite: .siteMismatch)),
         RouteCase(method: .post, pattern: "/v1/audits", path: { _ in "/v1/audits" }, body: { _, _ in

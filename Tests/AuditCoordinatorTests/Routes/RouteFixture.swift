@@ -1,3 +1,4 @@
+import AuditCore
 import AuditPKI
 import AuditSpec
 import AuditTestSupport
@@ -50,14 +51,14 @@ struct RouteFixture {
     /// A throwaway CA, and the certificates of alpha, beta and the operator "op".
     let ca: CertificateAuthority
     let certificates: [String: IssuedCertificate]
-    let audit: String
-    /// Task ids by site.
-    let tasks: [String: String]
+    let audit: AuditID
+    /// Site alpha's task.
+    let alphaTask: TaskID
 
     static func make() async throws -> RouteFixture {
         let ca = try CertificateAuthority.create(commonName: "route test CA")
-        var certificates = ["op": try ca.issueOperator(name: try OperatorName("op"))]
-        for site in ["alpha", "beta"] { certificates[site] = try ca.issueSite(try SiteIdentity(site)) }
+        var certificates = ["op": try ca.issueOperator(name: try OperatorName(certificateName: "op"))]
+        for site in ["alpha", "beta"] { certificates[site] = try ca.issueSite(try SiteID(certificateName: site)) }
         // Now (the certificates are valid from now on), to the whole second the store keeps.
         let clock = ManualClock(start: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
         var configuration = CoordinatorConfiguration(host: "127.0.0.1", port: 0, certificatePath: "-", keyPath: "-", caPath: "-",
@@ -66,17 +67,20 @@ struct RouteFixture {
         var logger = Logger(label: "fairuse.route-test")
         logger.logLevel = .critical
         let coordinator = Coordinator(configuration: configuration, store: try Store.inMemory(), logger: logger, clock: clock.clock)
-        for site in ["alpha", "beta"] {
-            try await coordinator.store.registerSite(id: site, fingerprint: try #require(certificates[site]).fingerprint.hex, at: clock.now)
+        let sites = [try SiteID(validating: "alpha"), try SiteID(validating: "beta")]
+        for site in sites {
+            try await coordinator.store.registerSite(id: site, fingerprint: try #require(certificates[site.rawValue]).fingerprint.hex,
+                                                     at: clock.now)
         }
         let spec = Self.spec
-        let tasks = ["alpha": TaskID.generate().rawValue, "beta": TaskID.generate().rawValue]
-        let audit = AuditID.generate().rawValue
+        let tasks = Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID.generate()) })
+        let audit = AuditID.generate()
         await coordinator.dispatch(try await coordinator.lifecycle.launch(NewAudit(
-            id: audit, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec), sites: ["alpha", "beta"],
+            id: audit, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec), sites: sites,
             minSites: 2, requiredSites: [], deadline: clock.now.addingTimeInterval(3600), rootSeed: 1, taskIDs: tasks), at: clock.now))
         for task in tasks.values { await coordinator.dispatch(try await coordinator.store.markDelivered(task: task, at: clock.now)) }
-        return RouteFixture(coordinator: coordinator, clock: clock, ca: ca, certificates: certificates, audit: audit, tasks: tasks)
+        return RouteFixture(coordinator: coordinator, clock: clock, ca: ca, certificates: certificates, audit: audit,
+                            alphaTask: try #require(tasks[sites[0]]))
     }
 
     static var spec: AuditSpec {
