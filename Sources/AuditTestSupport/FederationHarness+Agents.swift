@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditClient
 import AuditCore
 import AuditPKI
 import AuditSpec

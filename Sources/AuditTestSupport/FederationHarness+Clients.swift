@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import AuditAgent
+import AuditClient
 import AuditCore
 import AuditPKI
 import Foundation

@@ -1,4 +1,3 @@
-import AuditAgent
 import AuditCoordinator
 import AuditCore
 import AuditPKI

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditAgent
+import AuditClient
 import AuditCore
 import AuditSpec
 import AuditWire

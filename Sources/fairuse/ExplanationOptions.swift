@@ -40,7 +40,7 @@ struct ExplanationOptions: ParsableArguments {
         progress.line("explanations: \(settings.method.rawValue) attributions, top \(settings.fraction) of features, \(settings.loss.rawValue) loss")
         let start = Date()
         let all = try LocalExplanations.evaluate(result, settings: settings, alpha: spec.tests.alpha,
-                                                 correction: Correction(rawValue: spec.tests.correction.rawValue) ?? .holm)
+                                                 correction: spec.tests.correction)
         for (i, x) in all.enumerated() where i < document.results.count { document.results[i].explanations = x }
         if document.timings != nil { document.timings?["explanations"] = Date().timeIntervalSince(start) }
     }

@@ -1,3 +1,4 @@
+@testable import AuditClient
 import AuditCore
 import AuditPKI
 import AuditSpec

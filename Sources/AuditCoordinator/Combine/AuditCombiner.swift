@@ -13,7 +13,7 @@ import Foundation
 enum AuditCombiner {
     static func combine(audit: AuditRecord, outcome: AuditState, tasks: [SiteTaskRecord], submissions: [SubmissionRecord],
                         limits: PayloadLimits) throws -> ReportDocument {
-        let spec = try AuditSpec.parse(yaml: audit.specYAML, source: "audit \(audit.id)")
+        let spec = try audit.spec()
         var results: [TaskResult] = []
         for submission in submissions {
             results.append(try PayloadCodec.decodeJSON(TaskResult.self, from: submission.payload, limits: limits))
@@ -21,8 +21,8 @@ enum AuditCombiner {
         results.sort { $0.site < $1.site }
         let settings = EvaluationSettings(
             alpha: spec.tests.alpha,
-            correction: Correction(rawValue: spec.tests.correction.rawValue) ?? .holm,
-            metrics: spec.metrics.compactMap { Metric(rawValue: $0.rawValue) },
+            correction: spec.tests.correction,
+            metrics: spec.metrics,
             calibrationDraws: spec.tests.bootstrapReplicates, seed: audit.rootSeed)
         var sections: [ReportDocument.TechniqueSection] = []
         if spec.outcome.type == .continuous {

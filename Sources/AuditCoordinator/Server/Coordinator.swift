@@ -49,7 +49,7 @@ public final class Coordinator: Sendable {
 
     /// The wire form of a stored task, or nil when its spec no longer parses (never expected).
     func siteTask(_ open: OpenTask) -> SiteTask? {
-        guard let spec = try? AuditSpec.parse(yaml: open.audit.specYAML, source: "audit \(open.audit.id)") else { return nil }
+        guard let spec = try? open.audit.spec() else { return nil }
         return SiteTask(id: open.task.id, audit: open.audit.id, round: open.task.round, spec: spec, rootSeed: open.audit.rootSeed,
                         createdAt: open.audit.createdAt, deadline: open.audit.deadline)
     }

@@ -55,7 +55,7 @@ struct OperatorRoutes {
             sites: sites, minSites: launch.minSites ?? sites.count,
             requiredSites: launch.requiredSites ?? [],
             deadline: launch.deadline ?? now.addingTimeInterval(TimeInterval(coordinator.configuration.defaultDeadlineSeconds)),
-            rootSeed: rootSeed, taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID.generate()) }))
+            rootSeed: rootSeed, taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID.generate()) }), spec: spec)
         let applied = try await coordinator.lifecycle.launch(new, at: now)
         coordinator.logger.info("audit launched", metadata: ["audit": "\(audit)", "operator": "\(who)", "sites": "\(sites.count)",
                                                              "seed": "\(rootSeed)\(launch.rootSeed == nil ? " (drawn)" : "")"])

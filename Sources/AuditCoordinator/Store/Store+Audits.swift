@@ -30,11 +30,12 @@ extension Store {
             }
             let machine = transition.machine
             try db.execute(sql: """
-                INSERT INTO audit (id, name, spec_yaml, spec_sha256, state, min_sites, required_sites_json, deadline,
-                                   created_at, updated_at, root_seed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [new.id, new.name, new.specYAML, new.specSHA256, machine.state.rawValue,
-                                 machine.minSites, AuditRecord.requiredSitesJSON(machine.requiredSites),
+                INSERT INTO audit (id, name, spec_yaml, spec_sha256, spec_json, state, min_sites, required_sites_json,
+                                   deadline, created_at, updated_at, root_seed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [new.id, new.name, new.specYAML, new.specSHA256, try new.spec.map(AuditRecord.specJSON),
+                                 machine.state.rawValue, machine.minSites,
+                                 AuditRecord.requiredSitesJSON(machine.requiredSites),
                                  new.deadline, time, time, Int64(bitPattern: new.rootSeed)])
             var taskIDs: [SiteID: TaskID] = [:]
             for task in machine.tasks {

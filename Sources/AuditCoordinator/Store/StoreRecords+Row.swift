@@ -32,7 +32,7 @@ extension AuditRecord {
             throw StoreError.corrupt("audit \(id) has unreadable required_sites_json")
         }
         let seed: Int64 = row["root_seed"]
-        self.init(id: id, name: row["name"], specYAML: row["spec_yaml"], specSHA256: row["spec_sha256"],
+        self.init(id: id, name: row["name"], specYAML: row["spec_yaml"], specSHA256: row["spec_sha256"], specJSON: row["spec_json"],
                   state: state, minSites: row["min_sites"], requiredSites: required, deadline: row["deadline"],
                   createdAt: row["created_at"], updatedAt: row["updated_at"], rootSeed: UInt64(bitPattern: seed),
                   resultJSON: row["result_json"], failure: row["failure"])

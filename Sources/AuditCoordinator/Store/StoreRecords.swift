@@ -1,4 +1,5 @@
 import AuditCore
+import AuditSpec
 import Foundation
 
 /// A registered site: a row of the `site` table.
@@ -44,6 +45,8 @@ public struct AuditRecord: Sendable, Hashable {
     public var specYAML: String
     /// The hex SHA-256 of ``specYAML``, as the agents see it.
     public var specSHA256: String
+    /// The spec as parsed at launch (wire JSON); nil for audits stored before schema v3.
+    public var specJSON: String? = nil
     /// The audit's state.
     public var state: AuditState
     /// The fewest submitted sites for which the audit can complete.
@@ -124,6 +127,8 @@ public struct NewAudit: Sendable, Hashable {
     public var name: String
     /// The spec (YAML text).
     public var specYAML: String
+    /// The spec as parsed and validated at launch, stored beside its YAML so it is never parsed again.
+    public var spec: AuditSpec?
     /// The hex SHA-256 of the spec.
     public var specSHA256: String
     /// The sites, in order; each must be registered and active.
@@ -141,10 +146,12 @@ public struct NewAudit: Sendable, Hashable {
 
     /// Creates a launch request.
     public init(id: AuditID, name: String, specYAML: String, specSHA256: String, sites: [SiteID], minSites: Int,
-                requiredSites: [SiteID] = [], deadline: Date, rootSeed: UInt64 = 0, taskIDs: [SiteID: TaskID] = [:]) {
+                requiredSites: [SiteID] = [], deadline: Date, rootSeed: UInt64 = 0, taskIDs: [SiteID: TaskID] = [:],
+                spec: AuditSpec? = nil) {
         self.id = id
         self.name = name
         self.specYAML = specYAML
+        self.spec = spec
         self.specSHA256 = specSHA256
         self.sites = sites
         self.minSites = minSites
