@@ -11,7 +11,7 @@ extension FederationHarness {
     /// Issues a site certificate and registers it (unless `register` is false).
     @discardableResult
     public func addSite(_ id: String, register: Bool = true) async throws -> IssuedCertificate {
-        let issued = try ca.issueSite(try SiteID(certificateName: id))
+        let issued = try ca.issueSite(try SiteID(certificateName: id), validity: Self.leafValidity(clock))
         try pki.save(issued, overwrite: true)
         if register {
             _ = try await withOperator { try await $0.register(site: try SiteID(validating: id), fingerprint: issued.fingerprint.hex) }
@@ -85,8 +85,9 @@ extension FederationHarness {
         return (summary, report, launched)
     }
 
-    /// Polls the audit (every 50 ms, at most `timeout`) until `done` holds, and returns that summary.
-    public func waitForAudit(_ audit: String, timeout: Duration = .seconds(120),
+    /// Polls the audit every 50 ms until `done` holds and returns that summary; `timeout` is
+    /// generous, for a loaded machine.
+    public func waitForAudit(_ audit: String, timeout: Duration = .seconds(300),
                              until done: (AuditSummary) -> Bool) async throws -> AuditSummary {
         try await withOperator { client in
             let end = ContinuousClock.now + timeout
@@ -100,7 +101,7 @@ extension FederationHarness {
     }
 
     /// Waits until the audit reaches a final state.
-    public func waitForEnd(_ audit: String, timeout: Duration = .seconds(120)) async throws -> AuditSummary {
+    public func waitForEnd(_ audit: String, timeout: Duration = .seconds(300)) async throws -> AuditSummary {
         try await waitForAudit(audit, timeout: timeout) { $0.state.isFinal }
     }
 

@@ -32,6 +32,12 @@ public final class FederationHarness: Sendable {
         return logger
     }()
 
+    /// A leaf certificate's validity from the federation's now: the coordinator verifies client
+    /// certificates at its clock's time, which a test may hold still while real time runs on.
+    static func leafValidity(_ clock: AuditClock) -> CertificateValidity {
+        .days(CertificateValidity.defaultLeafDays, from: clock.now())
+    }
+
     /// Runs `body` against a fresh coordinator, which is stopped and whose folder is removed
     /// afterwards, whether `body` returns or throws.
     public static func withFederation<T>(longPoll: Int = 2, researchers: [CoordinatorConfiguration.ResearcherToken] = [],
@@ -52,10 +58,11 @@ public final class FederationHarness: Sendable {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-fed-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         pki = PKIStore(directory: root + "/pki")
-        ca = try CertificateAuthority.create(commonName: "test CA")
+        ca = try CertificateAuthority.create(commonName: "test CA",
+                                             validity: .days(CertificateValidity.defaultAuthorityDays, from: clock.now()))
         try pki.save(ca)
-        try pki.save(try ca.issueCoordinator(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
-        try pki.save(try ca.issueOperator(name: try OperatorName(certificateName: "op")))
+        try pki.save(try ca.issueCoordinator(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], validity: Self.leafValidity(clock)))
+        try pki.save(try ca.issueOperator(name: try OperatorName(certificateName: "op"), validity: Self.leafValidity(clock)))
         var configuration = CoordinatorConfiguration(
             host: "127.0.0.1", port: 0, certificatePath: pki.certificatePath(for: .coordinator),
             keyPath: pki.keyPath(for: .coordinator), caPath: pki.caCertificatePath, databasePath: root + "/coordinator.db",

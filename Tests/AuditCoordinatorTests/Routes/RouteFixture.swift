@@ -56,11 +56,13 @@ struct RouteFixture {
     let alphaTask: TaskID
 
     static func make() async throws -> RouteFixture {
-        let ca = try CertificateAuthority.create(commonName: "route test CA")
-        var certificates = ["op": try ca.issueOperator(name: try OperatorName(certificateName: "op"))]
-        for site in ["alpha", "beta"] { certificates[site] = try ca.issueSite(try SiteID(certificateName: site)) }
-        // Now (the certificates are valid from now on), to the whole second the store keeps.
+        // Now, to the whole second the store keeps; the certificates are valid from then on.
         let clock = ManualClock(start: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
+        let ca = try CertificateAuthority.create(commonName: "route test CA",
+                                                 validity: .days(CertificateValidity.defaultAuthorityDays, from: clock.now))
+        let leaf = CertificateValidity.days(CertificateValidity.defaultLeafDays, from: clock.now)
+        var certificates = ["op": try ca.issueOperator(name: try OperatorName(certificateName: "op"), validity: leaf)]
+        for site in ["alpha", "beta"] { certificates[site] = try ca.issueSite(try SiteID(certificateName: site), validity: leaf) }
         var configuration = CoordinatorConfiguration(host: "127.0.0.1", port: 0, certificatePath: "-", keyPath: "-", caPath: "-",
                                                      databasePath: ":memory:", longPollSeconds: 1)
         configuration.researchers = [.init(name: "rita", sha256: WireDigest.sha256Hex(Array(token.utf8)))]
