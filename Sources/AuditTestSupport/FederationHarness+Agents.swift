@@ -80,28 +80,28 @@ extension FederationHarness {
         let request = LaunchAuditRequest(specYAML: spec.yaml(), sites: try sites.map { try SiteID(validating: $0) },
                                          minSites: minSites, rootSeed: rootSeed)
         let launched = try await withOperator { try await $0.launch(request) }
-        let summary = try await waitForEnd(launched.id.rawValue)
-        let report = try await withOperator { try await $0.report(launched.id.rawValue, format: "json") }
+        let summary = try await waitForEnd(launched.id)
+        let report = try await withOperator { try await $0.report(launched.id, format: "json") }
         return (summary, report, launched)
     }
 
     /// Polls the audit every 50 ms until `done` holds and returns that summary; `timeout` is
     /// generous, for a loaded machine.
-    public func waitForAudit(_ audit: String, timeout: Duration = .seconds(300),
+    public func waitForAudit(_ audit: AuditID, timeout: Duration = .seconds(300),
                              until done: (AuditSummary) -> Bool) async throws -> AuditSummary {
         try await withOperator { client in
             let end = ContinuousClock.now + timeout
             while true {
                 let summary = try await client.audit(audit)
                 if done(summary) { return summary }
-                guard ContinuousClock.now < end else { throw WaitTimeout(audit: audit, lastState: summary.state.rawValue) }
+                guard ContinuousClock.now < end else { throw WaitTimeout(audit: audit.rawValue, lastState: summary.state.rawValue) }
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
     }
 
     /// Waits until the audit reaches a final state.
-    public func waitForEnd(_ audit: String, timeout: Duration = .seconds(300)) async throws -> AuditSummary {
+    public func waitForEnd(_ audit: AuditID, timeout: Duration = .seconds(300)) async throws -> AuditSummary {
         try await waitForAudit(audit, timeout: timeout) { $0.state.isFinal }
     }
 

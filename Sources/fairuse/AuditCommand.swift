@@ -55,7 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show an audit's state and each site's task; --watch follows it live.")
-        @Argument var id: String
+        @Argument(help: "Audit id (aud_ and 20 base32 characters).") var id: AuditID
         @Flag(help: "Keep showing progress until the audit ends.") var watch = false
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
@@ -87,7 +87,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the federated report, and write it as HTML, Markdown or CSV.")
-        @Argument var id: String
+        @Argument(help: "Audit id (aud_ and 20 base32 characters).") var id: AuditID
         @Option(help: "What to print: table | json | md | html | none") var format: String = "table"
         @OptionGroup var files: ReportFileOptions
         @OptionGroup var connection: OperatorConnection
@@ -95,7 +95,7 @@ struct AuditCommand: AsyncParsableCommand {
             do {
                 let json = try await connection.with { try await $0.report(id, format: "json") }
                 let document = try ReportDocument.decode(Data(json.utf8))
-                let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction ?? .holm
+                let alpha = document.alpha, correction = document.correction
                 switch format {
                 case "table": print(TerminalReport.render(document, alpha: alpha, correction: correction), terminator: "")
                 case "json": print(json)
@@ -113,7 +113,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Compare: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Line up audits and show which violations appear or disappear.")
-        @Argument(help: "Audit ids; the first is the baseline.") var ids: [String]
+        @Argument(help: "Audit ids; the first is the baseline.") var ids: [AuditID]
         @Option(help: "table | md | csv | json") var format: String = "table"
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
@@ -133,7 +133,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel an audit.")
-        @Argument var id: String
+        @Argument(help: "Audit id (aud_ and 20 base32 characters).") var id: AuditID
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
             do { print(AuditStatusText.render(try await connection.with { try await $0.cancel(id) })) } catch { throw fail(error) }

@@ -72,7 +72,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let document = try ReportFiles.read(file)
-        let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction ?? .holm
+        let alpha = document.alpha, correction = document.correction
         print(TerminalReport.render(document, alpha: alpha, correction: correction, brief: brief), terminator: "")
         for line in try files.write(document, alpha: alpha, correction: correction) { print(line) }
     }

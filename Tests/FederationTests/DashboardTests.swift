@@ -20,7 +20,7 @@ struct DashboardTests {
             var spec = try BundledSites.spec(bootstrap: 0)
             spec.metrics = [.error]
             let launch = LaunchAuditRequest(specYAML: spec.yaml(), sites: [try SiteID(validating: "alpha")])
-            let audit = try await federation.withOperator { try await $0.launch(launch) }.id.rawValue
+            let audit = try await federation.withOperator { try await $0.launch(launch) }.id
             try await federation.withPages(as: .operator(try OperatorName(certificateName: "op"))) { try await Self.operatorPages($0, audit: audit) }
             // A site certificate is not a reader.
             #expect(try await federation.withPages(as: .site(try SiteID(certificateName: "alpha"))) { try await $0.get("/dashboard").status } == 403)
@@ -29,10 +29,10 @@ struct DashboardTests {
     }
 
     /// An operator certificate sees audits and sites, with a strict CSP and no caching.
-    static func operatorPages(_ pages: PageClient, audit: String) async throws {
+    static func operatorPages(_ pages: PageClient, audit: AuditID) async throws {
         let page = try await pages.get("/dashboard")
         #expect(page.status == 200)
-        #expect(page.body.contains(audit) && page.body.contains("alpha") && page.body.contains("operator op"))
+        #expect(page.body.contains(audit.rawValue) && page.body.contains("alpha") && page.body.contains("operator op"))
         #expect(page.body.contains("class=\"state dispatched\"") && page.body.contains("class=\"state queued\""))
         #expect(page.headers["content-security-policy"]?.contains("default-src 'none'") == true)
         #expect(page.headers["cache-control"] == "no-store")
@@ -42,7 +42,7 @@ struct DashboardTests {
     }
 
     /// Without a certificate: nothing without the token; the token opens the read-only pages only.
-    static func researcherPages(_ anonymous: PageClient, audit: String) async throws {
+    static func researcherPages(_ anonymous: PageClient, audit: AuditID) async throws {
         #expect(try await anonymous.get("/dashboard").status == 401)
         #expect(try await anonymous.get("/dashboard", headers: [("Authorization", "Bearer wrong")]).status == 401)
         #expect(try await anonymous.get("/v1/audits", headers: Self.protocolHeader).status == 401)

@@ -17,10 +17,10 @@ struct FaultTests {
     }
 
     static func launch(_ federation: FederationHarness, _ spec: AuditSpec, sites: [String], minSites: Int? = nil,
-                       deadline: Date? = nil) async throws -> String {
+                       deadline: Date? = nil) async throws -> AuditID {
         let request = LaunchAuditRequest(specYAML: spec.yaml(), sites: try sites.map { try SiteID(validating: $0) },
                                          minSites: minSites, deadline: deadline)
-        return try await federation.withOperator { try await $0.launch(request) }.id.rawValue
+        return try await federation.withOperator { try await $0.launch(request) }.id
     }
 
     /// Two of three sites submit; the audit waits for the third until the deadline, and once the

@@ -61,7 +61,7 @@ struct SecurityTests {
             var spec = try BundledSites.spec(bootstrap: 0)
             spec.metrics = [.error]
             let launch = LaunchAuditRequest(specYAML: spec.yaml(), sites: [try SiteID(validating: "alpha"), try SiteID(validating: "beta")])
-            let audit = try await federation.withOperator { try await $0.launch(launch) }.id.rawValue
+            let audit = try await federation.withOperator { try await $0.launch(launch) }.id
             let betaTask = try await federation.withSiteClient("beta") { try #require(try await $0.tasks(wait: 0).first) }
             try await federation.withSiteClient("alpha") { alpha in
                 try await Self.submissions(alpha, betaTask: betaTask, audit: audit, federation: federation)
@@ -72,7 +72,7 @@ struct SecurityTests {
         }
     }
 
-    static func submissions(_ alpha: CoordinatorClient, betaTask: SiteTask, audit: String, federation: FederationHarness) async throws {
+    static func submissions(_ alpha: CoordinatorClient, betaTask: SiteTask, audit: AuditID, federation: FederationHarness) async throws {
         let alphaTask = try #require(try await alpha.tasks(wait: 0).first)
         let runner = TaskRunner(site: try SiteID(validating: "alpha"), policy: SitePolicy(allowedModels: ["logistic_regression"], allowedMetrics: ["error"], allowedTechniques: ["onehot", "intersectional", "decoupled"], minCell: 1), data: .csv(path: BundledSites.data("olmsted-north")))
         guard case .result(let result) = runner.run(alphaTask) else { Issue.record("no result"); return }
