@@ -100,12 +100,21 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // Test-only (depended on by test targets alone): a throwaway CA, an in-process coordinator on
+        // loopback with mutual TLS, scoped agents and clients, a manual clock, the bundled sites.
+        .target(name: "AuditTestSupport", dependencies: [
+            "AuditClient", "AuditCore", "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditSpec",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(
             name: "fairuse",
             dependencies: [
-                "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModelTypes", "AuditModels", "AuditReport", "AuditWire",
-                "AuditPKI",
-                "AuditCoordinator", "AuditAgent", "AuditClient",
+                "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModelTypes", "AuditModels", "AuditReport",
+                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,8 +130,15 @@ let package = Package(
         .testTarget(name: "AuditReportTests", dependencies: [
             "AuditCore", "AuditReport", "AuditModels", "AuditModelTypes", "AuditStats", "AuditSpec",
         ]),
-        .testTarget(name: "AuditCoordinatorTests",
-                    dependencies: ["AuditCoordinator", "AuditCore", "AuditSpec", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AuditCoordinatorTests", dependencies: [
+            "AuditCoordinator", "AuditCore", "AuditSpec", "AuditTestSupport", "AuditPKI", "AuditWire",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditCore", "AuditWire", "AuditStats", "AuditSpec", "CZlib"]),
         .testTarget(name: "AuditPKITests", dependencies: [
             "AuditCore", "AuditPKI",
@@ -130,15 +146,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels", "AuditTable"]),
+        .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
+                                                           "AuditTable", "AuditTestSupport"]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditClient", "AuditCore", "AuditPKI", "AuditWire", "AuditModels", "AuditStats",
-            "AuditSpec", "AuditReport",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            "AuditSpec", "AuditReport", "AuditTestSupport",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -31,7 +31,7 @@ struct DashboardRoutes {
         var audits: [AuditSummary] = []
         for audit in try await coordinator.store.audits() { audits.append(try await operatorRoutes.summary(audit.id)) }
         let page = DashboardPage.render(audits: audits.sorted { $0.createdAt > $1.createdAt },
-                                        sites: try await coordinator.store.sites(), now: Date(), viewer: viewer)
+                                        sites: try await coordinator.store.sites(), now: coordinator.clock.now(), viewer: viewer)
         return Self.html(page)
     }
 
