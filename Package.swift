@@ -89,7 +89,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
         .testTarget(name: "AuditCoordinatorTests",
-                    dependencies: ["AuditCoordinator", .product(name: "GRDB", package: "GRDB.swift")]),
+                    dependencies: ["AuditCoordinator", "AuditSpec", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditWire", "AuditStats", "AuditSpec"]),
         .testTarget(name: "AuditPKITests", dependencies: [
             "AuditPKI",

@@ -60,7 +60,7 @@ extension AuditSpec {
         return root
     }
 
-    private static func syntaxError(_ error: any Error, reader: SpecReader) -> SpecError {
+    static func syntaxError(_ error: any Error, reader: SpecReader) -> SpecError {
         guard let yamlError = error as? YamlError else {
             return reader.error(.yamlSyntax, nil, line: nil, "invalid YAML: \(error)")
         }
