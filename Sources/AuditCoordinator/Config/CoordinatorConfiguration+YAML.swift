@@ -58,11 +58,11 @@ extension CoordinatorConfiguration {
         var out: [ResearcherToken] = []
         for entry in entries {
             let name = try reader.string("name", in: entry, required: true, expected: "the researcher's name")!
-            guard !name.isEmpty, name.utf8.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
+            guard ResearcherToken.isValidName(name) else {
                 throw reader.error(.invalidValue, "name", in: entry, "expected 1–64 letters, digits, '.', '_', '-' or '@'")
             }
             let hash = try reader.string("token_sha256", in: entry, required: true, expected: "64 lowercase hex digits")!
-            guard hash.utf8.count == 64, hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            guard ResearcherToken.isValidHash(hash) else {
                 throw reader.error(.invalidValue, "token_sha256", in: entry,
                                    "expected 64 lowercase hex digits (the SHA-256 of the token, not the token)")
             }
