@@ -98,6 +98,8 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "AuditAgentTests", dependencies: ["AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels"]),
+        // The command line as people meet it: help, errors, exit statuses (runs the built executable).
+        .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator", "AuditSpec"]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditReport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -93,7 +93,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         try OutputPaths.check(files: [html])
         let documents = try files.map { (file: $0, document: try ReportFiles.read($0)) }
-        let reports = documents.map { (label: AuditComparison.label($0.document, file: $0.file), document: $0.document) }
+        let reports = AuditComparison.labels(documents)
         print(try CompareOutput.render(reports, format: format.format), terminator: "")
         if let html {
             try AtomicFile.write(Data(ComparisonHTML.render(reports).utf8), to: html)
