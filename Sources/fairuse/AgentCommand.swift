@@ -130,21 +130,23 @@ struct AgentCommand: AsyncParsableCommand {
 
     struct Ledger: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show or verify the egress ledger.")
-        @Argument(help: "show | verify") var action: String
+        /// What to do with the ledger.
+        enum Action: String, ExpressibleByArgument, CaseIterable { case show, verify }
+
+        @Argument(help: "show: list the entries; verify: check the hash chain and every payload hash.") var action: Action
         @Option(help: "The agent's configuration file (agent.yaml).") var config: String
         func run() throws {
             let configuration = try AgentConfiguration.load(path: config)
             let ledger = EgressLedger(path: configuration.ledgerPath)
             switch action {
-            case "show":
+            case .show:
                 for e in try ledger.entries() {
                     print("\(e.sequence)\t\(e.recordedAt)\t\(e.kind)\t\(e.audit ?? "-")\t\(e.task ?? "-")\t\(e.payload.utf8.count) bytes\tsha256 \(e.payloadSHA256.prefix(16))…")
                 }
-            case "verify":
+            case .verify:
                 do { print("ledger intact: \(try ledger.verify()) entries, chain and payload hashes verified") } catch {
                     throw fail(error)
                 }
-            default: throw ValidationError("action must be show or verify")
             }
         }
     }

@@ -43,9 +43,14 @@ struct CommandLineTests {
 
     @Test func theReadmeListsEverySubcommand() throws {
         let readme = try String(contentsOf: CommandRunner.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let table = readme.split(separator: "\n").filter { $0.hasPrefix("| `fairuse") }.joined(separator: "\n")
         for command in Fairuse.configuration.subcommands {
-            let name = command.configuration.commandName ?? ""
-            #expect(readme.contains("`fairuse \(name)"), "README's command table lacks fairuse \(name)")
+            let name = command._commandName
+            let rows = table.split(separator: "\n").filter { $0.contains("`fairuse \(name)") }
+            #expect(!rows.isEmpty, "README's command table lacks fairuse \(name)")
+            for sub in command.configuration.subcommands {
+                #expect(rows.contains { $0.contains(sub._commandName) }, "README's command table lacks fairuse \(name) \(sub._commandName)")
+            }
         }
     }
 
