@@ -106,6 +106,22 @@ struct CommandLineTests {
         #expect(result.error.contains("(shown once)"))
     }
 
+    @Test func aContinuousOutcomeReportNamesOnlyItsOwnTests() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = CommandRunner.repository.appendingPathComponent("Sites/specs/flchain_creatinine.yaml").path
+        let local = try CommandRunner.run(["local", "--spec", spec, "--bootstrap", "0", "--no-interventions", "--quiet"], in: folder)
+        #expect(local.status == 0, "\(local.error)")
+        for format in ["table", "md", "csv", "html"] {
+            let rendered = try CommandRunner.run(["report", "fairuse-report.json", "--format", format], in: folder)
+            #expect(rendered.status == 0)
+            #expect(!rendered.output.contains("McNemar") && !rendered.output.contains("DeLong"), "--format \(format)")
+        }
+        let compared = try CommandRunner.run(["compare", "fairuse-report.json", "--format", "html"], in: folder)
+        #expect(compared.status == 0)
+        #expect(!compared.output.contains("McNemar") && !compared.output.contains("DeLong"))
+    }
+
     @Test func theDemoRunsFromAnyFolder() throws {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
