@@ -6,7 +6,7 @@ extension AuditComparison {
     /// report.json)`. The comparison adds the technique (`… · onehot`).
     public static func label(_ document: ReportDocument, file: String?) -> String {
         let name = document.spec?.name ?? URL(fileURLWithPath: document.data.path).deletingPathExtension().lastPathComponent
-        let details = [document.federation?.audit, file].compactMap { $0 }
+        let details = [document.federation.map { "\($0.audit)" }, file].compactMap { $0 }
         return details.isEmpty ? name : "\(name) (\(details.joined(separator: ", ")))"
     }
 
