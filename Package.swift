@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fairuse", targets: ["fairuse"]),
+        .library(name: "AuditCore", targets: ["AuditCore"]),
         .library(name: "AuditStats", targets: ["AuditStats"]),
         .library(name: "AuditSpec", targets: ["AuditSpec"]),
         .library(name: "AuditModels", targets: ["AuditModels"]),
@@ -13,6 +14,7 @@ let package = Package(
         .library(name: "AuditWire", targets: ["AuditWire"]),
         .library(name: "AuditPKI", targets: ["AuditPKI"]),
         .library(name: "AuditCoordinator", targets: ["AuditCoordinator"]),
+        .library(name: "AuditClient", targets: ["AuditClient"]),
         .library(name: "AuditAgent", targets: ["AuditAgent"]),
     ],
     dependencies: [
@@ -31,77 +33,88 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
-        // Pure statistics on sufficient statistics. Imports nothing from the project.
-        .target(name: "AuditStats"),
+        // The shared vocabulary: ids, metric, correction, technique, audit and task states, group key,
+        // version. Imports nothing; every other module may import it.
+        .target(name: "AuditCore"),
+        // Pure statistics on sufficient statistics. Imports only the vocabulary.
+        .target(name: "AuditStats", dependencies: ["AuditCore"]),
         // The audit specification (YAML) and its validation.
-        .target(name: "AuditSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "AuditSpec", dependencies: ["AuditCore", .product(name: "Yams", package: "Yams")]),
         // Tables, encodings, models, split, and site-side statistic extraction.
-        .target(name: "AuditModels", dependencies: ["AuditStats", "AuditSpec"]),
+        .target(name: "AuditModels", dependencies: ["AuditCore", "AuditStats", "AuditSpec"]),
         // Renders audit results: terminal tables, JSON.
-        .target(name: "AuditReport", dependencies: ["AuditStats", "AuditModels", "AuditSpec"]),
+        .target(name: "AuditReport", dependencies: ["AuditCore", "AuditStats", "AuditModels", "AuditSpec"]),
         // zlib, through the system library (zlib1g-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Wire messages, payload codec (JSON + zlib), validation and error codes.
-        .target(name: "AuditWire", dependencies: ["AuditStats", "AuditSpec", "CZlib"]),
+        .target(name: "AuditWire", dependencies: ["AuditCore", "AuditStats", "AuditSpec", "CZlib"]),
         // Federation PKI: CA, certificates, principals, fingerprints, chain verification.
         .target(name: "AuditPKI", dependencies: [
+            "AuditCore",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         // The coordinator: HTTPS API (mutual TLS), durable state (GRDB/SQLite), audit lifecycle, combiner.
         .target(name: "AuditCoordinator", dependencies: [
-            "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditModels", "AuditReport",
+            "AuditCore", "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditModels", "AuditReport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The HTTPS clients of the coordinator API (mutual TLS 1.3): the agent's and the operator's.
+        .target(name: "AuditClient", dependencies: [
+            "AuditCore", "AuditWire",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The site agent: outbound-only client, site policy, egress ledger, task runner.
         .target(name: "AuditAgent", dependencies: [
-            "AuditWire", "AuditPKI", "AuditModels", "AuditStats", "AuditSpec",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            .product(name: "NIOCore", package: "swift-nio"),
+            "AuditClient", "AuditCore", "AuditWire", "AuditModels", "AuditStats", "AuditSpec",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(
             name: "fairuse",
             dependencies: [
-                "AuditStats", "AuditSpec", "AuditModels", "AuditReport", "AuditWire", "AuditPKI",
-                "AuditCoordinator", "AuditAgent",
+                "AuditCore", "AuditStats", "AuditSpec", "AuditModels", "AuditReport", "AuditWire", "AuditPKI",
+                "AuditCoordinator", "AuditAgent", "AuditClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AuditStatsTests", dependencies: ["AuditStats"]),
-        .testTarget(name: "AuditSpecTests", dependencies: ["AuditSpec"]),
-        .testTarget(name: "AuditModelsTests", dependencies: ["AuditModels", "AuditStats", "AuditSpec"],
+        .testTarget(name: "AuditStatsTests", dependencies: ["AuditCore", "AuditStats"]),
+        .testTarget(name: "AuditSpecTests", dependencies: ["AuditCore", "AuditSpec"]),
+        .testTarget(name: "AuditModelsTests", dependencies: ["AuditCore", "AuditModels", "AuditStats", "AuditSpec"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
+        .testTarget(name: "AuditReportTests", dependencies: ["AuditCore", "AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
         .testTarget(name: "AuditCoordinatorTests",
-                    dependencies: ["AuditCoordinator", "AuditSpec", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AuditWireTests", dependencies: ["AuditWire", "AuditStats", "AuditSpec"]),
+                    dependencies: ["AuditCoordinator", "AuditCore", "AuditSpec", "AuditWire", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AuditWireTests", dependencies: ["AuditCore", "AuditWire", "AuditStats", "AuditSpec", "CZlib"]),
         .testTarget(name: "AuditPKITests", dependencies: [
-            "AuditPKI",
+            "AuditCore", "AuditPKI",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "AuditAgentTests", dependencies: ["AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels"]),
+        .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels"]),
         // The command line as people meet it: help, errors, exit statuses (runs the built executable).
-        .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator", "AuditSpec"]),
+        .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator"]),
         .testTarget(name: "FederationTests", dependencies: [
-            "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditReport",
+            "AuditCoordinator", "AuditAgent", "AuditClient", "AuditCore", "AuditPKI", "AuditWire", "AuditModels", "AuditStats",
+            "AuditSpec", "AuditReport",
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

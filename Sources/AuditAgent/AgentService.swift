@@ -1,3 +1,5 @@
+import AuditClient
+import AuditCore
 import AuditWire
 import Foundation
 import Logging

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditModels
 import AuditPKI
 import AuditWire
@@ -15,7 +16,7 @@ import X509
 /// again, overdue ones expire).
 public enum CoordinatorService {
     /// The coordinator's software version.
-    public static let version = "0.1.0"
+    public static let version = FairuseVersion.current
 
     /// Builds the services of a coordinator; `onListening` receives the bound port.
     public static func services(configuration: CoordinatorConfiguration, logger: Logger,
@@ -80,13 +81,13 @@ struct CombinerService: Service {
         }
     }
 
-    func combine(_ auditID: String) async {
+    func combine(_ auditID: AuditID) async {
         do {
             guard let audit = try await coordinator.store.audit(id: auditID) else { return }
             let machine = try await coordinator.lifecycle.machine(for: auditID)
             guard let outcome = machine.combiningOutcome else { return }
             let report = try AuditCombiner.combine(
-                audit: audit, outcome: outcome.rawValue, tasks: try await coordinator.store.tasks(of: auditID),
+                audit: audit, outcome: outcome, tasks: try await coordinator.store.tasks(of: auditID),
                 submissions: try await coordinator.store.submissions(of: auditID),
                 limits: PayloadLimits(maxCompressedBytes: coordinator.configuration.maxCompressedBytes,
                                       maxDecompressedBytes: coordinator.configuration.maxDecompressedBytes))

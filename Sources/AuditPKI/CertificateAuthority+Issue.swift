@@ -1,3 +1,4 @@
+import AuditCore
 import Crypto
 import Foundation
 import SwiftASN1
@@ -37,10 +38,10 @@ extension CertificateAuthority {
     }
 
     /// Issues a site agent's client certificate: extendedKeyUsage clientAuth, SAN URI `urn:fairuse:site:<id>`.
-    public func issueSite(_ site: SiteIdentity, validity: CertificateValidity = .leafDefault) throws(PKIError) -> IssuedCertificate {
+    public func issueSite(_ site: SiteID, validity: CertificateValidity = .leafDefault) throws(PKIError) -> IssuedCertificate {
         try issue(
             role: .site(site),
-            commonName: "fairuse site \(site.id)",
+            commonName: "fairuse site \(site.rawValue)",
             usage: .clientAuth,
             alternativeNames: [.uniformResourceIdentifier(site.uri)],
             validity: validity
@@ -51,7 +52,7 @@ extension CertificateAuthority {
     public func issueOperator(name: OperatorName, validity: CertificateValidity = .leafDefault) throws(PKIError) -> IssuedCertificate {
         try issue(
             role: .operator(name),
-            commonName: "fairuse operator \(name.name)",
+            commonName: "fairuse operator \(name.rawValue)",
             usage: .clientAuth,
             alternativeNames: [.uniformResourceIdentifier(name.uri)],
             validity: validity

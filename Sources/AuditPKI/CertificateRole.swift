@@ -1,9 +1,11 @@
+import AuditCore
+
 /// What an issued leaf certificate is for; decides its extended key usage, its SAN and its file names.
 public enum CertificateRole: Hashable, Sendable, CustomStringConvertible {
     /// The coordinator's TLS server certificate (serverAuth; SAN DNS names and IP addresses).
     case coordinator
     /// A site agent's client certificate (clientAuth; SAN URI `urn:fairuse:site:<id>`).
-    case site(SiteIdentity)
+    case site(SiteID)
     /// An operator's client certificate (clientAuth; SAN URI `urn:fairuse:operator:<name>`).
     case `operator`(OperatorName)
 
@@ -11,8 +13,8 @@ public enum CertificateRole: Hashable, Sendable, CustomStringConvertible {
     public var fileStem: String {
         switch self {
         case .coordinator: "coordinator"
-        case .site(let site): "site-\(site.id)"
-        case .operator(let name): "operator-\(name.name)"
+        case .site(let site): "site-\(site.rawValue)"
+        case .operator(let name): "operator-\(name.rawValue)"
         }
     }
 

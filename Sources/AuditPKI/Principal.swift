@@ -1,3 +1,4 @@
+import AuditCore
 import SwiftASN1
 import X509
 
@@ -8,16 +9,16 @@ import X509
 /// ``verifyClientChain(leafDER:caCertificate:at:)``, which checks the chain first and then parses.
 public enum Principal: Hashable, Sendable, CustomStringConvertible {
     /// A site agent, `urn:fairuse:site:<id>`.
-    case site(SiteIdentity)
+    case site(SiteID)
     /// An operator, `urn:fairuse:operator:<name>`.
     case `operator`(OperatorName)
 
     /// Parses one fairuse URI, `urn:fairuse:site:<id>` or `urn:fairuse:operator:<name>`.
     public init(uri: String) throws(PKIError) {
         if uri.hasPrefix(Identifier.sitePrefix) {
-            self = .site(try SiteIdentity(String(uri.dropFirst(Identifier.sitePrefix.count))))
+            self = .site(try SiteID(certificateName: String(uri.dropFirst(Identifier.sitePrefix.count))))
         } else if uri.hasPrefix(Identifier.operatorPrefix) {
-            self = .operator(try OperatorName(String(uri.dropFirst(Identifier.operatorPrefix.count))))
+            self = .operator(try OperatorName(certificateName: String(uri.dropFirst(Identifier.operatorPrefix.count))))
         } else {
             throw PKIError(
                 code: .invalidIdentifier,
@@ -69,8 +70,8 @@ public enum Principal: Hashable, Sendable, CustomStringConvertible {
     /// `site <id>` or `operator <name>`.
     public var description: String {
         switch self {
-        case .site(let site): "site \(site.id)"
-        case .operator(let name): "operator \(name.name)"
+        case .site(let site): "site \(site.rawValue)"
+        case .operator(let name): "operator \(name.rawValue)"
         }
     }
 

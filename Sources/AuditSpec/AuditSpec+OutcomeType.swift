@@ -1,3 +1,5 @@
+import AuditCore
+
 extension AuditSpec {
     /// Checks that the model class, the metrics and the options fit `outcome.type`: a continuous
     /// outcome takes a regressor (`ridge_regression`), the metrics `squared_error` and

@@ -1,3 +1,5 @@
+import AuditCore
+
 /// An audit specification: what to predict, which group attributes to audit, how to personalize,
 /// and how to test (spec format version 1). `Protocol/audit-spec.md` is the full reference.
 ///

@@ -1,3 +1,5 @@
+import AuditCore
+
 /// A published model that every site evaluates unchanged (spec key `model.fixed`): the external
 /// validation of one logistic-regression model instead of each site training its own. Every row
 /// of a site's data is an evaluation row. Coefficients apply to the raw feature values: a

@@ -1,3 +1,5 @@
+import AuditCore
+
 extension ModelClass {
     /// The regressors: classes that predict a continuous outcome. Every other class is a
     /// classifier of binary outcomes. A new regressor class is added here and in ``allCases``.

@@ -1,3 +1,5 @@
+import AuditCore
+
 /// The outcome the model predicts (spec key `outcome`): binary (a classifier, the default) or
 /// continuous (a regressor; Cornelis et al., "Benefit of Personalization", §regression).
 ///
@@ -42,10 +44,3 @@ public struct OutcomeSpec: Sendable, Codable, Equatable, Hashable {
     }
 }
 
-/// The kind of outcome (`outcome.type`): it decides the model classes and metrics a spec may use.
-public enum OutcomeType: String, Sendable, Codable, CaseIterable, Hashable {
-    /// A two-class outcome, predicted as a probability (`binary`, the default).
-    case binary
-    /// A real-valued outcome, predicted as a number (`continuous`); rows need a finite value.
-    case continuous
-}

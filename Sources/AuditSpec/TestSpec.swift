@@ -1,3 +1,5 @@
+import AuditCore
+
 /// The hypothesis tests (spec key `tests`, optional). Echoed in every report (methods spec §5).
 ///
 /// ```yaml
@@ -30,16 +32,4 @@ public struct TestSpec: Sendable, Codable, Equatable, Hashable {
         self.eceBins = eceBins
         self.seed = seed
     }
-}
-
-/// A multiple-testing correction (`tests.correction`).
-public enum Correction: String, Sendable, Codable, CaseIterable, Hashable {
-    /// Holm step-down, controls the family-wise error rate (`holm`).
-    case holm
-    /// Bonferroni, controls the family-wise error rate (`bonferroni`).
-    case bonferroni
-    /// Benjamini–Hochberg step-up, controls the false discovery rate under independence or PRDS (`bh`).
-    case bh
-    /// Benjamini–Yekutieli, controls the false discovery rate under any dependence (`by`).
-    case by
 }

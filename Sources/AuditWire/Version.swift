@@ -2,15 +2,16 @@
 ///
 /// Peers with the same major interoperate: a minor version only adds optional fields, which older
 /// peers ignore. A different major is refused with `unsupported_version`. On the wire it is the
-/// string `"2.0"`, both in the `Fairuse-Protocol` header and in the hello messages.
+/// string `"2.1"`, both in the `Fairuse-Protocol` header and in the hello messages.
 public struct ProtocolVersion: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
     /// Incompatible changes bump the major.
     public var major: Int
     /// Compatible additions bump the minor.
     public var minor: Int
 
-    /// The version this build speaks: 2.0 (2.0 replaced the bootstrap replicates by calibration moments).
-    public static let current = ProtocolVersion(major: 2, minor: 0)
+    /// The version this build speaks: 2.1 (2.0 replaced the bootstrap replicates by calibration moments;
+    /// 2.1 lists the task state `cancelled`).
+    public static let current = ProtocolVersion(major: 2, minor: 1)
 
     /// Creates a version.
     public init(major: Int, minor: Int) {

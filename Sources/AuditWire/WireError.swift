@@ -1,3 +1,5 @@
+import AuditCore
+
 /// A protocol error: a code, a message for people, and the path of the offending field.
 ///
 /// Messages name fields, shapes and counts, never data values (`STYLE.md`). Compare by ``code``.
@@ -29,4 +31,12 @@ public struct ErrorBody: Sendable, Codable, Equatable {
 
     /// Wraps an error.
     public init(error: WireError) { self.error = error }
+}
+
+extension WireError {
+    /// An identifier that does not match its rule is `invalid_shape` on the wire; the message names
+    /// the rule, never the text.
+    public init(_ error: IdentifierError, field: String? = nil) {
+        self.init(code: .invalidShape, message: error.description, field: field)
+    }
 }

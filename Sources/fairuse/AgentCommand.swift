@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditAgent
+import AuditClient
+import AuditCore
 import AuditSpec
 import AuditWire
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditAgent
+import AuditCore
 import AuditReport
 import AuditSpec
 import AuditWire
@@ -95,7 +96,7 @@ struct AuditCommand: AsyncParsableCommand {
                 try OutputPaths.check(files: [files.html, files.markdown], folders: [files.csv])
                 let json = try await connection.with { try await $0.report(id, format: "json") }
                 let document = try ReportDocument.decode(Data(json.utf8))
-                let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction.rawValue ?? "holm"
+                let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction ?? .holm
                 if format.format == .json {
                     print(json)   // the coordinator's bytes, as before
                 } else {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import AuditAgent
+import AuditClient
 import Foundation
 
 /// How an operator command reaches the coordinator: its URL and the operator's certificate,

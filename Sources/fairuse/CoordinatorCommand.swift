@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditCoordinator
+import AuditCore
 import AuditPKI
 import AuditWire
 import Foundation

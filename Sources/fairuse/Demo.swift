@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditAgent
+import AuditClient
+import AuditCore
 import AuditPKI
 import AuditReport
 import AuditSpec
@@ -54,11 +56,11 @@ struct DemoRunner {
         let ca = try CertificateAuthority.create(commonName: "fairuse demo CA", organization: "fairuse demo")
         try pki.save(ca)
         try pki.save(try ca.issueCoordinator(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
-        let operatorCert = try ca.issueOperator(name: try OperatorName("demo-operator"))
+        let operatorCert = try ca.issueOperator(name: try OperatorName(certificateName: "demo-operator"))
         try pki.save(operatorCert)
         var fingerprints: [String: String] = [:]
         for name in siteNames {
-            let issued = try ca.issueSite(try SiteIdentity(name))
+            let issued = try ca.issueSite(try SiteID(certificateName: name))
             try pki.save(issued)
             fingerprints[name] = issued.fingerprint.hex
         }
@@ -98,8 +100,8 @@ struct DemoRunner {
                 try FileManager.default.copyItem(atPath: source + "/data.csv", toPath: folder + "/data.csv")
                 var yaml = try String(contentsOfFile: source + "/agent.yaml", encoding: .utf8)
                 yaml = yaml.replacingOccurrences(of: "https://coordinator.example.org:8443", with: url)
-                    .replacingOccurrences(of: "certificate: site.pem", with: "certificate: \(pki.certificatePath(for: .site(try SiteIdentity(name))))")
-                    .replacingOccurrences(of: "key: site-key.pem", with: "key: \(pki.keyPath(for: .site(try SiteIdentity(name))))")
+                    .replacingOccurrences(of: "certificate: site.pem", with: "certificate: \(pki.certificatePath(for: .site(try SiteID(certificateName: name))))")
+                    .replacingOccurrences(of: "key: site-key.pem", with: "key: \(pki.keyPath(for: .site(try SiteID(certificateName: name))))")
                     .replacingOccurrences(of: "ca: ca.pem", with: "ca: \(pki.caCertificatePath)")
                     .replacingOccurrences(of: "poll_seconds: 20", with: "poll_seconds: 5")
                 try yaml.write(toFile: folder + "/agent.yaml", atomically: true, encoding: .utf8)
@@ -138,7 +140,7 @@ struct DemoRunner {
             let table = try await operatorClient.report(audit.id.rawValue, format: "table")
             try await operatorClient.report(audit.id.rawValue, format: "json").write(toFile: reports + "/report.json", atomically: true, encoding: .utf8)
             let document = try ReportDocument.decode(Data(contentsOf: URL(fileURLWithPath: reports + "/report.json")))
-            let written = try ReportFiles.write(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction.rawValue,
+            let written = try ReportFiles.write(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction,
                                                 html: reports + "/report.html", markdown: reports + "/report.md", csv: reports + "/csv")
             say("\n" + table)
             for name in siteNames {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import AuditModels
 import AuditReport
 import AuditSpec
@@ -39,7 +40,7 @@ struct ExplanationOptions: ParsableArguments {
         progress.line("explanations: \(settings.method.rawValue) attributions, top \(settings.fraction) of features, \(settings.loss.rawValue) loss")
         let start = Date()
         let all = try LocalExplanations.evaluate(result, settings: settings, alpha: spec.tests.alpha,
-                                                 correction: MultipleTesting.Method(rawValue: spec.tests.correction.rawValue) ?? .holm)
+                                                 correction: spec.tests.correction)
         for (i, x) in all.enumerated() where i < document.results.count { document.results[i].explanations = x }
         if document.timings != nil { document.timings?["explanations"] = Date().timeIntervalSince(start) }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import Logging
 
 /// The `fairuse` command: audits whether personalized clinical prediction models serve every
@@ -6,7 +7,7 @@ import Logging
 /// or across hospitals without pooling patient data.
 @main
 struct Fairuse: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = FairuseVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "fairuse",

@@ -26,7 +26,7 @@ extension Local {
             }
         }
         let document = ReportDocument(localRegression: result, version: Fairuse.version, includeTimings: !noTimings)
-        try emit(document, alpha: spec.tests.alpha, correction: spec.tests.correction.rawValue, progress: progress)
+        try emit(document, alpha: spec.tests.alpha, correction: spec.tests.correction, progress: progress)
         if !brief, let total = result.timings["total"] {
             progress.line("done in \(NumberFormat.fixed(total, 3)) s")
         }
@@ -56,6 +56,6 @@ extension Local {
         let document = ReportDocument(predictionsPath: path, name: name, spec: spec == nil ? nil : settings,
                                       evaluation: evaluation, version: Fairuse.version,
                                       timings: noTimings ? nil : ["total": Date().timeIntervalSince(start)])
-        try emit(document, alpha: settings.tests.alpha, correction: settings.tests.correction.rawValue, progress: progress)
+        try emit(document, alpha: settings.tests.alpha, correction: settings.tests.correction, progress: progress)
     }
 }

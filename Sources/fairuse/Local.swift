@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import AuditModels
 import AuditReport
 import AuditSpec
@@ -107,7 +108,7 @@ struct Local: ParsableCommand {
                                       evaluation: evaluation, version: Fairuse.version,
                                       timings: noTimings ? nil : ["total": Date().timeIntervalSince(start)])
             document.attachGenericAssignment(predictions: contents.predictions, eceBins: specForTests.tests.eceBins)
-            try emit(document, alpha: specForTests.tests.alpha, correction: specForTests.tests.correction.rawValue, progress: progress)
+            try emit(document, alpha: specForTests.tests.alpha, correction: specForTests.tests.correction, progress: progress)
             return
         }
         guard let auditSpec, let specPath = spec else { return }
@@ -143,13 +144,13 @@ struct Local: ParsableCommand {
             try explanationOptions.attach(to: &document, result: result, spec: auditSpec, progress: progress)
         }
         try interventionOptions.attach(to: &document, result: result, dataPath: dataPath, testRows: testRows, progress: progress)
-        try emit(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction.rawValue, progress: progress)
+        try emit(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction, progress: progress)
         if !brief, let total = result.timings["total"] {
             progress.line("done in \(NumberFormat.fixed(total, 3)) s")
         }
     }
 
-    func emit(_ document: ReportDocument, alpha: Double, correction: String, progress: ProgressPrinter? = nil) throws {
+    func emit(_ document: ReportDocument, alpha: Double, correction: Correction, progress: ProgressPrinter? = nil) throws {
         progress?.finish()
         let text = TerminalReport.render(document, alpha: alpha, correction: correction, brief: brief)
         print(text, terminator: "")

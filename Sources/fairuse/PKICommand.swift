@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import AuditPKI
 import Foundation
 
@@ -46,8 +47,8 @@ struct PKICommand: ParsableCommand {
             let issued: IssuedCertificate
             switch role {
             case .coordinator: issued = try ca.issueCoordinator(dnsNames: dns, ipAddresses: ip, validity: validity)
-            case .site: issued = try ca.issueSite(try SiteIdentity(name ?? ""), validity: validity)
-            case .operator: issued = try ca.issueOperator(name: try OperatorName(name ?? ""), validity: validity)
+            case .site: issued = try ca.issueSite(try SiteID(certificateName: name ?? ""), validity: validity)
+            case .operator: issued = try ca.issueOperator(name: try OperatorName(certificateName: name ?? ""), validity: validity)
             }
             try PKICommand.saving { try store.save(issued, overwrite: overwrite) }
             print("\(role) certificate written to \(store.certificatePath(for: issued.role)); fingerprint \(issued.fingerprint.hex)")

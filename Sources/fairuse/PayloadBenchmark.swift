@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditCore
 import AuditReport
 import AuditSpec
 import AuditStats

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import AuditModels
 import AuditReport
 import Foundation
@@ -10,7 +11,7 @@ struct ReportFileOptions: ParsableArguments {
     @Option(help: "Write the tables as CSV files into this directory.") var csv: String?
 
     /// Writes every requested file atomically and returns the lines that name them.
-    func write(_ document: ReportDocument, alpha: Double, correction: String, defaultHTML: String? = nil) throws -> [String] {
+    func write(_ document: ReportDocument, alpha: Double, correction: Correction, defaultHTML: String? = nil) throws -> [String] {
         try ReportFiles.write(document, alpha: alpha, correction: correction,
                               html: html ?? defaultHTML, markdown: markdown, csv: csv)
     }
@@ -18,7 +19,7 @@ struct ReportFileOptions: ParsableArguments {
 
 /// Writes a report's renderings; each file is replaced atomically (temp file, then rename).
 enum ReportFiles {
-    static func write(_ document: ReportDocument, alpha: Double, correction: String,
+    static func write(_ document: ReportDocument, alpha: Double, correction: Correction,
                       html: String?, markdown: String?, csv: String?) throws -> [String] {
         var written: [String] = []
         if let html {
@@ -73,7 +74,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try OutputPaths.check(files: [files.html, files.markdown], folders: [files.csv])
         let document = try ReportFiles.read(file)
-        let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction.rawValue ?? "holm"
+        let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction ?? .holm
         print(try ReportOutput.render(document, format: format.format, brief: brief), terminator: "")
         for line in try files.write(document, alpha: alpha, correction: correction) { print(line) }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import AuditStats
 import Foundation
 
@@ -88,7 +89,7 @@ struct Simulate: ParsableCommand {
         print("Every true gain is 0. Rates are raw one-sided p ≤ α per test (± binomial SE); Holm and BH per audit over the metric's whole violation family.\n")
         let header = ["metric", "test", "family", "tests", "violation side", "gain side", "Holm FWER", "BH (FDR)"]
         var rows: [[String]] = []
-        for metric in FairnessMetric.binaryMetrics {
+        for metric in Metric.binaryMetrics {
             guard let r = null.rationality[metric], let e = null.envy[metric] else { continue }
             rows.append([metric.rawValue, metric.primaryTest, "rationality", String(r.tests), percent(r.violationRate),
                          percent(r.gainRate), percent(r.holmRate), percent(r.bhRate)])
@@ -133,7 +134,7 @@ struct Simulate: ParsableCommand {
         }
         func metrics(_ r: SimulationResult) -> [String: Any] {
             var out: [String: Any] = [:]
-            for m in FairnessMetric.binaryMetrics {
+            for m in Metric.binaryMetrics {
                 out[m.rawValue] = ["rationality": tally(r.rationality[m]), "envy": tally(r.envy[m]),
                                    "harmed_group": tally(r.harmedGroup[m])]
             }

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import Testing
 @testable import AuditCoordinator
@@ -25,11 +26,11 @@ enum MachineFixture {
         actions.map { action in
             switch action {
             case let .recordEvent(entry): "log:\(entry.kind)" + (entry.site.map { "@\($0)" } ?? "")
-            case let .startCombining(outcome, sites): "combine:\(outcome.rawValue)(\(sites.joined(separator: ",")))"
-            case let .expireTasks(sites): "expire:\(sites.joined(separator: ","))"
-            case let .cancelTasks(sites): "cancel:\(sites.joined(separator: ","))"
-            case let .notify(.tasksAvailable(sites)): "notify:available(\(sites.joined(separator: ",")))"
-            case let .notify(.tasksWithdrawn(sites)): "notify:withdrawn(\(sites.joined(separator: ",")))"
+            case let .startCombining(outcome, sites): "combine:\(outcome.rawValue)(\(sites.map(\.rawValue).joined(separator: ",")))"
+            case let .expireTasks(sites): "expire:\(sites.map(\.rawValue).joined(separator: ","))"
+            case let .cancelTasks(sites): "cancel:\(sites.map(\.rawValue).joined(separator: ","))"
+            case let .notify(.tasksAvailable(sites)): "notify:available(\(sites.map(\.rawValue).joined(separator: ",")))"
+            case let .notify(.tasksWithdrawn(sites)): "notify:withdrawn(\(sites.map(\.rawValue).joined(separator: ",")))"
             case let .notify(.auditFinished(state)): "notify:finished(\(state.rawValue))"
             }
         }
@@ -41,9 +42,9 @@ struct TransitionCase: Sendable, CustomTestStringConvertible {
     var name: String
     var history: [AuditStateMachine.Event]
     var event: AuditStateMachine.Event
-    var state: AuditStateMachine.State
+    var state: AuditState
     /// Expected task states after the event (only the sites listed are checked).
-    var tasks: [String: AuditStateMachine.TaskState]
+    var tasks: [SiteID: TaskState]
     var actions: [String]
 
     var testDescription: String { name }

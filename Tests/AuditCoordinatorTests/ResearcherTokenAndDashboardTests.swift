@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditWire
 import Foundation
@@ -36,9 +37,9 @@ struct ResearcherTokenAndDashboardTests {
         let line = DashboardRoutes.specLine(record)
         #expect(line == .init(spec: "sepsis fairness", specSHA256: launch.specSHA256, model: "logistic_regression · onehot, decoupled"))
         let id = AuditID.generate()
-        let summary = AuditSummary(id: id, name: record.name, state: AuditState(rawValue: "running"),
+        let summary = AuditSummary(id: id, name: record.name, state: .collecting,
                                    createdAt: StoreFixture.t0, deadline: nil, sites: [])
-        let page = DashboardPage.render(audits: [summary], specs: [id.rawValue: line], sites: [], now: StoreFixture.t0, viewer: "alice")
+        let page = DashboardPage.render(audits: [summary], specs: [id: line], sites: [], now: StoreFixture.t0, viewer: "alice")
         #expect(page.contains("<th scope=\"col\">spec</th><th scope=\"col\">model</th>"))
         #expect(page.contains("sepsis fairness <span class=\"meta\">sha256 abababababab…</span>"))
         #expect(page.contains("logistic_regression · onehot, decoupled"))

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import GRDB
 import Testing
@@ -81,7 +82,7 @@ struct StoreDurabilityTests {
             let payload = Data(#"{"n":50}"#.utf8)
             do {
                 let store = try Store.open(path: path)
-                for site in ["a", "b", "c"] { try await store.registerSite(id: site, fingerprint: "fp-\(site)", at: t0) }
+                for site: SiteID in ["a", "b", "c"] { try await store.registerSite(id: site, fingerprint: "fp-\(site)", at: t0) }
                 try await store.createAudit(StoreFixture.audit("audit-1"), at: t0)
                 try await store.createAudit(StoreFixture.audit("audit-2", sites: ["a"], minSites: 1, requiredSites: []),
                                             at: t0)

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import Testing
 @testable import AuditCoordinator
@@ -86,12 +87,12 @@ struct StoreSubmissionTests {
     @Test func concurrentSubmissionsFromTwoTasksAreBothStored() async throws {
         try await StoreFixture.withTemporaryDirectory { directory in
             let store = try Store.open(path: directory.appendingPathComponent("coordinator.sqlite").path)
-            for site in ["a", "b"] { try await store.registerSite(id: site, fingerprint: "fp-\(site)", at: t0) }
+            for site: SiteID in ["a", "b"] { try await store.registerSite(id: site, fingerprint: "fp-\(site)", at: t0) }
             try await store.createAudit(StoreFixture.audit(sites: ["a", "b"], minSites: 2, requiredSites: []), at: t0)
             let outcomes = try await withThrowingTaskGroup(of: SubmissionOutcome.self) { group in
                 for site in ["a", "b"] {
                     group.addTask {
-                        try await store.recordSubmission(task: "audit-1-\(site)", idempotencyKey: site,
+                        try await store.recordSubmission(task: TaskID(stringLiteral: "audit-1-\(site)"), idempotencyKey: site,
                                                          bodySHA256: "sha-\(site)", payload: Data(site.utf8), at: t0)
                     }
                 }
@@ -108,14 +109,14 @@ struct StoreSubmissionTests {
     }
 
     @Test func manyConcurrentSubmissionsAndDuplicatesStayConsistent() async throws {
-        let sites = (0..<12).map { "site-\($0)" }
+        let sites = (0..<12).map { SiteID(stringLiteral: "site-\($0)") }
         let store = try await StoreFixture.store(sites: sites)
         try await store.createAudit(StoreFixture.audit(sites: sites, minSites: 12, requiredSites: []), at: t0)
         let outcomes = try await withThrowingTaskGroup(of: SubmissionOutcome.self) { group in
             for site in sites + sites {  // every site twice, same body
                 group.addTask {
-                    try await store.recordSubmission(task: "audit-1-\(site)", idempotencyKey: site,
-                                                     bodySHA256: "sha-\(site)", payload: Data(site.utf8), at: t0)
+                    try await store.recordSubmission(task: TaskID(stringLiteral: "audit-1-\(site)"), idempotencyKey: site.rawValue,
+                                                     bodySHA256: "sha-\(site)", payload: Data(site.rawValue.utf8), at: t0)
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import GRDB
 import Testing
@@ -9,18 +10,18 @@ enum StoreFixture {
     static let deadline = t0.addingTimeInterval(3_600)
 
     /// An in-memory store with sites registered (fingerprints `fp-<id>`).
-    static func store(sites: [String] = ["a", "b", "c"]) async throws -> Store {
+    static func store(sites: [SiteID] = ["a", "b", "c"]) async throws -> Store {
         let store = try Store.inMemory()
         for site in sites { try await store.registerSite(id: site, fingerprint: "fp-\(site)", at: t0) }
         return store
     }
 
     /// A launch over `sites` with task ids `<audit>-<site>`.
-    static func audit(_ id: String = "audit-1", sites: [String] = ["a", "b", "c"], minSites: Int = 2,
-                      requiredSites: [String] = ["a"], rootSeed: UInt64 = 42) -> NewAudit {
-        NewAudit(id: id, name: "sepsis fairness", specYAML: "fairuse: 1\noutcome: died\n", specSHA256: "spec-sha",
+    static func audit(_ id: String = "audit-1", sites: [SiteID] = ["a", "b", "c"], minSites: Int = 2,
+                      requiredSites: [SiteID] = ["a"], rootSeed: UInt64 = 42) -> NewAudit {
+        NewAudit(id: AuditID(stringLiteral: id), name: "sepsis fairness", specYAML: "fairuse: 1\noutcome: died\n", specSHA256: "spec-sha",
                  sites: sites, minSites: minSites, requiredSites: requiredSites, deadline: deadline,
-                 rootSeed: rootSeed, taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, "\(id)-\($0)") }))
+                 rootSeed: rootSeed, taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID(stringLiteral: "\(id)-\($0)")) }))
     }
 
     /// A temporary directory, removed after `body`.
@@ -196,7 +197,7 @@ struct StoreTests {
         try await store.createAudit(StoreFixture.audit(), at: t0)
         var last: SubmissionOutcome?
         for site in ["a", "b", "c"] {
-            last = try await store.recordSubmission(task: "audit-1-\(site)", idempotencyKey: site, bodySHA256: "h-\(site)",
+            last = try await store.recordSubmission(task: TaskID(stringLiteral: "audit-1-\(site)"), idempotencyKey: site, bodySHA256: "h-\(site)",
                                                     payload: Data(#"{"site":"\#(site)"}"#.utf8), at: t0.addingTimeInterval(10))
         }
         guard case let .stored(applied) = last else { Issue.record("not stored: \(String(describing: last))"); return }

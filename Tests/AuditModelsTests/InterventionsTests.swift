@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import Foundation
@@ -8,8 +9,8 @@ import Testing
 struct InterventionsTests {
     /// Property: on random rows and candidates, the chosen model's validation value is never worse
     /// than h0's for any group and metric, is the best of the three, and ties go to h0.
-    @Test(arguments: [FairnessMetric.error, .auc, .ece])
-    func choiceIsNeverWorseThanGenericOnValidation(metric: FairnessMetric) {
+    @Test(arguments: [Metric.error, .auc, .ece])
+    func choiceIsNeverWorseThanGenericOnValidation(metric: Metric) {
         var rng = Xoshiro256StarStar(seed: 11)
         func u() -> Double { Double(rng.next() >> 11) * 0x1p-53 }
         for trial in 0..<40 {

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditPKI
 import Foundation
 import Testing
@@ -7,18 +8,18 @@ import X509
 struct PrincipalTests {
     @Test("valid site ids", arguments: ["a", "0", "st-olav", "site_1.eu", "a-", "z9._-", String(repeating: "a", count: 63)])
     func validIdentifiers(id: String) throws {
-        #expect(try SiteIdentity(id).id == id)
-        #expect(try OperatorName(id).name == id)
+        #expect(try SiteID(certificateName: id).rawValue == id)
+        #expect(try OperatorName(certificateName: id).rawValue == id)
     }
 
     @Test("invalid site ids", arguments: [
         "", "-a", ".a", "_a", "A", "St-Olav", "a b", "a/b", "a:b", "../etc", "é", String(repeating: "a", count: 64), "a\n",
     ])
     func invalidIdentifiers(id: String) {
-        let error = #expect(throws: PKIError.self) { try SiteIdentity(id) }
+        let error = #expect(throws: PKIError.self) { try SiteID(certificateName: id) }
         #expect(error?.code == .invalidIdentifier)
         #expect(error?.message.contains("[a-z0-9][a-z0-9._-]{0,62}") == true)
-        #expect(throws: PKIError.self) { try OperatorName(id) }
+        #expect(throws: PKIError.self) { try OperatorName(certificateName: id) }
     }
 
     @Test("URIs parse to principals")

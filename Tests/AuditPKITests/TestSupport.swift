@@ -1,3 +1,4 @@
+import AuditCore
 import AuditPKI
 import Crypto
 import Foundation
@@ -18,9 +19,9 @@ enum Fixture {
         )
     }
 
-    static func site(_ id: String) throws -> SiteIdentity { try SiteIdentity(id) }
+    static func site(_ id: String) throws -> SiteID { try SiteID(certificateName: id) }
 
-    static func operatorName(_ name: String) throws -> OperatorName { try OperatorName(name) }
+    static func operatorName(_ name: String) throws -> OperatorName { try OperatorName(certificateName: name) }
 
     /// A leaf signed by `authority` with arbitrary SANs, extended key usages and CA flag, built directly with
     /// swift-certificates (the CA key is read back from its public PEM form), for cases the issuer refuses to make.

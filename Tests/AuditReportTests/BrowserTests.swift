@@ -30,7 +30,7 @@ enum Browser {
 @Suite("HTML report in a browser", .enabled(if: Browser.path != nil, "needs Debian's chromium"))
 struct BrowserTests {
     @Test func chromiumParsesEveryFigureAndRendersThePage() throws {
-        let html = HTMLReport.render(federatedDocument(), alpha: 0.1, correction: "holm")
+        let html = HTMLReport.render(federatedDocument(), alpha: 0.1, correction: .holm)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-browser-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -29,9 +29,9 @@ struct ExplanationReportTests {
         #expect(decoded == document)
         let json = String(decoding: try document.jsonData(), as: UTF8.self)
         #expect(json.contains("\"incomprehensiveness\"") && json.contains("\"divergence\"") && json.contains("\"personalized_explanation_size\""))
-        let terminal = TerminalReport.render(document, alpha: 0.1, correction: "holm")
+        let terminal = TerminalReport.render(document, alpha: 0.1, correction: .holm)
         #expect(terminal.contains("BoP-X sufficiency") && terminal.contains("BoP-X incomprehensiveness"))
-        #expect(MarkdownReport.render(document, alpha: 0.1, correction: "holm").contains("### onehot · BoP-X sufficiency"))
+        #expect(MarkdownReport.render(document, alpha: 0.1, correction: .holm).contains("### onehot · BoP-X sufficiency"))
         // Without explanations the key is absent, so older reports still decode.
         let plain = String(decoding: try ReportDocument(local: result, version: "test", includeTimings: false).jsonData(), as: UTF8.self)
         #expect(!plain.contains("\"explanations\""))

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditModels
 import AuditSpec
 import AuditStats
@@ -42,12 +43,12 @@ func federatedDocument(replicates: Int = 200) -> ReportDocument {
     var spec = AuditSpec(name: "test-audit", outcome: OutcomeSpec(column: "y"), groups: [GroupAttributeSpec(column: "sex"), GroupAttributeSpec(column: "age")])
     spec.tests.bootstrapReplicates = replicates
     let federation = ReportDocument.FederationSection(
-        audit: "aud_test", state: "partial", specSHA256: String(repeating: "ab", count: 32), rootSeed: 7,
-        sites: [.init(site: "site-a", state: "submitted", detail: nil, rows: ["total": 1500, "train": 1200, "test": 300], withheld: []),
-                .init(site: "site-b", state: "submitted", detail: nil, rows: ["total": 1800, "train": 1440, "test": 360],
+        audit: AuditID(rawValue: "aud_testtesttesttesttest")!, state: .partial, specSHA256: String(repeating: "ab", count: 32), rootSeed: 7,
+        sites: [.init(site: SiteID(rawValue: "site-a")!, state: .submitted, detail: nil, rows: ["total": 1500, "train": 1200, "test": 300], withheld: []),
+                .init(site: SiteID(rawValue: "site-b")!, state: .submitted, detail: nil, rows: ["total": 1800, "train": 1440, "test": 360],
                       withheld: [["scope": "group", "group": "sex=male;age=young", "reason": "a group × label cell is below min_cell (10)"]]),
-                .init(site: "site-c", state: "submitted", detail: nil, rows: ["total": 2100, "train": 1680, "test": 420], withheld: []),
-                .init(site: "site-d", state: "expired", detail: "no result before the deadline", rows: nil, withheld: [])])
+                .init(site: SiteID(rawValue: "site-c")!, state: .submitted, detail: nil, rows: ["total": 2100, "train": 1680, "test": 420], withheld: []),
+                .init(site: SiteID(rawValue: "site-d")!, state: .expired, detail: "no result before the deadline", rows: nil, withheld: [])])
     return ReportDocument(federated: spec, federation: federation, rows: 5400, results: [section], notes: ["pooled over 3 sites"], version: "test")
 }
 
@@ -72,8 +73,8 @@ func jsonNumbers(_ text: String) throws -> Set<Double> {
 @Suite("HTML report")
 struct HTMLReportTests {
     @Test func renderingIsDeterministic() {
-        let a = HTMLReport.render(federatedDocument(), alpha: 0.1, correction: "holm")
-        let b = HTMLReport.render(federatedDocument(), alpha: 0.1, correction: "holm")
+        let a = HTMLReport.render(federatedDocument(), alpha: 0.1, correction: .holm)
+        let b = HTMLReport.render(federatedDocument(), alpha: 0.1, correction: .holm)
         #expect(a == b)
         #expect(a.hasPrefix("<!DOCTYPE html>"))
         #expect(!a.contains("http://") || !a.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"),
@@ -82,7 +83,7 @@ struct HTMLReportTests {
     }
 
     @Test func everySVGIsWellFormedXML() throws {
-        let html = HTMLReport.render(federatedDocument(), alpha: 0.1, correction: "holm")
+        let html = HTMLReport.render(federatedDocument(), alpha: 0.1, correction: .holm)
         let svgs = html.components(separatedBy: "<svg ").dropFirst().map { "<svg " + $0.components(separatedBy: "</svg>")[0] + "</svg>" }
         // 3 metrics × (gain plot + heatmap) + forest plots of every group × comparison × metric.
         #expect(svgs.count >= 6 + 3 * 4)
@@ -94,7 +95,7 @@ struct HTMLReportTests {
 
     @Test func everyShownNumberMatchesTheJSON() throws {
         let document = federatedDocument()
-        let html = HTMLReport.render(document, alpha: 0.1, correction: "holm")
+        let html = HTMLReport.render(document, alpha: 0.1, correction: .holm)
         let inJSON = try jsonNumbers(String(decoding: try document.jsonData(), as: UTF8.self))
         let shown = try shownNumbers(html)
         #expect(shown.count > 200)
@@ -108,7 +109,7 @@ struct HTMLReportTests {
 
     @Test func showsTheRequiredParts() throws {
         let document = federatedDocument()
-        let html = HTMLReport.render(document, alpha: 0.1, correction: "holm")
+        let html = HTMLReport.render(document, alpha: 0.1, correction: .holm)
         for part in ["id=\"findings\"", "id=\"summary\"", "paper Table 1", "rationality gain per group", "envy-freeness gains",
                      "forest plot:", "fixed effect", "random effects (DL)", "Q = ", "I² = ", "τ² = ", "prediction interval",
                      "id=\"sites\"", "site-d did not contribute (expired: no result before the deadline)",
@@ -138,7 +139,7 @@ struct HTMLReportTests {
     }
 
     @Test func localDocumentHasNoFederationParts() {
-        let html = HTMLReport.render(figure2Document(), alpha: 0.1, correction: "holm")
+        let html = HTMLReport.render(figure2Document(), alpha: 0.1, correction: .holm)
         #expect(!html.contains("forest plot:"))
         #expect(!html.contains("id=\"sites\""))
         #expect(html.contains("(female, young)"))
@@ -163,7 +164,7 @@ struct HTMLReportTests {
 struct ExportTests {
     @Test func csvTablesCarryTheJSONValues() throws {
         let document = federatedDocument()
-        let files = CSVExport.files(document, correction: "holm")
+        let files = CSVExport.files(document, correction: .holm)
         #expect(files.map(\.name) == ["summary.csv", "groups.csv", "envy.csv", "heterogeneity.csv", "sites.csv"])
         let groups = try #require(files.first { $0.name == "groups.csv" }?.contents)
         let lines = groups.components(separatedBy: "\r\n").filter { !$0.isEmpty }

@@ -20,13 +20,13 @@ struct InterventionsReportTests {
         #expect(text.contains("\"truthful_reporting\"") && text.contains("\"assign_generic\""))
         #expect(try ReportDocument.decode(data) == document)
 
-        let terminal = TerminalReport.render(document, alpha: 0.1, correction: "holm")
+        let terminal = TerminalReport.render(document, alpha: 0.1, correction: .holm)
         #expect(terminal.contains("truthful reporting (ICML 2023 Prop. 2)"))
         #expect(terminal.contains("withhold (h0)"))
         #expect(terminal.contains("assign h0 to groups with a rationality violation"))
-        let markdown = MarkdownReport.render(document, alpha: 0.1, correction: "holm")
+        let markdown = MarkdownReport.render(document, alpha: 0.1, correction: .holm)
         #expect(markdown.contains("### figure2 · truthful reporting"))
-        #expect(HTMLReport.render(document, alpha: 0.1, correction: "holm").contains("figure2 · truthful reporting (ICML 2023 Prop. 2)"))
+        #expect(HTMLReport.render(document, alpha: 0.1, correction: .holm).contains("figure2 · truthful reporting (ICML 2023 Prop. 2)"))
     }
 
     /// A document without the new sections (an older report) still decodes.
@@ -67,10 +67,10 @@ struct InterventionsReportTests {
         #expect(section.interventions?.bestOfModels != nil && section.interventions?.dataMinimization != nil)
         #expect(section.modelSelection?.grid.count == 2)
         #expect(try ReportDocument.decode(try document.jsonData()) == document)
-        let terminal = TerminalReport.render(document, alpha: 0.1, correction: "holm")
+        let terminal = TerminalReport.render(document, alpha: 0.1, correction: .holm)
         for title in ["best of h0 / h_g / h_g^dec", "data minimization", "model selection (§3.1)", "at each chosen C"] {
             #expect(terminal.contains(title))
         }
-        #expect(MarkdownReport.render(document, alpha: 0.1, correction: "holm").contains("model selection (§3.1)"))
+        #expect(MarkdownReport.render(document, alpha: 0.1, correction: .holm).contains("model selection (§3.1)"))
     }
 }

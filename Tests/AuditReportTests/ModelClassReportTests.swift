@@ -49,9 +49,9 @@ struct ModelClassReportTests {
     @Test("the terminal and Markdown reports name the model class")
     func namesTheClass() throws {
         let document = try Self.document(.randomForest)
-        let terminal = TerminalReport.render(document, alpha: 0.1, correction: "holm", brief: true)
+        let terminal = TerminalReport.render(document, alpha: 0.1, correction: .holm, brief: true)
         #expect(terminal.contains("Model: random_forest (10 trees, max depth 20, min samples split 5 / leaf 2, max features sqrt, seed 0)"))
-        #expect(MarkdownReport.render(document, alpha: 0.1, correction: "holm").contains("model: random_forest"))
+        #expect(MarkdownReport.render(document, alpha: 0.1, correction: .holm).contains("model: random_forest"))
         #expect(ModelDescription.line(ModelSpec()) == "logistic_regression (C = 1.0)")
         #expect(ModelDescription.line(ModelSpec(modelClass: .neuralNetwork)).hasPrefix("neural_network (hidden [5, 2], ReLU, Adam lr 0.001"))
     }

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditModels
 import AuditSpec
 import AuditStats
@@ -16,24 +17,24 @@ func regressionDocument() -> ReportDocument {
     let predictions = RegressionPredictions(keys: ["sex=female", "sex=male"], sites: Array(repeating: "local", count: 200),
                                             groups: groups, outcomes: outcomes, generic: generic, personalized: personalized)
     let evaluation = RegressionAudit.run(predictions, extraction: ExtractionSettings(bootstrapReplicates: 0),
-                                         evaluation: EvaluationSettings(metrics: FairnessMetric.regressionMetrics))
+                                         evaluation: EvaluationSettings(metrics: Metric.regressionMetrics))
     return ReportDocument(predictionsPath: "reg.csv", name: "reg", spec: nil, evaluation: evaluation, version: "test", timings: nil)
 }
 
 @Suite("Regression reports")
 struct RegressionReportTests {
     @Test func findingsNameTheHarmedGroup() {
-        let text = PlainLanguage.findings(regressionDocument().results, alpha: 0.10, correction: "holm")
+        let text = PlainLanguage.findings(regressionDocument().results, alpha: 0.10, correction: .holm)
         #expect(text.contains("(male) gets less accurate predictions from its personalized model than from the generic model: mean squared error"))
         #expect(!text.contains("(female) gets less accurate predictions from its personalized model than from the generic"))
     }
 
     @Test func tablesAndJSON() throws {
         let document = regressionDocument()
-        let text = TerminalReport.render(document, alpha: 0.10, correction: "holm")
+        let text = TerminalReport.render(document, alpha: 0.10, correction: .holm)
         #expect(text.contains("reg · squared_error — primary test: paired t-test"))
         #expect(text.contains("RATIONALITY VIOLATION"))
-        let markdown = MarkdownReport.render(document, alpha: 0.10, correction: "holm")
+        let markdown = MarkdownReport.render(document, alpha: 0.10, correction: .holm)
         #expect(markdown.contains("## reg · absolute_error (primary test: paired t-test)"))
         let json = try document.jsonData()
         let decoded = try ReportDocument.decode(json)

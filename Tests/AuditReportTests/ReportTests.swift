@@ -29,7 +29,7 @@ func figure2Document() -> ReportDocument {
 @Suite("Reports")
 struct ReportTests {
     @Test func plainLanguageNamesTheHarmedGroup() throws {
-        let text = PlainLanguage.findings(figure2Document().results, alpha: 0.10, correction: "holm")
+        let text = PlainLanguage.findings(figure2Document().results, alpha: 0.10, correction: .holm)
         #expect(text.contains("(female, young) gets less accurate predictions from its personalized model than from the generic model: error 100.0% vs 0.0% (+100.0 points; Holm-adjusted p < 0.001)"))
         #expect(!text.contains("(male, old) gets less accurate"))
     }
@@ -38,14 +38,14 @@ struct ReportTests {
         let comparison = Comparison(reportedAs: nil, gain: -0.033, comparatorValue: 0.279,
                                     primary: TestOutcome(violation: AdjustedPValues(raw: 0.004, holm: 0.02), gain: AdjustedPValues(raw: 0.99), flag: .violation))
         let line = PlainLanguage.sentence(metric: .error, key: "sex=female;age_group=60+", comparison: comparison,
-                                          personalized: 0.312, other: 0.279, against: "the generic model", correction: "holm")
+                                          personalized: 0.312, other: 0.279, against: "the generic model", correction: .holm)
         #expect(line == "(female, 60+) gets less accurate predictions from its personalized model than from the generic model: error 31.2% vs 27.9% (+3.3 points; Holm-adjusted p = 0.020)")
     }
 
     @Test func renderingIsDeterministic() throws {
         let a = figure2Document(), b = figure2Document()
         #expect(try a.jsonData() == b.jsonData())
-        #expect(TerminalReport.render(a, alpha: 0.1, correction: "holm") == TerminalReport.render(b, alpha: 0.1, correction: "holm"))
+        #expect(TerminalReport.render(a, alpha: 0.1, correction: .holm) == TerminalReport.render(b, alpha: 0.1, correction: .holm))
     }
 
     @Test func jsonRoundTripsAndUsesTheSchema() throws {
@@ -61,7 +61,7 @@ struct ReportTests {
     }
 
     @Test func tableShowsFlagsAndSummary() {
-        let text = TerminalReport.render(figure2Document(), alpha: 0.1, correction: "holm")
+        let text = TerminalReport.render(figure2Document(), alpha: 0.1, correction: .holm)
         #expect(text.contains("RATIONALITY VIOLATION"))
         #expect(text.contains("Summary (paper Table 1"))
         #expect(text.contains("sex=female;age=young"))

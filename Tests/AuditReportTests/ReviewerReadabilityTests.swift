@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import Foundation
@@ -22,7 +23,7 @@ func annotatedDocument(level: Double = 0.9) -> ReportDocument {
             for e in group.envy.indices { annotate(&document.results[0].evaluation.metrics[m].groups[g].envy[e]) }
         }
     }
-    func edit(_ metric: FairnessMetric, _ group: Int, _ change: (inout GroupEvaluation) -> Void) {
+    func edit(_ metric: Metric, _ group: Int, _ change: (inout GroupEvaluation) -> Void) {
         let m = document.results[0].evaluation.metrics.firstIndex { $0.metric == metric }!
         change(&document.results[0].evaluation.metrics[m].groups[group])
     }
@@ -49,7 +50,7 @@ func block(_ text: String, startingWith start: String) -> [String] {
 }
 
 /// The CSV file `name` as rows of named fields (fields in these fixtures hold no commas or quotes).
-func csvRows(_ document: ReportDocument, _ name: String, correction: String = "holm") throws -> [[String: String]] {
+func csvRows(_ document: ReportDocument, _ name: String, correction: Correction = .holm) throws -> [[String: String]] {
     let text = try #require(CSVExport.files(document, correction: correction).first { $0.name == name }?.contents)
     let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.map { $0.components(separatedBy: ",") }
     return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
@@ -72,25 +73,25 @@ struct ReviewerReadabilityTests {
     @Test func cautionsAndReasonsAppearBesideTheirGroupInEveryRendering() throws {
         let document = annotatedDocument()
         // Terminal: a marker in the group's row, the footnote with every caution right under the table.
-        let terminal = block(TerminalReport.render(document, alpha: 0.1, correction: "holm"), startingWith: "onehot · error")
+        let terminal = block(TerminalReport.render(document, alpha: 0.1, correction: .holm), startingWith: "onehot · error")
         let row = try #require(terminal.first { $0.hasPrefix("  sex=female;age=old ") })
         let marker = try #require(row.range(of: "\\[[0-9]+\\]", options: .regularExpression).map { String(row[$0]) })
         let start = try #require(terminal.firstIndex { $0.hasPrefix("  \(marker) sex=female;age=old — ") })
         let footnote = terminal[start...].prefix { $0 == terminal[start] || $0.hasPrefix("  " + String(repeating: " ", count: marker.count + 1)) }
         #expect(footnote.first?.hasSuffix("rationality: \(Self.caution)") == true)
         #expect(footnote.contains("      envy-freeness vs sex=male;age=young: \(Self.envyCaution)"))
-        let auc = block(TerminalReport.render(document, alpha: 0.1, correction: "holm"), startingWith: "onehot · AUC")
+        let auc = block(TerminalReport.render(document, alpha: 0.1, correction: .holm), startingWith: "onehot · AUC")
         #expect(auc.contains { $0.contains("sex=male;age=old — ") && $0.contains("not tested: \(Self.reason)") })
 
         // Markdown: the caution in the row's last column, envy-freeness cautions listed under the table.
-        let markdown = MarkdownReport.render(document, alpha: 0.1, correction: "holm")
+        let markdown = MarkdownReport.render(document, alpha: 0.1, correction: .holm)
         let errorTable = try #require(markdown.components(separatedBy: "## onehot · error").dropFirst().first?.components(separatedBy: "\n## ").first)
         #expect(errorTable.components(separatedBy: "\n").contains { $0.hasPrefix("| sex=female;age=old |") && $0.hasSuffix("| \(Self.caution) |") })
         #expect(errorTable.contains("- sex=female;age=old, envy-freeness vs sex=male;age=young: \(Self.envyCaution)"))
         #expect(markdown.components(separatedBy: "\n").contains { $0.hasPrefix("| sex=male;age=old |") && $0.contains("not tested: \(Self.reason)") })
 
         // HTML: in the group's table row, in the plots' tooltips, and in the list under the heatmap.
-        let html = HTMLReport.render(document, alpha: 0.1, correction: "holm")
+        let html = HTMLReport.render(document, alpha: 0.1, correction: .holm)
         #expect(try htmlRow(html, metric: "error", group: "(female, old)").contains("⚠ \(Markup.escape(Self.caution))"))
         #expect(try htmlRow(html, metric: "auc", group: "(male, old)").contains("not tested: \(Self.reason)"))
         #expect(html.contains("<strong>(female, old)</strong> envy-freeness vs (male, young): \(Self.envyCaution)"))
@@ -106,8 +107,8 @@ struct ReviewerReadabilityTests {
         #expect(envy.first { $0["metric"] == "error" && $0["group"] == "sex=female;age=old" && $0["reported_as"] == "sex=male;age=young" }?["caution"] == Self.envyCaution)
     }
 
-    @Test(arguments: [("holm", "Holm"), ("bh", "BH")])
-    func pValueHeadersSayRawOrAdjustedAndWhichCorrection(correction: String, name: String) throws {
+    @Test(arguments: [(Correction.holm, "Holm"), (.bh, "BH")])
+    func pValueHeadersSayRawOrAdjustedAndWhichCorrection(correction: Correction, name: String) throws {
         let document = annotatedDocument()
         let terminal = TerminalReport.render(document, alpha: 0.1, correction: correction)
         let markdown = MarkdownReport.render(document, alpha: 0.1, correction: correction)
@@ -118,12 +119,12 @@ struct ReviewerReadabilityTests {
         }
         #expect(terminal.contains("p viol. (raw)"), "the truthful-reporting table shows raw p-values and says so")
         // The column labelled adjusted holds the adjusted value.
-        let method = try #require(MultipleTesting.Method(rawValue: correction))
+        let method = correction
         let harmed = try #require(document.results[0].evaluation.metrics[0].groups.first { $0.key == "sex=female;age=young" }?.rationality)
         let row = try #require(block(terminal, startingWith: "onehot · error").first { $0.hasPrefix("  sex=female;age=young ") })
         #expect(row.contains(NumberFormat.pValue(harmed.primary.violation.adjusted(method))))
         let groups = try csvRows(document, "groups.csv", correction: correction)
-        #expect(groups.allSatisfy { $0["correction"] == correction && $0["p_violation_raw"] != nil && $0["p_violation_adjusted"] != nil })
+        #expect(groups.allSatisfy { $0["correction"] == correction.rawValue && $0["p_violation_raw"] != nil && $0["p_violation_adjusted"] != nil })
 
         // Compare outputs name the correction behind their flags and label their p-value columns.
         let comparison = AuditComparison([(label: "a", document: document), (label: "b", document: document)])
@@ -138,9 +139,9 @@ struct ReviewerReadabilityTests {
         let document = annotatedDocument(level: level)
         let pct = ReportWording.percent(level)
         let statement = "Intervals are two-sided \(pct)\(level == 0.9 ? " (1 − α)" : "") confidence intervals"
-        let terminal = TerminalReport.render(document, alpha: 0.1, correction: "holm")
-        let markdown = MarkdownReport.render(document, alpha: 0.1, correction: "holm")
-        let html = HTMLReport.render(document, alpha: 0.1, correction: "holm")
+        let terminal = TerminalReport.render(document, alpha: 0.1, correction: .holm)
+        let markdown = MarkdownReport.render(document, alpha: 0.1, correction: .holm)
+        let html = HTMLReport.render(document, alpha: 0.1, correction: .holm)
         for text in [terminal, markdown, html] {
             #expect(text.components(separatedBy: statement).count == 2, "stated once")
             #expect(text.contains("\(pct) CI"))
@@ -172,7 +173,7 @@ struct ReviewerReadabilityTests {
 
     @Test func primaryIntervalsAndTestEstimatesAreShownAndMatchTheJSON() throws {
         let document = annotatedDocument()
-        let html = HTMLReport.render(document, alpha: 0.1, correction: "holm")
+        let html = HTMLReport.render(document, alpha: 0.1, correction: .holm)
         let inJSON = try jsonNumbers(String(decoding: try document.jsonData(), as: UTF8.self))
         let shown = try shownNumbers(html)
         for number in shown {
@@ -191,7 +192,7 @@ struct ReviewerReadabilityTests {
         // The gain plot draws the primary intervals (solid), and the test estimate as a diamond.
         #expect(html.contains("class=\"ci violation\"") && html.contains("polygon") && html.contains("class=\"estimate\""))
         #expect(html.contains("exact conditional interval of the exact McNemar test"))
-        let terminal = TerminalReport.render(document, alpha: 0.1, correction: "holm")
+        let terminal = TerminalReport.render(document, alpha: 0.1, correction: .holm)
         #expect(terminal.contains(" est. "))
     }
 
@@ -220,10 +221,10 @@ struct ReviewerReadabilityTests {
                 }
             }
         }
-        let html = HTMLReport.render(document, alpha: 0.1, correction: "holm")
+        let html = HTMLReport.render(document, alpha: 0.1, correction: .holm)
         #expect(html.contains("class=\"ci violation stand-in\"") || html.contains("class=\"ci none stand-in\""))
         #expect(html.contains("bootstrap percentile interval"))
-        #expect(TerminalReport.render(document, alpha: 0.1, correction: "holm").contains(ReportWording.bootstrapStandIn))
+        #expect(TerminalReport.render(document, alpha: 0.1, correction: .holm).contains(ReportWording.bootstrapStandIn))
     }
 
     @Test func noHarmFindingListsEachGroupsMinimumDetectableHarm() throws {
@@ -245,12 +246,12 @@ struct ReviewerReadabilityTests {
         #expect(items.contains { $0.hasSuffix(" points") })
         let tail = " is significantly harmed in error; with these group sizes the audit could detect harms of at least: "
             + items.joined(separator: ", ") + " (error-rate points, 80% power"
-        for text in [TerminalReport.render(document, alpha: 0.1, correction: "holm"), MarkdownReport.render(document, alpha: 0.1, correction: "holm")] {
+        for text in [TerminalReport.render(document, alpha: 0.1, correction: .holm), MarkdownReport.render(document, alpha: 0.1, correction: .holm)] {
             #expect(text.contains("onehot: no group" + tail))
         }
-        #expect(HTMLReport.render(document, alpha: 0.1, correction: "holm").contains("<p class=\"detectable\">No group" + tail))
+        #expect(HTMLReport.render(document, alpha: 0.1, correction: .holm).contains("<p class=\"detectable\">No group" + tail))
         // With a harmed group, the others still get theirs.
-        let harmed = PlainLanguage.findings(annotatedDocument().results, alpha: 0.1, correction: "holm")
+        let harmed = PlainLanguage.findings(annotatedDocument().results, alpha: 0.1, correction: .holm)
         #expect(harmed.contains("onehot: no other group is significantly harmed in error; with these group sizes the audit could detect harms of at least: (female, old) "))
         #expect(!harmed.contains("at least: (female, young)") && !harmed.contains(", (female, young) "))
     }
@@ -262,30 +263,30 @@ struct ReviewerReadabilityTests {
         document.results[0].notes.append("with onehot encoding every h(·, g′) adds a group offset to the same score, so envy-freeness AUC gains are 0 by construction (decision D4)")
         let d4 = ReportWording.d4(technique: "onehot", auc: true, ece: true)!
         #expect(d4.contains("envy-freeness AUC gain is 0 by construction") && d4.contains("envy-freeness ECE gain is nearly automatic"))
-        for text in [TerminalReport.render(document, alpha: 0.1, correction: "holm"), MarkdownReport.render(document, alpha: 0.1, correction: "holm"),
-                     HTMLReport.render(document, alpha: 0.1, correction: "holm")] {
+        for text in [TerminalReport.render(document, alpha: 0.1, correction: .holm), MarkdownReport.render(document, alpha: 0.1, correction: .holm),
+                     HTMLReport.render(document, alpha: 0.1, correction: .holm)] {
             #expect(text.components(separatedBy: Markup.escape(d4)).count == 2 || text.components(separatedBy: d4).count == 2)
             #expect(!text.contains("adds a group offset to the same score"), "the upstream note is not repeated")
             #expect(text.contains("(D4)"))
         }
         var predictions = document
         predictions.mode = "predictions"
-        #expect(!TerminalReport.render(predictions, alpha: 0.1, correction: "holm").contains("(decision D4)"))
+        #expect(!TerminalReport.render(predictions, alpha: 0.1, correction: .holm).contains("(decision D4)"))
     }
 
     @Test func populationSummaryIsExplainedWhereverItIsShown() {
         let document = annotatedDocument()
-        for text in [TerminalReport.render(document, alpha: 0.1, correction: "holm"), MarkdownReport.render(document, alpha: 0.1, correction: "holm"),
-                     HTMLReport.render(document, alpha: 0.1, correction: "holm")] {
+        for text in [TerminalReport.render(document, alpha: 0.1, correction: .holm), MarkdownReport.render(document, alpha: 0.1, correction: .holm),
+                     HTMLReport.render(document, alpha: 0.1, correction: .holm)] {
             #expect(text.contains(Markup.escape(ReportWording.populationGain)) || text.contains(ReportWording.populationGain))
         }
     }
 
     @Test func regressionCaptionsNameOnlyItsOwnTests() throws {
         let document = regressionDocument()
-        let outputs = [TerminalReport.render(document, alpha: 0.1, correction: "holm"), MarkdownReport.render(document, alpha: 0.1, correction: "holm"),
-                       HTMLReport.render(document, alpha: 0.1, correction: "holm")]
-            + CSVExport.files(document, correction: "holm").map(\.contents)
+        let outputs = [TerminalReport.render(document, alpha: 0.1, correction: .holm), MarkdownReport.render(document, alpha: 0.1, correction: .holm),
+                       HTMLReport.render(document, alpha: 0.1, correction: .holm)]
+            + CSVExport.files(document, correction: .holm).map(\.contents)
         for text in outputs {
             #expect(!text.contains("McNemar") && !text.contains("DeLong") && !text.contains("mcnemar") && !text.contains("delong"))
         }
@@ -295,7 +296,7 @@ struct ReviewerReadabilityTests {
     @Test func testNamesHaveAFallback() {
         #expect(ReportWording.testName("mcnemar_exact") == "exact McNemar test")
         #expect(ReportWording.testName("calibration_gain") == "calibration gain")
-        #expect(ReportWording.pHeader("viol.", adjustedBy: "by") == "p viol. (BY-adj.)")
+        #expect(ReportWording.pHeader("viol.", adjustedBy: .by) == "p viol. (BY-adj.)")
         #expect(ReportWording.pHeader("gain", adjustedBy: nil) == "p gain (raw)")
         #expect(ReportWording.percent(0.975) == "97.5%" && ReportWording.percent(0.9) == "90%")
     }

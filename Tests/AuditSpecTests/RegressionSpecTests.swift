@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import Testing
 import AuditSpec

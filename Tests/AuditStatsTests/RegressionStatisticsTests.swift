@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import Testing
 @testable import AuditStats
@@ -91,7 +92,7 @@ import Testing
 
     @Test func bootstrapIsDeterministicAndKeyedBySeed() {
         let predictions = Self.randomPredictions(seed: 3, n: 300, groups: 3, sites: ["a", "b"])
-        let settings = EvaluationSettings(metrics: FairnessMetric.regressionMetrics)
+        let settings = EvaluationSettings(metrics: Metric.regressionMetrics)
         let first = RegressionAudit.run(predictions, extraction: ExtractionSettings(bootstrapReplicates: 200, rootSeed: 11), evaluation: settings)
         let again = RegressionAudit.run(predictions, extraction: ExtractionSettings(bootstrapReplicates: 200, rootSeed: 11), evaluation: settings)
         let other = RegressionAudit.run(predictions, extraction: ExtractionSettings(bootstrapReplicates: 200, rootSeed: 12), evaluation: settings)
@@ -113,7 +114,7 @@ import Testing
         let federated = Self.randomPredictions(seed: seed, n: 500, groups: 4, sites: sites)
         var pooled = federated
         pooled.sites = Array(repeating: "local", count: pooled.count)
-        let settings = EvaluationSettings(metrics: FairnessMetric.regressionMetrics)
+        let settings = EvaluationSettings(metrics: Metric.regressionMetrics)
         let extraction = ExtractionSettings(bootstrapReplicates: 0)
         let siteStats = federated.siteIDs.reversed().map {
             RegressionSiteStatistics.extract(from: federated, site: $0, metrics: settings.metrics, settings: extraction)
@@ -143,7 +144,7 @@ import Testing
     /// pooled audit with sites as strata, because every (site, group) stream is keyed.
     @Test func federatedBootstrapEqualsPooledWithSiteStrata() {
         let predictions = Self.randomPredictions(seed: 9, n: 400, groups: 3, sites: ["north", "south", "west"])
-        let settings = EvaluationSettings(metrics: FairnessMetric.regressionMetrics)
+        let settings = EvaluationSettings(metrics: Metric.regressionMetrics)
         let extraction = ExtractionSettings(bootstrapReplicates: 300, rootSeed: 5)
         let pooled = RegressionAudit.run(predictions, extraction: extraction, evaluation: settings)
         let reported = ["west", "north", "south"].map {

@@ -1,3 +1,4 @@
+import AuditCore
 import Testing
 @testable import AuditStats
 
@@ -100,13 +101,13 @@ struct SpecVectorTests {
     static let familyP = [0.001, 0.008, 0.012, 0.030, 0.041, 0.20, 0.55, 0.80]
 
     @Test(arguments: [
-        (MultipleTesting.Method.bonferroni, [0.008, 0.064, 0.096, 0.24, 0.328, 1, 1, 1], 3, 1),
+        (Correction.bonferroni, [0.008, 0.064, 0.096, 0.24, 0.328, 1, 1, 1], 3, 1),
         (.holm, [0.008, 0.056, 0.072, 0.15, 0.164, 0.6, 1, 1], 3, 1),
         (.bh, [0.008, 0.032, 0.032, 0.06, 0.0656, 0.26666666666666666, 0.6285714285714286, 0.8], 5, 3),
         (.by, [0.021742857142857144, 0.08697142857142858, 0.08697142857142858, 0.16307142857142856,
                0.17829142857142857, 0.7247619047619048, 1, 1], 3, 1),
     ])
-    func multiplicityTable(method: MultipleTesting.Method, expected: [Double], at10: Int, at05: Int) {
+    func multiplicityTable(method: Correction, expected: [Double], at10: Int, at05: Int) {
         let adjusted = MultipleTesting.adjust(Self.familyP, method: method)
         for (a, e) in zip(adjusted, expected) { #expect(abs(a - e) < 1e-12, "\(method)") }
         #expect(adjusted.filter { $0 <= 0.10 }.count == at10)

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditWire
 import Foundation
 import Testing
@@ -14,9 +15,12 @@ import Testing
                       String(repeating: "z", count: 64), "urn:fairuse:site:a"])
     func invalidSiteIDs(text: String) throws {
         #expect(SiteID(rawValue: text) == nil)
-        let error = try #require(throws: WireError.self) { try SiteID(validating: text) }
-        #expect(error.code == .invalidShape)
-        #expect(text.isEmpty || !error.message.contains(text), "the message does not quote the value")
+        let error = try #require(throws: IdentifierError.self) { try SiteID(validating: text) }
+        #expect(error.description == "invalid site id; expected [a-z0-9][a-z0-9._-]{0,62}")
+        // On the wire the same text is `invalid_shape`, naming the rule and never the value.
+        let wire = WireError(error, field: "site")
+        #expect(wire.code == .invalidShape && wire.field == "site")
+        #expect(text.isEmpty || !wire.message.contains(text), "the message does not quote the value")
     }
 
     @Test func generatedIDsMatchTheirSyntax() throws {
@@ -60,9 +64,9 @@ import Testing
     // MARK: Protocol version
 
     @Test func versionParsesAndPrints() throws {
-        #expect(ProtocolVersion("2.0") == .current)
+        #expect(ProtocolVersion("2.1") == .current)
         #expect(ProtocolVersion("1.12")?.minor == 12)
-        #expect(ProtocolVersion.current.description == "2.0")
+        #expect(ProtocolVersion.current.description == "2.1")
         for bad in ["1", "1.", ".0", "1.0.0", "v1.0", "1.-1", "1.0 ", "", "1234567.0"] {
             #expect(ProtocolVersion(bad) == nil, "\(bad)")
         }
@@ -71,7 +75,7 @@ import Testing
 
     @Test func headerRuleRefusesOtherMajors() throws {
         #expect(WireHeader.protocolVersion == "Fairuse-Protocol")
-        #expect(try ProtocolVersion.checkHeader("2.0") == .current)
+        #expect(try ProtocolVersion.checkHeader("2.1") == .current)
         #expect(try ProtocolVersion.checkHeader(" 2.7 ") == ProtocolVersion(major: 2, minor: 7))
         for value in ["1.0", "3.0", "0.9", "abc", nil] as [String?] {
             let error = try #require(throws: WireError.self) { try ProtocolVersion.checkHeader(value) }
@@ -83,7 +87,7 @@ import Testing
     @Test func helloOfMajorThreeIsRefused() throws {
         let stored = try PayloadCodec.encodeJSON(Fixtures.vectors[0].message as! AgentHello)
         let original = String(decoding: stored, as: UTF8.self)
-        let json = original.replacingOccurrences(of: #""protocol_version":"2.0""#, with: #""protocol_version":"3.0""#)
+        let json = original.replacingOccurrences(of: #""protocol_version":"2.1""#, with: #""protocol_version":"3.0""#)
         let hello = try PayloadCodec.decodeJSON(AgentHello.self, from: Data(json.utf8))
         #expect(hello.protocolVersion.major == 3)
         let error = try #require(throws: WireError.self) {
@@ -93,7 +97,7 @@ import Testing
         #expect(error.field == "protocol_version")
 
         // A newer minor is accepted.
-        let minor = original.replacingOccurrences(of: #""protocol_version":"2.0""#, with: #""protocol_version":"2.4""#)
+        let minor = original.replacingOccurrences(of: #""protocol_version":"2.1""#, with: #""protocol_version":"2.4""#)
         try PayloadValidator.validate(try PayloadCodec.decodeJSON(AgentHello.self, from: Data(minor.utf8)),
                                       authenticatedSite: Fixtures.site)
     }

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import AuditWire
@@ -29,7 +30,7 @@ struct RegressionValidatorTests {
         let predictions = RegressionPredictions(keys: ["sex=F", "sex=M"], sites: Array(repeating: Fixtures.site.rawValue, count: 20),
                                                 groups: groups, outcomes: outcomes, generic: generic, personalized: personalized)
         return RegressionSiteStatistics.extract(from: predictions, site: Fixtures.site.rawValue,
-                                                metrics: FairnessMetric.regressionMetrics,
+                                                metrics: Metric.regressionMetrics,
                                                 settings: ExtractionSettings(bootstrapReplicates: 3, rootSeed: 7, site: Fixtures.site.rawValue))
     }
 

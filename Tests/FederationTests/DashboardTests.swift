@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import AuditCoordinator
+import AuditCore
 import AuditPKI
 import AuditSpec
 import AuditReport
@@ -58,8 +59,8 @@ struct DashboardTests {
         let audit = try await op.launch(LaunchAuditRequest(specYAML: spec.yaml(), sites: [try SiteID(validating: "alpha")]))
         try await op.shutdown()
 
-        let operatorPages = try PageClient(harness: harness, role: .operator(try OperatorName("op")))
-        let sitePages = try PageClient(harness: harness, role: .site(try SiteIdentity("alpha")))
+        let operatorPages = try PageClient(harness: harness, role: .operator(try OperatorName(certificateName: "op")))
+        let sitePages = try PageClient(harness: harness, role: .site(try SiteID(certificateName: "alpha")))
         let anonymous = try PageClient(harness: harness, role: nil)
 
         // An operator certificate sees audits and sites, with a strict CSP and no caching.

@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditCore
 import AuditSpec
 import AuditStats
 import AuditWire

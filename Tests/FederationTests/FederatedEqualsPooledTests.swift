@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditCore
 import AuditModels
 import AuditPKI
 import AuditReport
@@ -34,12 +35,12 @@ struct FederatedEqualsPooledTests {
             fetched = (summary, try await client.report(launched.id.rawValue, format: "json"))
             try await client.shutdown()
             // The dashboard serves the HTML rendering of exactly this JSON report.
-            let pages = try PageClient(harness: harness, role: .operator(try OperatorName("op")))
+            let pages = try PageClient(harness: harness, role: .operator(try OperatorName(certificateName: "op")))
             let page = try await pages.get("/dashboard/audits/\(launched.id.rawValue)")
             await pages.shutdown()
             let document = try ReportDocument.decode(Data(fetched.1.utf8))
             #expect(page.status == 200)
-            #expect(page.body == HTMLReport.render(document, alpha: spec.tests.alpha, correction: spec.tests.correction.rawValue))
+            #expect(page.body == HTMLReport.render(document, alpha: spec.tests.alpha, correction: spec.tests.correction))
             #expect(page.body.contains("forest plot:"))
         } catch {
             try? await client.shutdown()
@@ -54,7 +55,7 @@ struct FederatedEqualsPooledTests {
 
         // The pooled analysis: every site's own predictions, concatenated, sites as strata.
         let federation = try #require(report.federation)
-        #expect(federation.sites.map(\.state) == ["submitted", "submitted", "submitted"])
+        #expect(federation.sites.map(\.state) == [.submitted, .submitted, .submitted])
         var perTechnique: [String: [Predictions]] = [:]
         for name in BundledSites.names {
             let trained = try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name))

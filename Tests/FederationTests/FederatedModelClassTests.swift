@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditCore
 import AuditModels
 import AuditReport
 import AuditSpec
@@ -47,9 +48,9 @@ struct FederatedModelClassTests {
         let federation = try #require(report.federation)
         #expect(report.spec?.model.modelClass == .randomForest)
         #expect(report.spec?.model.forest?.trees == 25)
-        let states = Dictionary(uniqueKeysWithValues: federation.sites.map { ($0.site, $0) })
-        #expect(names.allSatisfy { states[$0]?.state == "submitted" })
-        #expect(states[refusing]?.state == "refused")
+        let states = Dictionary(uniqueKeysWithValues: federation.sites.map { ($0.site.rawValue, $0) })
+        #expect(names.allSatisfy { states[$0]?.state == .submitted })
+        #expect(states[refusing]?.state == .refused)
         #expect(states[refusing]?.detail?.contains("random_forest") == true)
 
         var perTechnique: [String: [Predictions]] = [:]

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import AuditWire
@@ -82,19 +83,20 @@ struct FederatedOracleTests {
             let statistics = SiteStatistics.extract(from: predictions, site: site,
                                                     settings: ExtractionSettings(bootstrapReplicates: 0, site: site))
             let task = TaskID.generate()
-            let result = TaskResult(task: task, audit: audit, site: try SiteID(validating: site), round: 1,
+            let siteID = try SiteID(validating: site)
+            let result = TaskResult(task: task, audit: audit, site: siteID, round: 1,
                                     specSHA256: SiteTask.specDigest(spec), agentVersion: "oracle",
                                     techniques: [TechniqueStatistics(technique: "intersectional", statistics: statistics)],
                                     suppressed: [], rowCounts: RowCounts(total: 0, train: 0, test: 0))
-            tasks.append(SiteTaskRecord(id: task.rawValue, auditID: audit.rawValue, siteID: site, round: 1,
+            tasks.append(SiteTaskRecord(id: task, auditID: audit, siteID: siteID, round: 1,
                                         state: .submitted, updatedAt: Date(timeIntervalSince1970: 0)))
-            submissions.append(SubmissionRecord(taskID: task.rawValue, idempotencyKey: "", bodySHA256: "",
+            submissions.append(SubmissionRecord(taskID: task, idempotencyKey: "", bodySHA256: "",
                                                 payload: try PayloadCodec.encodeJSON(result), receivedAt: Date(timeIntervalSince1970: 0)))
         }
-        let record = AuditRecord(id: audit.rawValue, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec),
+        let record = AuditRecord(id: audit, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec),
                                  state: .combining, minSites: 1, requiredSites: [], deadline: Date(timeIntervalSince1970: 0),
                                  createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), rootSeed: 0)
-        let document = try AuditCombiner.combine(audit: record, outcome: "complete", tasks: tasks, submissions: submissions,
+        let document = try AuditCombiner.combine(audit: record, outcome: .complete, tasks: tasks, submissions: submissions,
                                                  limits: PayloadLimits())
         return document.results.first?.evaluation
     }
@@ -124,7 +126,7 @@ struct FederatedOracleTests {
             guard let a, let b else { #expect(a == nil && b == nil, "trial \(trial): \(what) \(String(describing: a)) vs oracle \(String(describing: b))"); return }
             #expect(abs(a - b) <= 1e-12 * (relative ? max(1, abs(b)) : 1), "trial \(trial): \(what) \(a) vs oracle \(b)")
         }
-        let metric = { (name: FairnessMetric) in try #require(evaluation.metrics.first { $0.metric == name }) }
+        let metric = { (name: Metric) in try #require(evaluation.metrics.first { $0.metric == name }) }
         let error = try metric(.error), auc = try metric(.auc), ece = try metric(.ece)
         for j in 0..<oracle.groupCount {
             let groupRows = oracle.rows(ofGroup: j)

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import AuditAgent
 import AuditCoordinator
+import AuditClient
+import AuditCore
 import AuditPKI
 import AuditSpec
 import AuditWire
@@ -41,7 +43,7 @@ final class FederationHarness: Sendable {
         ca = try CertificateAuthority.create(commonName: "test CA")
         try pki.save(ca)
         try pki.save(try ca.issueCoordinator(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
-        try pki.save(try ca.issueOperator(name: try OperatorName("op")))
+        try pki.save(try ca.issueOperator(name: try OperatorName(certificateName: "op")))
         var configuration = CoordinatorConfiguration(
             host: "127.0.0.1", port: 0, certificatePath: pki.certificatePath(for: .coordinator),
             keyPath: pki.keyPath(for: .coordinator), caPath: pki.caCertificatePath, databasePath: root + "/coordinator.db",
@@ -82,7 +84,7 @@ final class FederationHarness: Sendable {
     }
 
     func operatorClient() throws -> OperatorClient {
-        let role = CertificateRole.operator(try OperatorName("op"))
+        let role = CertificateRole.operator(try OperatorName(certificateName: "op"))
         return try OperatorClient(baseURL: url, certificatePath: pki.certificatePath(for: role), keyPath: pki.keyPath(for: role),
                                   caPath: pki.caCertificatePath)
     }
@@ -90,7 +92,7 @@ final class FederationHarness: Sendable {
     /// Issues a site certificate and registers it (unless `register` is false).
     @discardableResult
     func addSite(_ id: String, register: Bool = true) async throws -> IssuedCertificate {
-        let issued = try ca.issueSite(try SiteIdentity(id))
+        let issued = try ca.issueSite(try SiteID(certificateName: id))
         try pki.save(issued, overwrite: true)
         if register {
             let client = try operatorClient()
@@ -106,7 +108,7 @@ final class FederationHarness: Sendable {
         let yaml = """
             site: \(site)
             coordinator: \(url)
-            tls: { certificate: \(pki.certificatePath(for: .site(try SiteIdentity(site)))), key: \(pki.keyPath(for: .site(try SiteIdentity(site)))), ca: \(pki.caCertificatePath) }
+            tls: { certificate: \(pki.certificatePath(for: .site(try SiteID(certificateName: site)))), key: \(pki.keyPath(for: .site(try SiteID(certificateName: site)))), ca: \(pki.caCertificatePath) }
             data: { csv: \(dataPath) }
             policy: { allowed_models: [\(models)], allowed_metrics: [\(metrics)], allowed_techniques: [onehot, intersectional, decoupled], min_cell: \(minCell) }
             ledger: \(root)/\(site)-ledger.jsonl

@@ -1,4 +1,5 @@
 import AuditAgent
+import AuditCore
 import AuditModels
 import AuditReport
 import AuditSpec
@@ -58,7 +59,7 @@ struct RegressionFederationTests {
         #expect(fetched.0.state.rawValue == "complete")
         let report = try ReportDocument.decode(Data(fetched.1.utf8))
         let federation = try #require(report.federation)
-        #expect(federation.sites.map(\.state) == ["submitted", "submitted"])
+        #expect(federation.sites.map(\.state) == [.submitted, .submitted])
 
         var perTechnique: [String: [RegressionPredictions]] = [:]
         for name in names {

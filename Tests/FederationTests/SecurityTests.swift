@@ -1,3 +1,5 @@
+@testable import AuditClient
+import AuditCore
 import AuditPKI
 import AuditSpec
 import AuditStats
@@ -11,7 +13,7 @@ import Testing
 @Suite("Coordinator security", .serialized)
 struct SecurityTests {
     static func client(_ harness: FederationHarness, site: String) throws -> CoordinatorClient {
-        let role = CertificateRole.site(try SiteIdentity(site))
+        let role = CertificateRole.site(try SiteID(certificateName: site))
         return try CoordinatorClient(baseURL: harness.url, certificatePath: harness.pki.certificatePath(for: role),
                                      keyPath: harness.pki.keyPath(for: role), caPath: harness.pki.caCertificatePath)
     }
@@ -48,7 +50,7 @@ struct SecurityTests {
         #expect(await bare.handshakeFails())
         // A certificate from another CA.
         let otherCA = try CertificateAuthority.create(commonName: "other CA")
-        let stranger = try otherCA.issueSite(try SiteIdentity("alpha"))
+        let stranger = try otherCA.issueSite(try SiteID(certificateName: "alpha"))
         let strangerStore = PKIStore(directory: harness.root + "/other")
         try strangerStore.save(stranger)
         let strangerClient = try CoordinatorClient(baseURL: harness.url, certificatePath: strangerStore.certificatePath(for: stranger.role),

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditModels
 import AuditSpec
 import AuditStats
@@ -24,7 +25,7 @@ extension TaskRunner {
             // difference (Protocol/disclosure-model.md). The primary paired t-test needs only the
             // moments; the secondary regression bootstrap is a local-audit feature.
             extraction.bootstrapReplicates = 0
-            let metrics = task.spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) }
+            let metrics = task.spec.metrics
             var techniques: [RegressionTechniqueStatistics] = []
             var withheldKeys = Set<String>()
             for technique in trained.techniques {

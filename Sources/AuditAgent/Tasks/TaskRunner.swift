@@ -1,3 +1,4 @@
+import AuditCore
 import AuditModels
 import AuditSpec
 import AuditStats

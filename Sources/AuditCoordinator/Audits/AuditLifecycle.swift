@@ -1,20 +1,21 @@
+import AuditCore
 import Foundation
 import GRDB
 
 /// The result of applying one event to a stored audit: the machine as persisted and the actions for the caller.
 public struct AppliedTransition: Sendable, Hashable {
     /// The audit the event was applied to.
-    public var auditID: String
+    public var auditID: AuditID
     /// The audit's machine after the event, as now stored.
     public var machine: AuditStateMachine
     /// What the caller must still do (`startCombining`, `notify`, …); `recordEvent` rows are already written.
     public var actions: [AuditStateMachine.Action]
 
     /// The audit's state after the event.
-    public var state: AuditStateMachine.State { machine.state }
+    public var state: AuditState { machine.state }
 
     /// Creates a result.
-    public init(auditID: String, machine: AuditStateMachine, actions: [AuditStateMachine.Action]) {
+    public init(auditID: AuditID, machine: AuditStateMachine, actions: [AuditStateMachine.Action]) {
         self.auditID = auditID
         self.machine = machine
         self.actions = actions
@@ -45,7 +46,7 @@ public struct AuditLifecycle: Sendable {
 
     /// Applies `event` to the stored audit `auditID` at `time`, persists the result, and returns the actions.
     @discardableResult
-    public func apply(_ event: AuditStateMachine.Event, to auditID: String, at time: Date) async throws
+    public func apply(_ event: AuditStateMachine.Event, to auditID: AuditID, at time: Date) async throws
         -> AppliedTransition {
         try await store.write("applying an event to audit \(auditID)") { db in
             try Self.apply(event, auditID: auditID, at: time, in: db)
@@ -53,7 +54,7 @@ public struct AuditLifecycle: Sendable {
     }
 
     /// The stored audit's machine (its current round's tasks).
-    public func machine(for auditID: String) async throws -> AuditStateMachine {
+    public func machine(for auditID: AuditID) async throws -> AuditStateMachine {
         try await store.read("loading audit \(auditID)") { db in try Self.load(auditID, in: db).machine }
     }
 
@@ -84,7 +85,7 @@ public struct AuditLifecycle: Sendable {
     }
 
     /// Reads the audit and its current round's tasks and rebuilds the machine.
-    static func load(_ auditID: String, in db: Database) throws -> Loaded {
+    static func load(_ auditID: AuditID, in db: Database) throws -> Loaded {
         guard let audit = try AuditRecord.fetch(db, id: auditID) else {
             throw StoreError.notFound("audit \(auditID) not found")
         }
@@ -98,7 +99,7 @@ public struct AuditLifecycle: Sendable {
     }
 
     /// Loads, applies and persists; throws `illegalTransition` (writing nothing) when the machine rejects the event.
-    static func apply(_ event: AuditStateMachine.Event, auditID: String, at time: Date,
+    static func apply(_ event: AuditStateMachine.Event, auditID: AuditID, at time: Date,
                       in db: Database) throws -> AppliedTransition {
         let loaded = try load(auditID, in: db)
         let transition: AuditStateMachine.Transition
@@ -128,7 +129,7 @@ public struct AuditLifecycle: Sendable {
     }
 
     /// Inserts one `event` row per `recordEvent` action, with the task id of the entry's site.
-    static func recordEvents(_ actions: [AuditStateMachine.Action], auditID: String, taskIDs: [String: String],
+    static func recordEvents(_ actions: [AuditStateMachine.Action], auditID: AuditID, taskIDs: [SiteID: TaskID],
                              at time: Date, in db: Database) throws {
         for case let .recordEvent(entry) in actions {
             try EventRecord.insert(db, auditID: auditID, taskID: entry.site.flatMap { taskIDs[$0] },

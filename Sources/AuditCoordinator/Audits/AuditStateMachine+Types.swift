@@ -1,73 +1,18 @@
+import AuditCore
 import Foundation
 
 extension AuditStateMachine {
-    /// The state of an audit as a whole (ARCHITECTURE.md §6).
-    public enum State: String, Sendable, Hashable, CaseIterable, Codable {
-        /// Built but not yet launched; it has no tasks.
-        case created
-        /// Launched: one queued task per site, none delivered yet.
-        case dispatched
-        /// At least one site has picked up or answered its task.
-        case collecting
-        /// Enough sites have answered; the combiner is running.
-        case combining
-        /// Every site submitted and the combiner succeeded.
-        case complete
-        /// The completion rule held without every site, and the combiner succeeded.
-        case partial
-        /// The completion rule cannot hold, or the combiner failed.
-        case failed
-        /// The operator cancelled the audit before it finished.
-        case cancelled
-
-        /// `true` for `complete`, `partial`, `failed` and `cancelled`: no event changes the audit any more.
-        public var isFinal: Bool {
-            switch self {
-            case .complete, .partial, .failed, .cancelled: true
-            case .created, .dispatched, .collecting, .combining: false
-            }
-        }
-    }
-
-    /// The state of one site's task within an audit (ARCHITECTURE.md §6).
-    public enum TaskState: String, Sendable, Hashable, CaseIterable, Codable {
-        /// Created at launch; the site's agent has not fetched it yet.
-        case queued
-        /// Handed to the site's agent by a poll.
-        case delivered
-        /// The site's agent accepted it under its policy and is running it.
-        case accepted
-        /// The site's aggregate result was received and stored.
-        case submitted
-        /// The site refused the task (policy), with a code and a reason.
-        case refused
-        /// The site (or the coordinator on its behalf) reported that the task failed.
-        case failed
-        /// The audit's deadline passed before the site answered.
-        case expired
-        /// The audit was cancelled or can no longer succeed, so the task was withdrawn.
-        case cancelled
-
-        /// `true` for `queued`, `delivered` and `accepted`: the site still owes an answer.
-        public var isOpen: Bool {
-            switch self {
-            case .queued, .delivered, .accepted: true
-            case .submitted, .refused, .failed, .expired, .cancelled: false
-            }
-        }
-    }
-
     /// One site's task as the machine sees it.
     public struct SiteTask: Sendable, Hashable {
         /// The site's id.
-        public var site: String
+        public var site: SiteID
         /// The task's state.
         public var state: TaskState
         /// Why the task ended when it did not submit (refusal code and reason, failure reason); otherwise `nil`.
         public var detail: String?
 
         /// Creates a task entry.
-        public init(site: String, state: TaskState, detail: String? = nil) {
+        public init(site: SiteID, state: TaskState, detail: String? = nil) {
             self.site = site
             self.state = state
             self.detail = detail
@@ -77,17 +22,17 @@ extension AuditStateMachine {
     /// An input to the machine.
     public enum Event: Sendable, Hashable {
         /// The operator launched the audit: one task per site; see ``AuditStateMachine`` for the completion rule.
-        case launched(sites: [String], minSites: Int, requiredSites: [String], deadline: Date)
+        case launched(sites: [SiteID], minSites: Int, requiredSites: [SiteID], deadline: Date)
         /// A poll handed the site's task to its agent.
-        case taskDelivered(site: String, at: Date)
+        case taskDelivered(site: SiteID, at: Date)
         /// The site's agent accepted the task under its policy.
-        case taskAccepted(site: String)
+        case taskAccepted(site: SiteID)
         /// The site's result was stored (the store has already ruled out duplicates and conflicts).
-        case resultSubmitted(site: String)
+        case resultSubmitted(site: SiteID)
         /// The site refused the task; `code` is machine-readable, `reason` is for people.
-        case taskRefused(site: String, code: String, reason: String)
+        case taskRefused(site: SiteID, code: String, reason: String)
         /// The site's task failed (reported by the agent, or decided by the coordinator, e.g. on revocation).
-        case taskFailed(site: String, reason: String)
+        case taskFailed(site: SiteID, reason: String)
         /// The audit's deadline has passed; `at` must not be before it.
         case deadlinePassed(at: Date)
         /// The operator asked to cancel the audit.
@@ -103,12 +48,12 @@ extension AuditStateMachine {
         /// What happened, e.g. `task_refused`.
         public var kind: EventKind
         /// The site concerned, or `nil` for an audit-wide entry.
-        public var site: String?
+        public var site: SiteID?
         /// Plain words naming ids and counts; never payload contents.
         public var detail: String
 
         /// Creates a log entry.
-        public init(kind: EventKind, site: String? = nil, detail: String = "") {
+        public init(kind: EventKind, site: SiteID? = nil, detail: String = "") {
             self.kind = kind
             self.site = site
             self.detail = detail
@@ -118,11 +63,11 @@ extension AuditStateMachine {
     /// Something a change of state was meant to make listeners aware of.
     public enum Notice: Sendable, Hashable {
         /// These sites have new open tasks: wake their long-polls.
-        case tasksAvailable([String])
+        case tasksAvailable([SiteID])
         /// These sites' tasks were withdrawn (cancelled): wake their long-polls so agents stop.
-        case tasksWithdrawn([String])
+        case tasksWithdrawn([SiteID])
         /// The audit reached a final state.
-        case auditFinished(State)
+        case auditFinished(AuditState)
     }
 
     /// Work that a transition asks of its caller.
@@ -131,11 +76,11 @@ extension AuditStateMachine {
         case recordEvent(LogEntry)
         /// Run the combiner over the submitted sites, then apply `combineSucceeded` or `combineFailed`;
         /// `outcome` is `complete` or `partial`, the state the audit takes when combining succeeds.
-        case startCombining(outcome: State, sites: [String])
+        case startCombining(outcome: AuditState, sites: [SiteID])
         /// These sites' open tasks expired at the deadline (already reflected in the new state).
-        case expireTasks([String])
+        case expireTasks([SiteID])
         /// These sites' open tasks were cancelled (already reflected in the new state).
-        case cancelTasks([String])
+        case cancelTasks([SiteID])
         /// Tell listeners (long-polls, operator views) about a change.
         case notify(Notice)
     }

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 
 /// The lifecycle of one audit and its per-site tasks, as a pure value: an event in, the next machine and actions out.
@@ -55,29 +56,29 @@ import Foundation
 /// `combineSucceeded`/`combineFailed` outside `combining` (`notCombining`, or `auditClosed` once final).
 public struct AuditStateMachine: Sendable, Hashable {
     /// The audit's id, used only to name it in errors.
-    public let auditID: String
+    public let auditID: AuditID
     /// The audit's state.
-    public private(set) var state: State
+    public private(set) var state: AuditState
     /// One task per site, in launch order; empty before launch.
     public private(set) var tasks: [SiteTask]
     /// The fewest submitted sites for which the audit can complete (≥ 1 once launched).
     public private(set) var minSites: Int
     /// Sites that must all submit for the audit to complete.
-    public private(set) var requiredSites: [String]
+    public private(set) var requiredSites: [SiteID]
     /// When open tasks expire; `nil` before launch.
     public private(set) var deadline: Date?
     /// Why the audit failed, naming sites and counts; `nil` unless the state is `failed`.
     public private(set) var failure: String?
 
     /// A new, unlaunched audit (`created`, no tasks).
-    public init(auditID: String) {
+    public init(auditID: AuditID) {
         self.init(restoring: auditID, state: .created, tasks: [], minSites: 0, requiredSites: [], deadline: nil,
                   failure: nil)
     }
 
     /// A machine rebuilt from stored state (see ``AuditLifecycle``); the values are taken as they are.
-    public init(restoring auditID: String, state: State, tasks: [SiteTask], minSites: Int,
-                requiredSites: [String], deadline: Date?, failure: String?) {
+    public init(restoring auditID: AuditID, state: AuditState, tasks: [SiteTask], minSites: Int,
+                requiredSites: [SiteID], deadline: Date?, failure: String?) {
         self.auditID = auditID
         self.state = state
         self.tasks = tasks
@@ -99,15 +100,15 @@ public struct AuditStateMachine: Sendable, Hashable {
     }
 
     /// The sites whose task is in `state`, in launch order.
-    public func sites(in state: TaskState) -> [String] {
+    public func sites(in state: TaskState) -> [SiteID] {
         tasks.filter { $0.state == state }.map(\.site)
     }
 
     /// The sites whose task is still open, in launch order.
-    public var openSites: [String] { tasks.filter { $0.state.isOpen }.map(\.site) }
+    public var openSites: [SiteID] { tasks.filter { $0.state.isOpen }.map(\.site) }
 
     /// What combining will end in: `complete` when every site submitted, else `partial`; `nil` unless combining.
-    public var combiningOutcome: State? {
+    public var combiningOutcome: AuditState? {
         guard state == .combining else { return nil }
         return tasks.allSatisfy { $0.state == .submitted } ? .complete : .partial
     }
@@ -169,21 +170,20 @@ public struct AuditStateMachine: Sendable, Hashable {
         }
     }
 
-    private mutating func launch(sites: [String], minSites: Int, requiredSites: [String], deadline: Date,
+    private mutating func launch(sites: [SiteID], minSites: Int, requiredSites: [SiteID], deadline: Date,
                                  at time: Date) throws(AuditTransitionError) -> [Action] {
         guard state == .created else {
             throw error(state.isFinal ? .auditClosed : .alreadyLaunched, "the audit was already launched")
         }
         guard !sites.isEmpty else { throw error(.invalidLaunch, "an audit needs at least one site") }
-        var seen = Set<String>()
+        var seen = Set<SiteID>()
         for site in sites {
-            guard !site.isEmpty else { throw error(.invalidLaunch, "a site id is empty") }
             guard seen.insert(site).inserted else { throw error(.invalidLaunch, "site \(site) is listed twice") }
         }
         guard (1...sites.count).contains(minSites) else {
             throw error(.invalidLaunch, "min_sites \(minSites) is not in 1…\(sites.count)")
         }
-        var seenRequired = Set<String>()
+        var seenRequired = Set<SiteID>()
         for site in requiredSites {
             guard seen.contains(site) else {
                 throw error(.invalidLaunch, "required site \(site) is not among the audit's sites")
@@ -207,7 +207,7 @@ public struct AuditStateMachine: Sendable, Hashable {
 
     /// Applies a task event. `change` maps the task's open state to its next state and detail, or `nil` for a no-op.
     private mutating func taskEvent(
-        _ site: String, isResult: Bool, change: (TaskState) -> (TaskState, String?)?
+        _ site: SiteID, isResult: Bool, change: (TaskState) -> (TaskState, String?)?
     ) throws(AuditTransitionError) -> [Action] {
         guard state != .created else { throw error(.notLaunched, "site \(site): the audit was not launched") }
         guard let index = tasks.firstIndex(where: { $0.site == site }) else {
@@ -311,7 +311,7 @@ public struct AuditStateMachine: Sendable, Hashable {
     }
 
     /// Cancels every open task: the sites withdrawn and the actions saying so.
-    private mutating func withdrawOpenTasks(reason: String) -> (sites: [String], actions: [Action]) {
+    private mutating func withdrawOpenTasks(reason: String) -> (sites: [SiteID], actions: [Action]) {
         let open = openSites
         guard !open.isEmpty else { return ([], []) }
         var actions: [Action] = [.cancelTasks(open)]
@@ -319,7 +319,7 @@ public struct AuditStateMachine: Sendable, Hashable {
         return (open, actions)
     }
 
-    private mutating func close(_ site: String, as newState: TaskState, detail: String, into actions: inout [Action]) {
+    private mutating func close(_ site: SiteID, as newState: TaskState, detail: String, into actions: inout [Action]) {
         guard let index = tasks.firstIndex(where: { $0.site == site }) else { return }
         tasks[index].state = newState
         tasks[index].detail = detail
@@ -334,7 +334,7 @@ public struct AuditStateMachine: Sendable, Hashable {
         EventKind(rawValue: "task_\(state.rawValue)")
     }
 
-    private static func list(_ sites: [String]) -> String {
-        sites.isEmpty ? "none" : sites.joined(separator: ", ")
+    private static func list(_ sites: [SiteID]) -> String {
+        sites.isEmpty ? "none" : sites.map(\.rawValue).joined(separator: ", ")
     }
 }

@@ -1,3 +1,5 @@
+import AuditCore
+
 /// An event that the audit's current state does not allow; the machine is left unchanged.
 ///
 /// Compare by ``code``; the ``message`` names the audit and site ids involved, never payload contents.
@@ -45,14 +47,14 @@ public struct AuditTransitionError: Error, Sendable, Hashable, CustomStringConve
     /// What kind of illegal transition this is.
     public let code: Code
     /// The audit's id, as given to the machine.
-    public let auditID: String
+    public let auditID: AuditID
     /// The state the audit was in.
-    public let state: AuditStateMachine.State
+    public let state: AuditState
     /// Plain words naming ids and states, e.g. `site b already submitted a result`.
     public let message: String
 
     /// Creates an error.
-    public init(code: Code, auditID: String, state: AuditStateMachine.State, message: String) {
+    public init(code: Code, auditID: AuditID, state: AuditState, message: String) {
         self.code = code
         self.auditID = auditID
         self.state = state

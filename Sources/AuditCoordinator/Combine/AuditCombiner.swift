@@ -1,3 +1,4 @@
+import AuditCore
 import AuditReport
 import AuditSpec
 import AuditStats
@@ -10,9 +11,9 @@ import Foundation
 /// pooled analysis with sites as strata — and each gain's per-site estimates are meta-analysed.
 /// Every site that did not submit, and everything a site withheld, is named in the report.
 enum AuditCombiner {
-    static func combine(audit: AuditRecord, outcome: String, tasks: [SiteTaskRecord], submissions: [SubmissionRecord],
+    static func combine(audit: AuditRecord, outcome: AuditState, tasks: [SiteTaskRecord], submissions: [SubmissionRecord],
                         limits: PayloadLimits) throws -> ReportDocument {
-        let spec = try AuditSpec.parse(yaml: audit.specYAML, source: "audit \(audit.id)")
+        let spec = try audit.spec()
         var results: [TaskResult] = []
         for submission in submissions {
             results.append(try PayloadCodec.decodeJSON(TaskResult.self, from: submission.payload, limits: limits))
@@ -20,8 +21,8 @@ enum AuditCombiner {
         results.sort { $0.site < $1.site }
         let settings = EvaluationSettings(
             alpha: spec.tests.alpha,
-            correction: MultipleTesting.Method(rawValue: spec.tests.correction.rawValue) ?? .holm,
-            metrics: spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) },
+            correction: spec.tests.correction,
+            metrics: spec.metrics,
             calibrationDraws: spec.tests.bootstrapReplicates, seed: audit.rootSeed)
         var sections: [ReportDocument.TechniqueSection] = []
         if spec.outcome.type == .continuous {
@@ -45,9 +46,9 @@ enum AuditCombiner {
                 heterogeneity: Heterogeneity.entries(sites: sites, settings: settings)))
         }
         let participation = tasks.sorted { $0.siteID < $1.siteID }.map { task -> ReportDocument.SiteParticipation in
-            let result = results.first { $0.site.rawValue == task.siteID }
+            let result = results.first { $0.site == task.siteID }
             return ReportDocument.SiteParticipation(
-                site: task.siteID, state: task.state.rawValue, detail: task.detail,
+                site: task.siteID, state: task.state, detail: task.detail,
                 rows: result.map { ["total": $0.rowCounts.total, "train": $0.rowCounts.train, "test": $0.rowCounts.test] },
                 withheld: result?.suppressed.map { s in
                     var entry = ["scope": s.scope, "reason": s.reason]
@@ -56,7 +57,7 @@ enum AuditCombiner {
                 } ?? [])
         }
         var notes: [String] = []
-        let missing = participation.filter { $0.state != "submitted" }
+        let missing = participation.filter { $0.state != .submitted }
         if !missing.isEmpty {
             notes.append("not in the pooled result: " + missing.map { "\($0.site) (\($0.state)\($0.detail.map { ": \($0)" } ?? ""))" }.joined(separator: "; "))
         }

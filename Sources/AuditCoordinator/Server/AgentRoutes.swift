@@ -1,3 +1,4 @@
+import AuditCore
 import AuditWire
 import Foundation
 import HTTPTypes
@@ -43,7 +44,7 @@ struct AgentRoutes {
     func hello(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         let site = try context.requireSite()
         let hello = try await decode(AgentHello.self, request)
-        try PayloadValidator.validate(hello, authenticatedSite: try SiteID(validating: site))
+        try PayloadValidator.validate(hello, authenticatedSite: site)
         let policy = String(decoding: try PayloadCodec.encodeJSON(hello.policy), as: UTF8.self)
         try await coordinator.store.touch(site: site, agentVersion: hello.agentVersion, policyJSON: policy, at: Date())
         return try JSONResponse.make(CoordinatorHello(coordinatorVersion: CoordinatorService.version, serverTime: Date(),
@@ -74,8 +75,8 @@ struct AgentRoutes {
     }
 
     /// The task, if it belongs to the authenticated site.
-    func ownTask(_ context: CoordinatorContext, site: String) async throws -> (SiteTaskRecord, AuditRecord) {
-        let id = try context.parameters.require("id")
+    func ownTask(_ context: CoordinatorContext, site: SiteID) async throws -> (SiteTaskRecord, AuditRecord) {
+        let id: TaskID = try context.pathID()
         guard let task = try await coordinator.store.task(id: id),
               let audit = try await coordinator.store.audit(id: task.auditID) else {
             throw APIError(.notFound, "no task \(id)")
@@ -94,7 +95,7 @@ struct AgentRoutes {
         guard let wireTask = coordinator.siteTask(OpenTask(task: task, audit: audit)) else {
             throw APIError(.internal, "the audit's spec cannot be read")
         }
-        try PayloadValidator.validate(result, against: wireTask, authenticatedSite: try SiteID(validating: site))
+        try PayloadValidator.validate(result, against: wireTask, authenticatedSite: site)
         let key = PayloadCodec.idempotencyKey(of: json)
         if let claimed = request.headers[HTTPField.Name(WireHeader.idempotencyKey)!], claimed != key {
             throw APIError(.malformedPayload, "Idempotency-Key is not the SHA-256 of the uncompressed body", field: WireHeader.idempotencyKey)
@@ -121,7 +122,7 @@ struct AgentRoutes {
         guard let wireTask = coordinator.siteTask(OpenTask(task: task, audit: audit)) else {
             throw APIError(.internal, "the audit's spec cannot be read")
         }
-        try PayloadValidator.validate(refusal, against: wireTask, authenticatedSite: try SiteID(validating: site))
+        try PayloadValidator.validate(refusal, against: wireTask, authenticatedSite: site)
         await coordinator.dispatch(try await coordinator.store.recordRefusal(task: task.id, code: refusal.code,
                                                                              reason: refusal.reason, at: Date()))
         return Response(status: .noContent)
@@ -136,7 +137,7 @@ struct AgentRoutes {
         guard let wireTask = coordinator.siteTask(OpenTask(task: task, audit: audit)) else {
             throw APIError(.internal, "the audit's spec cannot be read")
         }
-        try progress.validate(against: wireTask, authenticatedSite: try SiteID(validating: site))
+        try progress.validate(against: wireTask, authenticatedSite: site)
         try await coordinator.store.recordProgress(task: task.id, text: progress.text, at: Date())
         return Response(status: .noContent)
     }

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditPKI
 import AuditWire
 import Foundation
@@ -42,7 +43,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         case .failure(let error): throw APIError(.unauthenticated, "client certificate refused: \(error.code)")
         }
         if case .site(let site) = principal {
-            try await registry.authenticate(site: site.id, fingerprint: Fingerprint.sha256(ofDER: der).hex)
+            try await registry.authenticate(site: site, fingerprint: Fingerprint.sha256(ofDER: der).hex)
         }
         context.principal = principal
         return try await next(request, context)
@@ -95,7 +96,7 @@ struct SiteRegistry: Sendable {
     let store: Store
 
     /// Accepts only an active, registered site whose certificate is the registered one.
-    func authenticate(site: String, fingerprint: String) async throws {
+    func authenticate(site: SiteID, fingerprint: String) async throws {
         if let record = try await store.site(forFingerprint: fingerprint) {
             guard record.id == site else {
                 throw APIError(.siteMismatch, "the certificate is registered for another site")

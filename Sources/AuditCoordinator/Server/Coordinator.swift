@@ -1,3 +1,4 @@
+import AuditCore
 import AuditPKI
 import AuditSpec
 import AuditWire
@@ -13,8 +14,8 @@ public final class Coordinator: Sendable {
     /// The audit lifecycle over the store.
     public let lifecycle: AuditLifecycle
     let signals = TaskSignals()
-    let combineQueue: AsyncStream<String>
-    let combineRequests: AsyncStream<String>.Continuation
+    let combineQueue: AsyncStream<AuditID>
+    let combineRequests: AsyncStream<AuditID>.Continuation
     let configuration: CoordinatorConfiguration
     let logger: Logger
 
@@ -24,7 +25,7 @@ public final class Coordinator: Sendable {
         self.store = store
         self.lifecycle = AuditLifecycle(store: store)
         self.logger = logger
-        (combineQueue, combineRequests) = AsyncStream.makeStream(of: String.self)
+        (combineQueue, combineRequests) = AsyncStream.makeStream(of: AuditID.self)
     }
 
     /// Carries out what a transition asks for: combining is queued, long-polls are woken.
@@ -45,9 +46,8 @@ public final class Coordinator: Sendable {
 
     /// The wire form of a stored task, or nil when its spec no longer parses (never expected).
     func siteTask(_ open: OpenTask) -> SiteTask? {
-        guard let spec = try? AuditSpec.parse(yaml: open.audit.specYAML, source: "audit \(open.audit.id)"),
-              let id = TaskID(rawValue: open.task.id), let audit = AuditID(rawValue: open.audit.id) else { return nil }
-        return SiteTask(id: id, audit: audit, round: open.task.round, spec: spec, rootSeed: open.audit.rootSeed,
+        guard let spec = try? open.audit.spec() else { return nil }
+        return SiteTask(id: open.task.id, audit: open.audit.id, round: open.task.round, spec: spec, rootSeed: open.audit.rootSeed,
                         createdAt: open.audit.createdAt, deadline: open.audit.deadline)
     }
 }

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditPKI
 import Hummingbird
 import NIOCore
@@ -23,25 +24,32 @@ public struct CoordinatorContext: RequestContext {
     }
 
     /// The authenticated site's id, or a `forbidden` error.
-    func requireSite() throws -> String {
+    func requireSite() throws -> SiteID {
         guard case .site(let site)? = principal else {
             throw APIError(.forbidden, "this endpoint is for site agents; present a site certificate")
         }
-        return site.id
+        return site
     }
 
     /// An operator or a researcher: who may read audits and reports; else `forbidden`.
     func requireReader() throws -> String {
-        if case .operator(let name)? = principal { return "operator \(name.name)" }
+        if case .operator(let name)? = principal { return "operator \(name)" }
         if let researcher { return "researcher \(researcher)" }
         throw APIError(.forbidden, "this endpoint is for operators and researchers")
     }
 
     /// The authenticated operator's name, or a `forbidden` error.
-    func requireOperator() throws -> String {
+    func requireOperator() throws -> OperatorName {
         guard case .operator(let name)? = principal else {
             throw APIError(.forbidden, "this endpoint is for operators; present an operator certificate")
         }
-        return name.name
+        return name
+    }
+
+    /// The id in the path parameter `name`; a malformed id names no resource, so it is `not_found`.
+    func pathID<ID: ValidatedIdentifier>(_ name: String = "id", as type: ID.Type = ID.self) throws -> ID {
+        let text = try parameters.require(name)
+        guard let id = ID(rawValue: text) else { throw APIError(.notFound, "no \(ID.what.replacingOccurrences(of: " id", with: "")) \(text)") }
+        return id
     }
 }

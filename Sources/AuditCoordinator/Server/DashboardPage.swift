@@ -1,3 +1,4 @@
+import AuditCore
 import AuditReport
 import AuditWire
 import Foundation
@@ -18,7 +19,7 @@ enum DashboardPage {
 
     /// Renders the page at `now` (times are shown as ages, so they are read against `now`).
     /// `specs` holds each audit's spec line by audit id.
-    static func render(audits: [AuditSummary], specs: [String: AuditSpecLine] = [:], sites: [SiteRecord], now: Date,
+    static func render(audits: [AuditSummary], specs: [AuditID: AuditSpecLine] = [:], sites: [SiteRecord], now: Date,
                        viewer: String) -> String {
         let e = HTMLPage.escape
         var body = "<header><h1>fairuse coordinator</h1><p class=\"meta\">Read-only dashboard · signed in as \(e(viewer)) · refreshed every 5 s · \(e(timestamp(now)))</p></header>\n"
@@ -34,7 +35,7 @@ enum DashboardPage {
                         + (s.detail.map { " <span class=\"meta\">\(e($0))</span>" } ?? "")
                 }.joined(separator: "<br/>")
                 let hasReport = ["complete", "partial"].contains(a.state.rawValue)
-                let line = specs[a.id.rawValue]
+                let line = specs[a.id]
                 let spec = line.map { "\(e($0.spec)) <span class=\"meta\">sha256 \(e(String($0.specSHA256.prefix(12))))…</span>" } ?? e(a.name)
                 return ["<code>\(e(a.id.rawValue))</code>", spec, line.map { e($0.model) } ?? "—",
                         "<span class=\"state \(e(a.state.rawValue))\">\(e(a.state.rawValue))</span>",
@@ -49,7 +50,7 @@ enum DashboardPage {
             body += "<p>No site is registered.</p>"
         } else {
             body += HTMLPage.table(["site", "status", "last contact", "agent", "registered"], sites.map { s in
-                [e(s.id), "<span class=\"state \(e(s.status.rawValue))\">\(e(s.status.rawValue))</span>",
+                [e(s.id.rawValue), "<span class=\"state \(e(s.status.rawValue))\">\(e(s.status.rawValue))</span>",
                  s.lastContactAt.map { e(age($0, now: now)) } ?? "never", e(s.agentVersion ?? "—"), e(timestamp(s.addedAt))]
             })
         }

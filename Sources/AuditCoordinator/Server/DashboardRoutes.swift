@@ -1,3 +1,4 @@
+import AuditCore
 import AuditReport
 import AuditSpec
 import AuditWire
@@ -29,7 +30,7 @@ struct DashboardRoutes {
             return Response(status: .seeOther, headers: headers)
         }
         var audits: [AuditSummary] = []
-        var specs: [String: DashboardPage.AuditSpecLine] = [:]
+        var specs: [AuditID: DashboardPage.AuditSpecLine] = [:]
         for audit in try await coordinator.store.audits() {
             audits.append(try await operatorRoutes.summary(audit.id))
             specs[audit.id] = Self.specLine(audit)
@@ -41,7 +42,7 @@ struct DashboardRoutes {
 
     func report(_ context: CoordinatorContext) async throws -> Response {
         let viewer = try context.requireReader()
-        let id = try context.parameters.require("id")
+        let id: AuditID = try context.pathID()
         guard let audit = try await coordinator.store.audit(id: id) else { throw APIError(.notFound, "no audit \(id)") }
         guard let json = audit.resultJSON else {
             throw APIError(.conflict, "audit \(id) has no report yet (state \(audit.state.rawValue))")
@@ -49,7 +50,7 @@ struct DashboardRoutes {
         let document = try ReportDocument.decode(Data(json.utf8))
         coordinator.logger.info("dashboard report viewed", metadata: ["audit": "\(id)", "viewer": "\(viewer)"])
         return Self.html(HTMLReport.render(document, alpha: document.spec?.tests.alpha ?? 0.1,
-                                           correction: document.spec?.tests.correction.rawValue ?? "holm"))
+                                           correction: document.spec?.tests.correction ?? .holm))
     }
 
     /// The spec and model of a stored audit (its spec was validated at launch).

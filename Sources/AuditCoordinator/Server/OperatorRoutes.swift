@@ -1,3 +1,4 @@
+import AuditCore
 import AuditReport
 import AuditSpec
 import AuditWire
@@ -44,33 +45,33 @@ struct OperatorRoutes {
         let rootSeed = launch.rootSeed ?? generator.next()
         spec.tests.seed = rootSeed
         let now = Date()
-        let sites = launch.sites.map(\.rawValue)
+        let sites = launch.sites
         for site in sites where try await coordinator.store.site(id: site)?.status != .active {
             throw APIError(.unknownSite, "site \(site) is not registered and active", field: "sites")
         }
         let audit = AuditID.generate()
         let new = NewAudit(
-            id: audit.rawValue, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec),
+            id: audit, name: spec.name, specYAML: spec.yaml(), specSHA256: SiteTask.specDigest(spec),
             sites: sites, minSites: launch.minSites ?? sites.count,
-            requiredSites: (launch.requiredSites ?? []).map(\.rawValue),
+            requiredSites: launch.requiredSites ?? [],
             deadline: launch.deadline ?? now.addingTimeInterval(TimeInterval(coordinator.configuration.defaultDeadlineSeconds)),
-            rootSeed: rootSeed, taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID.generate().rawValue) }))
+            rootSeed: rootSeed, taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID.generate()) }), spec: spec)
         let applied = try await coordinator.lifecycle.launch(new, at: now)
         coordinator.logger.info("audit launched", metadata: ["audit": "\(audit)", "operator": "\(who)", "sites": "\(sites.count)",
                                                              "seed": "\(rootSeed)\(launch.rootSeed == nil ? " (drawn)" : "")"])
         await coordinator.dispatch(applied)
-        return try JSONResponse.make(try await summary(audit.rawValue), status: .created)
+        return try JSONResponse.make(try await summary(audit), status: .created)
     }
 
-    func summary(_ id: String) async throws -> AuditSummary {
+    func summary(_ id: AuditID) async throws -> AuditSummary {
         guard let audit = try await coordinator.store.audit(id: id) else { throw APIError(.notFound, "no audit \(id)") }
         let tasks = try await coordinator.store.tasks(of: id)
         return AuditSummary(
-            id: AuditID(rawValue: audit.id)!, name: audit.name, state: AuditState(rawValue: audit.state.rawValue),
+            id: audit.id, name: audit.name, state: audit.state,
             createdAt: audit.createdAt, deadline: audit.deadline,
             sites: tasks.map { task in
-                SiteTaskStatus(site: SiteID(rawValue: task.siteID)!, task: TaskID(rawValue: task.id)!,
-                               state: TaskState(rawValue: task.state.rawValue), updatedAt: task.updatedAt, detail: task.detail,
+                SiteTaskStatus(site: task.siteID, task: task.id,
+                               state: task.state, updatedAt: task.updatedAt, detail: task.detail,
                                progress: task.progress)
             },
             rootSeed: audit.rootSeed)
@@ -85,20 +86,20 @@ struct OperatorRoutes {
 
     func status(_ context: CoordinatorContext) async throws -> Response {
         _ = try context.requireReader()
-        return try JSONResponse.make(try await summary(try context.parameters.require("id")))
+        return try JSONResponse.make(try await summary(try context.pathID()))
     }
 
     /// The federated report: `format=json` (default), `md`, `table`, `html`, or `csv` with `table=summary|groups|envy|heterogeneity|sites`.
     func report(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         _ = try context.requireReader()
-        let id = try context.parameters.require("id")
+        let id: AuditID = try context.pathID()
         guard let audit = try await coordinator.store.audit(id: id) else { throw APIError(.notFound, "no audit \(id)") }
         guard let json = audit.resultJSON else {
             throw APIError(.conflict, "audit \(id) has no report yet (state \(audit.state.rawValue)\(audit.failure.map { ": \($0)" } ?? ""))")
         }
         let format = request.uri.queryParameters.get("format") ?? "json"
         let document = try ReportDocument.decode(Data(json.utf8))
-        let alpha = document.spec?.tests.alpha ?? 0.1, correction = document.spec?.tests.correction.rawValue ?? "holm"
+        let alpha = document.spec?.tests.alpha ?? 0.1, correction = document.spec?.tests.correction ?? .holm
         let text: String, contentType: String
         switch format {
         case "json": (text, contentType) = (json, WireHeader.jsonMediaType)
@@ -119,7 +120,7 @@ struct OperatorRoutes {
 
     func cancel(_ context: CoordinatorContext) async throws -> Response {
         _ = try context.requireOperator()
-        let id = try context.parameters.require("id")
+        let id: AuditID = try context.pathID()
         await coordinator.dispatch(try await coordinator.lifecycle.apply(.cancelRequested, to: id, at: Date()))
         return try JSONResponse.make(try await summary(id))
     }
@@ -128,7 +129,7 @@ struct OperatorRoutes {
         _ = try context.requireOperator()
         let registration = try await decode(SiteRegistration.self, request)
         try registration.validate()
-        let record = try await coordinator.store.registerSite(id: registration.site.rawValue,
+        let record = try await coordinator.store.registerSite(id: registration.site,
                                                              fingerprint: registration.certificateFingerprintSHA256, at: Date())
         return try JSONResponse.make(Self.wire(record), status: .created)
     }
@@ -140,15 +141,15 @@ struct OperatorRoutes {
 
     func revokeSite(_ context: CoordinatorContext) async throws -> Response {
         _ = try context.requireOperator()
-        let id = try context.parameters.require("id")
+        let id: SiteID = try context.pathID()
         for applied in try await coordinator.store.revokeSite(id: id, at: Date()) { await coordinator.dispatch(applied) }
         guard let record = try await coordinator.store.site(id: id) else { throw APIError(.notFound, "no site \(id)") }
         return try JSONResponse.make(Self.wire(record))
     }
 
     static func wire(_ record: SiteRecord) -> AuditWire.SiteRecord {
-        AuditWire.SiteRecord(site: SiteID(rawValue: record.id)!, fingerprint: record.fingerprint,
-                             status: SiteStatus(rawValue: record.status.rawValue), addedAt: record.addedAt,
+        AuditWire.SiteRecord(site: record.id, fingerprint: record.fingerprint,
+                             status: record.status, addedAt: record.addedAt,
                              revokedAt: record.revokedAt, lastContactAt: record.lastContactAt, agentVersion: record.agentVersion)
     }
 }

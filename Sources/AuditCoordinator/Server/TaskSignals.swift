@@ -1,16 +1,17 @@
+import AuditCore
 import Foundation
 
 /// Wakes long-polling agents when work appears for their site (the `notify(.tasksAvailable)`
 /// action), so an agent learns of a new task at once instead of at its next poll.
 actor TaskSignals {
-    private var generations: [String: Int] = [:]
-    private var waiters: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
+    private var generations: [SiteID: Int] = [:]
+    private var waiters: [SiteID: [UUID: CheckedContinuation<Void, Never>]] = [:]
 
     /// The site's current generation; a waiter returns as soon as it changes.
-    func generation(of site: String) -> Int { generations[site, default: 0] }
+    func generation(of site: SiteID) -> Int { generations[site, default: 0] }
 
     /// Wakes every waiter of these sites.
-    func notify(_ sites: [String]) {
+    func notify(_ sites: [SiteID]) {
         for site in sites {
             generations[site, default: 0] += 1
             for (_, waiter) in waiters.removeValue(forKey: site) ?? [:] { waiter.resume() }
@@ -18,7 +19,7 @@ actor TaskSignals {
     }
 
     /// Returns when the site's generation differs from `seen`, or after `timeout`, or on cancellation.
-    func wait(site: String, seen: Int, timeout: Duration) async {
+    func wait(site: SiteID, seen: Int, timeout: Duration) async {
         if generation(of: site) != seen { return }
         let id = UUID()
         await withTaskGroup(of: Void.self) { group in
@@ -32,14 +33,14 @@ actor TaskSignals {
 
     /// Parks until notified or until `wait` cancels it. Actor isolation orders this against
     /// `cancel`: if the group was already cancelled when this runs, it returns at once.
-    private func suspend(site: String, id: UUID) async {
+    private func suspend(site: SiteID, id: UUID) async {
         await withCheckedContinuation { continuation in
             if Task.isCancelled { continuation.resume(); return }
             waiters[site, default: [:]][id] = continuation
         }
     }
 
-    private func cancel(site: String, id: UUID) {
+    private func cancel(site: SiteID, id: UUID) {
         waiters[site]?.removeValue(forKey: id)?.resume()
     }
 }

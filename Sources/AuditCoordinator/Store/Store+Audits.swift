@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import GRDB
 
@@ -29,15 +30,16 @@ extension Store {
             }
             let machine = transition.machine
             try db.execute(sql: """
-                INSERT INTO audit (id, name, spec_yaml, spec_sha256, state, min_sites, required_sites_json, deadline,
-                                   created_at, updated_at, root_seed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [new.id, new.name, new.specYAML, new.specSHA256, machine.state.rawValue,
-                                 machine.minSites, AuditRecord.requiredSitesJSON(machine.requiredSites),
+                INSERT INTO audit (id, name, spec_yaml, spec_sha256, spec_json, state, min_sites, required_sites_json,
+                                   deadline, created_at, updated_at, root_seed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [new.id, new.name, new.specYAML, new.specSHA256, try new.spec.map(AuditRecord.specJSON),
+                                 machine.state.rawValue, machine.minSites,
+                                 AuditRecord.requiredSitesJSON(machine.requiredSites),
                                  new.deadline, time, time, Int64(bitPattern: new.rootSeed)])
-            var taskIDs: [String: String] = [:]
+            var taskIDs: [SiteID: TaskID] = [:]
             for task in machine.tasks {
-                let taskID = new.taskIDs[task.site] ?? UUID().uuidString.lowercased()
+                let taskID = new.taskIDs[task.site] ?? TaskID.generate()
                 taskIDs[task.site] = taskID
                 try db.execute(sql: """
                     INSERT INTO site_task (id, audit_id, site_id, round, state, updated_at) VALUES (?, ?, ?, 1, ?, ?)
@@ -56,7 +58,7 @@ extension Store {
     }
 
     /// The audit with this id, or `nil`.
-    public func audit(id: String) async throws -> AuditRecord? {
+    public func audit(id: AuditID) async throws -> AuditRecord? {
         try await read("reading audit \(id)") { db in try AuditRecord.fetch(db, id: id) }
     }
 
@@ -72,7 +74,7 @@ extension Store {
     }
 
     /// The audit's tasks (all rounds), in round then launch order.
-    public func tasks(of auditID: String) async throws -> [SiteTaskRecord] {
+    public func tasks(of auditID: AuditID) async throws -> [SiteTaskRecord] {
         try await read("listing tasks of audit \(auditID)") { db in
             try SiteTaskRecord.fetchAll(db, "SELECT * FROM site_task WHERE audit_id = ? ORDER BY round, rowid",
                                         [auditID])
@@ -80,13 +82,13 @@ extension Store {
     }
 
     /// The task with this id, or `nil`.
-    public func task(id: String) async throws -> SiteTaskRecord? {
+    public func task(id: TaskID) async throws -> SiteTaskRecord? {
         try await read("reading task \(id)") { db in try SiteTaskRecord.fetch(db, id: id) }
     }
 
     /// A site's open tasks (queued, delivered, accepted) of audits that are not combining or final, with their
     /// audits: what a long-poll returns, so a restarted agent re-syncs.
-    public func openTasks(for siteID: String) async throws -> [OpenTask] {
+    public func openTasks(for siteID: SiteID) async throws -> [OpenTask] {
         try await read("listing open tasks of site \(siteID)") { db in
             try Self.openTaskRows(db, siteID: siteID).map { task in
                 guard let audit = try AuditRecord.fetch(db, id: task.auditID) else {
@@ -101,7 +103,7 @@ extension Store {
     ///
     /// Throws `illegalTransition` (storing nothing) if the audit is not combining, e.g. it was cancelled meanwhile.
     @discardableResult
-    public func storeResult(auditID: String, resultJSON: String, at time: Date) async throws -> AppliedTransition {
+    public func storeResult(auditID: AuditID, resultJSON: String, at time: Date) async throws -> AppliedTransition {
         try await write("storing the result of audit \(auditID)") { db in
             let applied = try AuditLifecycle.apply(.combineSucceeded, auditID: auditID, at: time, in: db)
             try db.execute(sql: "UPDATE audit SET result_json = ? WHERE id = ?", arguments: [resultJSON, auditID])
@@ -110,7 +112,7 @@ extension Store {
     }
 
     /// The audit's stored submissions, in the order received.
-    public func submissions(of auditID: String) async throws -> [SubmissionRecord] {
+    public func submissions(of auditID: AuditID) async throws -> [SubmissionRecord] {
         try await read("listing submissions of audit \(auditID)") { db in
             try Row.fetchAll(db, sql: """
                 SELECT submission.* FROM submission JOIN site_task ON site_task.id = submission.task_id
@@ -120,7 +122,7 @@ extension Store {
     }
 
     /// The audit's event log, oldest first.
-    public func events(of auditID: String) async throws -> [EventRecord] {
+    public func events(of auditID: AuditID) async throws -> [EventRecord] {
         try await read("listing events of audit \(auditID)") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM event WHERE audit_id = ? ORDER BY id", arguments: [auditID])
                 .map(EventRecord.init(row:))
@@ -128,7 +130,7 @@ extension Store {
     }
 
     /// A site's own events (registration, revocation) and its task events, oldest first.
-    public func events(ofSite siteID: String) async throws -> [EventRecord] {
+    public func events(ofSite siteID: SiteID) async throws -> [EventRecord] {
         try await read("listing events of site \(siteID)") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM event WHERE site_id = ? ORDER BY id", arguments: [siteID])
                 .map(EventRecord.init(row:))

@@ -1,12 +1,13 @@
+import AuditCore
 import Foundation
 import GRDB
 
 extension Store {
     /// Registers an active site; throws `duplicateSite` or `duplicateFingerprint` (revoked sites count too).
     @discardableResult
-    public func registerSite(id: String, fingerprint: String, at time: Date) async throws -> SiteRecord {
-        guard !id.isEmpty, !fingerprint.isEmpty else {
-            throw StoreError(code: .invalidArgument, message: "a site needs a non-empty id and fingerprint")
+    public func registerSite(id: SiteID, fingerprint: String, at time: Date) async throws -> SiteRecord {
+        guard !fingerprint.isEmpty else {
+            throw StoreError(code: .invalidArgument, message: "site \(id) needs a non-empty fingerprint")
         }
         return try await write("registering site \(id)") { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM site WHERE id = ?", arguments: [id]) != nil {
@@ -31,7 +32,7 @@ extension Store {
     ///
     /// Revoking an already revoked site changes nothing and returns no transitions.
     @discardableResult
-    public func revokeSite(id: String, at time: Date) async throws -> [AppliedTransition] {
+    public func revokeSite(id: SiteID, at time: Date) async throws -> [AppliedTransition] {
         try await write("revoking site \(id)") { db in
             guard let site = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [id]).first else {
                 throw StoreError.notFound("site \(id) not found")
@@ -56,7 +57,7 @@ extension Store {
     }
 
     /// The site with this id, whatever its status.
-    public func site(id: String) async throws -> SiteRecord? {
+    public func site(id: SiteID) async throws -> SiteRecord? {
         try await read("reading site \(id)") { db in
             try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [id]).first
         }
@@ -74,7 +75,7 @@ extension Store {
 
     /// Records that a site's agent called in: its last contact time and, when given (at hello), its
     /// agent build and policy summary; a poll (nil) keeps the ones last reported.
-    public func touch(site id: String, agentVersion: String?, policyJSON: String?, at time: Date) async throws {
+    public func touch(site id: SiteID, agentVersion: String?, policyJSON: String?, at time: Date) async throws {
         try await write("touching site \(id)") { db in
             try db.execute(sql: """
                 UPDATE site SET last_contact_at = ?, agent_version = COALESCE(?, agent_version),
@@ -85,7 +86,7 @@ extension Store {
     }
 
     /// Open tasks of a site whose audit is still collecting (not combining or final), in launch order.
-    static func openTaskRows(_ db: Database, siteID: String) throws -> [SiteTaskRecord] {
+    static func openTaskRows(_ db: Database, siteID: SiteID) throws -> [SiteTaskRecord] {
         try SiteTaskRecord.fetchAll(db, """
             SELECT site_task.* FROM site_task JOIN audit ON audit.id = site_task.audit_id
             WHERE site_task.site_id = ?

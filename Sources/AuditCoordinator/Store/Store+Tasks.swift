@@ -1,10 +1,11 @@
+import AuditCore
 import Foundation
 import GRDB
 
 extension Store {
     /// Records that a poll handed the task to its site's agent (`taskDelivered`); a re-delivery writes nothing.
     @discardableResult
-    public func markDelivered(task taskID: String, at time: Date) async throws -> AppliedTransition {
+    public func markDelivered(task taskID: TaskID, at time: Date) async throws -> AppliedTransition {
         try await applyToTask(taskID, at: time, "marking task \(taskID) delivered") { site in
             .taskDelivered(site: site, at: time)
         }
@@ -12,7 +13,7 @@ extension Store {
 
     /// Records that the site's agent accepted the task (`taskAccepted`); accepting twice writes nothing.
     @discardableResult
-    public func markAccepted(task taskID: String, at time: Date) async throws -> AppliedTransition {
+    public func markAccepted(task taskID: TaskID, at time: Date) async throws -> AppliedTransition {
         try await applyToTask(taskID, at: time, "marking task \(taskID) accepted") { site in .taskAccepted(site: site) }
     }
 
@@ -25,7 +26,7 @@ extension Store {
     /// - A different body for a task that already has one: `.conflict`, nothing written.
     /// Throws `notFound` for an unknown task and `illegalTransition` (nothing written) when the task can no longer
     /// take a result (refused, failed, expired, cancelled, or its audit is combining or final).
-    public func recordSubmission(task taskID: String, idempotencyKey: String, bodySHA256: String, payload: Data,
+    public func recordSubmission(task taskID: TaskID, idempotencyKey: String, bodySHA256: String, payload: Data,
                                  at time: Date) async throws -> SubmissionOutcome {
         try await write("recording a submission for task \(taskID)") { db in
             guard let task = try SiteTaskRecord.fetch(db, id: taskID) else {
@@ -47,7 +48,7 @@ extension Store {
 
     /// Records the site's refusal (`taskRefused`); resending the same code and reason writes nothing.
     @discardableResult
-    public func recordRefusal(task taskID: String, code: String, reason: String, at time: Date) async throws
+    public func recordRefusal(task taskID: TaskID, code: String, reason: String, at time: Date) async throws
         -> AppliedTransition {
         try await write("recording a refusal for task \(taskID)") { db in
             guard let task = try SiteTaskRecord.fetch(db, id: taskID) else {
@@ -64,7 +65,7 @@ extension Store {
 
     /// Records that the task failed at the site (`taskFailed`); `reason` names counts and ids only.
     @discardableResult
-    public func recordFailure(task taskID: String, reason: String, at time: Date) async throws -> AppliedTransition {
+    public func recordFailure(task taskID: TaskID, reason: String, at time: Date) async throws -> AppliedTransition {
         try await applyToTask(taskID, at: time, "recording a failure for task \(taskID)") { site in
             .taskFailed(site: site, reason: reason)
         }
@@ -74,7 +75,7 @@ extension Store {
     /// Records a task's progress as reported by its agent; only while the task is open (delivered
     /// or accepted), so a late report cannot touch a finished task. Returns whether it was recorded.
     @discardableResult
-    public func recordProgress(task taskID: String, text: String, at time: Date) async throws -> Bool {
+    public func recordProgress(task taskID: TaskID, text: String, at time: Date) async throws -> Bool {
         try await write("recording progress of task \(taskID)") { db in
             try db.execute(sql: "UPDATE site_task SET progress = ? WHERE id = ? AND state IN ('delivered', 'accepted')",
                            arguments: [text, taskID])
@@ -83,8 +84,8 @@ extension Store {
     }
 
     private func applyToTask(
-        _ taskID: String, at time: Date, _ operation: String,
-        _ event: @escaping @Sendable (String) -> AuditStateMachine.Event
+        _ taskID: TaskID, at time: Date, _ operation: String,
+        _ event: @escaping @Sendable (SiteID) -> AuditStateMachine.Event
     ) async throws -> AppliedTransition {
         try await write(operation) { db in
             guard let task = try SiteTaskRecord.fetch(db, id: taskID) else {

@@ -1,21 +1,15 @@
+import AuditCore
+import AuditSpec
 import Foundation
 
 /// A registered site: a row of the `site` table.
 public struct SiteRecord: Sendable, Hashable {
-    /// Whether a site may act.
-    public enum Status: String, Sendable, Hashable, CaseIterable {
-        /// The site may authenticate and receive tasks.
-        case active
-        /// The site was revoked: it no longer authenticates and its open tasks failed.
-        case revoked
-    }
-
     /// The site's id (the `urn:fairuse:site:<id>` of its certificate).
-    public var id: String
+    public var id: SiteID
     /// The client certificate's fingerprint, compared exactly.
     public var fingerprint: String
     /// Active or revoked.
-    public var status: Status
+    public var status: SiteStatus
     /// When the site was registered.
     public var addedAt: Date
     /// When the site was revoked, if it was.
@@ -28,7 +22,7 @@ public struct SiteRecord: Sendable, Hashable {
     public var policyJSON: String?
 
     /// Creates a record.
-    public init(id: String, fingerprint: String, status: Status, addedAt: Date, revokedAt: Date? = nil,
+    public init(id: SiteID, fingerprint: String, status: SiteStatus, addedAt: Date, revokedAt: Date? = nil,
                 lastContactAt: Date? = nil, agentVersion: String? = nil, policyJSON: String? = nil) {
         self.id = id
         self.fingerprint = fingerprint
@@ -44,19 +38,21 @@ public struct SiteRecord: Sendable, Hashable {
 /// An audit: a row of the `audit` table.
 public struct AuditRecord: Sendable, Hashable {
     /// The audit's id.
-    public var id: String
+    public var id: AuditID
     /// A name for people.
     public var name: String
     /// The audit spec as launched (YAML text).
     public var specYAML: String
     /// The hex SHA-256 of ``specYAML``, as the agents see it.
     public var specSHA256: String
+    /// The spec as parsed at launch (wire JSON); nil for audits stored before schema v3.
+    public var specJSON: String? = nil
     /// The audit's state.
-    public var state: AuditStateMachine.State
+    public var state: AuditState
     /// The fewest submitted sites for which the audit can complete.
     public var minSites: Int
     /// Sites that must all submit.
-    public var requiredSites: [String]
+    public var requiredSites: [SiteID]
     /// When open tasks expire.
     public var deadline: Date
     /// When the audit was launched.
@@ -74,15 +70,15 @@ public struct AuditRecord: Sendable, Hashable {
 /// One site's task in one round of an audit: a row of the `site_task` table.
 public struct SiteTaskRecord: Sendable, Hashable {
     /// The task's id (used in `/v1/agent/tasks/{id}/…`).
-    public var id: String
+    public var id: TaskID
     /// The audit it belongs to.
-    public var auditID: String
+    public var auditID: AuditID
     /// The site it is for.
-    public var siteID: String
+    public var siteID: SiteID
     /// The round (1 today).
     public var round: Int
     /// The task's state.
-    public var state: AuditStateMachine.TaskState
+    public var state: TaskState
     /// When the task last changed.
     public var updatedAt: Date
     /// Refusal code and reason, failure reason, or why it was cancelled/expired.
@@ -94,7 +90,7 @@ public struct SiteTaskRecord: Sendable, Hashable {
 /// A stored site result: a row of the `submission` table.
 public struct SubmissionRecord: Sendable, Hashable {
     /// The task it answers.
-    public var taskID: String
+    public var taskID: TaskID
     /// The agent's idempotency key.
     public var idempotencyKey: String
     /// The hex SHA-256 of the request body, used to tell a duplicate from a conflict.
@@ -110,11 +106,11 @@ public struct EventRecord: Sendable, Hashable {
     /// The row's sequence number (increasing).
     public var id: Int64
     /// The audit concerned, if any.
-    public var auditID: String?
+    public var auditID: AuditID?
     /// The task concerned, if any.
-    public var taskID: String?
+    public var taskID: TaskID?
     /// The site concerned, if any.
-    public var siteID: String?
+    public var siteID: SiteID?
     /// What happened.
     public var kind: EventKind
     /// Plain words naming ids and counts.
@@ -126,32 +122,36 @@ public struct EventRecord: Sendable, Hashable {
 /// What the operator launches: an audit and the sites it goes to.
 public struct NewAudit: Sendable, Hashable {
     /// The audit's id (must be new).
-    public var id: String
+    public var id: AuditID
     /// A name for people.
     public var name: String
     /// The spec (YAML text).
     public var specYAML: String
+    /// The spec as parsed and validated at launch, stored beside its YAML so it is never parsed again.
+    public var spec: AuditSpec?
     /// The hex SHA-256 of the spec.
     public var specSHA256: String
     /// The sites, in order; each must be registered and active.
-    public var sites: [String]
+    public var sites: [SiteID]
     /// The fewest submitted sites for which the audit can complete (1…`sites.count`).
     public var minSites: Int
     /// Sites that must all submit (a subset of ``sites``).
-    public var requiredSites: [String]
+    public var requiredSites: [SiteID]
     /// When open tasks expire (after the launch time).
     public var deadline: Date
     /// The root seed of the bootstrap streams.
     public var rootSeed: UInt64
-    /// Task ids by site; a site without one gets a random UUID.
-    public var taskIDs: [String: String]
+    /// Task ids by site; a site without one gets a new random id.
+    public var taskIDs: [SiteID: TaskID]
 
     /// Creates a launch request.
-    public init(id: String, name: String, specYAML: String, specSHA256: String, sites: [String], minSites: Int,
-                requiredSites: [String] = [], deadline: Date, rootSeed: UInt64 = 0, taskIDs: [String: String] = [:]) {
+    public init(id: AuditID, name: String, specYAML: String, specSHA256: String, sites: [SiteID], minSites: Int,
+                requiredSites: [SiteID] = [], deadline: Date, rootSeed: UInt64 = 0, taskIDs: [SiteID: TaskID] = [:],
+                spec: AuditSpec? = nil) {
         self.id = id
         self.name = name
         self.specYAML = specYAML
+        self.spec = spec
         self.specSHA256 = specSHA256
         self.sites = sites
         self.minSites = minSites

@@ -10,6 +10,12 @@ enum StoreSchema {
             // The agent's last reported stage of a task ("statistics (onehot) 7/9"); display only.
             try db.execute(sql: "ALTER TABLE site_task ADD COLUMN progress TEXT")
         }
+        migrator.registerMigration("v3-spec-json") { db in
+            // The spec as parsed and validated at launch (wire JSON of `AuditSpec`), so polls and the
+            // combiner decode it instead of parsing and validating the YAML again. NULL for audits
+            // launched before v3; those fall back to the YAML (see `AuditRecord.spec()`).
+            try db.execute(sql: "ALTER TABLE audit ADD COLUMN spec_json TEXT")
+        }
         return migrator
     }
 

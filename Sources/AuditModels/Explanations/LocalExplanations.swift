@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import Foundation
@@ -69,7 +70,7 @@ public enum LocalExplanations {
     /// not explained (nil). Logistic models get the settings' method; random forests and neural
     /// networks have no linear log-odds, so they always get sampled Shapley values (model-agnostic).
     public static func evaluate(_ result: LocalAudit.Result, settings: Settings, alpha: Double,
-                                correction: MultipleTesting.Method) throws -> [TechniqueExplanations?] {
+                                correction: Correction) throws -> [TechniqueExplanations?] {
         guard result.spec.model.fixed == nil, let first = result.techniques.first else {
             return result.techniques.map { _ in nil }
         }

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import Foundation
@@ -45,7 +46,7 @@ public struct BestModelAssignment: Sendable, Codable, Equatable {
     /// Test values of one group (or the population) under one metric.
     public struct TestValues: Sendable, Codable, Equatable {
         /// The metric.
-        public var metric: FairnessMetric
+        public var metric: Metric
         /// h0.
         public var generic: Double?
         /// The plain personalized model (before).
@@ -61,7 +62,7 @@ public struct BestModelAssignment: Sendable, Codable, Equatable {
     /// The technique whose personalized model is a candidate.
     public var technique: Technique
     /// The metric of the choice (the audit's first).
-    public var selectionMetric: FairnessMetric
+    public var selectionMetric: Metric
     /// Fraction of each (group, label) stratum of the training rows used for validation.
     public var validationFraction: Double
     /// Seed of the validation split.
@@ -78,7 +79,7 @@ public struct BestModelAssignment: Sendable, Codable, Equatable {
     /// Chooses per group among the rows' candidate predictions (`probabilities[i·3 + c]` is
     /// candidate c's P(y = 1), in ``Candidate`` order) by `metric` on each group's rows; ties and
     /// undefined values go to the earlier candidate. Returns the choice and the three values per group.
-    public static func choose(metric: FairnessMetric, labels: [UInt8], groups: [Int], groupCount: Int,
+    public static func choose(metric: Metric, labels: [UInt8], groups: [Int], groupCount: Int,
                               probabilities: [Double], eceBins: Int = 10) -> [(Candidate, [Double?])] {
         let candidates = Candidate.allCases.count
         precondition(probabilities.count == labels.count * candidates && groups.count == labels.count, "shape")
@@ -101,7 +102,7 @@ public struct BestModelAssignment: Sendable, Codable, Equatable {
 
     /// Runs the intervention for one technique.
     public static func run(_ data: TrainingData, technique: Technique, validationFraction: Double,
-                           metrics: [FairnessMetric], eceBins: Int) throws -> BestModelAssignment {
+                           metrics: [Metric], eceBins: Int) throws -> BestModelAssignment {
         precondition(validationFraction > 0 && validationFraction < 1, "validation fraction in (0, 1)")
         let seed = data.spec.split.seed &+ 1
         let inner = StratifiedSplit(keys: data.train.map { data.dataset.rowKeys[$0] }, labels: data.labels(data.train),

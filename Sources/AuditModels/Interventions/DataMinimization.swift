@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import Foundation
@@ -44,7 +45,7 @@ public struct DataMinimization: Sendable, Codable, Equatable {
     /// One attribute under one metric.
     public struct MetricEntries: Sendable, Codable, Equatable {
         /// The metric.
-        public var metric: FairnessMetric
+        public var metric: Metric
         /// Groups with test rows, in key order.
         public var groups: [Entry]
         /// Groups that gain nothing from reporting the attribute.

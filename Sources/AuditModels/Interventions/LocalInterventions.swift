@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import Foundation
@@ -45,7 +46,7 @@ public enum LocalInterventions {
     public static func run(_ result: LocalAudit.Result, dataPath: String, testRows: [Int]? = nil, settings: Settings = .init(),
                            skipInterventions: Bool = false, progress: @Sendable (String) -> Void = { _ in }) throws -> [TechniqueAnalysis] {
         let spec = result.spec
-        let metrics = spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) }
+        let metrics = spec.metrics
         let bins = spec.tests.eceBins
         var analyses = result.techniques.map { t in
             TechniqueAnalysis(technique: t.technique,
@@ -80,7 +81,7 @@ public enum LocalInterventions {
 
     /// Cross-validates C per technique, then reruns the audit once per distinct chosen C.
     static func selectModels(_ analyses: inout [TechniqueAnalysis], result: LocalAudit.Result, data: TrainingData,
-                             dataPath: String, testRows: [Int]?, grid: [Double], folds: Int, metric: FairnessMetric,
+                             dataPath: String, testRows: [Int]?, grid: [Double], folds: Int, metric: Metric,
                              progress: @Sendable (String) -> Void) throws {
         for i in analyses.indices {
             progress("\(analyses[i].technique.rawValue): \(folds)-fold cross-validation of C over \(grid.count) values")

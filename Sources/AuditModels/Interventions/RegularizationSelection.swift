@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import Foundation
@@ -44,7 +45,7 @@ public struct RegularizationSelection: Sendable, Codable, Equatable {
     /// The audit on the test split at a chosen C, per metric.
     public struct Outcome: Sendable, Codable, Equatable {
         /// The metric.
-        public var metric: FairnessMetric
+        public var metric: Metric
         /// Population value of the personalized model and of h0, and the gain.
         public var personalized: Double?, generic: Double?, gain: Double?
         /// The smallest rationality gain.
@@ -70,7 +71,7 @@ public struct RegularizationSelection: Sendable, Codable, Equatable {
     /// The technique whose C is chosen.
     public var technique: Technique
     /// The cross-validation metric (the audit's first).
-    public var metric: FairnessMetric
+    public var metric: Metric
     /// Folds k and their seed.
     public var folds: Int, seed: UInt64
     /// Group keys, the columns of `GridPoint.groups`.
@@ -102,7 +103,7 @@ public struct RegularizationSelection: Sendable, Codable, Equatable {
 
     /// Cross-validates every C of `grid` for one technique and chooses.
     public static func run(_ data: TrainingData, technique: Technique, grid: [Double], folds: Int,
-                           metric: FairnessMetric, eceBins: Int) throws -> RegularizationSelection {
+                           metric: Metric, eceBins: Int) throws -> RegularizationSelection {
         let grid = Array(Set(grid)).sorted()
         precondition(!grid.isEmpty && grid.allSatisfy { $0 > 0 && $0.isFinite }, "a grid of positive numbers")
         let seed = data.spec.split.seed

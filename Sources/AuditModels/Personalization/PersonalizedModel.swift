@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import Foundation
 

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 
 /// A personalized regressor h(x, g') fitted with one of the paper's techniques (ICML 2023 §4.1),

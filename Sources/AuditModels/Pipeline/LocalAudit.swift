@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 import Foundation
@@ -249,8 +250,8 @@ public enum LocalAudit {
     /// The test settings a spec implies; `seed` overrides `tests.seed` (a federated audit's root seed).
     public static func evaluationSettings(_ spec: AuditSpec, seed: UInt64? = nil) -> EvaluationSettings {
         EvaluationSettings(alpha: spec.tests.alpha,
-                           correction: MultipleTesting.Method(rawValue: spec.tests.correction.rawValue) ?? .holm,
-                           metrics: spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) },
+                           correction: spec.tests.correction,
+                           metrics: spec.metrics,
                            calibrationDraws: spec.tests.bootstrapReplicates, seed: seed ?? spec.tests.seed)
     }
 }

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import AuditStats
 
@@ -14,8 +15,8 @@ public enum CSVExport {
     /// D2 `caution` and the primary test's `unavailable_reason` sit in the row they qualify.
     /// `alpha` sets the level of rows whose metric does not carry one (1 − α) and of the
     /// heterogeneity intervals.
-    public static func files(_ document: ReportDocument, correction: String, alpha: Double? = nil) -> [(name: String, contents: String)] {
-        let method = MultipleTesting.Method(rawValue: correction) ?? .holm
+    public static func files(_ document: ReportDocument, correction: Correction, alpha: Double? = nil) -> [(name: String, contents: String)] {
+        let method = correction
         let alpha = alpha ?? document.spec?.tests.alpha ?? 0.1
         var summary: [[String]] = [], groups: [[String]] = [], envy: [[String]] = [], heterogeneity: [[String]] = []
         for section in document.results {
@@ -35,14 +36,14 @@ public enum CSVExport {
                                    num(g.generic), num(r?.gain), num(r?.bootstrap?.intervalLower), num(r?.bootstrap?.intervalUpper),
                                    num(r?.primary.violation.raw), num(r?.primary.violation.adjusted(method)),
                                    num(r?.primary.gain.raw), num(r?.primary.gain.adjusted(method)), r?.primary.flag.rawValue ?? "",
-                                   r?.bootstrap?.flag.rawValue ?? "", correction, num(level), num(r?.primary.intervalLower),
+                                   r?.bootstrap?.flag.rawValue ?? "", correction.rawValue, num(level), num(r?.primary.intervalLower),
                                    num(r?.primary.intervalUpper), num(r?.testEstimate), r?.caution ?? "", r?.primary.unavailableReason ?? "",
                                    r?.bootstrap?.unavailableReason ?? "", num(detectable[g.key] ?? nil)])
                     for e in g.envy {
                         envy.append([section.name, m.metric.rawValue, g.key, e.reportedAs ?? "", num(e.gain), num(e.comparatorValue),
                                      num(e.primary.violation.raw), num(e.primary.violation.adjusted(method)),
                                      num(e.primary.gain.raw), num(e.primary.gain.adjusted(method)), e.primary.flag.rawValue,
-                                     correction, num(level), num(e.primary.intervalLower), num(e.primary.intervalUpper), num(e.testEstimate),
+                                     correction.rawValue, num(level), num(e.primary.intervalLower), num(e.primary.intervalUpper), num(e.testEstimate),
                                      e.caution ?? "", e.primary.unavailableReason ?? ""])
                     }
                 }
@@ -81,7 +82,7 @@ public enum CSVExport {
         }
         if let federation = document.federation {
             let rows = federation.sites.map { s in
-                [s.site, s.state, int(s.rows?["total"]), int(s.rows?["test"]),
+                [s.site.rawValue, s.state.rawValue, int(s.rows?["total"]), int(s.rows?["test"]),
                  s.withheld.map { ($0["group"] ?? "population") + ":" + ($0["scope"] ?? "") }.joined(separator: ";"), s.detail ?? ""]
             }
             out.append(("sites.csv", render(["site", "state", "rows", "test_rows", "withheld", "detail"], rows)))

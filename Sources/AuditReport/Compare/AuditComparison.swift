@@ -1,3 +1,4 @@
+import AuditCore
 import AuditStats
 
 /// Several audits (or several techniques of one audit) lined up: one-hot vs intersectional vs
@@ -16,7 +17,7 @@ public struct AuditComparison: Sendable, Codable, Equatable {
         /// Significant gains.
         public var gains: Int
         /// The correction behind the flags (the report's `tests.correction`, default holm).
-        public var correction: String? = nil
+        public var correction: Correction? = nil
         /// The level α of the flags (the report's `tests.alpha`, default 0.10).
         public var alpha: Double? = nil
     }
@@ -61,11 +62,11 @@ public struct AuditComparison: Sendable, Codable, Equatable {
     /// Lines up the technique sections of `reports` (label, document).
     public init(_ reports: [(label: String, document: ReportDocument)]) {
         var sections: [(String, ReportDocument.TechniqueSection, Int)] = []
-        var settings: [(correction: String, alpha: Double)] = []
+        var settings: [(correction: Correction, alpha: Double)] = []
         for (label, document) in reports {
             for section in document.results {
                 sections.append((reports.count == 1 ? section.name : "\(label) · \(section.name)", section, document.data.testRows))
-                settings.append((document.spec?.tests.correction.rawValue ?? "holm", document.spec?.tests.alpha ?? 0.1))
+                settings.append((document.spec?.tests.correction ?? .holm, document.spec?.tests.alpha ?? 0.1))
             }
         }
         struct Key: Hashable, Comparable {
@@ -90,7 +91,7 @@ public struct AuditComparison: Sendable, Codable, Equatable {
             return Column(name: s.0, testRows: s.2, violations: map.values.filter { $0.primary.flag == .violation }.count,
                           gains: map.values.filter { $0.primary.flag == .gain }.count, correction: setting.correction, alpha: setting.alpha)
         }
-        let methods = settings.map { MultipleTesting.Method(rawValue: $0.correction) ?? .holm }
+        let methods = settings.map { $0.correction }
         let significant = Set(cells.flatMap { map in map.filter { $0.value.primary.flag == .violation || $0.value.primary.flag == .gain }.keys })
         rows = significant.sorted().map { key in
             Row(metric: key.metric, group: key.group, comparator: key.comparator,
@@ -156,7 +157,7 @@ public struct AuditComparison: Sendable, Codable, Equatable {
             for (index, column) in columns.enumerated() {
                 lines.append([row.metric, row.group, row.comparator, column.name, row.flags[index] ?? "",
                               row.gains[index].map { "\($0)" } ?? "", CSVExport.num(row.pViolationAdjusted[safe: index] ?? nil),
-                              CSVExport.num(row.pGainAdjusted[safe: index] ?? nil), column.correction ?? "",
+                              CSVExport.num(row.pGainAdjusted[safe: index] ?? nil), column.correction?.rawValue ?? "",
                               (row.cautions[safe: index] ?? nil) ?? ""])
             }
         }
@@ -167,7 +168,7 @@ public struct AuditComparison: Sendable, Codable, Equatable {
     /// How the flags were decided: "Holm correction at α = 0.10", or per column when they differ.
     func settingsText() -> String {
         func one(_ c: Column) -> String {
-            "\(PlainLanguage.correctionName(c.correction ?? "holm"))-adjusted one-sided p ≤ α = \(NumberFormat.format(c.alpha ?? 0.1, decimals: 2))"
+            "\((c.correction ?? .holm).displayName)-adjusted one-sided p ≤ α = \(NumberFormat.format(c.alpha ?? 0.1, decimals: 2))"
         }
         let distinct = Set(columns.map(one))
         if distinct.count <= 1 { return distinct.first ?? one(Column(name: "", testRows: 0, violations: 0, gains: 0)) }

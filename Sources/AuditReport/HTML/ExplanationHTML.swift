@@ -1,3 +1,4 @@
+import AuditCore
 import AuditModels
 import AuditStats
 
@@ -6,7 +7,7 @@ import AuditStats
 /// error rationality gain) against explanation benefit (BoP-X), so groups where the two point in
 /// opposite directions stand out (Cornelis et al., Benefit of Personalization).
 enum ExplanationHTML {
-    static func section(_ x: LocalExplanations.TechniqueExplanations, method: MultipleTesting.Method) -> String {
+    static func section(_ x: LocalExplanations.TechniqueExplanations, method: Correction) -> String {
         var out = "<h3>Explanation benefit (BoP-X) <span class=\"meta\">(\(Markup.escape(x.settings.method.rawValue)) attributions, top \(Markup.escape(NumberFormat.percent(x.settings.fraction))) of features, \(Markup.escape(x.settings.loss.rawValue)) loss)</span></h3>\n"
         for metric in x.metrics {
             out += "<figure>\(scatter(x, metric: metric.metric))<figcaption>Each group's prediction benefit (BoP-P: error rationality gain) against its explanation benefit (BoP-X \(Markup.escape(metric.metric.rawValue)): C(h0) − C(h_g)). Shaded quadrants: the two benefits point in opposite directions; outlined points diverge significantly.</figcaption></figure>\n"
@@ -25,8 +26,8 @@ enum ExplanationHTML {
                         Markup.number(g.test.violation.adjusted(method), .pValue), Markup.number(g.test.gain.adjusted(method), .pValue),
                         d.map { Markup.number($0.predictionGain, .signed4) } ?? "—", flags.isEmpty ? "·" : flags.joined(separator: ", ")]
             }
-            out += Markup.table(["group", "n", "C(h_g)", "C(h0)", "BoP-X", ReportWording.pHeader("worse", adjustedBy: method.rawValue),
-                                 ReportWording.pHeader("better", adjustedBy: method.rawValue), "BoP-P (error)", "flag"],
+            out += Markup.table(["group", "n", "C(h_g)", "C(h0)", "BoP-X", ReportWording.pHeader("worse", adjustedBy: method),
+                                 ReportWording.pHeader("better", adjustedBy: method), "BoP-P (error)", "flag"],
                                 rows, caption: "\(metric.metric.rawValue) (primary test: \(ReportWording.testName(metric.primaryTest)))", textFrom: 8)
         }
         if !x.notes.isEmpty { out += "<ul class=\"meta\">" + x.notes.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>\n" }

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditStats
 
 /// Per metric, one row per group: the rationality gain of h_g over h0 with the primary test's own
@@ -69,7 +70,7 @@ enum GainPlot {
 
     /// The caption, naming only what the plot shows: the primary test's interval and level, the
     /// bootstrap stand-ins, the test's own estimates, the cautions.
-    static func caption(_ metric: MetricEvaluation, level: Double, alpha: Double, method: MultipleTesting.Method) -> String {
+    static func caption(_ metric: MetricEvaluation, level: Double, alpha: Double, method: Correction) -> String {
         let shown = metric.groups.compactMap { $0.rationality.flatMap(ReportWording.shownInterval) }
         let test = ReportWording.testName(metric.primaryTest)
         var text = "Rationality: each group's gain from its personalized model over the generic model (dot)"
@@ -82,14 +83,14 @@ enum GainPlot {
                 : "; dashed: the \(ReportWording.percent(level)) bootstrap percentile interval where the \(test) reported none"
         }
         if shown.contains(where: { $0.estimate != nil }) { text += "; hollow diamond: the test's own estimate, which its interval surrounds" }
-        text += ". Red ▼: significant violation; green ▲: significant gain (\(PlainLanguage.correctionName(method.rawValue))-adjusted p ≤ α = \(NumberFormat.format(alpha, decimals: 2)))."
+        text += ". Red ▼: significant violation; green ▲: significant gain (\(method.displayName)-adjusted p ≤ α = \(NumberFormat.format(alpha, decimals: 2)))."
         if metric.groups.contains(where: { !($0.rationality.map(Cautions.texts) ?? []).isEmpty }) {
             text += " ! marks a comparison with a caution (hover, or see the table)."
         }
         return text
     }
 
-    static func axisTitle(_ metric: FairnessMetric) -> String {
+    static func axisTitle(_ metric: Metric) -> String {
         switch metric {
         case .error: "error gain = error(h0) − error(h_g)"
         case .auc: "AUC gain = AUC(h_g) − AUC(h0)"

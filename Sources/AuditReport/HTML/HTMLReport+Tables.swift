@@ -1,3 +1,4 @@
+import AuditCore
 import AuditStats
 
 /// The per-group table, the envy-freeness cautions and the forest plots of one metric.
@@ -5,11 +6,11 @@ extension HTMLReport {
     /// Table 2 of the paper: each group's rationality gain with the primary test's interval at the
     /// stated level, its adjusted p-values (the header names the correction), the worst
     /// envy-freeness gain, the flags, and the D2 caution or NA reason in the same row.
-    static func groupTable(_ metric: MetricEvaluation, level: Double, method: MultipleTesting.Method) -> String {
+    static func groupTable(_ metric: MetricEvaluation, level: Double, method: Correction) -> String {
         let test = ReportWording.testName(metric.primaryTest)
         let cautioned = metric.groups.contains { !Cautions.rationalityText($0).isEmpty }
         let header = ["group", "n", "positives", "h_g", "h0", "gain", "\(ReportWording.ciHeader(level)) (\(test))",
-                      ReportWording.pHeader("viol.", adjustedBy: method.rawValue), ReportWording.pHeader("gain", adjustedBy: method.rawValue),
+                      ReportWording.pHeader("viol.", adjustedBy: method), ReportWording.pHeader("gain", adjustedBy: method),
                       "worst envy gain", "flag"] + (cautioned ? ["caution"] : [])
         var out = "<table><caption>Per group (paper Table 2)</caption><thead><tr>"
         out += header.map { "<th scope=\"col\">\(Markup.escape($0))</th>" }.joined() + "</tr></thead><tbody>"

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 
@@ -9,8 +10,8 @@ import AuditStats
 /// Rendering is a pure function of the document: the same document gives the same bytes.
 public enum HTMLReport {
     /// Renders the whole document; `alpha` and `correction` are the audit's test settings.
-    public static func render(_ document: ReportDocument, alpha: Double, correction: String) -> String {
-        let method = MultipleTesting.Method(rawValue: correction) ?? .holm
+    public static func render(_ document: ReportDocument, alpha: Double, correction: Correction) -> String {
+        let method = correction
         let title = "Fair-use audit" + (document.spec.map { ": \($0.name)" } ?? "")
         var body = header(document, title: title, alpha: alpha, correction: correction)
         body += navigation(document)
@@ -34,12 +35,12 @@ public enum HTMLReport {
         """
     }
 
-    static func header(_ document: ReportDocument, title: String, alpha: Double, correction: String) -> String {
+    static func header(_ document: ReportDocument, title: String, alpha: Double, correction: Correction) -> String {
         var meta = "\(Markup.escape(modeName(document.mode))) · \(Markup.count(document.data.testRows)) test rows"
         if let groups = document.results.first?.evaluation.keys.count { meta += " · \(Markup.count(groups)) groups" }
-        meta += " · α = \(Markup.number(alpha, .fixed2)), \(Markup.escape(PlainLanguage.correctionName(correction))) correction"
+        meta += " · α = \(Markup.number(alpha, .fixed2)), \(Markup.escape(correction.displayName)) correction"
         if let f = document.federation {
-            meta += " · audit <code>\(Markup.escape(f.audit))</code> (\(Markup.escape(f.state)))"
+            meta += " · audit <code>\(Markup.escape(f.audit.rawValue))</code> (\(Markup.escape(f.state.rawValue)))"
         }
         return "<header><h1>\(Markup.escape(title))</h1><p class=\"meta\">\(meta)</p>"
             + "<p class=\"meta\" id=\"level\">\(Markup.escape(ReportWording.levelStatement(document, alpha: alpha, correction: correction)))</p></header>\n"
@@ -62,7 +63,7 @@ public enum HTMLReport {
         return "<nav>" + links.map { "<a href=\"#\($0.0)\">\(Markup.escape($0.1))</a>" }.joined() + "</nav>\n"
     }
 
-    static func findings(_ document: ReportDocument, alpha: Double, correction: String) -> String {
+    static func findings(_ document: ReportDocument, alpha: Double, correction: Correction) -> String {
         var out = "<section id=\"findings\"><h2>Findings</h2>\n"
         for section in document.results {
             let gains = section.evaluation.metrics.map { m in
@@ -121,7 +122,7 @@ public enum HTMLReport {
     }
 
     static func techniqueSection(_ section: ReportDocument.TechniqueSection, index: Int, alpha: Double,
-                                 method: MultipleTesting.Method, d4: String?) -> String {
+                                 method: Correction, d4: String?) -> String {
         var out = "<section id=\"technique-\(index)\"><h2>\(Markup.escape(section.name))</h2>\n"
         let notes = ReportWording.visibleNotes(section.notes)
         if !notes.isEmpty {
@@ -150,7 +151,7 @@ public enum HTMLReport {
 
     static func sites(_ federation: ReportDocument.FederationSection) -> String {
         let rows = federation.sites.map { s -> [String] in
-            [Markup.escape(s.site), s.state == "submitted" ? "submitted" : "<span class=\"flag-violation\">\(Markup.escape(s.state))</span>",
+            [Markup.escape(s.site.rawValue), s.state == .submitted ? "submitted" : "<span class=\"flag-violation\">\(Markup.escape(s.state.rawValue))</span>",
              Markup.count(s.rows?["total"]), Markup.count(s.rows?["test"]),
              s.withheld.isEmpty ? "—" : s.withheld.map { w in
                  Markup.escape((w["group"].map(PlainLanguage.label) ?? "population") + ": " + (w["scope"] ?? "") + (w["reason"].map { " (\($0))" } ?? ""))
@@ -162,7 +163,7 @@ public enum HTMLReport {
             + "</section>\n"
     }
 
-    static func reproducibility(_ document: ReportDocument, alpha: Double, correction: String) -> String {
+    static func reproducibility(_ document: ReportDocument, alpha: Double, correction: Correction) -> String {
         var rows: [[String]] = [["software", "\(Markup.escape(document.software.name)) \(Markup.escape(document.software.version))"],
                                 ["report schema", Markup.escape(document.schema)],
                                 ["mode", Markup.escape(document.mode)],
@@ -182,10 +183,10 @@ public enum HTMLReport {
                      ["ECE bins", Markup.count(spec.tests.eceBins)],
                      ["imbalance repair", Markup.escape(spec.imbalanceRepair.rawValue)]]
         }
-        rows.append(["tests", "α = \(Markup.number(alpha, .fixed2)), \(Markup.escape(PlainLanguage.correctionName(correction)))"])
+        rows.append(["tests", "α = \(Markup.number(alpha, .fixed2)), \(Markup.escape(correction.displayName))"])
         if let f = document.federation {
             rows.append(["bootstrap root seed", Markup.escape(String(f.rootSeed))])
-            rows.append(["audit", "<code>\(Markup.escape(f.audit))</code>"])
+            rows.append(["audit", "<code>\(Markup.escape(f.audit.rawValue))</code>"])
         }
         var out = "<section id=\"reproduce\"><h2>Reproduce this audit</h2>\n" + Markup.table(["parameter", "value"], rows, numericFrom: 9)
         if let spec = document.spec {

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditModels
 import AuditSpec
 import AuditStats
@@ -35,9 +36,9 @@ public struct ReportDocument: Sendable, Codable, Equatable {
     /// Participation of the sites of a federated audit.
     public struct FederationSection: Sendable, Codable, Equatable {
         /// Audit id.
-        public var audit: String
+        public var audit: AuditID
         /// Final audit state (complete, partial, failed).
-        public var state: String
+        public var state: AuditState
         /// SHA-256 of the canonical spec.
         public var specSHA256: String
         /// Root seed of the bootstrap streams.
@@ -49,7 +50,7 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         }
 
         /// Creates the section.
-        public init(audit: String, state: String, specSHA256: String, rootSeed: UInt64, sites: [SiteParticipation]) {
+        public init(audit: AuditID, state: AuditState, specSHA256: String, rootSeed: UInt64, sites: [SiteParticipation]) {
             self.audit = audit
             self.state = state
             self.specSHA256 = specSHA256
@@ -61,9 +62,9 @@ public struct ReportDocument: Sendable, Codable, Equatable {
     /// One site's part in a federated audit.
     public struct SiteParticipation: Sendable, Codable, Equatable {
         /// Site id.
-        public var site: String
+        public var site: SiteID
         /// Task state: submitted, refused, failed, expired, cancelled.
-        public var state: String
+        public var state: TaskState
         /// Why, for anything but submitted.
         public var detail: String?
         /// Rows at the site (total, train, test) when it submitted.
@@ -71,7 +72,7 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         /// What the site withheld under its disclosure policy (scope, group, reason).
         public var withheld: [[String: String]]
         /// Creates the entry.
-        public init(site: String, state: String, detail: String?, rows: [String: Int]?, withheld: [[String: String]]) {
+        public init(site: SiteID, state: TaskState, detail: String?, rows: [String: Int]?, withheld: [[String: String]]) {
             self.site = site
             self.state = state
             self.detail = detail

@@ -1,12 +1,13 @@
+import AuditCore
 import AuditStats
 
 /// The audit as Markdown: findings in plain words, the Table-1 summary, one Table-2 per
 /// technique and metric, federation participation and heterogeneity, and the notes.
 public enum MarkdownReport {
     /// Renders the whole document.
-    public static func render(_ document: ReportDocument, alpha: Double, correction: String) -> String {
+    public static func render(_ document: ReportDocument, alpha: Double, correction: Correction) -> String {
         var out = "# Fair-use audit" + (document.spec.map { ": \($0.name)" } ?? "") + "\n\n"
-        out += "Mode: \(document.mode) · \(document.data.testRows) test rows · α = \(NumberFormat.format(alpha, decimals: 2)), \(PlainLanguage.correctionName(correction))"
+        out += "Mode: \(document.mode) · \(document.data.testRows) test rows · α = \(NumberFormat.format(alpha, decimals: 2)), \(correction.displayName)"
         if let spec = document.spec, document.mode != "predictions" { out += " · model: \(ModelDescription.line(spec.model))" }
         if let federation = document.federation {
             out += " · audit `\(federation.audit)` (\(federation.state)) · spec SHA-256 `\(federation.specSHA256.prefix(16))…` · root seed \(federation.rootSeed)"
@@ -48,7 +49,7 @@ public enum MarkdownReport {
         if let federation = document.federation {
             out += "\n## Sites\n\n"
             out += table(["site", "state", "test rows", "withheld", "detail"], federation.sites.map { s in
-                [s.site, s.state, s.rows?["test"].map(String.init) ?? "—", s.withheld.isEmpty ? "—" : s.withheld.map { ($0["group"] ?? "population") + " (" + ($0["scope"] ?? "") + ")" }.joined(separator: "; "),
+                [s.site.rawValue, s.state.rawValue, s.rows?["test"].map(String.init) ?? "—", s.withheld.isEmpty ? "—" : s.withheld.map { ($0["group"] ?? "population") + " (" + ($0["scope"] ?? "") + ")" }.joined(separator: "; "),
                  s.detail ?? ""]
             })
         }
@@ -59,8 +60,8 @@ public enum MarkdownReport {
 
     /// Table 2 for one technique and metric: the rationality comparison's cautions in the last
     /// column of its row, the envy-freeness cautions listed under the table by group.
-    static func groupTable(section: String, metric: MetricEvaluation, alpha: Double, correction: String) -> String {
-        let method = MultipleTesting.Method(rawValue: correction) ?? .holm
+    static func groupTable(section: String, metric: MetricEvaluation, alpha: Double, correction: Correction) -> String {
+        let method = correction
         let level = ReportWording.level(metric, alpha: alpha)
         var out = "\n## \(section) · \(metric.metric.rawValue) (primary test: \(ReportWording.testName(metric.primaryTest)))\n\n"
         out += table(["group", "n", "pos", "h_g", "h0", "gain", ReportWording.ciHeader(level), ReportWording.pHeader("viol.", adjustedBy: correction),

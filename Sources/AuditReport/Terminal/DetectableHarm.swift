@@ -1,3 +1,4 @@
+import AuditCore
 import AuditStats
 
 /// What a "no group is harmed" finding can and cannot rule out: each group's minimum detectable
@@ -15,9 +16,9 @@ public enum DetectableHarm {
     /// Per group with test rows: the smallest error-rate harm (a positive number, in error-rate
     /// units) the audit detects with the target power; nil when none up to ψ is detectable.
     /// Empty for metrics other than error (the only metric the planner covers).
-    public static func perGroup(_ metric: MetricEvaluation, alpha: Double, correction: String) -> [(key: String, count: Int, harm: Double?)] {
+    public static func perGroup(_ metric: MetricEvaluation, alpha: Double, correction: Correction) -> [(key: String, count: Int, harm: Double?)] {
         guard metric.metric == .error else { return [] }
-        let method = MultipleTesting.Method(rawValue: correction) ?? .holm
+        let method = correction
         let level = TestabilityPlanner.perTestLevel(alpha: alpha, family: max(metric.familySize, 1), correction: method)
         return metric.groups.filter { $0.count > 0 && $0.rationality != nil }.map { g in
             (g.key, g.count, McNemarPower.minimumDetectableGain(rows: g.count, discordantFraction: discordantFraction,
@@ -34,7 +35,7 @@ public enum DetectableHarm {
     /// significantly harmed in error, and the harm each could have been found to suffer.
     /// nil when the technique does not audit error or a group's error is not tested.
     /// `named`: whether the sentence starts with the technique's name (the HTML verdict box names it already).
-    public static func sentence(_ section: ReportDocument.TechniqueSection, alpha: Double, correction: String, named: Bool = true) -> String? {
+    public static func sentence(_ section: ReportDocument.TechniqueSection, alpha: Double, correction: Correction, named: Bool = true) -> String? {
         guard let metric = section.evaluation.metrics.first(where: { $0.metric == .error }), metric.familySize > 0 else { return nil }
         let harmed = Set(metric.groups.filter { g in
             g.rationality?.primary.flag == .violation || g.envy.contains { $0.primary.flag == .violation }

@@ -1,10 +1,11 @@
+import AuditCore
 import AuditStats
 
 /// Findings in plain words: which groups personalization harms, by how much, and how sure we are.
 public enum PlainLanguage {
     /// One sentence per significant violation (with its caution, if any), then the overall
     /// verdict per technique and the error harms the audit could have detected (``DetectableHarm``).
-    public static func findings(_ sections: [ReportDocument.TechniqueSection], alpha: Double, correction: String) -> String {
+    public static func findings(_ sections: [ReportDocument.TechniqueSection], alpha: Double, correction: Correction) -> String {
         var lines: [String] = []
         for section in sections {
             let harmed = violations(section, correction: correction)
@@ -20,12 +21,12 @@ public enum PlainLanguage {
     }
 
     /// "onehot: no group is significantly harmed by personalization (Holm, α = 0.10)."
-    public static func noViolation(_ name: String, alpha: Double, correction: String) -> String {
-        "\(name): no group is significantly harmed by personalization (no \(correctionName(correction))-adjusted p ≤ α = \(NumberFormat.format(alpha, decimals: 2)))."
+    public static func noViolation(_ name: String, alpha: Double, correction: Correction) -> String {
+        "\(name): no group is significantly harmed by personalization (no \(correction.displayName)-adjusted p ≤ α = \(NumberFormat.format(alpha, decimals: 2)))."
     }
 
     /// One sentence per significant violation of one technique: rationality, then envy-freeness.
-    public static func violations(_ section: ReportDocument.TechniqueSection, correction: String) -> [String] {
+    public static func violations(_ section: ReportDocument.TechniqueSection, correction: Correction) -> [String] {
         var harmed: [String] = []
         for metric in section.evaluation.metrics {
             for g in metric.groups {
@@ -53,7 +54,7 @@ public enum PlainLanguage {
     public static func participation(_ federation: ReportDocument.FederationSection) -> [String] {
         var lines: [String] = []
         for site in federation.sites {
-            if site.state != "submitted" {
+            if site.state != .submitted {
                 lines.append("\(site.site) did not contribute (\(site.state)\(site.detail.map { ": \($0)" } ?? "")); the pooled result does not cover its patients.")
             }
             var coarsened: [String: (groups: [String], reason: String?)] = [:]
@@ -76,12 +77,12 @@ public enum PlainLanguage {
 
     /// "(female, 60+) gets less accurate predictions from the personalized model than from the
     /// generic one: error 31.2% vs 27.9% (+3.3 points; Holm-adjusted p = 0.02)".
-    public static func sentence(metric: FairnessMetric, key: String, comparison: Comparison, personalized: Double?,
-                                other: Double?, against: String, correction: String) -> String {
+    public static func sentence(metric: Metric, key: String, comparison: Comparison, personalized: Double?,
+                                other: Double?, against: String, correction: Correction) -> String {
         let group = label(key)
-        let adjusted = comparison.primary.violation.adjusted(MultipleTesting.Method(rawValue: correction) ?? .holm)
+        let adjusted = comparison.primary.violation.adjusted(correction)
         let shown = NumberFormat.pValue(adjusted)
-        let p = "\(correctionName(correction))-adjusted p \(shown.hasPrefix("<") ? "< " + shown.dropFirst() : "= " + shown)"
+        let p = "\(correction.displayName)-adjusted p \(shown.hasPrefix("<") ? "< " + shown.dropFirst() : "= " + shown)"
         switch metric {
         case .error:
             let points = ((personalized ?? 0) - (other ?? 0)) * 100
@@ -103,14 +104,4 @@ public enum PlainLanguage {
     }
 
 
-    /// Display name of a correction method.
-    public static func correctionName(_ method: String) -> String {
-        switch method {
-        case "holm": "Holm"
-        case "bonferroni": "Bonferroni"
-        case "bh": "BH"
-        case "by": "BY"
-        default: method
-        }
-    }
 }

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 
@@ -31,12 +32,10 @@ public enum ReportWording {
         }
     }
 
-    /// "Holm", "BH", …
-    public static func correctionName(_ method: String) -> String { PlainLanguage.correctionName(method) }
 
     /// A p-value column header: "p viol. (Holm-adj.)", or "p viol. (raw)" when `adjustedBy` is nil.
-    public static func pHeader(_ direction: String, adjustedBy method: String?) -> String {
-        "p \(direction) (\(method.map { "\(correctionName($0))-adj." } ?? "raw"))"
+    public static func pHeader(_ direction: String, adjustedBy method: Correction?) -> String {
+        "p \(direction) (\(method.map { "\($0.displayName)-adj." } ?? "raw"))"
     }
 
     /// The two-sided confidence level of a metric's intervals: its `confidenceLevel`, else 1 − α.
@@ -94,7 +93,7 @@ public enum ReportWording {
     static let bootstrapStandIn = "* bootstrap percentile interval, shown because the primary test reported none"
 
     /// The level of the metric `metric` in `section` (1 − α when the section lacks it).
-    static func level(_ metric: FairnessMetric, in section: ReportDocument.TechniqueSection, alpha: Double) -> Double {
+    static func level(_ metric: Metric, in section: ReportDocument.TechniqueSection, alpha: Double) -> Double {
         section.evaluation.metrics.first { $0.metric == metric }.map { level($0, alpha: alpha) } ?? 1 - alpha
     }
 
@@ -104,13 +103,13 @@ public enum ReportWording {
     }
 
     /// The report's one statement of its confidence level and p-values, shown once near the top.
-    public static func levelStatement(_ document: ReportDocument, alpha: Double, correction: String) -> String {
+    public static func levelStatement(_ document: ReportDocument, alpha: Double, correction: Correction) -> String {
         let levels = levels(document, alpha: alpha)
         let stated = levels.count == 1
             ? percent(levels[0]) + (abs(levels[0] - (1 - alpha)) < 1e-9 ? " (1 − α)" : "")
             : levels.map(percent).joined(separator: " / ")
         return "Intervals are two-sided \(stated) confidence intervals of each comparison's primary test, not adjusted for multiplicity. "
-            + "p-values are one-sided; the tables show them \(correctionName(correction))-adjusted within each metric's family, "
+            + "p-values are one-sided; the tables show them \(correction.displayName)-adjusted within each metric's family, "
             + "and a flag needs an adjusted p ≤ α = \(NumberFormat.format(alpha, decimals: 2))."
     }
 

@@ -1,10 +1,11 @@
+import AuditCore
 import AuditStats
 
 /// The terminal rendering of an audit: per technique and metric a per-group table like the
 /// paper's Table 2, a summary across techniques like its Table 1, and the findings in plain words.
 public enum TerminalReport {
     /// Renders the whole document.
-    public static func render(_ document: ReportDocument, alpha: Double, correction: String, brief: Bool = false) -> String {
+    public static func render(_ document: ReportDocument, alpha: Double, correction: Correction, brief: Bool = false) -> String {
         var out = ReportWording.levelStatement(document, alpha: alpha, correction: correction) + "\n\n"
         for section in document.results where !brief {
             for metric in section.evaluation.metrics {
@@ -27,7 +28,7 @@ public enum TerminalReport {
         if let federation = document.federation {
             var table = TextTable(header: ["site", "state", "test rows", "withheld", "detail"], alignments: [.left, .left, .right, .left, .left])
             for s in federation.sites {
-                table.append([s.site, s.state, s.rows?["test"].map(String.init) ?? "—",
+                table.append([s.site.rawValue, s.state.rawValue, s.rows?["test"].map(String.init) ?? "—",
                               s.withheld.isEmpty ? "—" : s.withheld.map { ($0["group"] ?? "population") + " (" + ($0["scope"] ?? "") + ")" }.joined(separator: "; "),
                               s.detail ?? ""])
             }
@@ -67,11 +68,11 @@ public enum TerminalReport {
     /// Table 2 of the paper for one technique and metric, with each comparison's cautions and NA
     /// reasons as numbered footnotes under it.
     /// `d4`: envy-freeness flags of AUC and ECE are marked "(D4)" (decision D4 applies).
-    static func groupTable(section: String, metric: MetricEvaluation, alpha: Double, correction: String, d4: Bool = false) -> String {
+    static func groupTable(section: String, metric: MetricEvaluation, alpha: Double, correction: Correction, d4: Bool = false) -> String {
         let name = metric.metric.rawValue.uppercased() == "AUC" ? "AUC" : metric.metric.rawValue
         let level = ReportWording.level(metric, alpha: alpha)
         let out = "\(section) · \(name) — primary test: \(ReportWording.testName(metric.primaryTest)); gain > 0 means personalization helps\n"
-        let method = MultipleTesting.Method(rawValue: correction) ?? .holm
+        let method = correction
         var table = TextTable(header: ["group", "n", "pos", "h_g", "h0", "gain", ReportWording.ciHeader(level),
                                        ReportWording.pHeader("viol.", adjustedBy: correction), ReportWording.pHeader("gain", adjustedBy: correction),
                                        "worst envy gain (as)", "flags"])

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 
 /// Everything one site contributes to an audit of one personalized model: per-group sufficient
@@ -34,7 +35,7 @@ public struct SiteStatistics: Sendable, Codable, Equatable {
                     labels: allRows.map { predictions.labels[$0] },
                     probabilities: allRows.flatMap { [predictions.generic[$0], predictions.own($0)] },
                     modelCount: 2)
-                return GroupStatistics.extract(key: "(all)", target: 1, rows: rows, settings: siteSettings)
+                return GroupStatistics.extract(key: GroupKey.population, target: 1, rows: rows, settings: siteSettings)
             }
             let indices = groupRows[j]
             guard !indices.isEmpty else { return nil }

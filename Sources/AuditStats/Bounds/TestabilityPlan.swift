@@ -1,3 +1,5 @@
+import AuditCore
+
 /// Inputs and result of the pre-audit testability plan (`fairuse plan`, methods spec §2.8–2.9):
 /// what an audit of these group counts can and cannot detect, before any model is fitted.
 /// Built only from counts (rows and positives per group, per site); see ``TestabilityPlanner``.
@@ -52,7 +54,7 @@ public struct TestabilityPlan: Sendable, Codable, Equatable {
         /// The audit's significance level α (`tests.alpha`).
         public var alpha: Double
         /// The audit's correction (`tests.correction`).
-        public var correction: MultipleTesting.Method
+        public var correction: Correction
         /// Target power of the minimum detectable gain.
         public var power: Double
         /// Assumed fraction ψ of discordant rows (h0 and h_g disagree on correctness) in every group.
@@ -71,7 +73,7 @@ public struct TestabilityPlan: Sendable, Codable, Equatable {
         public var bootstrapReplicates: Int? = nil
 
         /// Creates settings; defaults power 0.8, ψ = 0.1, ε ∈ {0.05, 0.10}, gaps {0.05, 0.10}, δ = 0.05.
-        public init(alpha: Double, correction: MultipleTesting.Method, power: Double = 0.8, discordantFraction: Double = 0.1,
+        public init(alpha: Double, correction: Correction, power: Double = 0.8, discordantFraction: Double = 0.1,
                     epsilons: [Double] = [0.05, 0.10], gaps: [Double] = [0.05, 0.10], delta: Double = 0.05,
                     vcDimension: Int, decoupledMinRows: Int? = nil) {
             self.alpha = alpha

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 
 /// Builds a ``TestabilityPlan`` from group counts alone (methods spec §2.8–2.9, §5):
@@ -111,7 +112,7 @@ public enum TestabilityPlanner {
     }
 
     /// The level a lone discovery must reach in a family of `family` tests under `correction`.
-    public static func perTestLevel(alpha: Double, family: Int, correction: MultipleTesting.Method) -> Double {
+    public static func perTestLevel(alpha: Double, family: Int, correction: Correction) -> Double {
         guard family > 1 else { return alpha }
         let m = Double(family)
         switch correction {

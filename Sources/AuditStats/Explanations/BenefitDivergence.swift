@@ -1,3 +1,5 @@
+import AuditCore
+
 /// Where the prediction benefit (BoP-P, the audit's rationality gain in error rate) and the
 /// explanation benefit (BoP-X) of personalization disagree for a group — the divergence that
 /// Cornelis et al. (arXiv 2502.02786, Theorem 3) show can occur: a model can predict as well or

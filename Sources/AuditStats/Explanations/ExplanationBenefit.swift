@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 
 /// BoP-X per group: the benefit of personalization for explanations (Cornelis et al., arXiv
@@ -54,7 +55,7 @@ public enum ExplanationBenefit {
     /// BoP-X of one metric. `groups[i]` indexes `keys`; `generic[i]` and `personalized[i]` are row i's
     /// costs under h0 and under its own group's personalized model.
     public static func evaluate(metric: Metric, keys: [String], groups: [Int32], generic: [Double], personalized: [Double],
-                                bootstrap: Int, seed: UInt64, alpha: Double, correction: MultipleTesting.Method) -> Result {
+                                bootstrap: Int, seed: UInt64, alpha: Double, correction: Correction) -> Result {
         precondition(groups.count == generic.count && generic.count == personalized.count, "ExplanationBenefit: lengths differ")
         var rowsOf = [[Int]](repeating: [], count: keys.count)
         for (i, g) in groups.enumerated() { rowsOf[Int(g)].append(i) }
@@ -89,17 +90,17 @@ public enum ExplanationBenefit {
             pGain.append(test.gain.raw ?? .nan); pHarm.append(test.violation.raw ?? .nan)
             out.append(Group(key: key, count: rows.count, generic: c0, personalized: cp, gain: c0 - cp, test: test, tGain: tg, tHarm: th))
         }
-        var adjustedGain: [MultipleTesting.Method: [Double]] = [:], adjustedHarm: [MultipleTesting.Method: [Double]] = [:]
-        for method in MultipleTesting.Method.allCases {
+        var adjustedGain: [Correction: [Double]] = [:], adjustedHarm: [Correction: [Double]] = [:]
+        for method in Correction.allCases {
             adjustedGain[method] = MultipleTesting.adjust(pGain, method: method)
             adjustedHarm[method] = MultipleTesting.adjust(pHarm, method: method)
         }
         for i in out.indices where out[i].count > 0 {
             // An undefined test (raw p nil, NaN in the family) keeps nil adjusted values and is NA.
-            func adjusted(_ table: [MultipleTesting.Method: [Double]], _ method: MultipleTesting.Method) -> Double? {
+            func adjusted(_ table: [Correction: [Double]], _ method: Correction) -> Double? {
                 table[method].flatMap { $0[i].isNaN ? nil : $0[i] }
             }
-            func values(_ raw: Double?, _ table: [MultipleTesting.Method: [Double]]) -> AdjustedPValues {
+            func values(_ raw: Double?, _ table: [Correction: [Double]]) -> AdjustedPValues {
                 AdjustedPValues(raw: raw, holm: adjusted(table, .holm), bonferroni: adjusted(table, .bonferroni),
                                 bh: adjusted(table, .bh), by: adjusted(table, .by))
             }

@@ -1,19 +1,21 @@
+import AuditCore
+
 /// Settings of the tests of an audit.
 public struct EvaluationSettings: Sendable, Equatable {
     /// Significance level α (spec default 0.10, the paper's Table 1 level).
     public var alpha: Double
     /// Correction whose adjusted p-values drive the flags (default Holm).
-    public var correction: MultipleTesting.Method
+    public var correction: Correction
     /// Metrics to evaluate (binary or regression metrics, by the outcome's type).
-    public var metrics: [FairnessMetric]
+    public var metrics: [Metric]
     /// Monte Carlo draws B of the calibration test (`tests.bootstrap`); 0 leaves ECE untested.
     public var calibrationDraws: Int
     /// Seed of the calibration test's draws (the audit's root seed).
     public var seed: UInt64
 
     /// Creates settings with the spec's defaults.
-    public init(alpha: Double = 0.10, correction: MultipleTesting.Method = .holm,
-                metrics: [FairnessMetric] = FairnessMetric.binaryMetrics, calibrationDraws: Int = 2000,
+    public init(alpha: Double = 0.10, correction: Correction = .holm,
+                metrics: [Metric] = Metric.binaryMetrics, calibrationDraws: Int = 2000,
                 seed: UInt64 = 0) {
         self.alpha = alpha
         self.correction = correction
@@ -64,7 +66,7 @@ public enum FairUseEvaluator {
 
     // MARK: - One group
 
-    static func groupEvaluation(metric: FairnessMetric, key: String, index: Int, keys: [String],
+    static func groupEvaluation(metric: Metric, key: String, index: Int, keys: [String],
                                 stats: GroupStatistics?, settings: EvaluationSettings) -> GroupEvaluation {
         guard let stats, stats.count > 0 else {
             return GroupEvaluation(key: key, count: 0, positives: 0, personalized: nil, generic: nil,
@@ -110,9 +112,9 @@ public enum FairUseEvaluator {
         let defined = outcomes.map { $0 != nil && $0!.violation.raw != nil && $0!.gain.raw != nil }
         let violation = outcomes.enumerated().map { defined[$0.offset] ? $0.element!.violation.raw! : .nan }
         let gain = outcomes.enumerated().map { defined[$0.offset] ? $0.element!.gain.raw! : .nan }
-        var adjustedViolation: [MultipleTesting.Method: [Double]] = [:]
-        var adjustedGain: [MultipleTesting.Method: [Double]] = [:]
-        for method in MultipleTesting.Method.allCases {
+        var adjustedViolation: [Correction: [Double]] = [:]
+        var adjustedGain: [Correction: [Double]] = [:]
+        for method in Correction.allCases {
             adjustedViolation[method] = MultipleTesting.adjust(violation, method: method)
             adjustedGain[method] = MultipleTesting.adjust(gain, method: method)
         }
@@ -150,7 +152,7 @@ public enum FairUseEvaluator {
                           groupsWithViolation: envy ? groupsWithViolation : nil)
     }
 
-    static func summarize(metric: FairnessMetric, groups: [GroupEvaluation],
+    static func summarize(metric: Metric, groups: [GroupEvaluation],
                           population: GroupStatistics) -> MetricSummary {
         let estimates = MetricEstimates(metric: metric, stats: population)
         let personalized = estimates.value(1), generic = estimates.value(0)
@@ -182,7 +184,7 @@ public enum FairUseEvaluator {
                 return .init(key: key, personalized: values[s.target] / Double(s.count),
                              generic: values[0] / Double(s.count))
             }
-            return [entry("(all)", population)] + keys.indices.map { entry(keys[$0], groups[$0]) }
+            return [entry(GroupKey.population, population)] + keys.indices.map { entry(keys[$0], groups[$0]) }
         }
         return [ScoreSummary(name: "log_loss", entries: entries(\.logLossSum)),
                 ScoreSummary(name: "brier", entries: entries(\.brierSum))]

@@ -1,37 +1,4 @@
-/// A performance metric of the fair-use audit (ICML 2023 §4.1).
-public enum FairnessMetric: String, Sendable, Codable, CaseIterable {
-    /// Error rate at threshold 0.5; primary test exact McNemar.
-    case error
-    /// Area under the ROC curve (unbinned, ties ½); primary test DeLong.
-    case auc
-    /// Expected calibration error (equal-width, right-closed bins); primary test `CalibrationGainTest`.
-    case ece
-    /// Mean squared error of a continuous outcome; primary test the paired t-test (`RegressionEvaluator`).
-    case squaredError = "squared_error"
-    /// Mean absolute error of a continuous outcome; primary test the paired t-test (`RegressionEvaluator`).
-    case absoluteError = "absolute_error"
-
-    /// The metrics of a binary outcome, evaluated by `FairUseEvaluator` (the default of `EvaluationSettings`).
-    public static let binaryMetrics: [FairnessMetric] = [.error, .auc, .ece]
-    /// The metrics of a continuous outcome, evaluated by `RegressionEvaluator`.
-    public static let regressionMetrics: [FairnessMetric] = [.squaredError, .absoluteError]
-
-    /// Whether the metric is a loss of a continuous outcome.
-    public var isRegression: Bool { Self.regressionMetrics.contains(self) }
-
-    /// Whether larger values are better (only AUC).
-    public var higherIsBetter: Bool { self == .auc }
-
-    /// The test whose adjusted p-values drive the flags (decision D2).
-    public var primaryTest: String {
-        switch self {
-        case .error: "mcnemar_exact"
-        case .auc: "delong"
-        case .ece: "calibration_z"
-        case .squaredError, .absoluteError: "paired_t"
-        }
-    }
-}
+import AuditCore
 
 /// The verdict of one comparison after multiplicity correction.
 public enum TestFlag: String, Sendable, Codable {
@@ -68,7 +35,7 @@ public struct AdjustedPValues: Sendable, Codable, Equatable {
     public var by: Double?
 
     /// The adjusted value of a method.
-    public func adjusted(_ method: MultipleTesting.Method) -> Double? {
+    public func adjusted(_ method: Correction) -> Double? {
         switch method {
         case .holm: holm
         case .bonferroni: bonferroni
@@ -222,7 +189,7 @@ public struct MetricSummary: Sendable, Codable, Equatable {
 /// All results of one metric.
 public struct MetricEvaluation: Sendable, Codable, Equatable {
     /// The metric.
-    public var metric: FairnessMetric
+    public var metric: Metric
     /// Name of the primary test.
     public var primaryTest: String
     /// Two-sided confidence level of every interval of this metric (1 − α unless stated).
@@ -243,7 +210,7 @@ public struct MetricEvaluation: Sendable, Codable, Equatable {
 public struct ScoreSummary: Sendable, Codable, Equatable {
     /// Per group: key, personalized, generic.
     public struct Entry: Sendable, Codable, Equatable {
-        /// Group key, or "(all)".
+        /// Group key, or `GroupKey.population`.
         public var key: String
         /// Personalized value.
         public var personalized: Double?

@@ -1,3 +1,5 @@
+import AuditCore
+
 /// The first intervention of ICML 2023 §5.2, "assigning a generic model": every group with a
 /// significant rationality violation (primary test, audit correction; decision D2) receives the
 /// generic model h0 instead of its personalized model h_g, and every other group keeps h_g. One
@@ -50,7 +52,7 @@ public struct GenericAssignment: Sendable, Codable, Equatable {
     /// One metric's assignment.
     public struct MetricAssignment: Sendable, Codable, Equatable {
         /// The metric whose violations drive the assignment.
-        public var metric: FairnessMetric
+        public var metric: Metric
         /// Switched groups, in key order.
         public var switched: [String]
         /// Per group with held-out rows.
@@ -99,7 +101,7 @@ public struct GenericAssignment: Sendable, Codable, Equatable {
                                           generic: summary.generic, gainBefore: gain(summary.personalized, summary.generic),
                                           gainAfter: gain(after, summary.generic))
         let scores = evaluation.scores.map { score -> PopulationChange in
-            let all = score.entries.first { $0.key == "(all)" }
+            let all = score.entries.first { $0.key == GroupKey.population }
             let byKey = Dictionary(score.entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             let mixed = weightedMean(groups.map { g in
                 (g.count, switched.contains(g.key) ? byKey[g.key]?.generic : byKey[g.key]?.personalized)
@@ -130,7 +132,7 @@ public struct GenericAssignment: Sendable, Codable, Equatable {
     }
 
     /// The population metric of the predictions in which switched groups' rows get h0.
-    static func mixedValue(_ metric: FairnessMetric, predictions: Predictions, switched: Set<String>,
+    static func mixedValue(_ metric: Metric, predictions: Predictions, switched: Set<String>,
                            eceBins: Int) -> Double? {
         let switchedIndex = Set(predictions.keys.indices.filter { switched.contains(predictions.keys[$0]) })
         var probabilities = [Double](repeating: 0, count: predictions.count)

@@ -1,13 +1,15 @@
+import AuditCore
+
 /// Metric values, gains and tests of one metric on one group's pooled statistics.
 struct MetricEstimates {
-    let metric: FairnessMetric
+    let metric: Metric
     let stats: GroupStatistics
     /// For ECE: `stats` with its calibration strata brought to their common bins once, so the
     /// values and every comparison's test do not re-merge the sites' bins each time (a no-op
     /// when no site merged bins). The caution about merged bins still reads the sites' own.
     let aligned: GroupStatistics
 
-    init(metric: FairnessMetric, stats: GroupStatistics) {
+    init(metric: Metric, stats: GroupStatistics) {
         self.metric = metric
         self.stats = stats
         var aligned = stats

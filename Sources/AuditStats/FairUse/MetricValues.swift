@@ -1,3 +1,5 @@
+import AuditCore
+
 /// Point values of a metric for several models scored on the same rows, with no tests: the
 /// population metric of a mixed assignment of models to groups (ICML 2023 §5.2 interventions),
 /// a group's metric on a validation split, a cross-validation score.
@@ -9,7 +11,7 @@
 public enum MetricValues {
     /// The metric of every model: `probabilities[i·R + r]` is model r's P(y = 1) for row i.
     /// nil where the metric is undefined (no rows; AUC of a single class).
-    public static func values(_ metric: FairnessMetric, labels: [UInt8], probabilities: [Double], modelCount: Int,
+    public static func values(_ metric: Metric, labels: [UInt8], probabilities: [Double], modelCount: Int,
                               sites: [String]? = nil, eceBins: Int = 10) -> [Double?] {
         guard let stats = statistics(labels: labels, probabilities: probabilities, modelCount: modelCount,
                                      sites: sites, eceBins: eceBins) else {

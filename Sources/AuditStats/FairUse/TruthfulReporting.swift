@@ -1,3 +1,5 @@
+import AuditCore
+
 /// Which report each group would choose if it could choose (ICML 2023, Proposition 2): among
 /// truthful reporting r = g, every misreport r = g′ ∈ G ∖ {g} and withholding r = ? (which gets
 /// the generic model h0), the report with the lowest risk R_g(h_r) on the group's own held-out
@@ -47,7 +49,7 @@ public struct TruthfulReporting: Sendable, Codable, Equatable {
     /// Best reports of every group under one metric.
     public struct MetricChoices: Sendable, Codable, Equatable {
         /// The metric.
-        public var metric: FairnessMetric
+        public var metric: Metric
         /// Groups with held-out rows, in key order.
         public var groups: [Choice]
         /// Groups whose best report is a misreport.

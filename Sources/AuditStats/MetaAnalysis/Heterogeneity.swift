@@ -1,8 +1,10 @@
+import AuditCore
+
 /// Per-site estimates of every gain and their meta-analysis (spec §2.7): how consistent a
 /// rationality or envy-freeness gain is across sites, next to the pooled test.
 public struct HeterogeneityEntry: Sendable, Codable, Equatable {
     /// The metric.
-    public var metric: FairnessMetric
+    public var metric: Metric
     /// The group.
     public var group: String
     /// The comparator: nil for h0 (rationality), else the reported group g′.
@@ -17,7 +19,7 @@ public enum Heterogeneity {
     /// discordant counts, AUC from its DeLong variance, ECE from the calibration test on the
     /// site's own moments (its bias-corrected gain and SE). nil when the site cannot estimate it
     /// (no rows, one class, no draws).
-    public static func siteEstimate(site: String, metric: FairnessMetric, stats: GroupStatistics,
+    public static func siteEstimate(site: String, metric: Metric, stats: GroupStatistics,
                                     comparator: Int, calibrationDraws: Int = 2000, seed: UInt64 = 0) -> MetaAnalysis.Estimate? {
         guard stats.count > 0 else { return nil }
         switch metric {
@@ -57,8 +59,8 @@ public enum Heterogeneity {
     /// The meta-analysis of every metric × group j × comparator (0 = h0, c = group c − 1) over
     /// `sites` (in site order), from each site's `estimate`; kept where two or more sites have one.
     /// Shared by the binary and the regression audits.
-    public static func entries<Site>(sites: [Site], keys: [String], metrics: [FairnessMetric],
-                                     estimate: (Site, FairnessMetric, Int, Int) -> MetaAnalysis.Estimate?) -> [HeterogeneityEntry] {
+    public static func entries<Site>(sites: [Site], keys: [String], metrics: [Metric],
+                                     estimate: (Site, Metric, Int, Int) -> MetaAnalysis.Estimate?) -> [HeterogeneityEntry] {
         guard sites.count >= 2 else { return [] }
         var out: [HeterogeneityEntry] = []
         for metric in metrics {

@@ -1,25 +1,13 @@
+import AuditCore
+
 /// Multiple-testing adjustments of a family of p-values (spec §2.6).
 ///
 /// A family is one metric × one test × one direction: the m rationality tests and the m(m−1)
 /// envy-freeness tests. NaN p-values (tests that are undefined, e.g. AUC of a one-class group)
 /// are left out of the family and stay NaN.
 public enum MultipleTesting {
-    /// A correction method; `holm` is the default of the audit.
-    public enum Method: String, Sendable, Codable, CaseIterable {
-        /// Bonferroni (FWER): min(1, M·p).
-        case bonferroni
-        /// Holm 1979 step-down (FWER, uniformly more powerful than Bonferroni):
-        /// p̃_(i) = max_{j ≤ i} min(1, (M − j + 1)·p_(j)).
-        case holm
-        /// Benjamini & Hochberg 1995 (FDR under independence or PRDS):
-        /// p̃_(i) = min_{j ≥ i} min(1, M·p_(j)/j).
-        case bh
-        /// Benjamini & Yekutieli 2001 (FDR under any dependence): BH × c(M), c(M) = Σ_{j ≤ M} 1/j.
-        case by
-    }
-
     /// Adjusted p-values in the input order. Ties are ordered stably by input position.
-    public static func adjust(_ p: [Double], method: Method) -> [Double] {
+    public static func adjust(_ p: [Double], method: Correction) -> [Double] {
         let indices = p.indices.filter { !p[$0].isNaN }
         var out = [Double](repeating: .nan, count: p.count)
         let m = indices.count

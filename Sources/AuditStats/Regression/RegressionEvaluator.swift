@@ -1,3 +1,5 @@
+import AuditCore
+
 /// Turns pooled regression statistics into the fair-use evaluation of a personalized regressor
 /// (Cornelis et al., "Benefit of Personalization", regression; Suriyakumar, Ghassemi & Ustun,
 /// ICML 2023, §2 for rationality and envy-freeness), in the same shape as the binary audit.
@@ -45,7 +47,7 @@ public enum RegressionEvaluator {
     }
 
     /// One group's values and comparisons for one metric.
-    static func groupEvaluation(metric: FairnessMetric, key: String, index: Int, keys: [String],
+    static func groupEvaluation(metric: Metric, key: String, index: Int, keys: [String],
                                 stats: RegressionGroupStatistics?, level: Double) -> GroupEvaluation {
         guard let stats, stats.count > 0, let sums = stats.metric(metric) else {
             return GroupEvaluation(key: key, count: 0, positives: 0, personalized: nil, generic: nil,
@@ -99,7 +101,7 @@ public enum RegressionEvaluator {
 
     /// The Table-1 summary: population mean losses of h0 and of the personalized predictions,
     /// best and worst rationality gains, flag counts of both tests.
-    static func summarize(metric: FairnessMetric, groups: [GroupEvaluation],
+    static func summarize(metric: Metric, groups: [GroupEvaluation],
                           population: RegressionGroupStatistics) -> MetricSummary {
         var personalized: Double?, generic: Double?, gain: Double?
         if population.count > 0, let sums = population.metric(metric) {

@@ -1,3 +1,5 @@
+import AuditCore
+
 /// Additive sufficient statistics of one group's held-out rows for a continuous outcome, for
 /// every model the audit compares and every regression metric (the regression counterpart of
 /// ``GroupStatistics``). Models are indexed as there: r = 0 is h0, r = 1 + j is h(·, G[j]),
@@ -6,7 +8,7 @@
 /// Everything is a count or a sum over rows, so statistics of disjoint sites add
 /// (``pooled(_:)``) and the pooled t-test and bootstrap equal those of the pooled rows.
 public struct RegressionGroupStatistics: Sendable, Codable, Equatable {
-    /// The intersectional group key (or "(all)" for the population).
+    /// The intersectional group key (or `GroupKey.population` for the population).
     public var key: String
     /// Index of the group's own model h_g among the models.
     public var target: Int
@@ -16,7 +18,7 @@ public struct RegressionGroupStatistics: Sendable, Codable, Equatable {
     public var metrics: [RegressionMetricStatistics]
 
     /// The statistics of one metric, nil when it was not extracted.
-    public func metric(_ metric: FairnessMetric) -> RegressionMetricStatistics? {
+    public func metric(_ metric: Metric) -> RegressionMetricStatistics? {
         metrics.first { $0.metric == metric }
     }
 
@@ -37,7 +39,7 @@ public struct RegressionGroupStatistics: Sendable, Codable, Equatable {
 /// One regression metric's sums on one group.
 public struct RegressionMetricStatistics: Sendable, Codable, Equatable {
     /// The metric (squared or absolute error).
-    public var metric: FairnessMetric
+    public var metric: Metric
     /// Per model r: Σ_i ℓ_r,i, the numerator of the group's mean loss.
     public var lossSums: [Double]
     /// Per model r: n, Σd, Σd² of d_i = ℓ_r,i − ℓ_target,i (all zero at the target itself).

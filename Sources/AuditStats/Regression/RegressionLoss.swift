@@ -1,4 +1,6 @@
-extension FairnessMetric {
+import AuditCore
+
+extension Metric {
     /// The per-row loss of a continuous outcome y predicted as ŷ (Cornelis et al., "Benefit of
     /// Personalization", regression setting): squared error ℓ = (ŷ − y)², absolute error
     /// ℓ = |ŷ − y|. The group metric is the mean loss, lower is better. Precondition: a

@@ -1,3 +1,5 @@
+import AuditCore
+
 /// Everything one site contributes to the audit of one personalized regressor: per-group
 /// regression statistics and the population comparison (h0 against each row's own h_g), all
 /// aggregates. A local audit computes one per site and combines them as the coordinator would.
@@ -13,7 +15,7 @@ public struct RegressionSiteStatistics: Sendable, Codable, Equatable {
 
     /// Computes the statistics of the rows of `predictions` at `site` for `metrics` (regression
     /// metrics). Groups are processed in parallel; the result does not depend on scheduling.
-    public static func extract(from predictions: RegressionPredictions, site: String, metrics: [FairnessMetric],
+    public static func extract(from predictions: RegressionPredictions, site: String, metrics: [Metric],
                                settings: ExtractionSettings) -> RegressionSiteStatistics {
         precondition(metrics.allSatisfy(\.isRegression), "regression metrics only")
         let m = predictions.groupCount, models = m + 1
@@ -27,7 +29,7 @@ public struct RegressionSiteStatistics: Sendable, Codable, Equatable {
         let results = ParallelMap.run(count: m + 1) { j -> RegressionGroupStatistics? in
             if j == m {
                 let predictionsOf = allRows.flatMap { [predictions.generic[$0], predictions.own($0)] }
-                return extract(key: "(all)", target: 1, outcomes: allRows.map { predictions.outcomes[$0] },
+                return extract(key: GroupKey.population, target: 1, outcomes: allRows.map { predictions.outcomes[$0] },
                                predictions: predictionsOf, models: 2, metrics: metrics,
                                replicates: 0, rootSeed: settings.rootSeed, site: site)
             }
@@ -49,7 +51,7 @@ public struct RegressionSiteStatistics: Sendable, Codable, Equatable {
     /// The statistics of one group's rows: `predictions` is row-major n × models.
     /// Per metric: loss sums, difference sums against `target`, and the bootstrap's replicate sums.
     public static func extract(key: String, target: Int, outcomes: [Double], predictions: [Double], models: Int,
-                               metrics: [FairnessMetric], replicates: Int, rootSeed: UInt64,
+                               metrics: [Metric], replicates: Int, rootSeed: UInt64,
                                site: String) -> RegressionGroupStatistics {
         let n = outcomes.count
         precondition(predictions.count == n * models && target < models, "predictions do not match the rows")

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 
 /// Rejection counts of one family of tests (one metric, rationality or envy-freeness) over the
@@ -40,11 +41,11 @@ public struct RejectionTally: Sendable, Codable, Equatable {
 /// What one simulation measured, per metric.
 public struct SimulationResult: Sendable, Codable, Equatable {
     /// Per metric: rationality tests.
-    public var rationality: [FairnessMetric: RejectionTally] = [:]
+    public var rationality: [Metric: RejectionTally] = [:]
     /// Per metric: envy-freeness tests.
-    public var envy: [FairnessMetric: RejectionTally] = [:]
+    public var envy: [Metric: RejectionTally] = [:]
     /// Per metric: group 0's rationality violation test (the harmed group when the design harms one).
-    public var harmedGroup: [FairnessMetric: RejectionTally] = [:]
+    public var harmedGroup: [Metric: RejectionTally] = [:]
     /// The previous ECE test (percentile bootstrap) on group 0's rationality comparison, when run.
     public var legacyHarmedGroup: RejectionTally?
     /// The previous ECE test on every rationality comparison, when run.

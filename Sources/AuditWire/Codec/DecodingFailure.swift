@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 
 /// Turns Foundation's coding errors into protocol errors: the wire path of the failing field and
@@ -25,6 +26,9 @@ enum DecodingFailure {
             return WireError(code: .malformedPayload, message: "missing required key '\(snakeCase(key.stringValue))'",
                              field: path(context.codingPath + [key]))
         case let .dataCorrupted(context):
+            if let identifier = context.underlyingError as? IdentifierError {
+                return WireError(identifier, field: path(context.codingPath))
+            }
             if let wire = context.underlyingError as? WireError {
                 return WireError(code: wire.code, message: wire.message, field: path(context.codingPath))
             }

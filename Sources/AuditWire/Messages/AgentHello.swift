@@ -1,3 +1,5 @@
+import AuditCore
+
 /// The first call of a site agent (`POST /v1/agent/hello`): its protocol version, build, site and
 /// a summary of its disclosure policy. The coordinator answers with ``CoordinatorHello``.
 public struct AgentHello: Sendable, Codable, Equatable {

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 
 /// An audit and its sites' progress (`GET /v1/audits/{id}`, and the answer to launch and cancel).

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 
 /// `POST /v1/audits`: launch an audit of a spec at a set of sites.

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 
 /// A site in the registry (`GET /v1/sites`); revoked sites stay listed.
@@ -27,33 +28,6 @@ public struct SiteRecord: Sendable, Codable, Equatable {
         self.revokedAt = revokedAt
         self.lastContactAt = lastContactAt
         self.agentVersion = agentVersion
-    }
-}
-
-/// Whether a registered site may call the agent API.
-public struct SiteStatus: Hashable, Sendable, Codable, CustomStringConvertible, RawRepresentable {
-    /// The wire name.
-    public let rawValue: String
-    /// Creates a status from its wire name.
-    public init(rawValue: String) { self.rawValue = rawValue }
-
-    /// The site may call the agent API.
-    public static let active = SiteStatus(rawValue: "active")
-    /// The site is refused with `revoked_site`.
-    public static let revoked = SiteStatus(rawValue: "revoked")
-
-    /// The wire name.
-    public var description: String { rawValue }
-
-    /// Decodes the wire name.
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    /// Encodes the wire name.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }
 

@@ -1,3 +1,5 @@
+import AuditCore
+
 /// `POST /v1/sites`: register a site by the SHA-256 fingerprint of its client certificate.
 public struct SiteRegistration: Sendable, Codable, Equatable {
     /// The site; its certificate must carry the SAN URI `urn:fairuse:site:<site>`.

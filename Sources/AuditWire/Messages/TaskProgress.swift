@@ -1,3 +1,5 @@
+import AuditCore
+
 /// How far a site's agent is with a task (`POST /v1/agent/tasks/{id}/progress`, protocol 1.x):
 /// a stage from a fixed vocabulary, the technique it concerns, and a step count. Nothing else is
 /// sent — no free text, so no path, message or value can leave through it — and it is logged in

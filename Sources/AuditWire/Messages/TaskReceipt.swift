@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 
 /// The coordinator's acknowledgement of a result or refusal; an identical resend gets the same receipt.

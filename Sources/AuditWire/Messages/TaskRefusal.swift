@@ -1,3 +1,5 @@
+import AuditCore
+
 /// A site's refusal of a task (`POST /v1/agent/tasks/{id}/refusal`), with a machine-readable code.
 public struct TaskRefusal: Sendable, Codable, Equatable {
     /// The task refused.

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditStats
 
 /// A site's answer to a task (`POST /v1/agent/tasks/{id}/result`): aggregates only, one

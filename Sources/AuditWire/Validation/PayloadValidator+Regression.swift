@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 
@@ -17,7 +18,7 @@ extension PayloadValidator {
                             field: "regression_techniques")
         }
         let allowed = spec.techniques.map(\.rawValue)
-        let metrics = spec.metrics.compactMap { FairnessMetric(rawValue: $0.rawValue) }
+        let metrics = spec.metrics
         var seen: Set<String> = []
         for (i, entry) in entries.enumerated() {
             let path = "regression_techniques[\(i)]"
@@ -41,7 +42,7 @@ extension PayloadValidator {
                                          at: "\(path).statistics.groups[\(j)]")
                 rows += group.count
             }
-            try checkRegressionGroup(statistics.population, key: "(all)", target: 1, models: 2, metrics: metrics, replicates: 0,
+            try checkRegressionGroup(statistics.population, key: GroupKey.population, target: 1, models: 2, metrics: metrics, replicates: 0,
                                      at: "\(path).statistics.population")
             guard rows == statistics.population.count else {
                 throw WireError(code: .inconsistentCounts, message: "the groups hold \(rows) rows, the population \(statistics.population.count)",
@@ -62,7 +63,7 @@ extension PayloadValidator {
     }
 
     static func checkRegressionGroup(_ g: RegressionGroupStatistics, key: String, target: Int, models: Int,
-                                     metrics: [FairnessMetric], replicates: Int, at path: String) throws(WireError) {
+                                     metrics: [Metric], replicates: Int, at path: String) throws(WireError) {
         func shape(_ field: String, _ message: String) -> WireError { WireError(code: .invalidShape, message: message, field: "\(path).\(field)") }
         guard g.key == key else { throw shape("key", "group key differs from its entry in keys") }
         guard g.target == target else { throw shape("target", "expected target \(target)") }

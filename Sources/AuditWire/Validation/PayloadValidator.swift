@@ -1,3 +1,4 @@
+import AuditCore
 import AuditSpec
 import AuditStats
 
@@ -174,7 +175,7 @@ public enum PayloadValidator {
             groupPositives += group.positives
         }
         let population = statistics.population
-        try expectation.check(population, key: "(all)", target: 1, models: 2, isPopulation: true,
+        try expectation.check(population, key: GroupKey.population, target: 1, models: 2, isPopulation: true,
                               at: "\(path).population")
         // Suppressed groups are withheld from the population too (their rows would otherwise be
         // recoverable by subtraction), so the groups always add up to the population exactly.

@@ -1,3 +1,4 @@
+import AuditCore
 import AuditWire
 import Foundation
 

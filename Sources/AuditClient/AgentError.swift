@@ -1,9 +1,10 @@
 import AuditWire
 
-/// A failure of the site agent, classified by what the agent (or its operator) should do next.
+/// A failure talking to the coordinator, classified by what the caller (the site agent, an
+/// operator command) should do next.
 ///
 /// Compare by ``code``; when the coordinator answered with a protocol error, ``wireCode`` carries
-/// its code (`site_mismatch`, `task_closed`, …). Messages name tasks, files and codes, never data.
+/// its code (`site_mismatch`, `task_closed`, …). Messages name endpoints and codes, never data.
 public struct AgentError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure. A struct over a private enum, so that codes can be added without
     /// breaking code that compares them.
@@ -12,7 +13,6 @@ public struct AgentError: Error, Sendable, CustomStringConvertible {
             case transient
             case identityRefused = "identity_refused"
             case rejected
-            case noPendingTask = "no_pending_task"
         }
 
         private let base: Base
@@ -25,8 +25,6 @@ public struct AgentError: Error, Sendable, CustomStringConvertible {
         public static let identityRefused = Code(.identityRefused)
         /// The coordinator rejected the request (4xx): report it.
         public static let rejected = Code(.rejected)
-        /// An approval names a task that is not waiting in the agent's state folder.
-        public static let noPendingTask = Code(.noPendingTask)
 
         /// A stable, machine-readable name, e.g. `identity_refused`.
         public var description: String { base.rawValue }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AuditCore
 import AuditWire
 import Foundation
 import NIOCore
