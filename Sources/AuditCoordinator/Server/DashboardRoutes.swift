@@ -55,7 +55,7 @@ struct DashboardRoutes {
 
     /// The spec and model of a stored audit (its spec was validated at launch).
     static func specLine(_ audit: AuditRecord) -> DashboardPage.AuditSpecLine {
-        let spec = try? AuditSpec.parse(yaml: audit.specYAML, source: "audit \(audit.id)")
+        let spec = try? audit.spec()
         let model = spec.map { "\($0.model.modelClass.rawValue) · \($0.techniques.map(\.rawValue).joined(separator: ", "))" } ?? "—"
         return DashboardPage.AuditSpecLine(spec: audit.name, specSHA256: audit.specSHA256, model: model)
     }
