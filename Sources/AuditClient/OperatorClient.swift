@@ -47,20 +47,20 @@ public struct OperatorClient: Sendable {
     }
 
     /// GET /v1/audits/{id}.
-    public func audit(_ id: String) async throws -> AuditSummary {
+    public func audit(_ id: AuditID) async throws -> AuditSummary {
         let (status, data) = try await transport.send("GET", "/v1/audits/\(id)", json: nil, compress: false)
         return try transport.decode(AuditSummary.self, status, data)
     }
 
     /// GET /v1/audits/{id}/report?format=json|md|table, as text.
-    public func report(_ id: String, format: String) async throws -> String {
+    public func report(_ id: AuditID, format: String) async throws -> String {
         let (status, data) = try await transport.send("GET", "/v1/audits/\(id)/report?format=\(format)", json: nil, compress: false)
         guard (200..<300).contains(status) else { throw transport.error(status, data) }
         return String(decoding: data, as: UTF8.self)
     }
 
     /// POST /v1/audits/{id}/cancel.
-    public func cancel(_ id: String) async throws -> AuditSummary {
+    public func cancel(_ id: AuditID) async throws -> AuditSummary {
         let (status, data) = try await transport.send("POST", "/v1/audits/\(id)/cancel", json: Data("{}".utf8), compress: false)
         return try transport.decode(AuditSummary.self, status, data)
     }

@@ -55,7 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show an audit's state and each site's task; --watch follows it live.")
-        @Argument(help: "The audit id (from `fairuse audit launch` or `fairuse audit list`).") var id: String
+        @Argument(help: "The audit id (aud_ and 20 base32 characters, from `fairuse audit launch` or `fairuse audit list`).") var id: AuditID
         @Flag(help: "Keep showing progress until the audit ends.") var watch = false
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
@@ -87,7 +87,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the federated report, and write it as HTML, Markdown or CSV.")
-        @Argument(help: "The audit id (from `fairuse audit launch` or `fairuse audit list`).") var id: String
+        @Argument(help: "The audit id (aud_ and 20 base32 characters, from `fairuse audit launch` or `fairuse audit list`).") var id: AuditID
         @OptionGroup var format: FormatOption
         @OptionGroup var files: ReportFileOptions
         @OptionGroup var connection: OperatorConnection
@@ -96,7 +96,7 @@ struct AuditCommand: AsyncParsableCommand {
                 try OutputPaths.check(files: [files.html, files.markdown], folders: [files.csv])
                 let json = try await connection.with { try await $0.report(id, format: "json") }
                 let document = try ReportDocument.decode(Data(json.utf8))
-                let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction ?? .holm
+                let alpha = document.alpha, correction = document.correction
                 if format.format == .json {
                     print(json)   // the coordinator's bytes, as before
                 } else {
@@ -111,7 +111,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Compare: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Line up audits and show which violations appear or disappear.")
-        @Argument(help: "Audit ids; the first is the baseline.") var ids: [String]
+        @Argument(help: "Audit ids; the first is the baseline.") var ids: [AuditID]
         @OptionGroup var format: FormatOption
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
@@ -131,7 +131,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel an audit.")
-        @Argument(help: "The audit id.") var id: String
+        @Argument(help: "The audit id (aud_ and 20 base32 characters).") var id: AuditID
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
             do { print(AuditStatusText.render(try await connection.with { try await $0.cancel(id) })) } catch { throw fail(error) }

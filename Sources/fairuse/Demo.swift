@@ -119,7 +119,7 @@ struct DemoRunner {
             var seen: [String: String] = [:]
             var final = audit
             while true {
-                final = try await operatorClient.audit(audit.id.rawValue)
+                final = try await operatorClient.audit(audit.id)
                 for s in final.sites where seen[s.site.rawValue] != s.state.rawValue {
                     seen[s.site.rawValue] = s.state.rawValue
                     say("  \(String(format: "%5.1f", Date().timeIntervalSince(start))) s  \(s.site): \(s.state)\(s.detail.map { " — \($0)" } ?? "")")
@@ -137,8 +137,8 @@ struct DemoRunner {
             // 5. The report.
             let reports = root + "/reports"
             try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
-            let table = try await operatorClient.report(audit.id.rawValue, format: "table")
-            try await operatorClient.report(audit.id.rawValue, format: "json").write(toFile: reports + "/report.json", atomically: true, encoding: .utf8)
+            let table = try await operatorClient.report(audit.id, format: "table")
+            try await operatorClient.report(audit.id, format: "json").write(toFile: reports + "/report.json", atomically: true, encoding: .utf8)
             let document = try ReportDocument.decode(Data(contentsOf: URL(fileURLWithPath: reports + "/report.json")))
             let written = try ReportFiles.write(document, alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction,
                                                 html: reports + "/report.html", markdown: reports + "/report.md", csv: reports + "/csv")

@@ -83,7 +83,7 @@ struct Plan: ParsableCommand {
         let groupCount = Set(counts.flatMap { $0.groups.map(\.key) }).count
         let dimension = vcDimension ?? firstDataset.map { GroupCensus.vcDimension($0, groups: groupCount) } ?? 1
         var settings = TestabilityPlan.Settings(
-            alpha: auditSpec.tests.alpha, correction: Correction(rawValue: auditSpec.tests.correction.rawValue) ?? .holm,
+            alpha: auditSpec.tests.alpha, correction: auditSpec.tests.correction,
             power: power, discordantFraction: discordant, epsilons: epsilon, gaps: gap, delta: delta, vcDimension: dimension,
             decoupledMinRows: auditSpec.techniques.contains(.decoupled) && auditSpec.model.fixed == nil ? auditSpec.decoupled.minRows : nil)
         settings.bootstrapReplicates = auditSpec.metrics.contains(.ece) ? auditSpec.tests.bootstrapReplicates : nil

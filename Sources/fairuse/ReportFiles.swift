@@ -74,7 +74,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try OutputPaths.check(files: [files.html, files.markdown], folders: [files.csv])
         let document = try ReportFiles.read(file)
-        let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction ?? .holm
+        let alpha = document.alpha, correction = document.correction
         print(try ReportOutput.render(document, format: format.format, brief: brief), terminator: "")
         for line in try files.write(document, alpha: alpha, correction: correction) { print(line) }
     }

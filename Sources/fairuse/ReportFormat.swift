@@ -23,7 +23,7 @@ enum ReportOutput {
     /// The text of `document` in `format`. CSV is the per-group table (`groups.csv`); --csv DIR
     /// writes every table. JSON is the canonical report document.
     static func render(_ document: ReportDocument, format: ReportFormat, brief: Bool = false) throws -> String {
-        let alpha = document.spec?.tests.alpha ?? 0.10, correction = document.spec?.tests.correction ?? .holm
+        let alpha = document.alpha, correction = document.correction
         switch format {
         case .table: return TerminalReport.render(document, alpha: alpha, correction: correction, brief: brief)
         case .json: return String(decoding: try document.jsonData(), as: UTF8.self) + "\n"

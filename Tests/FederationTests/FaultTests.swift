@@ -34,10 +34,10 @@ struct FaultTests {
         let audit = try await op.launch(LaunchAuditRequest(specYAML: try Self.spec().yaml(),
                                                            sites: try BundledSites.names.map { try SiteID(validating: $0) },
                                                            minSites: 2, deadline: Date().addingTimeInterval(25)))
-        let end = try await harness.waitForEnd(audit.id.rawValue)
+        let end = try await harness.waitForEnd(audit.id)
         #expect(end.state.rawValue == "partial")
         #expect(end.sites.first { $0.site.rawValue == "olmsted-south" }?.state.rawValue == "expired")
-        let report = (try? await op.report(audit.id.rawValue, format: "table")) ?? ""
+        let report = (try? await op.report(audit.id, format: "table")) ?? ""
 
         #expect(report.contains("olmsted-south") && report.contains("expired"))
         try await op.shutdown()
@@ -56,16 +56,16 @@ struct FaultTests {
                                                            sites: try ["olmsted-central", "olmsted-north"].map { try SiteID(validating: $0) }))
         // Wait for the first site's submission, then restart the coordinator.
         for _ in 0..<600 {
-            if try await op.audit(audit.id.rawValue).sites.contains(where: { $0.state.rawValue == "submitted" }) { break }
+            if try await op.audit(audit.id).sites.contains(where: { $0.state.rawValue == "submitted" }) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         try await op.shutdown()
         try await harness.restartCoordinator()
         op = try harness.operatorClient()
-        #expect(try await op.audit(audit.id.rawValue).sites.first { $0.site.rawValue == "olmsted-central" }?.state.rawValue == "submitted")
+        #expect(try await op.audit(audit.id).sites.first { $0.site.rawValue == "olmsted-central" }?.state.rawValue == "submitted")
         let second = try Self.agents(harness, ["olmsted-north"])
         let secondTask = Task { try await second.run() }
-        let end = try await harness.waitForEnd(audit.id.rawValue)
+        let end = try await harness.waitForEnd(audit.id)
         #expect(end.state.rawValue == "complete")
         try await op.shutdown()
         for (group, task) in [(first, firstTask), (second, secondTask)] {
@@ -139,17 +139,17 @@ extension FaultTests {
         spec.techniques = [.onehot, .decoupled]
         let audit = try await op.launch(LaunchAuditRequest(specYAML: spec.yaml(), sites: [try SiteID(validating: "olmsted-north")]))
         for _ in 0..<600 {
-            if try await op.audit(audit.id.rawValue).sites.first?.state.rawValue == "delivered" { break }
+            if try await op.audit(audit.id).sites.first?.state.rawValue == "delivered" { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         first.cancel()
         _ = try? await first.value
-        let afterStop = try await op.audit(audit.id.rawValue)
+        let afterStop = try await op.audit(audit.id)
         #expect(["delivered", "submitted"].contains(afterStop.sites.first?.state.rawValue ?? ""))
         let second = ServiceGroup(configuration: .init(services: [.init(service: AgentService(configuration: configuration, logger: FederationHarness.logger))],
                                                        logger: FederationHarness.logger))
         let secondTask = Task { try await second.run() }
-        let end = try await harness.waitForEnd(audit.id.rawValue)
+        let end = try await harness.waitForEnd(audit.id)
         #expect(end.state.rawValue == "complete")
         #expect(try EgressLedger(path: configuration.ledgerPath).verify() >= 2)
         try await op.shutdown()

@@ -31,8 +31,8 @@ struct FederatedEqualsPooledTests {
         do {
             let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(),
                                                                       sites: try BundledSites.names.map { try SiteID(validating: $0) }))
-            let summary = try await harness.waitForEnd(launched.id.rawValue)
-            fetched = (summary, try await client.report(launched.id.rawValue, format: "json"))
+            let summary = try await harness.waitForEnd(launched.id)
+            fetched = (summary, try await client.report(launched.id, format: "json"))
             try await client.shutdown()
             // The dashboard serves the HTML rendering of exactly this JSON report.
             let pages = try PageClient(harness: harness, role: .operator(try OperatorName(certificateName: "op")))
@@ -137,7 +137,7 @@ extension FederatedEqualsPooledTests {
         let fetched: (AuditSummary, String)
         do {
             let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(), sites: try names.map { try SiteID(validating: $0) }))
-            fetched = (try await harness.waitForEnd(launched.id.rawValue), try await client.report(launched.id.rawValue, format: "json"))
+            fetched = (try await harness.waitForEnd(launched.id), try await client.report(launched.id, format: "json"))
             try await client.shutdown()
         } catch {
             try? await client.shutdown()

@@ -35,7 +35,7 @@ struct FederatedModelClassTests {
             let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(),
                                                                       sites: try BundledSites.names.map { try SiteID(validating: $0) },
                                                                       minSites: 2))
-            fetched = (try await harness.waitForEnd(launched.id.rawValue), try await client.report(launched.id.rawValue, format: "json"))
+            fetched = (try await harness.waitForEnd(launched.id), try await client.report(launched.id, format: "json"))
             try await client.shutdown()
         } catch {
             try? await client.shutdown()

@@ -121,12 +121,12 @@ final class FederationHarness: Sendable {
     }
 
     /// Polls until the audit reaches a final state (or 120 s pass).
-    func waitForEnd(_ audit: String) async throws -> AuditSummary {
+    func waitForEnd(_ audit: AuditID) async throws -> AuditSummary {
         let client = try operatorClient()
         defer { Task { try? await client.shutdown() } }
         for _ in 0..<1200 {
             let summary = try await client.audit(audit)
-            if ["complete", "partial", "failed", "cancelled"].contains(summary.state.rawValue) { return summary }
+            if summary.state.isFinal { return summary }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw CancellationError()

@@ -48,7 +48,7 @@ struct RegressionFederationTests {
         let fetched: (AuditSummary, String)
         do {
             let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(), sites: try names.map { try SiteID(validating: $0) }))
-            fetched = (try await harness.waitForEnd(launched.id.rawValue), try await client.report(launched.id.rawValue, format: "json"))
+            fetched = (try await harness.waitForEnd(launched.id), try await client.report(launched.id, format: "json"))
             try await client.shutdown()
         } catch {
             try? await client.shutdown()

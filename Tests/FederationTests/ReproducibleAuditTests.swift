@@ -30,8 +30,8 @@ struct ReproducibleAuditTests {
             for seed in [UInt64(20_230_701), 20_230_701, nil] {
                 let launched = try await client.launch(LaunchAuditRequest(
                     specYAML: spec.yaml(), sites: try BundledSites.names.map { try SiteID(validating: $0) }, rootSeed: seed))
-                let summary = try await harness.waitForEnd(launched.id.rawValue)
-                runs.append((summary, try await client.report(launched.id.rawValue, format: "json")))
+                let summary = try await harness.waitForEnd(launched.id)
+                runs.append((summary, try await client.report(launched.id, format: "json")))
                 #expect(launched.rootSeed == summary.rootSeed)
             }
             try await client.shutdown()

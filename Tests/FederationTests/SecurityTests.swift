@@ -82,7 +82,7 @@ struct SecurityTests {
         let alphaID = try SiteID(validating: "alpha")
         let ok = TaskProgress(task: alphaTask.id, site: alphaID, stage: "statistics", technique: "onehot", step: 7, total: 10)
         try await alpha.progress(task: alphaTask.id, json: try PayloadCodec.encodeJSON(ok))
-        #expect(try await op.audit(audit.id.rawValue).sites.first { $0.site == alphaID }?.progress == "statistics (onehot) 7/10")
+        #expect(try await op.audit(audit.id).sites.first { $0.site == alphaID }?.progress == "statistics (onehot) 7/10")
         #expect(await Self.code { try await alpha.progress(task: betaTask.id, json: try PayloadCodec.encodeJSON(ok)) } == "site_mismatch")
         var badStage = ok
         badStage.stage = "reading /secret/path.csv"
@@ -107,7 +107,7 @@ struct SecurityTests {
         var other = result
         other.agentVersion = "tampered"
         #expect(await Self.code { _ = try await alpha.submit(task: alphaTask.id, json: try PayloadCodec.encodeJSON(other)) } == "conflict")
-        let status2 = try await op.audit(audit.id.rawValue)
+        let status2 = try await op.audit(audit.id)
         #expect(status2.sites.first { $0.site.rawValue == "alpha" }?.state.rawValue == "submitted")
         #expect(status2.sites.first { $0.site.rawValue == "beta" }?.state.rawValue == "delivered")
         // A major version mismatch.

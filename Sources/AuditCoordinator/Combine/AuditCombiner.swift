@@ -37,9 +37,7 @@ enum AuditCombiner {
             if sites.contains(where: { s in s.groups.contains(where: merged) || merged(s.population) }) {
                 notes.append("some sites merged calibration bins below their min_cell; ECE is pooled on the finest common coarsening of the sites' bins")
             }
-            if technique != .decoupled && spec.metrics.contains(.auc) {
-                notes.append("with \(technique.rawValue) encoding every h(·, g′) adds a group offset to the same score, so envy-freeness AUC gains are 0 by construction (decision D4)")
-            }
+            if let note = spec.constructionNote(for: technique) { notes.append(note) }
             sections.append(ReportDocument.TechniqueSection(
                 name: technique.rawValue, indicatorColumns: nil, model: nil, decoupledModels: nil, fallbacks: nil,
                 evaluation: evaluation, notes: notes,

@@ -49,8 +49,7 @@ struct DashboardRoutes {
         }
         let document = try ReportDocument.decode(Data(json.utf8))
         coordinator.logger.info("dashboard report viewed", metadata: ["audit": "\(id)", "viewer": "\(viewer)"])
-        return Self.html(HTMLReport.render(document, alpha: document.spec?.tests.alpha ?? 0.1,
-                                           correction: document.spec?.tests.correction ?? .holm))
+        return Self.html(HTMLReport.render(document, alpha: document.alpha, correction: document.correction))
     }
 
     /// The spec and model of a stored audit (its spec was validated at launch).

@@ -99,7 +99,7 @@ struct OperatorRoutes {
         }
         let format = request.uri.queryParameters.get("format") ?? "json"
         let document = try ReportDocument.decode(Data(json.utf8))
-        let alpha = document.spec?.tests.alpha ?? 0.1, correction = document.spec?.tests.correction ?? .holm
+        let alpha = document.alpha, correction = document.correction
         let text: String, contentType: String
         switch format {
         case "json": (text, contentType) = (json, WireHeader.jsonMediaType)

@@ -95,80 +95,50 @@ public enum LocalAudit {
     public static func train(spec: AuditSpec, dataPath: String, testRows: [Int]? = nil,
                              progress: @Sendable (Stage, String) -> Void = { _, _ in })
         throws -> (result: Result, techniques: [TrainedTechnique]) {
-        var timings: [String: Double] = [:]
-        var clock = Date()
-        func lap(_ name: String) {
-            let now = Date()
-            timings[name, default: 0] += now.timeIntervalSince(clock)
-            clock = now
-        }
-        let start = clock
+        var timer = StageTimer()
         guard spec.outcome.type == .binary else {
             throw DataError(code: .invalidData, file: dataPath, line: nil, column: spec.outcome.column,
                             message: "a continuous outcome is audited by LocalRegressionAudit, not LocalAudit")
         }
         progress(.load, "reading \(dataPath)")
         let dataset = try AuditDataset.load(path: dataPath, spec: spec)
-        lap("load")
+        timer.lap("load")
         if let fixed = spec.model.fixed {
-            return try evaluateFixed(fixed, spec: spec, dataset: dataset, dataPath: dataPath, timings: timings, progress: progress)
+            return try evaluateFixed(fixed, spec: spec, dataset: dataset, dataPath: dataPath, timings: timer.timings,
+                                     progress: progress)
         }
-
-        let split = try testRows.map { try StratifiedSplit(testRows: $0, rowCount: dataset.count, source: dataPath) }
-            ?? StratifiedSplit(keys: dataset.rowKeys, labels: dataset.labels,
-                               testFraction: spec.split.testFraction, seed: spec.split.seed)
-        let (keys, keyIndex) = try split.groupKeys(dataset.rowKeys, source: dataset.source)
-        var notes: [String] = []
-        let groups = keys.map { key -> GroupSize in
-            let train = split.train.filter { dataset.rowKeys[$0] == key }
-            let test = split.test.filter { dataset.rowKeys[$0] == key }
-            return GroupSize(key: key, trainCount: train.count, trainPositives: train.reduce(0) { $0 + Int(dataset.labels[$1]) },
-                             testCount: test.count, testPositives: test.reduce(0) { $0 + Int(dataset.labels[$1]) })
-        }
-        for g in groups where g.testCount == 0 {
-            notes.append("group \(g.key) has no rows in the test split and is not evaluated")
-        }
-        progress(.split, "\(dataset.count) rows: \(split.train.count) train, \(split.test.count) test, \(keys.count) groups")
-        lap("split")
-
-        let preprocessor = Preprocessor(dataset: dataset, trainingRows: split.train)
-        for name in preprocessor.dropped {
-            notes.append("feature \(name) has no observed value in the training rows and is dropped")
-        }
-        let trainDesign = preprocessor.design(dataset, rows: split.train)
-        let testDesign = preprocessor.design(dataset, rows: split.test)
-        let trainLabels = split.train.map { dataset.labels[$0] }
-        let trainKeys = split.train.map { keyIndex[dataset.rowKeys[$0]]! }
+        let data = try PreparedData.prepare(dataset, spec: spec, dataPath: dataPath, testRows: testRows,
+                                            progress: progress, timer: &timer)
+        var notes = data.notes
+        let trainLabels = data.split.train.map { dataset.labels[$0] }
         let weights = spec.imbalanceRepair == .reweight
-            ? ImbalanceRepairWeights.weights(keyIndex: trainKeys, labels: trainLabels, groupCount: keys.count) : nil
+            ? ImbalanceRepairWeights.weights(keyIndex: data.trainKeys, labels: trainLabels, groupCount: data.keys.count) : nil
         if weights != nil {
             notes.append("class imbalance repaired by reweighting: every group's training rows weigh as if its positive rate were the training prevalence")
         }
         let trainer = ClassifierTrainer(model: spec.model)
-        progress(.fit, "generic model h0 (\(spec.model.modelClass)) on \(trainDesign.rowCount) × \(trainDesign.columnCount)")
+        progress(.fit, "generic model h0 (\(spec.model.modelClass)) on \(data.trainDesign.rowCount) × \(data.trainDesign.columnCount)")
         let generic: Classifier
         do {
-            generic = try trainer.fit(trainDesign, labels: trainLabels, weights: weights, role: "generic")
+            generic = try trainer.fit(data.trainDesign, labels: trainLabels, weights: weights, role: "generic")
         } catch {
             throw DataError(code: .invalidData, file: dataset.source, line: nil, column: spec.outcome.column,
                             message: "cannot fit the generic model: \(error.message)")
         }
         notes += trainingNotes(generic, name: "generic model")
-        lap("fit")
-        let pGeneric = generic.probabilities(testDesign)
-        let testKeys = split.test.map { Int32(keyIndex[dataset.rowKeys[$0]]!) }
-        let testLabels = split.test.map { dataset.labels[$0] }
-        let rowIDs = split.test.map(String.init)
-        lap("predict")
+        timer.lap("fit")
+        let pGeneric = generic.probabilities(data.testDesign)
+        let testLabels = data.split.test.map { dataset.labels[$0] }
+        timer.lap("predict")
 
         var techniques: [TrainedTechnique] = []
         for technique in spec.techniques {
             progress(.fit, "\(technique.rawValue) personalized model")
             let model = try PersonalizedModel.fit(
-                technique: technique, keys: keys, attributes: dataset.attributes, design: trainDesign,
-                labels: trainLabels, keyIndex: trainKeys, weights: weights, generic: generic,
+                technique: technique, keys: data.keys, attributes: dataset.attributes, design: data.trainDesign,
+                labels: trainLabels, keyIndex: data.trainKeys, weights: weights, generic: generic,
                 trainer: trainer, minimumDecoupledRows: spec.decoupled.minRows)
-            lap("fit")
+            timer.lap("fit")
             var techniqueNotes = model.fallbacks.map { "decoupled model of \($0.key) falls back to the generic model: \($0.reason)" }
             if let m = model.encoded { techniqueNotes += trainingNotes(m, name: "\(technique.rawValue) model") }
             if technique == .decoupled, spec.model.modelClass != .logisticRegression {
@@ -177,21 +147,18 @@ public enum LocalAudit {
                     techniqueNotes += trainingNotes(m, name: "decoupled model of \(key)")
                 }
             }
-            if technique != .decoupled && spec.metrics.contains(.auc) && spec.model.modelClass == .logisticRegression {
-                techniqueNotes.append("with \(technique.rawValue) encoding every h(·, g′) adds a group offset to the same score, so envy-freeness AUC gains are 0 by construction (decision D4)")
-            }
+            if let note = spec.constructionNote(for: technique) { techniqueNotes.append(note) }
             let predictions = Predictions(
-                keys: keys, sites: Array(repeating: "local", count: testKeys.count), groups: testKeys,
-                labels: testLabels, generic: pGeneric, personalized: model.probabilities(testDesign))
-            lap("predict")
+                keys: data.keys, sites: Array(repeating: "local", count: data.testKeys.count), groups: data.testKeys,
+                labels: testLabels, generic: pGeneric, personalized: model.probabilities(data.testDesign))
+            timer.lap("predict")
             techniques.append(TrainedTechnique(technique: technique, model: model,
-                                               predictions: .init(rowIDs: rowIDs, predictions: predictions),
+                                               predictions: .init(rowIDs: data.rowIDs, predictions: predictions),
                                                notes: techniqueNotes))
         }
-        timings["total"] = Date().timeIntervalSince(start)
-        let result = Result(spec: spec, dataPath: dataPath, rowCount: dataset.count, trainCount: split.train.count,
-                            testCount: split.test.count, groups: groups, preprocessor: preprocessor, genericModel: generic,
-                            techniques: [], notes: notes, timings: timings)
+        let result = Result(spec: spec, dataPath: dataPath, rowCount: dataset.count, trainCount: data.split.train.count,
+                            testCount: data.split.test.count, groups: data.groups, preprocessor: data.preprocessor,
+                            genericModel: generic, techniques: [], notes: notes, timings: timer.finished())
         return (result, techniques)
     }
 

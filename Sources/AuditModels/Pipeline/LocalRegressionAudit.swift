@@ -87,42 +87,13 @@ public enum LocalRegressionAudit {
             throw DataError(code: .invalidData, file: dataPath, line: nil, column: spec.outcome.column,
                             message: "a binary outcome is audited by LocalAudit, not LocalRegressionAudit")
         }
-        var timings: [String: Double] = [:]
-        var clock = Date()
-        func lap(_ name: String) {
-            let now = Date()
-            timings[name, default: 0] += now.timeIntervalSince(clock)
-            clock = now
-        }
-        let start = clock
+        var timer = StageTimer()
         progress(.load, "reading \(dataPath)")
         let dataset = try AuditDataset.load(path: dataPath, spec: spec)
-        lap("load")
-
-        // The labels of a continuous outcome are all 0: the split is stratified by group only.
-        let split = try testRows.map { try StratifiedSplit(testRows: $0, rowCount: dataset.count, source: dataPath) }
-            ?? StratifiedSplit(keys: dataset.rowKeys, labels: dataset.labels,
-                               testFraction: spec.split.testFraction, seed: spec.split.seed)
-        let (keys, keyIndex) = try split.groupKeys(dataset.rowKeys, source: dataset.source)
-        var notes: [String] = []
-        let groups = keys.map { key -> LocalAudit.GroupSize in
-            LocalAudit.GroupSize(key: key, trainCount: split.train.filter { dataset.rowKeys[$0] == key }.count, trainPositives: 0,
-                                 testCount: split.test.filter { dataset.rowKeys[$0] == key }.count, testPositives: 0)
-        }
-        for g in groups where g.testCount == 0 {
-            notes.append("group \(g.key) has no rows in the test split and is not evaluated")
-        }
-        progress(.split, "\(dataset.count) rows: \(split.train.count) train, \(split.test.count) test, \(keys.count) groups")
-        lap("split")
-
-        let preprocessor = Preprocessor(dataset: dataset, trainingRows: split.train)
-        for name in preprocessor.dropped {
-            notes.append("feature \(name) has no observed value in the training rows and is dropped")
-        }
-        let trainDesign = preprocessor.design(dataset, rows: split.train)
-        let testDesign = preprocessor.design(dataset, rows: split.test)
-        let trainTargets = split.train.map { dataset.outcomes[$0] }
-        let trainKeys = split.train.map { keyIndex[dataset.rowKeys[$0]]! }
+        timer.lap("load")
+        let data = try PreparedData.prepare(dataset, spec: spec, dataPath: dataPath, testRows: testRows,
+                                            progress: progress, timer: &timer)
+        let trainTargets = data.split.train.map { dataset.outcomes[$0] }
         func fitting<T>(_ what: String, _ body: () throws(ModelError) -> T) throws -> T {
             do {
                 return try body()
@@ -131,39 +102,36 @@ public enum LocalRegressionAudit {
                                 message: "cannot fit \(what): \(error.message)")
             }
         }
-        progress(.fit, "generic regressor h0 (\(spec.model.modelClass)) on \(trainDesign.rowCount) × \(trainDesign.columnCount)")
+        progress(.fit, "generic regressor h0 (\(spec.model.modelClass)) on \(data.trainDesign.rowCount) × \(data.trainDesign.columnCount)")
         let generic = try fitting("the generic model") { () throws(ModelError) in
-            try Regressor.fit(spec.model, design: trainDesign, targets: trainTargets)
+            try Regressor.fit(spec.model, design: data.trainDesign, targets: trainTargets)
         }
-        lap("fit")
-        let genericPredictions = generic.predict(testDesign)
-        let testKeys = split.test.map { Int32(keyIndex[dataset.rowKeys[$0]]!) }
-        let testOutcomes = split.test.map { dataset.outcomes[$0] }
-        let rowIDs = split.test.map(String.init)
-        lap("predict")
+        timer.lap("fit")
+        let genericPredictions = generic.predict(data.testDesign)
+        let testOutcomes = data.split.test.map { dataset.outcomes[$0] }
+        timer.lap("predict")
 
         var techniques: [TrainedTechnique] = []
         for technique in spec.techniques {
             progress(.fit, "\(technique.rawValue) personalized regressor")
             let model = try fitting("the \(technique.rawValue) model") { () throws(ModelError) in
                 try PersonalizedRegressor.fit(
-                    technique: technique, keys: keys, attributes: dataset.attributes, design: trainDesign,
-                    targets: trainTargets, keyIndex: trainKeys, generic: generic, model: spec.model,
+                    technique: technique, keys: data.keys, attributes: dataset.attributes, design: data.trainDesign,
+                    targets: trainTargets, keyIndex: data.trainKeys, generic: generic, model: spec.model,
                     minimumDecoupledRows: spec.decoupled.minRows)
             }
-            lap("fit")
+            timer.lap("fit")
             let predictions = RegressionPredictions(
-                keys: keys, sites: Array(repeating: "local", count: testKeys.count), groups: testKeys,
-                outcomes: testOutcomes, generic: genericPredictions, personalized: model.predictions(testDesign))
-            lap("predict")
+                keys: data.keys, sites: Array(repeating: "local", count: data.testKeys.count), groups: data.testKeys,
+                outcomes: testOutcomes, generic: genericPredictions, personalized: model.predictions(data.testDesign))
+            timer.lap("predict")
             techniques.append(TrainedTechnique(
-                technique: technique, model: model, predictions: predictions, rowIDs: rowIDs,
+                technique: technique, model: model, predictions: predictions, rowIDs: data.rowIDs,
                 notes: model.fallbacks.map { "decoupled model of \($0.key) falls back to the generic model: \($0.reason)" }))
         }
-        timings["total"] = Date().timeIntervalSince(start)
-        let result = Result(spec: spec, dataPath: dataPath, rowCount: dataset.count, trainCount: split.train.count,
-                            testCount: split.test.count, groups: groups, preprocessor: preprocessor, generic: generic,
-                            techniques: [], notes: notes, timings: timings)
+        let result = Result(spec: spec, dataPath: dataPath, rowCount: dataset.count, trainCount: data.split.train.count,
+                            testCount: data.split.test.count, groups: data.groups, preprocessor: data.preprocessor,
+                            generic: generic, techniques: [], notes: data.notes, timings: timer.finished())
         return (result, techniques)
     }
 }

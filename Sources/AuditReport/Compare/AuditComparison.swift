@@ -66,7 +66,7 @@ public struct AuditComparison: Sendable, Codable, Equatable {
         for (label, document) in reports {
             for section in document.results {
                 sections.append((reports.count == 1 ? section.name : "\(label) · \(section.name)", section, document.data.testRows))
-                settings.append((document.spec?.tests.correction ?? .holm, document.spec?.tests.alpha ?? 0.1))
+                settings.append((document.correction, document.alpha))
             }
         }
         struct Key: Hashable, Comparable {

@@ -245,6 +245,11 @@ public struct ReportDocument: Sendable, Codable, Equatable {
         self.federation = federation
     }
 
+    /// The α of the report's tests: the spec's, or the default 0.10 for a predictions-only report.
+    public var alpha: Double { spec?.tests.alpha ?? TestSpec().alpha }
+    /// The multiple-testing correction of the report's tests: the spec's, or the default (Holm).
+    public var correction: Correction { spec?.tests.correction ?? TestSpec().correction }
+
     /// Canonical JSON bytes: sorted snake_case keys, pretty-printed, non-finite numbers as strings.
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
