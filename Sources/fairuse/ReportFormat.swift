@@ -14,7 +14,7 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// The `--format` option shared by the commands that render reports.
 struct FormatOption: ParsableArguments {
-    @Option(help: "What to print: table (terminal), json, md (Markdown), csv or html.")
+    @Option(help: "What to print on standard output (md: Markdown; csv: the per-group table, where --csv DIR writes every table).")
     var format: ReportFormat = .table
 }
 
