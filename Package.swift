@@ -84,6 +84,16 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // Test-only (depended on by test targets alone): a throwaway CA, an in-process coordinator on
+        // loopback with mutual TLS, scoped agents and clients, a manual clock, the bundled sites.
+        .target(name: "AuditTestSupport", dependencies: [
+            "AuditClient", "AuditCore", "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditSpec",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(
             name: "fairuse",
             dependencies: [
@@ -99,8 +109,15 @@ let package = Package(
         .testTarget(name: "AuditModelsTests", dependencies: ["AuditCore", "AuditModels", "AuditStats", "AuditSpec"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "AuditReportTests", dependencies: ["AuditCore", "AuditReport", "AuditModels", "AuditStats", "AuditSpec"]),
-        .testTarget(name: "AuditCoordinatorTests",
-                    dependencies: ["AuditCoordinator", "AuditCore", "AuditSpec", "AuditWire", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AuditCoordinatorTests", dependencies: [
+            "AuditCoordinator", "AuditCore", "AuditSpec", "AuditTestSupport", "AuditPKI", "AuditWire",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditCore", "AuditWire", "AuditStats", "AuditSpec", "CZlib"]),
         .testTarget(name: "AuditPKITests", dependencies: [
             "AuditCore", "AuditPKI",
@@ -108,17 +125,13 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels"]),
+        .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
+                                                           "AuditTestSupport"]),
         // The command line as people meet it: help, errors, exit statuses (runs the built executable).
         .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator"]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditClient", "AuditCore", "AuditPKI", "AuditWire", "AuditModels", "AuditStats",
-            "AuditSpec", "AuditReport",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            "AuditSpec", "AuditReport", "AuditTestSupport",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,11 +14,14 @@ public struct AgentService: Service {
     let configuration: AgentConfiguration
     let logger: Logger
     let onProgress: @Sendable (String) -> Void
+    let clock: AuditClock
 
-    /// Creates the service.
-    public init(configuration: AgentConfiguration, logger: Logger, onProgress: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// Creates the service; `clock` timestamps the ledger and judges the coordinator's clock skew.
+    public init(configuration: AgentConfiguration, logger: Logger, clock: AuditClock = .system,
+                onProgress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.configuration = configuration
         self.logger = logger
+        self.clock = clock
         self.onProgress = onProgress
     }
 
@@ -37,7 +40,7 @@ public struct AgentService: Service {
 
     func loop(_ client: CoordinatorClient) async throws {
         let state = AgentState(directory: configuration.stateDirectory)
-        let ledger = EgressLedger(path: configuration.ledgerPath)
+        let ledger = EgressLedger(path: configuration.ledgerPath, clock: clock)
         let site = try SiteID(validating: configuration.site)
         var backoff = Backoff()
         var greeted = false
@@ -48,7 +51,7 @@ public struct AgentService: Service {
                     let json = try PayloadCodec.encodeJSON(hello)
                     try ledger.append(kind: "hello", audit: nil, task: nil, destination: configuration.coordinatorURL, payload: json)
                     let reply = try await client.hello(hello)
-                    let skew = abs(reply.serverTime.timeIntervalSinceNow)
+                    let skew = abs(reply.serverTime.timeIntervalSince(clock.now()))
                     if skew > 300 { logger.warning("clock skew with the coordinator", metadata: ["seconds": "\(Int(skew))"]) }
                     greeted = true
                     onProgress("connected to \(configuration.coordinatorURL) as \(site)")

@@ -18,12 +18,15 @@ public enum CoordinatorService {
     /// The coordinator's software version.
     public static let version = FairuseVersion.current
 
-    /// Builds the services of a coordinator; `onListening` receives the bound port.
-    public static func services(configuration: CoordinatorConfiguration, logger: Logger,
+    /// Builds the services of a coordinator; `onListening` receives the bound port. `clock` is
+    /// the wall clock of deadlines and timestamps, and `deadlineSweep` how often overdue audits
+    /// are looked for (a test with a manual clock sweeps often).
+    public static func services(configuration: CoordinatorConfiguration, logger: Logger, clock: AuditClock = .system,
+                                deadlineSweep: Duration = .seconds(1),
                                 onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws
         -> (coordinator: Coordinator, services: [any Service]) {
         let store = try Store.open(path: configuration.databasePath)
-        let coordinator = Coordinator(configuration: configuration, store: store, logger: logger)
+        let coordinator = Coordinator(configuration: configuration, store: store, logger: logger, clock: clock)
         let caPEM = try String(contentsOfFile: configuration.caPath, encoding: .utf8)
         let ca = try Certificate(pemEncoded: caPEM)
         var tls = TLSConfiguration.makeServerConfiguration(
@@ -36,14 +39,7 @@ public enum CoordinatorService {
         tls.certificateVerification = configuration.researchers.isEmpty ? .noHostnameVerification : .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(configuration.caPath))
 
-        let router = Router(context: CoordinatorContext.self)
-        router.add(middleware: ErrorMappingMiddleware())
-        router.add(middleware: AuthenticationMiddleware(ca: ca, registry: SiteRegistry(store: store),
-                                                        researchers: ResearcherTokens(entries: configuration.researchers)))
-        AgentRoutes(coordinator: coordinator).register(on: router)
-        let operatorRoutes = OperatorRoutes(coordinator: coordinator)
-        operatorRoutes.register(on: router)
-        DashboardRoutes(coordinator: coordinator, operatorRoutes: operatorRoutes).register(on: router)
+        let router = Self.router(coordinator: coordinator, ca: ca, peer: TLSPeerCertificate())
         let portFile = configuration.portFile
         let app = Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
@@ -54,7 +50,22 @@ public enum CoordinatorService {
                 await onListening(port)
             },
             logger: logger)
-        return (coordinator, [app, CombinerService(coordinator: coordinator), DeadlineService(coordinator: coordinator)])
+        return (coordinator, [app, CombinerService(coordinator: coordinator),
+                              DeadlineService(coordinator: coordinator, interval: deadlineSweep)])
+    }
+
+    /// The API: error mapping, authentication of the caller from `peer`, and every route.
+    static func router(coordinator: Coordinator, ca: Certificate, peer: any PeerCertificateSource) -> Router<CoordinatorContext> {
+        let router = Router(context: CoordinatorContext.self)
+        router.add(middleware: ErrorMappingMiddleware())
+        router.add(middleware: AuthenticationMiddleware(
+            ca: ca, registry: SiteRegistry(store: coordinator.store),
+            researchers: ResearcherTokens(entries: coordinator.configuration.researchers), clock: coordinator.clock, peer: peer))
+        AgentRoutes(coordinator: coordinator).register(on: router)
+        let operatorRoutes = OperatorRoutes(coordinator: coordinator)
+        operatorRoutes.register(on: router)
+        DashboardRoutes(coordinator: coordinator, operatorRoutes: operatorRoutes).register(on: router)
+        return router
     }
 
     /// Runs a coordinator until SIGTERM or SIGINT.
@@ -71,7 +82,7 @@ struct CombinerService: Service {
     let coordinator: Coordinator
 
     func run() async throws {
-        for applied in try await coordinator.lifecycle.resume(at: Date()) { await coordinator.dispatch(applied) }
+        for applied in try await coordinator.lifecycle.resume(at: coordinator.clock.now()) { await coordinator.dispatch(applied) }
         await withGracefulShutdownHandler {
             for await auditID in coordinator.combineQueue.cancelOnGracefulShutdown() {
                 await combine(auditID)
@@ -92,10 +103,10 @@ struct CombinerService: Service {
                 limits: PayloadLimits(maxCompressedBytes: coordinator.configuration.maxCompressedBytes,
                                       maxDecompressedBytes: coordinator.configuration.maxDecompressedBytes))
             let json = String(decoding: try report.jsonData(), as: UTF8.self)
-            await coordinator.dispatch(try await coordinator.store.storeResult(auditID: auditID, resultJSON: json, at: Date()))
+            await coordinator.dispatch(try await coordinator.store.storeResult(auditID: auditID, resultJSON: json, at: coordinator.clock.now()))
         } catch {
             coordinator.logger.error("combining failed", metadata: ["audit": "\(auditID)", "error": "\(error)"])
-            if let applied = try? await coordinator.lifecycle.apply(.combineFailed(reason: "\(error)"), to: auditID, at: Date()) {
+            if let applied = try? await coordinator.lifecycle.apply(.combineFailed(reason: "\(error)"), to: auditID, at: coordinator.clock.now()) {
                 await coordinator.dispatch(applied)
             }
         }
@@ -109,13 +120,18 @@ struct DeadlineService: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let now = Date()
-            for audit in (try? await coordinator.store.openAudits()) ?? [] where audit.deadline <= now && audit.state != .combining {
-                if let applied = try? await coordinator.lifecycle.apply(.deadlinePassed(at: now), to: audit.id, at: now) {
-                    await coordinator.dispatch(applied)
-                }
-            }
+            await sweep()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    /// Applies `deadlinePassed` to every open audit whose deadline is not after the clock's now.
+    func sweep() async {
+        let now = coordinator.clock.now()
+        for audit in (try? await coordinator.store.openAudits()) ?? [] where audit.deadline <= now && audit.state != .combining {
+            if let applied = try? await coordinator.lifecycle.apply(.deadlinePassed(at: now), to: audit.id, at: now) {
+                await coordinator.dispatch(applied)
+            }
         }
     }
 }

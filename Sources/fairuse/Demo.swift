@@ -7,6 +7,9 @@ import AuditReport
 import AuditSpec
 import AuditWire
 import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
 
 /// `fairuse demo`: a whole federation on this machine. A throwaway PKI and store in a temporary
 /// folder, a coordinator and one agent per bundled site (`Sites/<name>/`) as separate processes
@@ -155,7 +158,7 @@ struct DemoRunner {
             let dashboard = "\(url)/dashboard?token=\(researcherToken)"
             if serve {
                 say("\nDashboard (read-only, researcher token; the demo CA is \(pki.caCertificatePath)):\n  \(dashboard)\nServing until Ctrl-C.")
-                await SignalWait.interruptOrTerminate()
+                try await ServeUntilShutdown.run()
                 say("stopping")
             } else {
                 say("(`fairuse demo --serve` keeps the coordinator and its read-only dashboard running afterwards.)")
@@ -179,11 +182,8 @@ struct DemoRunner {
 }
 
 /// Child processes of the demo (this same executable), stopped with SIGTERM at the end.
-///
-/// Invariant that makes `@unchecked Sendable` sound: `processes` is only touched under `lock`.
-final class ChildProcesses: @unchecked Sendable {
-    private var processes: [(String, Process)] = []
-    private let lock = NSLock()
+final class ChildProcesses: Sendable {
+    private let processes = Mutex<[(name: String, process: Process)]>([])
 
     static var executable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -198,38 +198,34 @@ final class ChildProcesses: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        lock.lock(); processes.append((name, process)); lock.unlock()
+        processes.withLock { $0.append((name, process)) }
     }
 
     /// The name of a child that has exited, if any.
     func exited() -> String? {
-        lock.lock(); defer { lock.unlock() }
-        return processes.first { !$0.1.isRunning }?.0
+        processes.withLock { all in all.first { !$0.process.isRunning }?.name }
     }
 
     func stopAll() {
-        lock.lock(); let all = processes; lock.unlock()
-        for (_, p) in all.reversed() where p.isRunning { p.terminate() }
-        for (_, p) in all { p.waitUntilExit() }
+        processes.withLock { all in
+            for child in all.reversed() where child.process.isRunning { child.process.terminate() }
+            for child in all { child.process.waitUntilExit() }
+        }
     }
 }
 
-/// Waits for SIGINT or SIGTERM, so that `demo --serve` stops its children before exiting.
-enum SignalWait {
-    /// The signal sources, kept alive for the life of the process (set once, before waiting).
-    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+/// `demo --serve` after the audit: runs until SIGINT or SIGTERM, which the service group turns
+/// into a graceful shutdown, so the demo returns and stops its children before exiting.
+struct ServeUntilShutdown: Service {
+    func run() async throws {
+        try? await gracefulShutdown()
+    }
 
-    static func interruptOrTerminate() async {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let stream = AsyncStream<Void> { continuation in
-            sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-                let source = DispatchSource.makeSignalSource(signal: number)
-                source.setEventHandler { continuation.yield() }
-                source.resume()
-                return source
-            }
-        }
-        for await _ in stream { return }
+    /// Runs until Ctrl-C or SIGTERM.
+    static func run() async throws {
+        let group = ServiceGroup(configuration: .init(services: [.init(service: ServeUntilShutdown())],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: Logger(label: "fairuse.demo")))
+        try await group.run()
     }
 }

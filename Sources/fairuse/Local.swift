@@ -6,6 +6,7 @@ import AuditSpec
 import AuditStats
 import AuditWire
 import Foundation
+import Synchronization
 
 /// `fairuse local`: a single-site audit, from data and a spec, or from a predictions file.
 struct Local: ParsableCommand {
@@ -175,12 +176,11 @@ struct Local: ParsableCommand {
 
 /// Progress on standard error, so standard output stays the report: on a terminal one live line
 /// with a bar over the audit's steps and the elapsed time; otherwise one line per step.
-final class ProgressPrinter: @unchecked Sendable {
-    // Invariant for @unchecked Sendable: the mutable state is only touched under `lock`.
+final class ProgressPrinter: Sendable {
     private let enabled: Bool, live: Bool, total: Int?
     private let start = Date()
-    private let lock = NSLock()
-    private var step = 0, open = false
+    /// The steps reported so far, and whether the live line is open.
+    private let state = Mutex((step: 0, open: false))
 
     /// `totalSteps`, when known, draws a bar (steps are the messages the audit reports).
     init(enabled: Bool, totalSteps: Int? = nil) {
@@ -192,25 +192,27 @@ final class ProgressPrinter: @unchecked Sendable {
     /// Reports the next step.
     func line(_ text: String) {
         guard enabled else { return }
-        lock.lock(); defer { lock.unlock() }
-        step += 1
-        let elapsed = NumberFormat.fixed(Date().timeIntervalSince(start), 1) + " s"
-        var prefix = ""
-        if let total {
-            let shown = min(step, total), width = 20, filled = shown * width / max(1, total)
-            prefix = "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] \(shown)/\(total) "
-        }
-        if live {
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(prefix)\(elapsed)  \(text)".utf8))
-            open = true
-        } else {
-            FileHandle.standardError.write(Data("· \(prefix)\(elapsed)  \(text)\n".utf8))
+        state.withLock { state in
+            state.step += 1
+            let elapsed = NumberFormat.fixed(Date().timeIntervalSince(start), 1) + " s"
+            var prefix = ""
+            if let total {
+                let shown = min(state.step, total), width = 20, filled = shown * width / max(1, total)
+                prefix = "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] \(shown)/\(total) "
+            }
+            if live {
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(prefix)\(elapsed)  \(text)".utf8))
+                state.open = true
+            } else {
+                FileHandle.standardError.write(Data("· \(prefix)\(elapsed)  \(text)\n".utf8))
+            }
         }
     }
 
     /// Ends the live line, before the report is printed.
     func finish() {
-        lock.lock(); defer { lock.unlock() }
-        if open { FileHandle.standardError.write(Data("\n".utf8)); open = false }
+        state.withLock { state in
+            if state.open { FileHandle.standardError.write(Data("\n".utf8)); state.open = false }
+        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditCore
 import AuditStats
 import Foundation
+import Synchronization
 
 /// `fairuse simulate`: the null-simulation harness. Simulates audits in which every true gain is
 /// 0 and measures each primary test's type-I error (with its binomial standard error), the Holm
@@ -155,10 +156,8 @@ struct Simulate: ParsableCommand {
 }
 
 /// Progress on standard error: one line per tenth of the audits.
-final class ProgressCounter: @unchecked Sendable {
-    // Invariant for @unchecked Sendable: `done` is only touched under `lock`.
-    private let lock = NSLock()
-    private var done = 0
+final class ProgressCounter: Sendable {
+    private let done = Mutex(0)
     private let total: Int
     private let label: String
     private let started = Date()
@@ -166,11 +165,12 @@ final class ProgressCounter: @unchecked Sendable {
     init(total: Int, label: String) { self.total = total; self.label = label }
 
     func tick() {
-        lock.lock(); defer { lock.unlock() }
-        done += 1
-        if done == total || done % max(1, total / 10) == 0 {
-            FileHandle.standardError.write(Data(String(format: "%@: %d/%d audits, %.0f s\n", label, done, total,
-                                                      Date().timeIntervalSince(started)).utf8))
+        done.withLock { done in
+            done += 1
+            if done == total || done % max(1, total / 10) == 0 {
+                FileHandle.standardError.write(Data(String(format: "%@: %d/%d audits, %.0f s\n", label, done, total,
+                                                          Date().timeIntervalSince(started)).utf8))
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import AuditTestSupport
 import Foundation
 import Testing
 @testable import AuditAgent
@@ -34,5 +35,18 @@ struct LedgerTests {
         let lines = text.split(separator: "\n")
         try (lines[0] + "\n" + lines[2] + "\n").write(toFile: ledger.path, atomically: true, encoding: .utf8)
         #expect { try ledger.verify() } throws: { ($0 as? EgressLedger.Problem)?.line == 2 }
+    }
+
+    /// Entries are stamped by the ledger's injected clock, in UTC with milliseconds.
+    @Test func timestampsComeFromTheInjectedClock() throws {
+        let time = ManualClock(start: Date(timeIntervalSince1970: 1_700_000_000.25))
+        let ledger = EgressLedger(path: Self.path(), clock: time.clock)
+        defer { try? FileManager.default.removeItem(atPath: ledger.path) }
+        let first = try ledger.append(kind: "hello", audit: nil, task: nil, destination: "d", payload: Data("{}".utf8))
+        time.advance(by: 90)
+        let second = try ledger.append(kind: "result", audit: "a", task: "t", destination: "d", payload: Data("{}".utf8))
+        #expect(first.recordedAt == "2023-11-14T22:13:20.250Z")
+        #expect(second.recordedAt == "2023-11-14T22:14:50.250Z")
+        #expect(try ledger.verify() == 2)
     }
 }

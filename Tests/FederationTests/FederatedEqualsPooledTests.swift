@@ -5,9 +5,9 @@ import AuditPKI
 import AuditReport
 import AuditSpec
 import AuditStats
+import AuditTestSupport
 import AuditWire
 import Foundation
-import ServiceLifecycle
 import Testing
 
 /// End to end over real loopback mutual TLS: a coordinator and three agents, one audit, and the
@@ -16,55 +16,32 @@ import Testing
 @Suite("Federation end to end", .serialized)
 struct FederatedEqualsPooledTests {
     @Test func threeAgentsFederatedEqualsPooled() async throws {
-        let harness = try await FederationHarness()
-        let spec = try BundledSites.spec(bootstrap: 300)
-        var agents: [AgentService] = []
-        for name in BundledSites.names {
-            try await harness.addSite(name)
-            agents.append(AgentService(configuration: try harness.agentConfiguration(site: name, dataPath: BundledSites.data(name)),
-                                       logger: FederationHarness.logger))
-        }
-        let agentGroup = ServiceGroup(configuration: .init(services: agents.map { .init(service: $0) }, logger: FederationHarness.logger))
-        let agentTask = Task { try await agentGroup.run() }
-        let client = try harness.operatorClient()
-        let fetched: (AuditSummary, String)
-        do {
-            let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(),
-                                                                      sites: try BundledSites.names.map { try SiteID(validating: $0) }))
-            let summary = try await harness.waitForEnd(launched.id)
-            fetched = (summary, try await client.report(launched.id, format: "json"))
-            try await client.shutdown()
+        try await FederationHarness.withFederation { federation in
+            let spec = try BundledSites.spec(bootstrap: 300)
+            let (summary, json, _) = try await federation.withAgents(try await federation.bundledAgents()) {
+                try await federation.runAudit(spec, sites: BundledSites.names)
+            }
             // The dashboard serves the HTML rendering of exactly this JSON report.
-            let pages = try PageClient(harness: harness, role: .operator(try OperatorName(certificateName: "op")))
-            let page = try await pages.get("/dashboard/audits/\(launched.id.rawValue)")
-            await pages.shutdown()
-            let document = try ReportDocument.decode(Data(fetched.1.utf8))
+            let page = try await federation.withPages(as: .operator(try OperatorName(certificateName: "op"))) {
+                try await $0.get("/dashboard/audits/\(summary.id.rawValue)")
+            }
+            let report = try ReportDocument.decode(Data(json.utf8))
             #expect(page.status == 200)
-            #expect(page.body == HTMLReport.render(document, alpha: spec.tests.alpha, correction: spec.tests.correction))
+            #expect(page.body == HTMLReport.render(report, alpha: spec.tests.alpha, correction: spec.tests.correction))
             #expect(page.body.contains("forest plot:"))
-        } catch {
-            try? await client.shutdown()
-            throw error
+            #expect(summary.state == .complete)
+            // The coordinator kept each site's last progress report.
+            #expect(summary.sites.allSatisfy { $0.progress == "disclosure 10/10" })
+            try Self.expectPooled(report, spec: spec)
+            try Self.expectLedgers(root: federation.root)
         }
-        #expect(fetched.0.state.rawValue == "complete")
-        // The coordinator kept each site's last progress report.
-        #expect(fetched.0.sites.allSatisfy { $0.progress == "disclosure 10/10" })
-        let report = try ReportDocument.decode(Data(fetched.1.utf8))
-        await agentGroup.triggerGracefulShutdown()
-        _ = try? await agentTask.value
+    }
 
-        // The pooled analysis: every site's own predictions, concatenated, sites as strata.
+    /// The pooled analysis: every site's own predictions, concatenated, sites as strata.
+    static func expectPooled(_ report: ReportDocument, spec: AuditSpec) throws {
         let federation = try #require(report.federation)
         #expect(federation.sites.map(\.state) == [.submitted, .submitted, .submitted])
-        var perTechnique: [String: [Predictions]] = [:]
-        for name in BundledSites.names {
-            let trained = try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name))
-            for t in trained.techniques {
-                var p = t.predictions.predictions
-                p.sites = Array(repeating: name, count: p.count)
-                perTechnique[t.technique.rawValue, default: []].append(p)
-            }
-        }
+        let perTechnique = try Self.sitePredictions(spec, sites: BundledSites.names)
         var extraction = LocalAudit.extractionSettings(spec)
         extraction.rootSeed = federation.rootSeed
         for section in report.results {
@@ -77,9 +54,12 @@ struct FederatedEqualsPooledTests {
             #expect(section.truthfulReporting == TruthfulReporting(evaluation: pooled))
             #expect(section.interventions?.assignGeneric == GenericAssignment(evaluation: pooled))
         }
-        // Every agent's ledger holds exactly what it sent, and verifies.
+    }
+
+    /// Every agent's ledger holds exactly what it sent, and verifies.
+    static func expectLedgers(root: String) throws {
         for name in BundledSites.names {
-            let ledger = EgressLedger(path: harness.root + "/\(name)-ledger.jsonl")
+            let ledger = EgressLedger(path: root + "/\(name)-ledger.jsonl")
             let entries = try ledger.entries()
             #expect(try ledger.verify() == entries.count)
             // hello, one progress report per step (load, split, h0, 3 fits, 3 statistics, disclosure), the result.
@@ -93,7 +73,21 @@ struct FederatedEqualsPooledTests {
             #expect(result.site.rawValue == name)
             #expect(!sent.payload.contains("row_id"))
         }
-        await harness.stop()
+    }
+
+    /// Each site's own predictions (trained locally, as its agent does) by technique, tagged with the site.
+    static func sitePredictions(_ spec: AuditSpec, sites: [String]) throws -> [String: [Predictions]] {
+        var perTechnique: [String: [Predictions]] = [:]
+        for name in sites {
+            let trained = try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name))
+            #expect(trained.result.genericModel.modelClass == spec.model.modelClass)
+            for t in trained.techniques {
+                var p = t.predictions.predictions
+                p.sites = Array(repeating: name, count: p.count)
+                perTechnique[t.technique.rawValue, default: []].append(p)
+            }
+        }
+        return perTechnique
     }
 
     static func concatenate(_ parts: [Predictions]) -> Predictions {
@@ -108,7 +102,6 @@ extension FederatedEqualsPooledTests {
     /// External validation of one published model: every site evaluates it unchanged on all its
     /// rows, and the federated report equals the pooled analysis with sites as strata.
     @Test func fixedModelFederatedEqualsPooled() async throws {
-        let harness = try await FederationHarness()
         let specText = """
             fairuse: 1
             name: flchain-published-model
@@ -125,30 +118,15 @@ extension FederatedEqualsPooledTests {
             """
         let spec = try AuditSpec.parse(yaml: specText, source: "published.yaml")
         let names = Array(BundledSites.names.prefix(2))
-        var agents: [AgentService] = []
-        for name in names {
-            try await harness.addSite(name)
-            agents.append(AgentService(configuration: try harness.agentConfiguration(site: name, dataPath: BundledSites.data(name)),
-                                       logger: FederationHarness.logger))
+        let (summary, json, _) = try await FederationHarness.withFederation { federation in
+            try await federation.withAgents(try await federation.bundledAgents(names)) {
+                try await federation.runAudit(spec, sites: names)
+            }
         }
-        let agentGroup = ServiceGroup(configuration: .init(services: agents.map { .init(service: $0) }, logger: FederationHarness.logger))
-        let agentTask = Task { try await agentGroup.run() }
-        let client = try harness.operatorClient()
-        let fetched: (AuditSummary, String)
-        do {
-            let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(), sites: try names.map { try SiteID(validating: $0) }))
-            fetched = (try await harness.waitForEnd(launched.id), try await client.report(launched.id, format: "json"))
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        await agentGroup.triggerGracefulShutdown()
-        _ = try? await agentTask.value
-        #expect(fetched.0.state.rawValue == "complete")
+        #expect(summary.state == .complete)
         // The coordinator kept each site's last progress report.
-        #expect(fetched.0.sites.allSatisfy { $0.progress == "disclosure 4/4" })
-        let report = try ReportDocument.decode(Data(fetched.1.utf8))
+        #expect(summary.sites.allSatisfy { $0.progress == "disclosure 4/4" })
+        let report = try ReportDocument.decode(Data(json.utf8))
         var parts: [Predictions] = []
         for name in names {
             var p = try #require(try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name)).techniques.first).predictions.predictions
@@ -161,6 +139,5 @@ extension FederatedEqualsPooledTests {
         #expect(report.results.map(\.name) == ["intersectional"])
         #expect(report.results.first?.evaluation == pooled)
         #expect(report.results.first?.evaluation.count == 3386 + 2717)
-        await harness.stop()
     }
 }

@@ -4,9 +4,9 @@ import AuditModels
 import AuditReport
 import AuditSpec
 import AuditStats
+import AuditTestSupport
 import AuditWire
 import Foundation
-import ServiceLifecycle
 import Testing
 
 /// A federated audit of a random forest: each agent trains its forest through LocalAudit.train,
@@ -15,36 +15,16 @@ import Testing
 @Suite("Federation with a random forest", .serialized)
 struct FederatedModelClassTests {
     @Test func randomForestFederatedEqualsPooled() async throws {
-        let harness = try await FederationHarness()
         var spec = try BundledSites.spec(bootstrap: 100)
         spec.model = ModelSpec(modelClass: .randomForest, forest: ForestSpec(trees: 25, seed: 3))
         let names = Array(BundledSites.names.prefix(2)), refusing = BundledSites.names[2]
-        var agents: [AgentService] = []
-        for name in BundledSites.names {
-            try await harness.addSite(name)
-            let models = name == refusing ? "logistic_regression" : "logistic_regression, random_forest"
-            agents.append(AgentService(configuration: try harness.agentConfiguration(site: name, dataPath: BundledSites.data(name),
-                                                                                     models: models),
-                                       logger: FederationHarness.logger))
+        let (_, json, _) = try await FederationHarness.withFederation { federation in
+            let agents = try await federation.bundledAgents { $0 == refusing ? "logistic_regression" : "logistic_regression, random_forest" }
+            return try await federation.withAgents(agents) {
+                try await federation.runAudit(spec, sites: BundledSites.names, minSites: 2)
+            }
         }
-        let agentGroup = ServiceGroup(configuration: .init(services: agents.map { .init(service: $0) }, logger: FederationHarness.logger))
-        let agentTask = Task { try await agentGroup.run() }
-        let client = try harness.operatorClient()
-        let fetched: (AuditSummary, String)
-        do {
-            let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(),
-                                                                      sites: try BundledSites.names.map { try SiteID(validating: $0) },
-                                                                      minSites: 2))
-            fetched = (try await harness.waitForEnd(launched.id), try await client.report(launched.id, format: "json"))
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        await agentGroup.triggerGracefulShutdown()
-        _ = try? await agentTask.value
-
-        let report = try ReportDocument.decode(Data(fetched.1.utf8))
+        let report = try ReportDocument.decode(Data(json.utf8))
         let federation = try #require(report.federation)
         #expect(report.spec?.model.modelClass == .randomForest)
         #expect(report.spec?.model.forest?.trees == 25)
@@ -53,16 +33,7 @@ struct FederatedModelClassTests {
         #expect(states[refusing]?.state == .refused)
         #expect(states[refusing]?.detail?.contains("random_forest") == true)
 
-        var perTechnique: [String: [Predictions]] = [:]
-        for name in names {
-            let trained = try LocalAudit.train(spec: spec, dataPath: BundledSites.data(name))
-            #expect(trained.result.genericModel.modelClass == .randomForest)
-            for t in trained.techniques {
-                var p = t.predictions.predictions
-                p.sites = Array(repeating: name, count: p.count)
-                perTechnique[t.technique.rawValue, default: []].append(p)
-            }
-        }
+        let perTechnique = try FederatedEqualsPooledTests.sitePredictions(spec, sites: names)
         var extraction = LocalAudit.extractionSettings(spec)
         extraction.rootSeed = federation.rootSeed
         #expect(report.results.count == 3)
@@ -72,6 +43,5 @@ struct FederatedModelClassTests {
                                           evaluation: LocalAudit.evaluationSettings(spec, seed: extraction.rootSeed))
             #expect(pooled == section.evaluation, "technique \(section.name): federated ≠ pooled")
         }
-        await harness.stop()
     }
 }

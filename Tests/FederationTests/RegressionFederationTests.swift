@@ -4,9 +4,9 @@ import AuditModels
 import AuditReport
 import AuditSpec
 import AuditStats
+import AuditTestSupport
 import AuditWire
 import Foundation
-import ServiceLifecycle
 import Testing
 
 /// A continuous outcome end to end over loopback mutual TLS: two agents fit ridge regressors on
@@ -25,39 +25,32 @@ struct RegressionFederationTests {
         """
 
     @Test func twoAgentsFederatedEqualsPooled() async throws {
-        let harness = try await FederationHarness()
         let spec = try AuditSpec.parse(yaml: Self.specText, source: "creatinine.yaml")
         let names = Array(BundledSites.names.prefix(2))
-        var agents: [AgentService] = [], dataPaths: [String: String] = [:]
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-creatinine-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        var dataPaths: [String: String] = [:]
         for name in names {
-            try await harness.addSite(name)
             // The sites' shares without the rows whose creatinine is missing (a continuous outcome needs a value).
             let text = try String(contentsOfFile: BundledSites.data(name), encoding: .utf8)
             let lines = text.split(separator: "\n")
             let kept = [lines[0]] + lines.dropFirst().filter { $0.split(separator: ",", omittingEmptySubsequences: false)[6] != "" }
-            let path = harness.root + "/\(name)-creatinine.csv"
+            let path = work + "/\(name)-creatinine.csv"
             try (kept.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
             dataPaths[name] = path
-            agents.append(AgentService(configuration: try harness.agentConfiguration(
-                site: name, dataPath: path, models: "ridge_regression", metrics: "squared_error, absolute_error"),
-                logger: FederationHarness.logger))
         }
-        let agentGroup = ServiceGroup(configuration: .init(services: agents.map { .init(service: $0) }, logger: FederationHarness.logger))
-        let agentTask = Task { try await agentGroup.run() }
-        let client = try harness.operatorClient()
-        let fetched: (AuditSummary, String)
-        do {
-            let launched = try await client.launch(LaunchAuditRequest(specYAML: spec.yaml(), sites: try names.map { try SiteID(validating: $0) }))
-            fetched = (try await harness.waitForEnd(launched.id), try await client.report(launched.id, format: "json"))
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
+        let (summary, json, _) = try await FederationHarness.withFederation { federation in
+            var agents: [AgentConfiguration] = []
+            for name in names {
+                try await federation.addSite(name)
+                agents.append(try federation.agentConfiguration(site: name, dataPath: try #require(dataPaths[name]),
+                                                                models: "ridge_regression", metrics: "squared_error, absolute_error"))
+            }
+            return try await federation.withAgents(agents) { try await federation.runAudit(spec, sites: names) }
         }
-        await agentGroup.triggerGracefulShutdown()
-        _ = try? await agentTask.value
-        #expect(fetched.0.state.rawValue == "complete")
-        let report = try ReportDocument.decode(Data(fetched.1.utf8))
+        #expect(summary.state == .complete)
+        let report = try ReportDocument.decode(Data(json.utf8))
         let federation = try #require(report.federation)
         #expect(federation.sites.map(\.state) == [.submitted, .submitted])
 
@@ -83,6 +76,5 @@ struct RegressionFederationTests {
             #expect(section.evaluation.metrics.map(\.metric) == [.squaredError, .absoluteError])
             #expect(!(section.heterogeneity ?? []).isEmpty)
         }
-        await harness.stop()
     }
 }

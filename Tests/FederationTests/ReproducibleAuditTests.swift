@@ -1,9 +1,9 @@
 import AuditAgent
 import AuditCore
 import AuditReport
+import AuditTestSupport
 import AuditWire
 import Foundation
-import ServiceLifecycle
 import Testing
 
 /// A federated audit is reproducible from its root seed (decision D3; `Protocol/protocol.md` §3,
@@ -14,34 +14,18 @@ import Testing
 @Suite("Reproducible federated audits", .serialized)
 struct ReproducibleAuditTests {
     @Test func sameSeedGivesTheSameReportBytes() async throws {
-        let harness = try await FederationHarness()
         let spec = try BundledSites.spec(bootstrap: 100)
-        var agents: [AgentService] = []
-        for name in BundledSites.names {
-            try await harness.addSite(name)
-            agents.append(AgentService(configuration: try harness.agentConfiguration(site: name, dataPath: BundledSites.data(name)),
-                                       logger: FederationHarness.logger))
-        }
-        let agentGroup = ServiceGroup(configuration: .init(services: agents.map { .init(service: $0) }, logger: FederationHarness.logger))
-        let agentTask = Task { try await agentGroup.run() }
-        let client = try harness.operatorClient()
-        var runs: [(summary: AuditSummary, json: String)] = []
-        do {
-            for seed in [UInt64(20_230_701), 20_230_701, nil] {
-                let launched = try await client.launch(LaunchAuditRequest(
-                    specYAML: spec.yaml(), sites: try BundledSites.names.map { try SiteID(validating: $0) }, rootSeed: seed))
-                let summary = try await harness.waitForEnd(launched.id)
-                runs.append((summary, try await client.report(launched.id, format: "json")))
-                #expect(launched.rootSeed == summary.rootSeed)
+        let runs = try await FederationHarness.withFederation { federation in
+            try await federation.withAgents(try await federation.bundledAgents()) {
+                var runs: [(summary: AuditSummary, json: String)] = []
+                for seed in [UInt64(20_230_701), 20_230_701, nil] {
+                    let (summary, json, launched) = try await federation.runAudit(spec, sites: BundledSites.names, rootSeed: seed)
+                    #expect(launched.rootSeed == summary.rootSeed)
+                    runs.append((summary, json))
+                }
+                return runs
             }
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
-        await agentGroup.triggerGracefulShutdown()
-        _ = try? await agentTask.value
-        await harness.stop()
 
         #expect(runs.map(\.summary.state.rawValue) == ["complete", "complete", "complete"])
         let first = runs[0], second = runs[1], drawn = runs[2]

@@ -3,21 +3,17 @@ import AuditCore
 import AuditPKI
 import AuditSpec
 import AuditStats
+import AuditTestSupport
 import AuditWire
 import Foundation
 import Testing
 @testable import AuditAgent
 
 /// Every refusal a hospital security reviewer expects, over real loopback mutual TLS, each with
-/// its wire code and nothing stored (Protocol/protocol.md).
+/// its wire code and nothing stored (Protocol/protocol.md). The same decisions, route by route
+/// and without sockets, are in AuditCoordinatorTests' RouteAuthorizationTests.
 @Suite("Coordinator security", .serialized)
 struct SecurityTests {
-    static func client(_ harness: FederationHarness, site: String) throws -> CoordinatorClient {
-        let role = CertificateRole.site(try SiteID(certificateName: site))
-        return try CoordinatorClient(baseURL: harness.url, certificatePath: harness.pki.certificatePath(for: role),
-                                     keyPath: harness.pki.keyPath(for: role), caPath: harness.pki.caCertificatePath)
-    }
-
     static func hello(_ site: String) throws -> AgentHello {
         AgentHello(agentVersion: "test", site: try SiteID(validating: site),
                    policy: PolicySummary(allowedModelClasses: [], allowedMetrics: [], minCell: 5, maxGroups: 16, manualApproval: false))
@@ -28,51 +24,56 @@ struct SecurityTests {
     }
 
     @Test func identityIsCheckedOnEveryRequest() async throws {
-        let harness = try await FederationHarness()
-        try await harness.addSite("alpha")
-        try await harness.addSite("ghost", register: false)
-        let alpha = try Self.client(harness, site: "alpha")
-        #expect(try await alpha.hello(Self.hello("alpha")).coordinatorVersion.isEmpty == false)
-        // A registered site cannot claim another id in its messages.
-        #expect(await Self.code { _ = try await alpha.hello(Self.hello("beta")) } == "site_mismatch")
-        // An unregistered certificate from the right CA.
-        let ghost = try Self.client(harness, site: "ghost")
-        #expect(await Self.code { _ = try await ghost.hello(Self.hello("ghost")) } == "unknown_site")
-        // A site certificate on an operator endpoint.
-        let (status, body) = try await alpha.send("GET", "/v1/sites", json: nil, compress: false)
-        #expect(status == 403 && alpha.error(status, body).wireCode == .forbidden)
-        // Revocation takes effect at once.
-        let op = try harness.operatorClient()
-        _ = try await op.revoke(site: try SiteID(validating: "alpha"))
-        #expect(await Self.code { _ = try await alpha.hello(Self.hello("alpha")) } == "revoked_site")
-        // No client certificate at all: the TLS handshake fails.
-        let bare = try BareClient(url: harness.url, ca: harness.pki.caCertificatePath)
-        #expect(await bare.handshakeFails())
-        // A certificate from another CA.
-        let otherCA = try CertificateAuthority.create(commonName: "other CA")
-        let stranger = try otherCA.issueSite(try SiteID(certificateName: "alpha"))
-        let strangerStore = PKIStore(directory: harness.root + "/other")
-        try strangerStore.save(stranger)
-        let strangerClient = try CoordinatorClient(baseURL: harness.url, certificatePath: strangerStore.certificatePath(for: stranger.role),
-                                                   keyPath: strangerStore.keyPath(for: stranger.role), caPath: harness.pki.caCertificatePath)
-        #expect(await Self.code { _ = try await strangerClient.hello(Self.hello("alpha")) } == "identity_refused")
-        for c in [alpha, ghost, strangerClient] { try await c.shutdown() }
-        try await op.shutdown()
-        await bare.shutdown()
-        await harness.stop()
+        try await FederationHarness.withFederation { federation in
+            try await federation.addSite("alpha")
+            try await federation.addSite("ghost", register: false)
+            try await federation.withSiteClient("alpha") { alpha in
+                #expect(try await alpha.hello(Self.hello("alpha")).coordinatorVersion.isEmpty == false)
+                // A registered site cannot claim another id in its messages.
+                #expect(await Self.code { _ = try await alpha.hello(Self.hello("beta")) } == "site_mismatch")
+                // A site certificate on an operator endpoint.
+                let (status, body) = try await alpha.send("GET", "/v1/sites", json: nil, compress: false)
+                #expect(status == 403 && alpha.error(status, body).wireCode == .forbidden)
+                // Revocation takes effect at once.
+                _ = try await federation.withOperator { try await $0.revoke(site: try SiteID(validating: "alpha")) }
+                #expect(await Self.code { _ = try await alpha.hello(Self.hello("alpha")) } == "revoked_site")
+            }
+            // An unregistered certificate from the right CA.
+            try await federation.withSiteClient("ghost") { ghost in
+                #expect(await Self.code { _ = try await ghost.hello(Self.hello("ghost")) } == "unknown_site")
+            }
+            // No client certificate at all: the TLS handshake fails.
+            #expect(try await federation.withPages(as: nil) { await $0.handshakeFails() })
+            // A certificate from another CA.
+            let stranger = try CertificateAuthority.create(commonName: "other CA").issueSite(try SiteID(certificateName: "alpha"))
+            let strangerStore = PKIStore(directory: federation.root + "/other")
+            try strangerStore.save(stranger)
+            try await federation.withClient(certificateOf: stranger.role, in: strangerStore) { client in
+                #expect(await Self.code { _ = try await client.hello(Self.hello("alpha")) } == "identity_refused")
+            }
+        }
     }
 
     @Test func submissionsAreIdempotentValidatedAndOwnSiteOnly() async throws {
-        let harness = try await FederationHarness()
-        try await harness.addSite("alpha")
-        try await harness.addSite("beta")
-        let op = try harness.operatorClient()
-        var spec = try BundledSites.spec(bootstrap: 0)
-        spec.metrics = [.error]
-        let audit = try await op.launch(LaunchAuditRequest(specYAML: spec.yaml(), sites: [try SiteID(validating: "alpha"), try SiteID(validating: "beta")]))
-        let alpha = try Self.client(harness, site: "alpha"), beta = try Self.client(harness, site: "beta")
+        try await FederationHarness.withFederation { federation in
+            try await federation.addSite("alpha")
+            try await federation.addSite("beta")
+            var spec = try BundledSites.spec(bootstrap: 0)
+            spec.metrics = [.error]
+            let launch = LaunchAuditRequest(specYAML: spec.yaml(), sites: [try SiteID(validating: "alpha"), try SiteID(validating: "beta")])
+            let audit = try await federation.withOperator { try await $0.launch(launch) }.id
+            let betaTask = try await federation.withSiteClient("beta") { try #require(try await $0.tasks(wait: 0).first) }
+            try await federation.withSiteClient("alpha") { alpha in
+                try await Self.submissions(alpha, betaTask: betaTask, audit: audit, federation: federation)
+            }
+            let status = try await federation.withOperator { try await $0.audit(audit) }
+            #expect(status.sites.first { $0.site.rawValue == "alpha" }?.state == .submitted)
+            #expect(status.sites.first { $0.site.rawValue == "beta" }?.state == .delivered)
+        }
+    }
+
+    static func submissions(_ alpha: CoordinatorClient, betaTask: SiteTask, audit: AuditID, federation: FederationHarness) async throws {
         let alphaTask = try #require(try await alpha.tasks(wait: 0).first)
-        let betaTask = try #require(try await beta.tasks(wait: 0).first)
         let runner = TaskRunner(site: try SiteID(validating: "alpha"), policy: SitePolicy(allowedModels: ["logistic_regression"], allowedMetrics: ["error"], allowedTechniques: ["onehot", "intersectional", "decoupled"], minCell: 1), data: .csv(path: BundledSites.data("olmsted-north")))
         guard case .result(let result) = runner.run(alphaTask) else { Issue.record("no result"); return }
         let json = try PayloadCodec.encodeJSON(result)
@@ -82,7 +83,7 @@ struct SecurityTests {
         let alphaID = try SiteID(validating: "alpha")
         let ok = TaskProgress(task: alphaTask.id, site: alphaID, stage: "statistics", technique: "onehot", step: 7, total: 10)
         try await alpha.progress(task: alphaTask.id, json: try PayloadCodec.encodeJSON(ok))
-        #expect(try await op.audit(audit.id).sites.first { $0.site == alphaID }?.progress == "statistics (onehot) 7/10")
+        #expect(try await federation.withOperator { try await $0.audit(audit) }.sites.first { $0.site == alphaID }?.progress == "statistics (onehot) 7/10")
         #expect(await Self.code { try await alpha.progress(task: betaTask.id, json: try PayloadCodec.encodeJSON(ok)) } == "site_mismatch")
         var badStage = ok
         badStage.stage = "reading /secret/path.csv"
@@ -107,28 +108,19 @@ struct SecurityTests {
         var other = result
         other.agentVersion = "tampered"
         #expect(await Self.code { _ = try await alpha.submit(task: alphaTask.id, json: try PayloadCodec.encodeJSON(other)) } == "conflict")
-        let status2 = try await op.audit(audit.id)
-        #expect(status2.sites.first { $0.site.rawValue == "alpha" }?.state.rawValue == "submitted")
-        #expect(status2.sites.first { $0.site.rawValue == "beta" }?.state.rawValue == "delivered")
         // A major version mismatch.
         let (vstatus, vbody) = try await alpha.sendRaw(path: "/v1/agent/hello", body: try PayloadCodec.encodeJSON(Self.hello("alpha")),
                                                        deflate: false, version: "3.0")
         #expect(vstatus == 400 && alpha.error(vstatus, vbody).wireCode == .unsupportedVersion)
-        for c in [alpha, beta] { try await c.shutdown() }
-        try await op.shutdown()
-        await harness.stop()
     }
-}
 
-extension SecurityTests {
     /// The coordinator's own (serverAuth) certificate presented as a client is refused.
     @Test func serverCertificateIsNotAClient() async throws {
-        let harness = try await FederationHarness()
-        let client = try CoordinatorClient(baseURL: harness.url, certificatePath: harness.pki.certificatePath(for: .coordinator),
-                                           keyPath: harness.pki.keyPath(for: .coordinator), caPath: harness.pki.caCertificatePath)
-        let code = await Self.code { _ = try await client.hello(Self.hello("alpha")) }
-        #expect(code == "unauthenticated" || code == "identity_refused")
-        try await client.shutdown()
-        await harness.stop()
+        try await FederationHarness.withFederation { federation in
+            let code = try await federation.withClient(certificateOf: .coordinator) { client in
+                await Self.code { _ = try await client.hello(Self.hello("alpha")) }
+            }
+            #expect(code == "unauthenticated" || code == "identity_refused")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import AuditWire
 import Crypto
 import Foundation
 
@@ -43,16 +44,21 @@ public struct EgressLedger: Sendable {
 
     /// The ledger file.
     public let path: String
+    /// The clock of `recordedAt`.
+    let clock: AuditClock
     static let genesis = String(repeating: "0", count: 64)
 
-    /// A ledger at `path` (created on first append, with mode 0600).
-    public init(path: String) { self.path = path }
+    /// A ledger at `path` (created on first append, with mode 0600), timestamped by `clock`.
+    public init(path: String, clock: AuditClock = .system) {
+        self.path = path
+        self.clock = clock
+    }
 
     /// Appends an entry for `payload` and returns it; the line is flushed to disk (fsync) before
     /// this returns, so the entry exists before anything is sent.
     @discardableResult
-    public func append(kind: String, audit: String?, task: String?, destination: String, payload: Data,
-                       at date: Date = Date()) throws -> Entry {
+    public func append(kind: String, audit: String?, task: String?, destination: String, payload: Data) throws -> Entry {
+        let date = clock.now()
         let existing = try entries()
         let previous = existing.last?.hash ?? Self.genesis
         var entry = Entry(sequence: existing.count + 1, recordedAt: Self.timestamp(date), kind: kind, audit: audit,

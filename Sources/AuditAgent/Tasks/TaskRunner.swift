@@ -4,6 +4,7 @@ import AuditSpec
 import AuditStats
 import AuditWire
 import Foundation
+import Synchronization
 
 /// Runs one audit task on the site's data: checks it against the site policy (before any data is
 /// read), trains the generic and personalized models locally, computes each technique's
@@ -116,19 +117,18 @@ public enum DataSourceLoader {
     }
 }
 
-/// Counts a task's steps across the closures that report them (guarded by a lock).
-final class StepCounter: @unchecked Sendable {
-    // Invariant for @unchecked Sendable: `step` is only touched under `lock`.
+/// Counts a task's steps across the closures that report them.
+final class StepCounter: Sendable {
     let total: Int
-    private var step = 0
-    private let lock = NSLock()
+    private let step = Mutex(0)
 
     init(total: Int) { self.total = total }
 
     /// The next step, capped at the total.
     func next() -> Int {
-        lock.lock(); defer { lock.unlock() }
-        step = min(step + 1, total)
-        return step
+        step.withLock { step in
+            step = min(step + 1, total)
+            return step
+        }
     }
 }

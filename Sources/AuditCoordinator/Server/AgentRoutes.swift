@@ -46,8 +46,8 @@ struct AgentRoutes {
         let hello = try await decode(AgentHello.self, request)
         try PayloadValidator.validate(hello, authenticatedSite: site)
         let policy = String(decoding: try PayloadCodec.encodeJSON(hello.policy), as: UTF8.self)
-        try await coordinator.store.touch(site: site, agentVersion: hello.agentVersion, policyJSON: policy, at: Date())
-        return try JSONResponse.make(CoordinatorHello(coordinatorVersion: CoordinatorService.version, serverTime: Date(),
+        try await coordinator.store.touch(site: site, agentVersion: hello.agentVersion, policyJSON: policy, at: coordinator.clock.now())
+        return try JSONResponse.make(CoordinatorHello(coordinatorVersion: CoordinatorService.version, serverTime: coordinator.clock.now(),
                                                       pollSeconds: coordinator.configuration.longPollSeconds))
     }
 
@@ -58,13 +58,13 @@ struct AgentRoutes {
         let deadline = ContinuousClock.now + .seconds(wait)
         while true {
             let seen = await coordinator.signals.generation(of: site)
-            try await coordinator.store.touch(site: site, agentVersion: nil, policyJSON: nil, at: Date())
+            try await coordinator.store.touch(site: site, agentVersion: nil, policyJSON: nil, at: coordinator.clock.now())
             let open = try await coordinator.store.openTasks(for: site)
             if !open.isEmpty || ContinuousClock.now >= deadline {
                 var tasks: [SiteTask] = []
                 for item in open {
                     if item.task.state == .queued {
-                        await coordinator.dispatch(try await coordinator.store.markDelivered(task: item.task.id, at: Date()))
+                        await coordinator.dispatch(try await coordinator.store.markDelivered(task: item.task.id, at: coordinator.clock.now()))
                     }
                     if let task = coordinator.siteTask(item) { tasks.append(task) }
                 }
@@ -100,7 +100,7 @@ struct AgentRoutes {
         if let claimed = request.headers[HTTPField.Name(WireHeader.idempotencyKey)!], claimed != key {
             throw APIError(.malformedPayload, "Idempotency-Key is not the SHA-256 of the uncompressed body", field: WireHeader.idempotencyKey)
         }
-        let now = Date()
+        let now = coordinator.clock.now()
         switch try await coordinator.store.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key,
                                                              payload: json, at: now) {
         case .stored(let applied):
@@ -124,7 +124,7 @@ struct AgentRoutes {
         }
         try PayloadValidator.validate(refusal, against: wireTask, authenticatedSite: site)
         await coordinator.dispatch(try await coordinator.store.recordRefusal(task: task.id, code: refusal.code,
-                                                                             reason: refusal.reason, at: Date()))
+                                                                             reason: refusal.reason, at: coordinator.clock.now()))
         return Response(status: .noContent)
     }
 
@@ -138,7 +138,7 @@ struct AgentRoutes {
             throw APIError(.internal, "the audit's spec cannot be read")
         }
         try progress.validate(against: wireTask, authenticatedSite: site)
-        try await coordinator.store.recordProgress(task: task.id, text: progress.text, at: Date())
+        try await coordinator.store.recordProgress(task: task.id, text: progress.text, at: coordinator.clock.now())
         return Response(status: .noContent)
     }
 }

@@ -4,7 +4,6 @@ import AuditWire
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOSSL
 import X509
 
 /// Resolves the caller from its TLS client certificate on every request (ARCHITECTURE.md §5):
@@ -21,6 +20,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let ca: Certificate
     let registry: SiteRegistry
     let researchers: ResearcherTokens
+    let clock: AuditClock
+    var peer: any PeerCertificateSource = TLSPeerCertificate()
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -28,8 +29,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             _ = try ProtocolVersion.checkHeader(request.headers[HTTPField.Name(WireHeader.protocolVersion)!])
         }
         var context = context
-        let peer = try await context.channel.nioSSL_peerCertificate().get()
-        guard let der = try peer?.toDERBytes() else {
+        guard let der = try await peer.certificateDER(of: request, context: context) else {
             guard let name = researchers.match(ResearcherTokens.presented(in: request)) else {
                 throw APIError(.unauthenticated, researchers.isEmpty ? "a client certificate is required"
                                : "a client certificate, or for read-only pages a researcher token, is required")
@@ -38,7 +38,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let principal: Principal
-        switch await verifyClientChain(leafDER: der, caCertificate: ca, at: Date()) {
+        switch await verifyClientChain(leafDER: der, caCertificate: ca, at: clock.now()) {
         case .success(let p): principal = p
         case .failure(let error): throw APIError(.unauthenticated, "client certificate refused: \(error.code)")
         }

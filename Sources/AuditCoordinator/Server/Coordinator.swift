@@ -18,10 +18,13 @@ public final class Coordinator: Sendable {
     let combineRequests: AsyncStream<AuditID>.Continuation
     let configuration: CoordinatorConfiguration
     let logger: Logger
+    /// The wall clock of every timestamp and deadline decision.
+    let clock: AuditClock
 
-    /// Opens the coordinator's store.
-    public init(configuration: CoordinatorConfiguration, store: Store, logger: Logger) {
+    /// Creates the coordinator over an open store.
+    public init(configuration: CoordinatorConfiguration, store: Store, logger: Logger, clock: AuditClock = .system) {
         self.configuration = configuration
+        self.clock = clock
         self.store = store
         self.lifecycle = AuditLifecycle(store: store)
         self.logger = logger

@@ -3,8 +3,9 @@ import AuditPKI
 import Hummingbird
 import NIOCore
 
-/// The request context of the coordinator's API: the connection (to read the client certificate
-/// from its TLS handler) and the principal the authentication middleware resolved.
+/// The request context of the coordinator's API: the connection (whose TLS handler holds the
+/// client certificate, read through ``PeerCertificateSource``) and the principal the
+/// authentication middleware resolved.
 public struct CoordinatorContext: RequestContext {
     /// Hummingbird's core storage.
     public var coreContext: CoreRequestContextStorage

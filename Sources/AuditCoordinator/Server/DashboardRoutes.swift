@@ -36,7 +36,7 @@ struct DashboardRoutes {
             specs[audit.id] = Self.specLine(audit)
         }
         let page = DashboardPage.render(audits: audits.sorted { $0.createdAt > $1.createdAt }, specs: specs,
-                                        sites: try await coordinator.store.sites(), now: Date(), viewer: viewer)
+                                        sites: try await coordinator.store.sites(), now: coordinator.clock.now(), viewer: viewer)
         return Self.html(page)
     }
 

@@ -44,7 +44,7 @@ struct OperatorRoutes {
         var generator = SystemRandomNumberGenerator()
         let rootSeed = launch.rootSeed ?? generator.next()
         spec.tests.seed = rootSeed
-        let now = Date()
+        let now = coordinator.clock.now()
         let sites = launch.sites
         for site in sites where try await coordinator.store.site(id: site)?.status != .active {
             throw APIError(.unknownSite, "site \(site) is not registered and active", field: "sites")
@@ -121,7 +121,7 @@ struct OperatorRoutes {
     func cancel(_ context: CoordinatorContext) async throws -> Response {
         _ = try context.requireOperator()
         let id: AuditID = try context.pathID()
-        await coordinator.dispatch(try await coordinator.lifecycle.apply(.cancelRequested, to: id, at: Date()))
+        await coordinator.dispatch(try await coordinator.lifecycle.apply(.cancelRequested, to: id, at: coordinator.clock.now()))
         return try JSONResponse.make(try await summary(id))
     }
 
@@ -130,7 +130,7 @@ struct OperatorRoutes {
         let registration = try await decode(SiteRegistration.self, request)
         try registration.validate()
         let record = try await coordinator.store.registerSite(id: registration.site,
-                                                             fingerprint: registration.certificateFingerprintSHA256, at: Date())
+                                                             fingerprint: registration.certificateFingerprintSHA256, at: coordinator.clock.now())
         return try JSONResponse.make(Self.wire(record), status: .created)
     }
 
@@ -142,7 +142,7 @@ struct OperatorRoutes {
     func revokeSite(_ context: CoordinatorContext) async throws -> Response {
         _ = try context.requireOperator()
         let id: SiteID = try context.pathID()
-        for applied in try await coordinator.store.revokeSite(id: id, at: Date()) { await coordinator.dispatch(applied) }
+        for applied in try await coordinator.store.revokeSite(id: id, at: coordinator.clock.now()) { await coordinator.dispatch(applied) }
         guard let record = try await coordinator.store.site(id: id) else { throw APIError(.notFound, "no site \(id)") }
         return try JSONResponse.make(Self.wire(record))
     }

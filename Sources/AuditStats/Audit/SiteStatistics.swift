@@ -1,5 +1,6 @@
 import AuditCore
 import Foundation
+import Synchronization
 
 /// Everything one site contributes to an audit of one personalized model: per-group sufficient
 /// statistics and the population comparison, all aggregates (spec §4). This is what a site
@@ -63,14 +64,10 @@ enum ParallelMap {
     }
 }
 
-/// Slots written once each by `concurrentPerform` iterations.
-///
-/// Invariant that makes `@unchecked Sendable` sound: every index is written by exactly one
-/// iteration, under the lock, and read only after `concurrentPerform` has returned.
-private final class ResultBox<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) { lock.lock(); slots[i] = value; lock.unlock() }
-    func values() -> [T] { slots.map { $0! } }
+/// Slots written once each by `concurrentPerform` iterations, read after it has returned.
+private final class ResultBox<T: Sendable>: Sendable {
+    private let slots: Mutex<[T?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ value: T) { slots.withLock { $0[i] = value } }
+    func values() -> [T] { slots.withLock { $0.map { $0! } } }
 }

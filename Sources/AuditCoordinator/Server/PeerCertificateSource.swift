@@ -1,0 +1,19 @@
+import Hummingbird
+import NIOSSL
+
+/// Where the authentication middleware finds the certificate the caller presented: the seam
+/// between the TLS connection and authorization. The coordinator uses ``TLSPeerCertificate``; a
+/// test hands the router a source of its own, so every route is exercised in process while the
+/// principal is still derived, as in production, from a CA-verified, registered certificate.
+protocol PeerCertificateSource: Sendable {
+    /// The DER bytes of the caller's leaf certificate, or nil when it presented none.
+    func certificateDER(of request: Request, context: CoordinatorContext) async throws -> [UInt8]?
+}
+
+/// The client certificate the mutual-TLS handshake verified on the request's connection. Fails
+/// closed: a connection with no TLS handler is an error, never "no certificate".
+struct TLSPeerCertificate: PeerCertificateSource {
+    func certificateDER(of request: Request, context: CoordinatorContext) async throws -> [UInt8]? {
+        try await context.channel.nioSSL_peerCertificate().get()?.toDERBytes()
+    }
+}
