@@ -44,7 +44,6 @@ extension AuditSpec {
         }
         return try parse(yaml: text, source: path)
     }
-
     // MARK: YAML to nodes
 
     private static func compose(_ yaml: String, reader: SpecReader) throws(SpecError) -> Node {
