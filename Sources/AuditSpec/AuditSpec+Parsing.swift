@@ -44,8 +44,8 @@ extension AuditSpec {
         }
         return try parse(yaml: text, source: path)
     }
-    // MARK: YAML to nodes
 
+    // MARK: YAML to nodes
     private static func compose(_ yaml: String, reader: SpecReader) throws(SpecError) -> Node {
         let composed: Node?
         do {
