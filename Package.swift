@@ -148,6 +148,8 @@ let package = Package(
         ]),
         .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
                                                            "AuditTable", "AuditTestSupport"]),
+        // The command line as people meet it: help, errors, exit statuses (runs the built executable).
+        .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator"]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditClient", "AuditCore", "AuditPKI", "AuditWire", "AuditModels", "AuditStats",
             "AuditSpec", "AuditReport", "AuditTestSupport",

@@ -63,7 +63,7 @@ public struct AgentService: Service {
                     try await handle(task, client: client, ledger: ledger, state: state, site: site)
                 }
                 backoff.reset()
-            } catch let error as AgentError where error.kind == .identityRefused {
+            } catch let error as AgentError where error.code == .identityRefused {
                 logger.error("the coordinator refused this site's identity", metadata: ["error": "\(error)"])
                 throw error
             } catch is CancellationError {
@@ -126,12 +126,12 @@ public struct AgentService: Service {
                 let receipt = try await client.submit(task: task.id, json: json)
                 state.markCompleted(task.id.rawValue)
                 onProgress("submitted task \(task.id): \(json.count) bytes of aggregates, receipt \(receipt.idempotencyKey.prefix(12))…")
-            } catch let error as AgentError where error.kind == .rejected {
+            } catch let error as AgentError where error.code == .rejected {
                 // The coordinator refused the payload itself (validation, conflict): resending the
                 // same deterministic result cannot help, so the task is reported as failed.
                 logger.error("the coordinator rejected the result", metadata: ["task": "\(task.id)", "error": "\(error)"])
                 let refusal = TaskRefusal(task: task.id, site: site, code: RefusalCode.failed,
-                                          reason: "the coordinator rejected the site's result: \(error.code ?? "rejected")")
+                                          reason: "the coordinator rejected the site's result: \(error.wireCode?.name ?? "rejected")")
                 try await send(refusal: refusal, task: task, client: client, ledger: ledger, state: state)
             }
         }

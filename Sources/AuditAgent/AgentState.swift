@@ -44,7 +44,7 @@ public struct AgentState: Sendable {
     public func decide(task: String, approve: Bool) throws {
         guard let pending = try? Data(contentsOf: URL(fileURLWithPath: "\(directory)/pending/\(safe(task)).json")),
               let item = try? PayloadCodec.decodeJSON(SiteTask.self, from: pending) else {
-            throw ConfigurationErrorLike("no pending task \(task) in \(directory)/pending")
+            throw ApprovalError(code: .noPendingTask, task: task, message: "no pending task \(task) in \(directory)/pending")
         }
         let line = "\(approve ? "approve" : "decline") \(item.specSHA256)\n"
         try Data(line.utf8).write(to: URL(fileURLWithPath: "\(directory)/approvals/\(safe(task))"), options: .atomic)
@@ -72,11 +72,4 @@ public struct AgentState: Sendable {
             return try? PayloadCodec.decodeJSON(SiteTask.self, from: data)
         }.filter { approval(task: $0.id.rawValue, specSHA256: $0.specSHA256) == nil }
     }
-}
-
-/// A plain error message for the CLI.
-public struct ConfigurationErrorLike: Error, CustomStringConvertible {
-    /// The message.
-    public var description: String
-    init(_ message: String) { description = message }
 }

@@ -6,29 +6,6 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// A failure talking to the coordinator, classified so the agent knows whether to retry.
-public struct AgentError: Error, Sendable, CustomStringConvertible {
-    /// What kind of failure.
-    public enum Kind: String, Sendable {
-        /// The network or the coordinator is unavailable: retry with back-off.
-        case transient
-        /// The coordinator refused our identity (unknown, revoked or mismatched certificate, TLS
-        /// failure): retrying cannot help; a person must act.
-        case identityRefused = "identity_refused"
-        /// The coordinator rejected the request (4xx): report it.
-        case rejected
-    }
-
-    /// The kind.
-    public var kind: Kind
-    /// The coordinator's error code, when it sent one.
-    public var code: String?
-    /// Plain words.
-    public var message: String
-    /// "kind[code]: message".
-    public var description: String { "\(kind.rawValue)\(code.map { " [\($0)]" } ?? ""): \(message)" }
-}
-
 /// The agent's only network peer: HTTPS with TLS 1.3 and the site's client certificate, outbound
 /// requests only (ANCHORS.md §3 item 1). Long-polls for tasks; submits compressed results.
 public final class CoordinatorClient: Sendable {
@@ -102,14 +79,14 @@ public final class CoordinatorClient: Sendable {
             let body = try await response.body.collect(upTo: 64 << 20)
             return (Int(response.status.code), Data(body.readableBytesView))
         } catch let error as NIOSSLError {
-            throw AgentError(kind: .identityRefused, code: nil, message: "TLS handshake failed: \(error)")
+            throw AgentError(code: .identityRefused, message: "TLS handshake failed: \(error)")
         } catch let error as BoringSSLError {
-            throw AgentError(kind: .identityRefused, code: nil, message: "TLS handshake failed: \(error)")
+            throw AgentError(code: .identityRefused, message: "TLS handshake failed: \(error)")
         } catch let error as AgentError {
             throw error
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
-            throw AgentError(kind: .transient, code: nil, message: "coordinator unreachable: \(error)")
+            throw AgentError(code: .transient, message: "coordinator unreachable: \(error)")
         }
     }
 
@@ -128,18 +105,18 @@ public final class CoordinatorClient: Sendable {
     func decode<T: Decodable>(_ type: T.Type, _ status: Int, _ body: Data) throws -> T {
         guard (200..<300).contains(status) else { throw error(status, body) }
         do { return try PayloadCodec.decodeJSON(type, from: body) } catch {
-            throw AgentError(kind: .rejected, code: nil, message: "unreadable response from the coordinator: \(error)")
+            throw AgentError(code: .rejected, message: "unreadable response from the coordinator: \(error)")
         }
     }
 
     func error(_ status: Int, _ body: Data) -> AgentError {
         let wire = try? PayloadCodec.decodeJSON(ErrorBody.self, from: body)
-        let code = wire?.error.code.name
+        let wireCode = wire?.error.code
         let message = wire?.error.message ?? "HTTP \(status)"
         switch status {
-        case 401, 403: return AgentError(kind: .identityRefused, code: code, message: message)
-        case 500...: return AgentError(kind: .transient, code: code, message: message)
-        default: return AgentError(kind: .rejected, code: code, message: message)
+        case 401, 403: return AgentError(code: .identityRefused, wireCode: wireCode, message: message)
+        case 500...: return AgentError(code: .transient, wireCode: wireCode, message: message)
+        default: return AgentError(code: .rejected, wireCode: wireCode, message: message)
         }
     }
 }

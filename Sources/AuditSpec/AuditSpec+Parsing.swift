@@ -46,7 +46,6 @@ extension AuditSpec {
     }
 
     // MARK: YAML to nodes
-
     private static func compose(_ yaml: String, reader: SpecReader) throws(SpecError) -> Node {
         let composed: Node?
         do {
@@ -61,7 +60,7 @@ extension AuditSpec {
         return root
     }
 
-    private static func syntaxError(_ error: any Error, reader: SpecReader) -> SpecError {
+    static func syntaxError(_ error: any Error, reader: SpecReader) -> SpecError {
         guard let yamlError = error as? YamlError else {
             return reader.error(.yamlSyntax, nil, line: nil, "invalid YAML: \(error)")
         }

@@ -16,7 +16,7 @@ struct AgentCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Connect out to the coordinator and run audit tasks until SIGTERM.")
-        @Option(help: "agent.yaml") var config: String
+        @Option(help: "The agent's configuration file (agent.yaml).") var config: String
         func run() async throws {
             Logs.bootstrap()
             do {
@@ -34,7 +34,7 @@ struct AgentCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Preflight: configuration, data against a spec, TLS handshake, clock skew.")
-        @Option(help: "agent.yaml") var config: String
+        @Option(help: "The agent's configuration file (agent.yaml).") var config: String
         @Option(help: "An audit spec to check the data against.") var spec: String?
         func run() async throws {
             var problems = 0
@@ -87,8 +87,8 @@ struct AgentCommand: AsyncParsableCommand {
                 withholds (ECE on k of K bins). It computes this by running the task on the site's data exactly as the \
                 agent would, sending nothing; --quick reads only the spec and the data's group counts instead.
                 """)
-        @Option(help: "agent.yaml") var config: String
-        @Argument var task: String?
+        @Option(help: "The agent's configuration file (agent.yaml).") var config: String
+        @Argument(help: "The task id shown by `fairuse agent approve` without one.") var task: String?
         @Flag(help: "Decline instead.") var decline = false
         @Flag(help: "Only show what would leave; record no decision.") var show = false
         @Flag(help: "Approve after showing what would leave, without asking.") var yes = false
@@ -107,7 +107,7 @@ struct AgentCommand: AsyncParsableCommand {
                 return
             }
             guard let pending = state.pendingTask(task) else {
-                throw ValidationError("no pending task \(task) in \(configuration.stateDirectory)/pending")
+                throw CommandError("no pending task \(task) in \(configuration.stateDirectory)/pending")
             }
             let runner = TaskRunner(site: try SiteID(validating: configuration.site), policy: configuration.policy,
                                     data: configuration.data)
@@ -132,21 +132,23 @@ struct AgentCommand: AsyncParsableCommand {
 
     struct Ledger: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show or verify the egress ledger.")
-        @Argument(help: "show | verify") var action: String
-        @Option(help: "agent.yaml") var config: String
+        /// What to do with the ledger.
+        enum Action: String, ExpressibleByArgument, CaseIterable { case show, verify }
+
+        @Argument(help: "show: list the entries; verify: check the hash chain and every payload hash.") var action: Action
+        @Option(help: "The agent's configuration file (agent.yaml).") var config: String
         func run() throws {
             let configuration = try AgentConfiguration.load(path: config)
             let ledger = EgressLedger(path: configuration.ledgerPath)
             switch action {
-            case "show":
+            case .show:
                 for e in try ledger.entries() {
                     print("\(e.sequence)\t\(e.recordedAt)\t\(e.kind)\t\(e.audit ?? "-")\t\(e.task ?? "-")\t\(e.payload.utf8.count) bytes\tsha256 \(e.payloadSHA256.prefix(16))…")
                 }
-            case "verify":
+            case .verify:
                 do { print("ledger intact: \(try ledger.verify()) entries, chain and payload hashes verified") } catch {
                     throw fail(error)
                 }
-            default: throw ValidationError("action must be show or verify")
             }
         }
     }

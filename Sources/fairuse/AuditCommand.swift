@@ -55,7 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show an audit's state and each site's task; --watch follows it live.")
-        @Argument(help: "Audit id (aud_ and 20 base32 characters).") var id: AuditID
+        @Argument(help: "The audit id (aud_ and 20 base32 characters, from `fairuse audit launch` or `fairuse audit list`).") var id: AuditID
         @Flag(help: "Keep showing progress until the audit ends.") var watch = false
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
@@ -87,22 +87,20 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the federated report, and write it as HTML, Markdown or CSV.")
-        @Argument(help: "Audit id (aud_ and 20 base32 characters).") var id: AuditID
-        @Option(help: "What to print: table | json | md | html | none") var format: String = "table"
+        @Argument(help: "The audit id (aud_ and 20 base32 characters, from `fairuse audit launch` or `fairuse audit list`).") var id: AuditID
+        @OptionGroup var format: FormatOption
         @OptionGroup var files: ReportFileOptions
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
             do {
+                try OutputPaths.check(files: [files.html, files.markdown], folders: [files.csv])
                 let json = try await connection.with { try await $0.report(id, format: "json") }
                 let document = try ReportDocument.decode(Data(json.utf8))
                 let alpha = document.alpha, correction = document.correction
-                switch format {
-                case "table": print(TerminalReport.render(document, alpha: alpha, correction: correction), terminator: "")
-                case "json": print(json)
-                case "md": print(MarkdownReport.render(document, alpha: alpha, correction: correction), terminator: "")
-                case "html": print(HTMLReport.render(document, alpha: alpha, correction: correction), terminator: "")
-                case "none": break
-                default: throw ValidationError("--format must be table, json, md, html or none; found '\(format)'")
+                if format.format == .json {
+                    print(json)   // the coordinator's bytes, as before
+                } else {
+                    print(try ReportOutput.render(document, format: format.format), terminator: "")
                 }
                 for line in try files.write(document, alpha: alpha, correction: correction) {
                     FileHandle.standardError.write(Data((line + "\n").utf8))
@@ -114,7 +112,7 @@ struct AuditCommand: AsyncParsableCommand {
     struct Compare: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Line up audits and show which violations appear or disappear.")
         @Argument(help: "Audit ids; the first is the baseline.") var ids: [AuditID]
-        @Option(help: "table | md | csv | json") var format: String = "table"
+        @OptionGroup var format: FormatOption
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
             do {
@@ -122,18 +120,18 @@ struct AuditCommand: AsyncParsableCommand {
                     var out: [(label: String, document: ReportDocument)] = []
                     for id in ids {
                         let document = try ReportDocument.decode(Data(try await client.report(id, format: "json").utf8))
-                        out.append((label: "\(document.spec?.name ?? "audit") (\(id))", document: document))
+                        out.append((label: AuditComparison.label(document, file: nil), document: document))
                     }
                     return out
                 }
-                print(try CompareOutput.render(AuditComparison(reports), format: format), terminator: "")
+                print(try CompareOutput.render(reports, format: format.format), terminator: "")
             } catch { throw fail(error) }
         }
     }
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel an audit.")
-        @Argument(help: "Audit id (aud_ and 20 base32 characters).") var id: AuditID
+        @Argument(help: "The audit id (aud_ and 20 base32 characters).") var id: AuditID
         @OptionGroup var connection: OperatorConnection
         func run() async throws {
             do { print(AuditStatusText.render(try await connection.with { try await $0.cancel(id) })) } catch { throw fail(error) }

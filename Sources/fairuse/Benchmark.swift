@@ -105,7 +105,7 @@ struct Benchmark: ParsableCommand {
         process.waitUntilExit()
         let elapsed = Date().timeIntervalSince(start)
         guard process.terminationStatus == 0 else {
-            throw ValidationError("\(arguments.prefix(2).joined(separator: " ")) exited with status \(process.terminationStatus)")
+            throw CommandError("\(arguments.prefix(2).joined(separator: " ")) exited with status \(process.terminationStatus)")
         }
         return elapsed
     }

@@ -36,9 +36,3 @@ struct OperatorConnection: ParsableArguments {
         }
     }
 }
-
-/// Prints an error in plain words and exits with status 2.
-func fail(_ error: Error) -> ExitCode {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-    return ExitCode(2)
-}

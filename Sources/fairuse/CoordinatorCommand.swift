@@ -15,25 +15,39 @@ struct CoordinatorCommand: AsyncParsableCommand {
     struct Token: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a read-only researcher token for the dashboard and reports.",
-            discussion: "Prints the token once (give it to the researcher) and the line to add under `researchers:` in coordinator.yaml, which stores only its SHA-256.")
-        @Argument(help: "The researcher's name (letters, digits, . _ - @).") var name: String
+            discussion: """
+                Prints the token once on standard error (give it to the researcher), and on standard output only \
+                the `researchers:` lines for coordinator.yaml, which stores the token's SHA-256, never the token. \
+                With no `researchers:` yet, `fairuse coordinator token NAME >> coordinator.yaml` adds it; otherwise \
+                copy the `- { name: …, token_sha256: … }` line under the existing key.
+                """)
+        @Argument(help: "The researcher's name (1–64 letters, digits, . _ - @).") var name: String
+
+        func validate() throws {
+            guard CoordinatorConfiguration.ResearcherToken.isValidName(name) else {
+                throw ValidationError("the researcher's name must be 1–64 letters, digits, '.', '_', '-' or '@'")
+            }
+        }
 
         func run() throws {
             var generator = SystemRandomNumberGenerator()
             let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
                 .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-            print("token (shown once): \(token)")
-            print("coordinator.yaml:")
-            print("researchers:")
-            print("  - { name: \(name), token_sha256: \(WireDigest.sha256Hex(Array(token.utf8))) }")
-            print("dashboard: https://HOST:PORT/dashboard?token=\(token)  (or header Authorization: Bearer <token>)")
+            let entry = CoordinatorConfiguration.ResearcherToken(name: name, sha256: WireDigest.sha256Hex(Array(token.utf8)))
+            FileHandle.standardError.write(Data("""
+                token for \(name) (shown once): \(token)
+                dashboard: https://HOST:PORT/dashboard?token=\(token)  (or header Authorization: Bearer <token>)
+                coordinator.yaml lines (standard output):
+
+                """.utf8))
+            print(CoordinatorConfiguration.ResearcherToken.yaml([entry]), terminator: "")
         }
     }
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve the coordinator API (mutual TLS 1.3) until SIGTERM.")
-        @Option(help: "coordinator.yaml") var config: String
+        @Option(help: "The coordinator's configuration file (coordinator.yaml).") var config: String
 
         func run() async throws {
             Logs.bootstrap()
@@ -100,7 +114,7 @@ enum PEMCertificate {
     static func der(path: String) throws -> [UInt8] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let body = text.components(separatedBy: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        guard let data = Data(base64Encoded: body) else { throw ValidationError("\(path): not a PEM certificate") }
+        guard let data = Data(base64Encoded: body) else { throw CommandError("\(path): not a PEM certificate") }
         return [UInt8](data)
     }
 }

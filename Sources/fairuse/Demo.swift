@@ -18,16 +18,21 @@ import Synchronization
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a federated audit of three bundled sites on this machine.")
 
-    @Option(help: "Folder with the bundled sites and specs.") var sites: String = "Sites"
-    @Option(help: "Audit spec.") var spec: String = "Sites/specs/flchain_5y_mortality.yaml"
+    @Option(help: "Folder with the bundled sites and specs (default: the repository's Sites, found from the current folder or the executable).")
+    var sites: String?
+    @Option(help: "Audit spec (default: specs/flchain_5y_mortality.yaml in the sites folder).") var spec: String?
     @Option(help: "Bootstrap replicates (overrides the spec).") var bootstrap: Int?
     @Option(help: "Root seed of the bootstrap (default: the spec's tests.seed, so two demo runs give the same report).") var seed: UInt64?
     @Option(help: "Working folder (default: a new temporary folder).") var work: String?
     @Flag(help: "Keep the coordinator running after the audit, with its read-only dashboard, until Ctrl-C.") var serve = false
 
     func run() async throws {
-        let runner = DemoRunner(sitesFolder: sites, specPath: spec, bootstrap: bootstrap, seed: seed, work: work, serve: serve)
-        do { try await runner.run() } catch { throw fail(error) }
+        do {
+            let folder = try sites ?? BundledSites.locate()
+            let runner = DemoRunner(sitesFolder: folder, specPath: spec ?? folder + "/" + BundledSites.demoSpec,
+                                    bootstrap: bootstrap, seed: seed, work: work, serve: serve)
+            try await runner.run()
+        } catch { throw fail(error) }
     }
 }
 
@@ -44,7 +49,7 @@ struct DemoRunner {
         let siteNames = try FileManager.default.contentsOfDirectory(atPath: sitesFolder).filter {
             FileManager.default.fileExists(atPath: "\(sitesFolder)/\($0)/agent.yaml")
         }.sorted()
-        guard !siteNames.isEmpty else { throw ValidationError("no site folders with agent.yaml in \(sitesFolder)") }
+        guard !siteNames.isEmpty else { throw CommandError("no site folders with agent.yaml in \(sitesFolder)") }
         var auditSpec = try AuditSpec.load(path: specPath)
         if let bootstrap { auditSpec.tests.bootstrapReplicates = bootstrap }
         say("fairuse demo — working folder \(root)")
@@ -123,13 +128,13 @@ struct DemoRunner {
                     say("  \(String(format: "%5.1f", Date().timeIntervalSince(start))) s  \(s.site): \(s.state)\(s.detail.map { " — \($0)" } ?? "")")
                 }
                 if ["complete", "partial", "failed", "cancelled"].contains(final.state.rawValue) { break }
-                if Date().timeIntervalSince(start) > 600 { throw ValidationError("the audit did not finish in 10 minutes; see \(root)/logs") }
-                if let dead = processes.exited() { throw ValidationError("\(dead) stopped unexpectedly; see \(root)/logs/\(dead).log") }
+                if Date().timeIntervalSince(start) > 600 { throw CommandError("the audit did not finish in 10 minutes; see \(root)/logs") }
+                if let dead = processes.exited() { throw CommandError("\(dead) stopped unexpectedly; see \(root)/logs/\(dead).log") }
                 try await Task.sleep(for: .milliseconds(300))
             }
             say("· audit \(final.state)")
             guard final.state.rawValue != "failed" && final.state.rawValue != "cancelled" else {
-                throw ValidationError("the audit \(final.state); see \(root)/logs")
+                throw CommandError("the audit \(final.state); see \(root)/logs")
             }
 
             // 5. The report.
@@ -169,10 +174,10 @@ struct DemoRunner {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 return port
             }
-            if let dead = processes.exited() { throw ValidationError("\(dead) stopped during start-up; see its log") }
+            if let dead = processes.exited() { throw CommandError("\(dead) stopped during start-up; see its log") }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw ValidationError("the coordinator did not start within 60 s")
+        throw CommandError("the coordinator did not start within 60 s")
     }
 }
 

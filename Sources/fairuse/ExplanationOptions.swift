@@ -12,11 +12,11 @@ import Foundation
 struct ExplanationOptions: ParsableArguments {
     @Flag(help: "Also evaluate BoP-X: sufficiency and incomprehensiveness of h0 vs h_g per group (fitted models only).")
     var explanations = false
-    @Option(help: "Fraction r of a model's features that form its explanation (default 0.5, as in the paper).")
+    @Option(help: "Fraction r of a model's features that form its explanation (0.5 in the paper).")
     var explanationFraction: Double = 0.5
-    @Option(help: "Loss comparing masked and full predictions: zero_one (default) or absolute.")
+    @Option(help: "Loss comparing masked and full predictions: zero_one or absolute.")
     var explanationLoss: String = ExplanationLoss.zeroOne.rawValue
-    @Option(help: "Attributions: exact (linear models, default) or shapley (sampled, any model).")
+    @Option(help: "Attributions: exact (linear models) or shapley (sampled, any model).")
     var explanationMethod: String = LocalExplanations.Method.exact.rawValue
     @Option(help: "Permutations per row of sampled Shapley values.") var shapleyPermutations: Int = 32
 

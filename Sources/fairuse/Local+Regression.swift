@@ -44,7 +44,7 @@ extension Local {
             if let seed { settings.tests.seed = seed }
         }
         guard settings.outcome.type == .continuous else {
-            throw ValidationError("\(path) holds continuous predictions (yhat_ columns) but the spec's outcome is binary")
+            throw CommandError("\(path) holds continuous predictions (yhat_ columns) but the spec's outcome is binary")
         }
         let start = Date()
         progress.line("reading \(path)")

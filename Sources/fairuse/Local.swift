@@ -23,7 +23,7 @@ struct Local: ParsableCommand {
     @Option(help: "CSV data file (default: the spec's `data`).") var data: String?
     @Option(help: "Audit spec (YAML).") var spec: String?
     @Option(help: "Audit this predictions file instead of fitting models.") var predictions: String?
-    @Option(help: "Write the JSON report here (default: fairuse-report.json).") var out: String = "fairuse-report.json"
+    @Option(help: "Write the JSON report here.") var out: String = "fairuse-report.json"
     @Option(help: "Write the test predictions here; with several techniques, FILE becomes FILE.<technique>.csv.")
     var exportPredictions: String?
     @Option(help: "Use the test rows of this predictions file (its row_ids) instead of the spec's split.")
@@ -31,7 +31,7 @@ struct Local: ParsableCommand {
     @Option(help: "Bootstrap replicates (overrides the spec).") var bootstrap: Int?
     @Option(help: "Significance level (overrides the spec).") var alpha: Double?
     @Option(help: "Root seed of the bootstrap (overrides the spec).") var seed: UInt64?
-    @Option(help: "Write the HTML report here (default: fairuse-report.html; 'none' to skip).") var html: String = "fairuse-report.html"
+    @Option(help: "Write the HTML report here ('none' to skip).") var html: String = "fairuse-report.html"
     @Option(help: "Write the Markdown report here.") var markdown: String?
     @Option(help: "Write the tables as CSV files into this directory.") var csv: String?
     @OptionGroup var explanationOptions: ExplanationOptions
@@ -59,16 +59,9 @@ struct Local: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try runAudit()
-        } catch let error as CleanExit {
-            throw error
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        // Output folders are checked first: a typo in a path must not cost the whole computation.
+        try OutputPaths.check(files: [out, html == "none" ? nil : html, markdown, exportPredictions], folders: [csv])
+        try runAudit()
     }
 
     func effectiveSpec() throws -> AuditSpec? {
@@ -128,7 +121,7 @@ struct Local: ParsableCommand {
             try (RegressionPredictionsFile.isRegressionFile(path: path) ? RegressionPredictionsFile.read(path: path).rowIDs
                  : PredictionsFile.read(path: path).rowIDs).map { id -> Int in
                 guard let row = Int(id) else {
-                    throw ValidationError("\(path): row_id values must be 0-based data row indices to define a split")
+                    throw CommandError("\(path): row_id values must be 0-based data row indices to define a split")
                 }
                 return row
             }

@@ -80,7 +80,7 @@ struct ModelBenchmark {
         guard process.terminationStatus == 0,
               let json = try JSONSerialization.jsonObject(with: data) as? [String: Double],
               let seconds = json["seconds"], let auc = json["auc"] else {
-            throw ValidationError("\(script) exited with status \(process.terminationStatus)")
+            throw CommandError("\(script) exited with status \(process.terminationStatus)")
         }
         return (seconds, auc)
     }

@@ -17,14 +17,17 @@ struct PKICommand: ParsableCommand {
 
         func run() throws {
             let ca = try CertificateAuthority.create(commonName: name, organization: "fairuse", validity: .authorityDefault)
-            try PKIStore(directory: dir).save(ca, overwrite: overwrite)
+            try PKICommand.saving { try PKIStore(directory: dir).save(ca, overwrite: overwrite) }
             print("CA created in \(dir); fingerprint \(ca.fingerprint.colonSeparated)")
         }
     }
 
     struct Issue: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue a certificate: coordinator, site ID, or operator NAME.")
-        @Argument(help: "coordinator | site | operator") var role: String
+        /// The kinds of certificate.
+        enum Role: String, ExpressibleByArgument, CaseIterable { case coordinator, site, `operator` }
+
+        @Argument(help: "What the certificate is for.") var role: Role
         @Argument(help: "The site id or operator name.") var name: String?
         @Option(help: "PKI folder holding the CA.") var dir: String
         @Option(help: "DNS names of the coordinator.") var dns: [String] = ["localhost"]
@@ -32,23 +35,31 @@ struct PKICommand: ParsableCommand {
         @Option(help: "Validity in days.") var days: Int = 365
         @Flag(help: "Replace existing files.") var overwrite = false
 
+        func validate() throws {
+            if role == .site && name == nil { throw ValidationError("give the site id: fairuse pki issue site ID --dir \(dir)") }
+            if role == .operator && name == nil { throw ValidationError("give the operator name: fairuse pki issue operator NAME --dir \(dir)") }
+        }
+
         func run() throws {
             let store = PKIStore(directory: dir)
             let ca = try store.loadAuthority()
             let validity = CertificateValidity.days(days)
             let issued: IssuedCertificate
             switch role {
-            case "coordinator": issued = try ca.issueCoordinator(dnsNames: dns, ipAddresses: ip, validity: validity)
-            case "site":
-                guard let name else { throw ValidationError("give the site id") }
-                issued = try ca.issueSite(try SiteID(certificateName: name), validity: validity)
-            case "operator":
-                guard let name else { throw ValidationError("give the operator name") }
-                issued = try ca.issueOperator(name: try OperatorName(certificateName: name), validity: validity)
-            default: throw ValidationError("role must be coordinator, site or operator")
+            case .coordinator: issued = try ca.issueCoordinator(dnsNames: dns, ipAddresses: ip, validity: validity)
+            case .site: issued = try ca.issueSite(try SiteID(certificateName: name ?? ""), validity: validity)
+            case .operator: issued = try ca.issueOperator(name: try OperatorName(certificateName: name ?? ""), validity: validity)
             }
-            try store.save(issued, overwrite: overwrite)
+            try PKICommand.saving { try store.save(issued, overwrite: overwrite) }
             print("\(role) certificate written to \(store.certificatePath(for: issued.role)); fingerprint \(issued.fingerprint.hex)")
+        }
+    }
+
+    /// Runs a save, naming the command's own `--overwrite` flag when a file already exists (the
+    /// library's message names its `overwrite:` parameter).
+    static func saving(_ save: () throws -> Void) throws {
+        do { try save() } catch let error as PKIError where error.code == .alreadyExists {
+            throw CommandError("\(error.path ?? "a file"): already exists; pass --overwrite to replace it")
         }
     }
 }

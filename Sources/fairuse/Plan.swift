@@ -45,14 +45,8 @@ struct Plan: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try makePlan()
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        try OutputPaths.check(files: [json])
+        try makePlan()
     }
 
     func makePlan() throws {
@@ -60,7 +54,7 @@ struct Plan: ParsableCommand {
         // Every figure of the plan (McNemar power, the BoP classification limits, Proposition 4) is
         // for a binary outcome; printing them for a continuous one would mislead.
         guard auditSpec.outcome.type == .binary else {
-            throw ValidationError("\(spec): outcome.type is \(auditSpec.outcome.type.rawValue); fairuse plan covers binary outcomes only (exact McNemar power, the BoP classification limits, Proposition 4). A continuous outcome's paired t-tests depend on the variance of the loss differences, which is known only after the audit")
+            throw CommandError("\(spec): outcome.type is \(auditSpec.outcome.type.rawValue); fairuse plan covers binary outcomes only (exact McNemar power, the BoP classification limits, Proposition 4). A continuous outcome's paired t-tests depend on the variance of the loss differences, which is known only after the audit")
         }
         var counts: [TestabilityPlan.SiteCounts] = []
         var firstDataset: AuditDataset?

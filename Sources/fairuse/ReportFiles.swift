@@ -44,10 +44,10 @@ enum ReportFiles {
     static func read(_ path: String) throws -> ReportDocument {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ValidationError("\(path): cannot read the file")
+            throw CommandError("\(path): cannot read the file")
         }
         do { return try ReportDocument.decode(data) } catch {
-            throw ValidationError("\(path): not a fairuse-report/1 JSON document (\(Self.describe(error)))")
+            throw CommandError("\(path): not a fairuse-report/1 JSON document (\(Self.describe(error)))")
         }
     }
 
@@ -65,16 +65,18 @@ enum ReportFiles {
 /// `fairuse report FILE.json`: renders a saved report again, in any format.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Render a saved JSON report as a table, HTML, Markdown or CSV.")
+        commandName: "report", abstract: "Render a saved JSON report as a table, JSON, Markdown, CSV or HTML.")
     @Argument(help: "A report written by `fairuse local`, `fairuse demo` or `fairuse audit report --format json`.")
     var file: String
-    @Flag(help: "Print only the summary and findings.") var brief = false
+    @OptionGroup var format: FormatOption
+    @Flag(help: "With --format table: print only the summary and findings.") var brief = false
     @OptionGroup var files: ReportFileOptions
 
     func run() throws {
+        try OutputPaths.check(files: [files.html, files.markdown], folders: [files.csv])
         let document = try ReportFiles.read(file)
         let alpha = document.alpha, correction = document.correction
-        print(TerminalReport.render(document, alpha: alpha, correction: correction, brief: brief), terminator: "")
+        print(try ReportOutput.render(document, format: format.format, brief: brief), terminator: "")
         for line in try files.write(document, alpha: alpha, correction: correction) { print(line) }
     }
 }
@@ -83,36 +85,21 @@ struct ReportCommand: ParsableCommand {
 /// (or across the techniques of one report).
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "compare", abstract: "Line up saved reports (or the techniques of one) and show which violations change.")
-    @Argument(help: "JSON reports; each is labelled by its file name.") var files: [String]
-    @Option(help: "table | md | csv | json") var format: String = "table"
+        commandName: "compare", abstract: "Line up saved reports (or the techniques of one) and show which violations change.",
+        discussion: "Each column is one technique of one report, labelled by its audit (the spec name, and the audit id of a federated report), technique and file name. The first report is the baseline.")
+    @Argument(help: "JSON reports written by `fairuse local`, `fairuse demo` or `fairuse audit report --format json`.")
+    var files: [String]
+    @OptionGroup var format: FormatOption
     @Option(help: "Also write the comparison as an HTML page (Table 1 across all reports, significant tests, changes).") var html: String?
 
     func run() throws {
-        let reports = try files.map { path in
-            (label: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, document: try ReportFiles.read(path))
-        }
-        print(try CompareOutput.render(AuditComparison(reports), format: format), terminator: "")
+        try OutputPaths.check(files: [html])
+        let documents = try files.map { (file: $0, document: try ReportFiles.read($0)) }
+        let reports = AuditComparison.labels(documents)
+        print(try CompareOutput.render(reports, format: format.format), terminator: "")
         if let html {
             try AtomicFile.write(Data(ComparisonHTML.render(reports).utf8), to: html)
             print("HTML comparison: \(html)")
-        }
-    }
-}
-
-/// Shared by `fairuse compare` and `fairuse audit compare`.
-enum CompareOutput {
-    static func render(_ comparison: AuditComparison, format: String) throws -> String {
-        switch format {
-        case "table": return comparison.text()
-        case "md": return comparison.markdown()
-        case "csv": return comparison.csv()
-        case "json":
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            return String(decoding: try encoder.encode(comparison), as: UTF8.self) + "\n"
-        default: throw ValidationError("--format must be table, md, csv or json; found '\(format)'")
         }
     }
 }

@@ -75,16 +75,18 @@ struct DashboardTests {
     }
 
     @Test func researcherConfigurationErrorsNameTheKey() throws {
-        #expect(throws: ConfigurationError.self) {
-            try CoordinatorConfiguration.researchers([["name": "alice", "token_sha256": "not-hex"]], file: "c.yaml")
+        let head = "tls: { certificate: c.pem, key: k.pem, ca: ca.pem }\ndatabase: sqlite:f.db\nresearchers:\n"
+        let notHex = #expect(throws: ConfigurationError.self) {
+            try CoordinatorConfiguration.parse(yaml: head + "  - { name: alice, token_sha256: not-hex }\n", file: "c.yaml")
         }
-        do {
-            _ = try CoordinatorConfiguration.researchers([["name": "a", "token_sha256": String(repeating: "0", count: 64)],
-                                                          ["name": "a", "token_sha256": String(repeating: "1", count: 64)]], file: "c.yaml")
-            Issue.record("a duplicate name was accepted")
-        } catch let error as ConfigurationError {
-            #expect(error.key == "researchers[1].name")
-            #expect(error.description.hasPrefix("c.yaml: researchers[1].name:"))
+        #expect(notHex?.key == "researchers[0].token_sha256" && notHex?.line == 4)
+        #expect(notHex?.description.contains("not-hex") == false)
+        let zeros = String(repeating: "0", count: 64), ones = String(repeating: "1", count: 64)
+        let duplicate = #expect(throws: ConfigurationError.self) {
+            try CoordinatorConfiguration.parse(yaml: head + "  - { name: a, token_sha256: \(zeros) }\n  - { name: a, token_sha256: \(ones) }\n",
+                                               file: "c.yaml")
         }
+        #expect(duplicate?.code == .duplicate && duplicate?.key == "researchers[1].name")
+        #expect(duplicate?.description.hasPrefix("c.yaml:5: researchers[1].name:") == true)
     }
 }

@@ -20,7 +20,7 @@ struct SecurityTests {
     }
 
     static func code(_ body: () async throws -> Void) async -> String? {
-        do { try await body(); return nil } catch let error as AgentError { return error.code ?? error.kind.rawValue } catch { return "\(error)" }
+        do { try await body(); return nil } catch let error as AgentError { return error.wireCode?.name ?? error.code.description } catch { return "\(error)" }
     }
 
     @Test func identityIsCheckedOnEveryRequest() async throws {
@@ -33,7 +33,7 @@ struct SecurityTests {
                 #expect(await Self.code { _ = try await alpha.hello(Self.hello("beta")) } == "site_mismatch")
                 // A site certificate on an operator endpoint.
                 let (status, body) = try await alpha.send("GET", "/v1/sites", json: nil, compress: false)
-                #expect(status == 403 && alpha.error(status, body).code == "forbidden")
+                #expect(status == 403 && alpha.error(status, body).wireCode == .forbidden)
                 // Revocation takes effect at once.
                 _ = try await federation.withOperator { try await $0.revoke(site: try SiteID(validating: "alpha")) }
                 #expect(await Self.code { _ = try await alpha.hello(Self.hello("alpha")) } == "revoked_site")
@@ -93,10 +93,10 @@ struct SecurityTests {
         #expect(await Self.code { try await alpha.progress(task: alphaTask.id, json: try PayloadCodec.encodeJSON(badCount)) } == "malformed_payload")
         // Garbled compressed body, and a zlib bomb.
         var (status, body) = try await alpha.sendRaw(path: "/v1/agent/tasks/\(alphaTask.id)/result", body: Data([0x78, 0x9c, 1, 2, 3, 4]), deflate: true)
-        #expect(status == 400 && alpha.error(status, body).code == "decompression_failed")
+        #expect(status == 400 && alpha.error(status, body).wireCode == .decompressionFailed)
         (status, body) = try await alpha.sendRaw(path: "/v1/agent/tasks/\(alphaTask.id)/result",
                                                  body: PayloadCodec.compress(Data(count: 600 << 20)), deflate: true)
-        #expect(status == 413 && alpha.error(status, body).code == "payload_too_large")
+        #expect(status == 413 && alpha.error(status, body).wireCode == .payloadTooLarge)
         // A count that does not add up.
         var broken = result
         broken.techniques[0].statistics.groups[0]?.wrong[0] = 1_000_000
@@ -111,7 +111,7 @@ struct SecurityTests {
         // A major version mismatch.
         let (vstatus, vbody) = try await alpha.sendRaw(path: "/v1/agent/hello", body: try PayloadCodec.encodeJSON(Self.hello("alpha")),
                                                        deflate: false, version: "3.0")
-        #expect(vstatus == 400 && alpha.error(vstatus, vbody).code == "unsupported_version")
+        #expect(vstatus == 400 && alpha.error(vstatus, vbody).wireCode == .unsupportedVersion)
     }
 
     /// The coordinator's own (serverAuth) certificate presented as a client is refused.

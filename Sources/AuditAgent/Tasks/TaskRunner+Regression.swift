@@ -6,52 +6,40 @@ import AuditWire
 import Foundation
 
 extension TaskRunner {
-    /// Runs a continuous-outcome task: fits the regressors locally, computes each technique's
-    /// regression sums (keyed by this site and the coordinator's root seed) and withholds every
-    /// group with fewer than `min_cell` test rows (from the population too, so no group is
-    /// recoverable by subtraction). The result carries `regression_techniques`.
-    func runRegression(_ task: SiteTask, progress: @Sendable (String) -> Void) -> Outcome {
-        do {
-            let path = try DataSourceLoader.csvPath(for: data)
-            defer { if DataSourceLoader.isTemporary(data) { try? FileManager.default.removeItem(atPath: path) } }
-            let trained = try LocalRegressionAudit.train(spec: task.spec, dataPath: path) { _, message in progress(message) }
-            if let refusal = policy.check(groupCount: trained.result.groups.count) {
-                return refuse(task, refusal.code, refusal.reason)
-            }
-            var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
-            extraction.rootSeed = task.rootSeed
-            // No bootstrap replicate sums leave the site: the coordinator picks the root seed, so it
-            // could rebuild the resampling weights and, with B ≥ n sums, solve for every row's loss
-            // difference (Protocol/disclosure-model.md). The primary paired t-test needs only the
-            // moments; the secondary regression bootstrap is a local-audit feature.
-            extraction.bootstrapReplicates = 0
-            let metrics = task.spec.metrics
-            var techniques: [RegressionTechniqueStatistics] = []
-            var withheldKeys = Set<String>()
-            for technique in trained.techniques {
-                progress("\(technique.technique.rawValue): regression statistics")
-                var predictions = technique.predictions
-                predictions.sites = Array(repeating: site.rawValue, count: predictions.count)
-                let withheld = RegressionDisclosure.suppressedGroups(predictions, minCell: policy.minCell)
-                withheldKeys.formUnion(withheld.map { predictions.keys[$0] })
-                let kept = RegressionDisclosure.withholding(predictions, groups: withheld)
-                let statistics = RegressionSiteStatistics.extract(from: kept, site: site.rawValue, metrics: metrics, settings: extraction)
-                techniques.append(RegressionTechniqueStatistics(technique: technique.technique.rawValue, statistics: statistics))
-            }
-            let suppressed = withheldKeys.sorted().map {
-                Suppression(group: $0, scope: "group",
-                            reason: "the group's test rows at this site are below min_cell (\(policy.minCell)); its rows were withheld")
-            }
-            let released = trained.result.groups.filter { !withheldKeys.contains($0.key) }
-            let train = released.reduce(0) { $0 + $1.trainCount }, test = released.reduce(0) { $0 + $1.testCount }
-            return .result(TaskResult(
-                task: task.id, audit: task.audit, site: site, round: task.round, specSHA256: task.specSHA256,
-                agentVersion: AuditAgentModule.version, techniques: [], suppressed: suppressed,
-                rowCounts: RowCounts(total: train + test, train: train, test: test), regressionTechniques: techniques))
-        } catch {
-            progress("the task failed: \(error)")
-            return refuse(task, RefusalCode.dataInvalid, RefusalReason.dataInvalid(error))
+    /// A continuous outcome: fits the regressors locally, computes each technique's regression sums
+    /// and withholds every group with fewer than `min_cell` test rows (from the population too, so
+    /// no group is recoverable by subtraction). The result carries `regression_techniques`.
+    func releaseRegression(_ task: SiteTask, path: String, extraction: ExtractionSettings,
+                           progress: @Sendable (LocalAudit.Stage, String) -> Void, stage: StageReporter) throws -> Release {
+        let trained = try LocalRegressionAudit.train(spec: task.spec, dataPath: path, progress: progress)
+        if let refusal = policy.check(groupCount: trained.result.groups.count) {
+            return Release(refusal: (refusal.code, refusal.reason))
         }
+        var extraction = extraction
+        // No bootstrap replicate sums leave the site: the coordinator picks the root seed, so it
+        // could rebuild the resampling weights and, with B ≥ n sums, solve for every row's loss
+        // difference (Protocol/disclosure-model.md). The primary paired t-test needs only the
+        // moments; the secondary regression bootstrap is a local-audit feature.
+        extraction.bootstrapReplicates = 0
+        var techniques: [RegressionTechniqueStatistics] = []
+        var withheldKeys = Set<String>()
+        for technique in trained.techniques {
+            progress(.statistics, "\(technique.technique.rawValue): regression statistics")
+            var predictions = technique.predictions
+            predictions.sites = Array(repeating: site.rawValue, count: predictions.count)
+            let withheld = RegressionDisclosure.suppressedGroups(predictions, minCell: policy.minCell)
+            withheldKeys.formUnion(withheld.map { predictions.keys[$0] })
+            let kept = RegressionDisclosure.withholding(predictions, groups: withheld)
+            let statistics = RegressionSiteStatistics.extract(from: kept, site: site.rawValue, metrics: task.spec.metrics,
+                                                              settings: extraction)
+            techniques.append(RegressionTechniqueStatistics(technique: technique.technique.rawValue, statistics: statistics))
+        }
+        let suppressed = withheldKeys.sorted().map {
+            Suppression(group: $0, scope: "group",
+                        reason: "the group's test rows at this site are below min_cell (\(policy.minCell)); its rows were withheld")
+        }
+        return Release(groups: trained.result.groups, withheld: withheldKeys, suppressed: suppressed,
+                       regressionTechniques: techniques)
     }
 }
 

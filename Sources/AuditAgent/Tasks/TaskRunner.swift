@@ -35,56 +35,78 @@ public struct TaskRunner: Sendable {
 
     /// Runs the task; `progress` gets plain messages (counts only) for the local log, `report` the
     /// structured progress that may be sent to the coordinator (stage, technique, step count only).
-    public func run(_ task: SiteTask, progress: @Sendable (String) -> Void = { _ in },
-                    report: @Sendable (TaskProgress) -> Void = { _ in }) -> Outcome {
-        // load, split, h0, a fit and statistics per technique, disclosure; a fixed model: load, predict, statistics, disclosure.
-        let steps = StepCounter(total: task.spec.model.fixed == nil ? 4 + 2 * task.spec.techniques.count : 4)
-        let techniques = task.spec.techniques.map(\.rawValue)
-        @Sendable func reportStage(_ stage: String, _ technique: String?) {
-            report(TaskProgress(task: task.id, site: site, stage: stage, technique: technique,
-                                step: steps.next(), total: steps.total))
-        }
+    /// Both outcome types share this skeleton: policy and digest checks before any data is read,
+    /// the data source (a temporary CSV removed when the task ends), the group-count policy, the
+    /// extraction settings keyed by the coordinator's root seed, and the released row counts.
+    public func run(_ task: SiteTask, progress: @escaping @Sendable (String) -> Void = { _ in },
+                    report: @escaping @Sendable (TaskProgress) -> Void = { _ in }) -> Outcome {
         if let refusal = policy.check(task.spec) { return refuse(task, refusal.code, refusal.reason) }
         guard task.specSHA256 == SiteTask.specDigest(task.spec) else {
             return refuse(task, RefusalCode.specMismatch, "the task's spec does not match its SHA-256")
         }
-        if task.spec.outcome.type == .continuous { return runRegression(task, progress: progress) }
+        // load, split, h0, a fit and statistics per technique, disclosure; a fixed model: load, predict, statistics, disclosure.
+        let steps = StepCounter(total: task.spec.model.fixed == nil ? 4 + 2 * task.spec.techniques.count : 4)
+        let techniques = task.spec.techniques.map(\.rawValue)
+        let stage = StageReporter { stage, technique in
+            report(TaskProgress(task: task.id, site: site, stage: stage, technique: technique,
+                                step: steps.next(), total: steps.total))
+        }
+        let pipelineProgress: @Sendable (LocalAudit.Stage, String) -> Void = { stageName, message in
+            progress(message)
+            stage.report(stageName.rawValue, techniques.first { message.hasPrefix($0 + " ") || message.hasPrefix($0 + ":") })
+        }
         do {
             let path = try DataSourceLoader.csvPath(for: data)
             // A SQLite query's rows are a temporary CSV of patient data: removed when the task ends.
             defer { if DataSourceLoader.isTemporary(data) { try? FileManager.default.removeItem(atPath: path) } }
-            let trained = try LocalAudit.train(spec: task.spec, dataPath: path) { stage, message in
-                progress(message)
-                reportStage(stage.rawValue, techniques.first { message.hasPrefix($0 + " ") || message.hasPrefix($0 + ":") })
-            }
-            if let refusal = policy.check(groupCount: trained.result.groups.count) {
-                return refuse(task, refusal.code, refusal.reason)
-            }
             var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
             extraction.rootSeed = task.rootSeed
-            let inputs = trained.techniques.map {
-                (technique: $0.technique.rawValue, predictions: Self.asSite($0.predictions.predictions, site: site.rawValue))
-            }
-            let release = Disclosure.release(inputs, site: site.rawValue, settings: extraction,
-                                             minCell: policy.minCell) { technique in
-                progress("\(technique): sufficient statistics")
-                reportStage("statistics", technique)
-            }
-            let withheldKeys = release.withheldGroups
-            let suppressed = release.findings.map { Suppression(group: $0.group, scope: $0.scope, reason: $0.reason) }
-            reportStage("disclosure", nil)
+            let release = task.spec.outcome.type == .continuous
+                ? try releaseRegression(task, path: path, extraction: extraction, progress: pipelineProgress, stage: stage)
+                : try releaseBinary(task, path: path, extraction: extraction, progress: pipelineProgress, stage: stage)
+            if let refusal = release.refusal { return refuse(task, refusal.code, refusal.reason) }
+            stage.report("disclosure", nil)
             // Row counts cover only the released groups: the site's full counts minus the released
             // ones would reveal a withheld group's size (complementary disclosure).
-            let released = trained.result.groups.filter { !withheldKeys.contains($0.key) }
+            let released = release.groups.filter { !release.withheld.contains($0.key) }
             let train = released.reduce(0) { $0 + $1.trainCount }, test = released.reduce(0) { $0 + $1.testCount }
             return .result(TaskResult(
                 task: task.id, audit: task.audit, site: site, round: task.round, specSHA256: task.specSHA256,
-                agentVersion: AuditAgentModule.version, techniques: release.techniques, suppressed: suppressed,
-                rowCounts: RowCounts(total: train + test, train: train, test: test)))
+                agentVersion: AuditAgentModule.version, techniques: release.techniques, suppressed: release.suppressed,
+                rowCounts: RowCounts(total: train + test, train: train, test: test),
+                regressionTechniques: release.regressionTechniques))
         } catch {
             progress("the task failed: \(error)")
             return refuse(task, RefusalCode.dataInvalid, RefusalReason.dataInvalid(error))
         }
+    }
+
+    /// What one outcome type's path releases, or the policy refusal it met after training.
+    struct Release {
+        var groups: [LocalAudit.GroupSize] = []
+        var withheld: Set<String> = []
+        var suppressed: [Suppression] = []
+        var techniques: [TechniqueStatistics] = []
+        var regressionTechniques: [RegressionTechniqueStatistics]? = nil
+        var refusal: (code: String, reason: String)? = nil
+    }
+
+    /// A binary outcome: trains, then releases each technique's statistics through disclosure control.
+    func releaseBinary(_ task: SiteTask, path: String, extraction: ExtractionSettings,
+                       progress: @Sendable (LocalAudit.Stage, String) -> Void, stage: StageReporter) throws -> Release {
+        let trained = try LocalAudit.train(spec: task.spec, dataPath: path, progress: progress)
+        if let refusal = policy.check(groupCount: trained.result.groups.count) {
+            return Release(refusal: (refusal.code, refusal.reason))
+        }
+        let inputs = trained.techniques.map {
+            (technique: $0.technique.rawValue, predictions: Self.asSite($0.predictions.predictions, site: site.rawValue))
+        }
+        let release = Disclosure.release(inputs, site: site.rawValue, settings: extraction, minCell: policy.minCell) { technique in
+            progress(.statistics, "\(technique): sufficient statistics")
+        }
+        return Release(groups: trained.result.groups, withheld: release.withheldGroups,
+                       suppressed: release.findings.map { Suppression(group: $0.group, scope: $0.scope, reason: $0.reason) },
+                       techniques: release.techniques)
     }
 
     func refuse(_ task: SiteTask, _ code: String, _ reason: String) -> Outcome {
@@ -115,6 +137,15 @@ public enum DataSourceLoader {
         case .sqlite(let path, let query): return try SQLiteSource.export(database: path, query: query)
         }
     }
+}
+
+/// Sends a stage of a task's structured progress (stage and technique names only).
+struct StageReporter: Sendable {
+    let report: @Sendable (String, String?) -> Void
+
+    init(_ report: @escaping @Sendable (String, String?) -> Void) { self.report = report }
+
+    func report(_ stage: String, _ technique: String?) { report(stage, technique) }
 }
 
 /// Counts a task's steps across the closures that report them.

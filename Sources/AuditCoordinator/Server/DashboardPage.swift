@@ -1,3 +1,4 @@
+import AuditCore
 import AuditReport
 import AuditWire
 import Foundation
@@ -6,8 +7,20 @@ import Foundation
 /// and the registered sites with their status and last contact. Only ids, states, times and
 /// counts are shown (never data); the page reloads itself every few seconds.
 enum DashboardPage {
+    /// What an audit runs: its spec (name and the start of its SHA-256) and its model.
+    struct AuditSpecLine: Sendable, Equatable {
+        /// The spec's name.
+        var spec: String
+        /// SHA-256 of the spec text, hex.
+        var specSHA256: String
+        /// The model class and techniques, e.g. `logistic_regression · onehot, decoupled`.
+        var model: String
+    }
+
     /// Renders the page at `now` (times are shown as ages, so they are read against `now`).
-    static func render(audits: [AuditSummary], sites: [SiteRecord], now: Date, viewer: String) -> String {
+    /// `specs` holds each audit's spec line by audit id.
+    static func render(audits: [AuditSummary], specs: [AuditID: AuditSpecLine] = [:], sites: [SiteRecord], now: Date,
+                       viewer: String) -> String {
         let e = HTMLPage.escape
         var body = "<header><h1>fairuse coordinator</h1><p class=\"meta\">Read-only dashboard · signed in as \(e(viewer)) · refreshed every 5 s · \(e(timestamp(now)))</p></header>\n"
         body += "<section id=\"audits\"><h2>Audits</h2>\n"
@@ -22,13 +35,15 @@ enum DashboardPage {
                         + (s.detail.map { " <span class=\"meta\">\(e($0))</span>" } ?? "")
                 }.joined(separator: "<br/>")
                 let hasReport = ["complete", "partial"].contains(a.state.rawValue)
-                return ["<code>\(e(a.id.rawValue))</code>", e(a.name),
+                let line = specs[a.id]
+                let spec = line.map { "\(e($0.spec)) <span class=\"meta\">sha256 \(e(String($0.specSHA256.prefix(12))))…</span>" } ?? e(a.name)
+                return ["<code>\(e(a.id.rawValue))</code>", spec, line.map { e($0.model) } ?? "—",
                         "<span class=\"state \(e(a.state.rawValue))\">\(e(a.state.rawValue))</span>",
                         "\(submitted) / \(a.sites.count)", sites, e(age(a.createdAt, now: now)),
                         a.deadline.map { e(timestamp($0)) } ?? "—",
                         hasReport ? "<a href=\"/dashboard/audits/\(e(a.id.rawValue))\">report</a>" : "—"]
             }
-            body += HTMLPage.table(["audit", "name", "state", "submitted", "sites", "launched", "deadline", "report"], rows)
+            body += HTMLPage.table(["audit", "spec", "model", "state", "submitted", "sites", "launched", "deadline", "report"], rows)
         }
         body += "</section>\n<section id=\"sites\"><h2>Sites</h2>\n"
         if sites.isEmpty {

@@ -1,5 +1,6 @@
 import AuditCore
 import AuditReport
+import AuditSpec
 import AuditWire
 import Foundation
 import HTTPTypes
@@ -29,8 +30,12 @@ struct DashboardRoutes {
             return Response(status: .seeOther, headers: headers)
         }
         var audits: [AuditSummary] = []
-        for audit in try await coordinator.store.audits() { audits.append(try await operatorRoutes.summary(audit.id)) }
-        let page = DashboardPage.render(audits: audits.sorted { $0.createdAt > $1.createdAt },
+        var specs: [AuditID: DashboardPage.AuditSpecLine] = [:]
+        for audit in try await coordinator.store.audits() {
+            audits.append(try await operatorRoutes.summary(audit.id))
+            specs[audit.id] = Self.specLine(audit)
+        }
+        let page = DashboardPage.render(audits: audits.sorted { $0.createdAt > $1.createdAt }, specs: specs,
                                         sites: try await coordinator.store.sites(), now: coordinator.clock.now(), viewer: viewer)
         return Self.html(page)
     }
@@ -45,6 +50,13 @@ struct DashboardRoutes {
         let document = try ReportDocument.decode(Data(json.utf8))
         coordinator.logger.info("dashboard report viewed", metadata: ["audit": "\(id)", "viewer": "\(viewer)"])
         return Self.html(HTMLReport.render(document, alpha: document.alpha, correction: document.correction))
+    }
+
+    /// The spec and model of a stored audit (its spec was validated at launch).
+    static func specLine(_ audit: AuditRecord) -> DashboardPage.AuditSpecLine {
+        let spec = try? audit.spec()
+        let model = spec.map { "\($0.model.modelClass.rawValue) · \($0.techniques.map(\.rawValue).joined(separator: ", "))" } ?? "—"
+        return DashboardPage.AuditSpecLine(spec: audit.name, specSHA256: audit.specSHA256, model: model)
     }
 
     /// An HTML response with the headers a security reviewer expects of a read-only page.

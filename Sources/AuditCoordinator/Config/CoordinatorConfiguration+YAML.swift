@@ -1,0 +1,76 @@
+import AuditSpec
+import Foundation
+
+extension CoordinatorConfiguration {
+    /// The keys of `coordinator.yaml`, by section, in the order of the documented example.
+    static let keys = ["listen", "tls", "database", "port_file", "limits", "default_deadline_seconds", "researchers"]
+    static let listenKeys = ["host", "port"]
+    static let tlsKeys = ["certificate", "key", "ca"]
+    static let limitsKeys = ["max_compressed_bytes", "max_decompressed_bytes", "long_poll_seconds"]
+    static let researcherKeys = ["name", "token_sha256"]
+
+    /// Reads and validates `coordinator.yaml`.
+    public static func load(path: String) throws(ConfigurationError) -> CoordinatorConfiguration {
+        try parse(yaml: ConfigurationReader.text(ofFile: path), file: path)
+    }
+
+    /// Parses and validates the text of `coordinator.yaml`; relative paths are resolved against
+    /// the directory of `file`, which is also named in errors.
+    public static func parse(yaml: String, file: String) throws(ConfigurationError) -> CoordinatorConfiguration {
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).path }
+        let reader = try ConfigurationReader(yaml: yaml, file: file, allowed: keys)
+        let root = reader.root
+        let listen = try reader.section("listen", in: root, allowed: listenKeys)
+        let tls = try reader.section("tls", in: root, allowed: tlsKeys, required: true)!
+        let limits = try reader.section("limits", in: root, allowed: limitsKeys)
+        func path(_ key: String, _ what: String) throws(ConfigurationError) -> String {
+            resolve(try reader.string(key, in: tls, required: true, expected: what)!)
+        }
+        let database = try reader.string("database", in: root, required: true, expected: "sqlite:PATH")!
+        guard database.hasPrefix("sqlite:"), database.count > "sqlite:".count else {
+            throw reader.error(.invalidValue, "database", in: root, "expected sqlite:PATH (PostgreSQL is not supported yet)")
+        }
+        var config = CoordinatorConfiguration(
+            certificatePath: try path("certificate", "the coordinator certificate (PEM) path"),
+            keyPath: try path("key", "the coordinator private key (PEM) path"),
+            caPath: try path("ca", "the federation CA certificate (PEM) path"),
+            databasePath: resolve(String(database.dropFirst("sqlite:".count))))
+        if let listen {
+            config.host = try reader.string("host", in: listen, expected: "a host name or IP address") ?? config.host
+            config.port = try reader.int("port", in: listen, range: 0...65535) ?? config.port
+        }
+        config.portFile = try reader.string("port_file", in: root, expected: "a file path").map(resolve)
+        if let limits {
+            config.maxCompressedBytes = try reader.int("max_compressed_bytes", in: limits, range: 1024...(1 << 30)) ?? config.maxCompressedBytes
+            config.maxDecompressedBytes = try reader.int("max_decompressed_bytes", in: limits, range: 1024...(1 << 32)) ?? config.maxDecompressedBytes
+            config.longPollSeconds = try reader.int("long_poll_seconds", in: limits, range: 0...120) ?? config.longPollSeconds
+        }
+        config.defaultDeadlineSeconds = try reader.int("default_deadline_seconds", in: root, range: 1...(86400 * 365)) ?? config.defaultDeadlineSeconds
+        config.researchers = try researchers(reader)
+        return config
+    }
+
+    /// `researchers`: a list of `{name, token_sha256}` with unique names. A wrong hash is reported
+    /// without quoting it: it may be the token itself, pasted by mistake.
+    static func researchers(_ reader: ConfigurationReader) throws(ConfigurationError) -> [ResearcherToken] {
+        guard let entries = try reader.sections("researchers", in: reader.root, allowed: researcherKeys) else { return [] }
+        var out: [ResearcherToken] = []
+        for entry in entries {
+            let name = try reader.string("name", in: entry, required: true, expected: "the researcher's name")!
+            guard ResearcherToken.isValidName(name) else {
+                throw reader.error(.invalidValue, "name", in: entry, "expected 1–64 letters, digits, '.', '_', '-' or '@'")
+            }
+            let hash = try reader.string("token_sha256", in: entry, required: true, expected: "64 lowercase hex digits")!
+            guard ResearcherToken.isValidHash(hash) else {
+                throw reader.error(.invalidValue, "token_sha256", in: entry,
+                                   "expected 64 lowercase hex digits (the SHA-256 of the token, not the token)")
+            }
+            if let first = out.firstIndex(where: { $0.name == name }) {
+                throw reader.error(.duplicate, "name", in: entry, "researcher name '\(name)' already given in researchers[\(first)]")
+            }
+            out.append(ResearcherToken(name: name, sha256: hash))
+        }
+        return out
+    }
+}

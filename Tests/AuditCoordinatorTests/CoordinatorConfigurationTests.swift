@@ -1,0 +1,100 @@
+import AuditSpec
+import Foundation
+import Testing
+@testable import AuditCoordinator
+
+/// One hostile or malformed `coordinator.yaml` and the exact error it must produce.
+struct InvalidCoordinatorConfiguration: Sendable, CustomTestStringConvertible {
+    var label: String
+    var yaml: String
+    var code: ConfigurationError.Code
+    var key: String?
+    var line: Int?
+    /// The whole `file:line: key: message` text.
+    var description: String
+    var testDescription: String { label }
+}
+
+/// A minimal valid `coordinator.yaml` (lines 1–5), with `extra` appended from line 6.
+private func coordinator(_ extra: String = "") -> String {
+    """
+    tls:
+      certificate: coordinator.pem
+      key: coordinator-key.pem
+      ca: ca.pem
+    database: sqlite:fairuse.db
+
+    """ + extra
+}
+
+private let zeros = String(repeating: "0", count: 64)
+
+@Suite("coordinator.yaml errors name the file, line and key, like the spec's")
+struct CoordinatorConfigurationTests {
+    static let file = "/srv/fairuse/coordinator.yaml"
+
+    static let cases: [InvalidCoordinatorConfiguration] = [
+        .init(label: "misspelt top-level key", yaml: coordinator("limts:\n  long_poll_seconds: 5\n"), code: .unknownKey, key: "limts", line: 6,
+              description: "\(file):6: limts: unknown key 'limts'; expected one of listen, tls, database, port_file, limits, default_deadline_seconds, researchers (did you mean 'limits'?)"),
+        .init(label: "misspelt nested key", yaml: coordinator("listen: { host: 0.0.0.0, prot: 8443 }\n"), code: .unknownKey, key: "listen.prot", line: 6,
+              description: "\(file):6: listen.prot: unknown key 'prot' in listen; expected one of host, port (did you mean 'port'?)"),
+        .init(label: "string for a port", yaml: coordinator("listen:\n  port: https\n"), code: .wrongType, key: "listen.port", line: 7,
+              description: "\(file):7: listen.port: expected an integer, found the string 'https'"),
+        .init(label: "port out of range", yaml: coordinator("listen:\n  port: 70000\n"), code: .invalidValue, key: "listen.port", line: 7,
+              description: "\(file):7: listen.port: expected an integer in 0 … 65535, found 70000"),
+        .init(label: "missing tls", yaml: "database: sqlite:fairuse.db\n", code: .missingKey, key: "tls", line: nil,
+              description: "\(file): tls: missing required key 'tls'; expected a mapping with the keys certificate, key, ca"),
+        .init(label: "missing tls.ca", yaml: coordinator().replacingOccurrences(of: "  ca: ca.pem\n", with: ""), code: .missingKey, key: "tls.ca", line: 1,
+              description: "\(file):1: tls.ca: missing required key 'ca' in tls; expected the federation CA certificate (PEM) path"),
+        .init(label: "PostgreSQL", yaml: coordinator().replacingOccurrences(of: "sqlite:fairuse.db", with: "postgres://db/fairuse"),
+              code: .invalidValue, key: "database", line: 5,
+              description: "\(file):5: database: expected sqlite:PATH (PostgreSQL is not supported yet)"),
+        .init(label: "researchers as a mapping", yaml: coordinator("researchers: { name: alice }\n"), code: .wrongType, key: "researchers", line: 6,
+              description: "\(file):6: researchers: expected a list of mappings with the keys name, token_sha256, found a mapping"),
+        .init(label: "misspelt researcher key", yaml: coordinator("researchers:\n  - { name: alice, token_sha: \(zeros) }\n"),
+              code: .unknownKey, key: "researchers[0].token_sha", line: 7,
+              description: "\(file):7: researchers[0].token_sha: unknown key 'token_sha' in researchers[0]; expected one of name, token_sha256 (did you mean 'token_sha256'?)"),
+        .init(label: "a token where its hash belongs", yaml: coordinator("researchers:\n  - name: alice\n    token_sha256: s3cret-token\n"),
+              code: .invalidValue, key: "researchers[0].token_sha256", line: 8,
+              description: "\(file):8: researchers[0].token_sha256: expected 64 lowercase hex digits (the SHA-256 of the token, not the token)"),
+        .init(label: "researcher without a name", yaml: coordinator("researchers:\n  - token_sha256: \(zeros)\n"),
+              code: .missingKey, key: "researchers[0].name", line: 7,
+              description: "\(file):7: researchers[0].name: missing required key 'name' in researchers[0]; expected the researcher's name"),
+        .init(label: "unclosed mapping", yaml: coordinator("limits: { long_poll_seconds: 5\nport_file: p\n"), code: .yamlSyntax, key: nil, line: 7,
+              description: "\(file):7: invalid YAML at column 10: did not find expected ',' or '}' (while parsing a flow mapping, line 6)"),
+        .init(label: "duplicate key", yaml: coordinator("database: sqlite:other.db\n"), code: .duplicate, key: "database", line: 5,
+              description: "\(file):5: database: key 'database' appears more than once in the same mapping (first at line 5)"),
+    ]
+
+    @Test(arguments: cases)
+    func rejects(_ bad: InvalidCoordinatorConfiguration) throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try CoordinatorConfiguration.parse(yaml: bad.yaml, file: Self.file)
+        }
+        #expect(error.code == bad.code)
+        #expect(error.file == Self.file)
+        #expect(error.key == bad.key)
+        #expect(error.line == bad.line)
+        #expect(error.description == bad.description)
+        #expect(!error.description.contains("s3cret"))
+    }
+
+    @Test func readsEveryKeyAndResolvesPathsAgainstTheFile() throws {
+        let yaml = coordinator("""
+            listen: { host: 0.0.0.0, port: 0 }
+            port_file: coordinator.port
+            limits: { max_compressed_bytes: 2048, long_poll_seconds: 5 }
+            default_deadline_seconds: 60
+            researchers:
+              - { name: alice, token_sha256: \(zeros) }
+
+            """)
+        let configuration = try CoordinatorConfiguration.parse(yaml: yaml, file: Self.file)
+        #expect(configuration.host == "0.0.0.0" && configuration.port == 0)
+        #expect(configuration.caPath == "/srv/fairuse/ca.pem" && configuration.databasePath == "/srv/fairuse/fairuse.db")
+        #expect(configuration.portFile == "/srv/fairuse/coordinator.port")
+        #expect(configuration.maxCompressedBytes == 2048 && configuration.maxDecompressedBytes == 512 << 20)
+        #expect(configuration.longPollSeconds == 5 && configuration.defaultDeadlineSeconds == 60)
+        #expect(configuration.researchers == [.init(name: "alice", sha256: zeros)])
+    }
+}
