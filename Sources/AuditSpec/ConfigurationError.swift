@@ -3,7 +3,7 @@
 ///
 /// Compare errors by ``code``; the ``message`` is for people. A message may quote configuration
 /// values (paths, URLs, names), never data read from a data source, and never a token.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ConfigurationError: FileLocatedError, Sendable, Equatable {
     /// The kind of problem. A struct over a private enum, so that new codes can be added without
     /// breaking code that switches over them. The names match ``SpecError/Code``'s.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -62,15 +62,5 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         self.key = key
         self.line = line
         self.message = message
-    }
-
-    /// `file:line: key: message`, e.g. `agent.yaml:7: tls.kye: unknown key …`. The line and the
-    /// key are left out when unknown.
-    public var description: String {
-        var text = file
-        if let line { text += ":\(line)" }
-        text += ": "
-        if let key { text += "\(key): " }
-        return text + message
     }
 }

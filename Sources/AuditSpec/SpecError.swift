@@ -2,7 +2,7 @@
 ///
 /// Compare errors by ``code``; the ``message`` is for people. Spec values are configuration, not
 /// patient data, so messages may quote them ("expected a number in (0, 0.5), found 0.7").
-public struct SpecError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SpecError: FileLocatedError, Sendable, Equatable {
     /// The kind of problem. A struct over a private enum, so that new codes can be added without
     /// breaking code that switches over them.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -59,15 +59,5 @@ public struct SpecError: Error, Sendable, Equatable, CustomStringConvertible {
         self.key = key
         self.line = line
         self.message = message
-    }
-
-    /// `file:line: key: message`, e.g. `spec.yaml:14: tests.alpha: expected a number in (0, 0.5), found 0.7`.
-    /// The line and the key are left out when unknown.
-    public var description: String {
-        var text = file
-        if let line { text += ":\(line)" }
-        text += ": "
-        if let key { text += "\(key): " }
-        return text + message
     }
 }
