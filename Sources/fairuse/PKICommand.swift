@@ -32,10 +32,12 @@ struct PKICommand: ParsableCommand {
         @Option(help: "PKI folder holding the CA.") var dir: String
         @Option(help: "DNS names of the coordinator.") var dns: [String] = ["localhost"]
         @Option(help: "IP addresses of the coordinator.") var ip: [String] = ["127.0.0.1"]
-        @Option(help: "Validity in days.") var days: Int = 365
+        @Option(help: "Validity in days, 1 … 3650.") var days: Int = 365
         @Flag(help: "Replace existing files.") var overwrite = false
 
         func validate() throws {
+            // A validity of 0 days would issue a certificate that expires within minutes.
+            guard (1...3650).contains(days) else { throw ValidationError("--days must be 1 … 3650, found \(days)") }
             if role == .site && name == nil { throw ValidationError("give the site id: fairuse pki issue site ID --dir \(dir)") }
             if role == .operator && name == nil { throw ValidationError("give the operator name: fairuse pki issue operator NAME --dir \(dir)") }
         }

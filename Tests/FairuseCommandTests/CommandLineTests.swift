@@ -96,6 +96,18 @@ struct CommandLineTests {
         #expect(try CommandRunner.run(["pki", "init", "--dir", folder.path, "--overwrite"]).status == 0)
     }
 
+    @Test(arguments: ["0", "-3", "3651"])
+    func aValidityOutsideOneToTenYearsIsAUsageErrorAndWritesNothing(_ days: String) throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CommandRunner.run(["pki", "init", "--dir", folder.path]).status == 0)
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        let result = try CommandRunner.run(["pki", "issue", "site", "alpha", "--dir", folder.path, "--days=\(days)"])
+        #expect(result.status == ExitStatus.usage)
+        #expect(result.error.contains("--days must be 1 … 3650, found \(days)"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == before, "no certificate was written")
+    }
+
     @Test(arguments: ["alice", "@alice", "dr.smith@hospital.org"])
     func coordinatorTokenPrintsOnlyLinesTheCoordinatorAccepts(_ name: String) throws {
         let result = try CommandRunner.run(["coordinator", "token", name])
