@@ -84,6 +84,11 @@ import Testing
          { g0(&$0) { $0.wrong[2] = $0.count + 1 } }),
         ("negative brier", .inconsistentCounts, "techniques[0].statistics.groups[0].brier_sum[0]",
          { g0(&$0) { $0.brierSum[0] = -0.5 } }),
+        // A finite but impossible log-loss sum (issue 11: 1.7e308 used to pass and poison the pooled result).
+        ("log-loss beyond its bound", .inconsistentCounts, "techniques[0].statistics.groups[0].log_loss_sum[1]",
+         { g0(&$0) { $0.logLossSum[1] = 1.7e308 } }),
+        ("log-loss just beyond count × −log 1e-15", .inconsistentCounts, "techniques[0].statistics.groups[0].log_loss_sum[0]",
+         { g0(&$0) { $0.logLossSum[0] = Double($0.count) * 34.54 + 1 } }),
         ("discordant above count", .inconsistentCounts, "techniques[0].statistics.groups[0].discordance[0]",
          { g0(&$0) { $0.discordance[0] = Discordance(n10: $0.count, n01: 1) } }),
         ("discordance against wrong counts", .inconsistentCounts, "techniques[0].statistics.groups[0].discordance[2]",

@@ -69,7 +69,7 @@ extension GroupStatistics {
                 if isWrong { wrong[r] += 1 }
                 if isWrong && !targetWrong { discordance[r].n10 += 1 }
                 if !isWrong && targetWrong { discordance[r].n01 += 1 }
-                let clipped = min(max(p, 1e-15), 1 - 1e-15)
+                let clipped = min(max(p, GroupStatistics.probabilityClip), 1 - GroupStatistics.probabilityClip)
                 logLoss[r] -= y == 1 ? log(clipped) : log(1 - clipped)
                 let residual = p - Double(y)
                 brier[r] += residual * residual

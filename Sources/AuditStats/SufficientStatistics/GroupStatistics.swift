@@ -1,3 +1,5 @@
+import Foundation
+
 /// Additive sufficient statistics of one intersectional group for every model the audit compares
 /// (spec §4, messages M0–M2 and decision D1). A site computes them on its own rows; the audit
 /// (local or federated) only ever sees these, so a single-site audit is the one-site case of the
@@ -19,8 +21,14 @@ public struct GroupStatistics: Sendable, Codable, Equatable {
     public var positives: Int
     /// Per model: number of wrong thresholded predictions (p ≥ 0.5 predicts 1).
     public var wrong: [Int]
-    /// Per model: Σ log-loss (probabilities clipped to [1e-15, 1 − 1e-15]).
+    /// Per model: Σ log-loss (probabilities clipped to [``probabilityClip``, 1 − ``probabilityClip``]).
     public var logLossSum: [Double]
+
+    /// Probabilities are clipped to [1e-15, 1 − 1e-15] before the log-loss.
+    public static let probabilityClip = 1e-15
+    /// The largest log-loss one row can contribute, −log(1e-15) ≈ 34.54: a site's `log_loss_sum`
+    /// above `count` times this is impossible, and the coordinator refuses it.
+    public static let maximumRowLogLoss = -log(probabilityClip)
     /// Per model: Σ (p − y)², the Brier score numerator.
     public var brierSum: [Double]
     /// Per model r: the discordant cells of the 2×2 correctness table of (r, h_g).

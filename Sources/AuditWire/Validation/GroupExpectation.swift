@@ -40,7 +40,12 @@ struct GroupExpectation {
             guard (0...g.count).contains(g.wrong[r]) else {
                 throw counts("\(path).wrong[\(r)]", "expected 0 … \(g.count) wrong predictions")
             }
-            guard g.logLossSum[r] >= 0 else { throw counts("\(path).log_loss_sum[\(r)]", "expected a sum ≥ 0") }
+            // Each row adds at most −log(1e-15) (clipped probabilities): a larger sum is impossible
+            // and would swamp the pooled log-loss.
+            let maximumLogLoss = Double(g.count) * GroupStatistics.maximumRowLogLoss * (1 + 1e-12)
+            guard g.logLossSum[r] >= 0, g.logLossSum[r] <= maximumLogLoss else {
+                throw counts("\(path).log_loss_sum[\(r)]", "expected a sum in [0, \(g.count) × 34.54]")
+            }
             guard g.brierSum[r] >= 0, g.brierSum[r] <= Double(g.count) * (1 + 1e-12) else {
                 throw counts("\(path).brier_sum[\(r)]", "expected a sum in [0, \(g.count)]")
             }
