@@ -55,10 +55,7 @@ extension PayloadValidator {
                                 field: "\(path).statistics.groups")
             }
         }
-        let keys = Set(entries[0].statistics.keys)
-        for (i, entry) in result.suppressed.enumerated() where entry.scope.isEmpty || entry.group.map({ !keys.contains($0) }) == true {
-            throw WireError(code: .invalidShape, message: "empty scope, or a suppressed group that is not a group key", field: "suppressed[\(i)]")
-        }
+        try checkSuppressions(result, keys: entries[0].statistics.keys)
         try checkRowCounts(result.rowCounts, test: entries[0].statistics.population.count)
     }
 

@@ -39,7 +39,7 @@ public enum PayloadValidator {
                                     at: "techniques[\(i)].statistics")
         }
         try checkAcrossTechniques(result.techniques)
-        try checkSuppressions(result)
+        try checkSuppressions(result, keys: result.techniques[0].statistics.keys)
         try checkRowCounts(result.rowCounts, test: result.techniques[0].statistics.population.count)
     }
 
@@ -228,13 +228,34 @@ public enum PayloadValidator {
 
     // MARK: Suppressions and row counts
 
-    static func checkSuppressions(_ result: TaskResult) throws(WireError) {
-        let keys = Set(result.techniques[0].statistics.keys)
+    /// The most suppression entries a result may carry per group key (and the population): one per
+    /// scope the disclosure model knows (group, ece_bins, ece_cross, errors) with room to spare.
+    static let suppressionsPerGroup = 8
+    /// The longest suppression reason, in bytes: the agent's reasons name a rule and a threshold.
+    static let maximumSuppressionReason = 512
+
+    /// The site's report of what it withheld is free text the coordinator stores and every report
+    /// renders, so it is bounded: a scope of 1 … 32 characters a-z and _, a reason of at most 512
+    /// bytes without control characters, a group that is one of the result's keys, and at most 8
+    /// entries per group key and the population.
+    static func checkSuppressions(_ result: TaskResult, keys: [String]) throws(WireError) {
+        let known = Set(keys)
+        guard result.suppressed.count <= suppressionsPerGroup * (keys.count + 1) else {
+            throw WireError(code: .invalidShape, message: "more than \(suppressionsPerGroup) suppression entries per group",
+                            field: "suppressed")
+        }
         for (i, entry) in result.suppressed.enumerated() {
-            guard !entry.scope.isEmpty else {
-                throw WireError(code: .invalidShape, message: "empty scope", field: "suppressed[\(i)].scope")
+            let scope = entry.scope.utf8
+            guard (1...32).contains(scope.count), scope.allSatisfy({ (97...122).contains($0) || $0 == 95 }) else {
+                throw WireError(code: .invalidShape, message: "expected a scope of 1 … 32 characters a-z and _",
+                                field: "suppressed[\(i)].scope")
             }
-            if let group = entry.group, !keys.contains(group) {
+            guard entry.reason.utf8.count <= maximumSuppressionReason,
+                  !entry.reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw WireError(code: .invalidShape, message: "expected a reason of at most \(maximumSuppressionReason) bytes "
+                                + "without control characters", field: "suppressed[\(i)].reason")
+            }
+            if let group = entry.group, !known.contains(group) {
                 throw WireError(code: .invalidShape, message: "suppressed group is not one of the group keys",
                                 field: "suppressed[\(i)].group")
             }
