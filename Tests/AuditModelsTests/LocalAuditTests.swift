@@ -158,6 +158,14 @@ struct BadInputTests {
         #expect(error.code == .unknownColumn && error.column == "y")
     }
 
+    @Test func aTypedFeatureMissingFromTheFileIsAnErrorNamingIt() throws {
+        var spec = smallSpec(bootstrap: 0)
+        spec.features.numeric = ["x1", "creatinine"]
+        let error = try Self.error(csv: "sex,age_group,x1,y\nfemale,<60,1,0\nmale,60+,2,1\n", spec: spec)
+        #expect(error.code == .unknownColumn && error.column == "creatinine")
+        #expect(error.message.contains("features.numeric names a column that is not in the file"))
+    }
+
     @Test func missingGroupColumn() throws {
         let error = try Self.error(csv: "gender,age_group,x1,y\nfemale,<60,1,0\nmale,60+,2,1\n")
         #expect(error.code == .unknownColumn && error.column == "sex")

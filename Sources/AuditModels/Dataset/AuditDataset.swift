@@ -142,6 +142,13 @@ public struct AuditDataset: Sendable {
         for name in spec.features.exclude where table.column(named: name) == nil {
             throw fail(.unknownColumn, name, "features.exclude names a column that is not in the file")
         }
+        // A column the spec types (features.numeric / features.categorical) must exist: dropping it
+        // silently would audit a different model at this site than at the others.
+        for (key, names) in [("features.numeric", spec.features.numeric), ("features.categorical", spec.features.categorical)] {
+            for name in names where table.column(named: name) == nil {
+                throw fail(.unknownColumn, name, "\(key) names a column that is not in the file")
+            }
+        }
         var numeric: [NumericFeature] = [], categorical: [CategoricalFeature] = []
         for name in featureNames {
             let c = try column(name, role: "feature")
