@@ -78,6 +78,31 @@ struct StoreTests {
         #expect(try await store.sites().count == 1)
     }
 
+    @Test func registeringAgainIsIdempotentAndAnotherCertificateNeedsRevocationFirst() async throws {
+        let store = try await StoreFixture.store(sites: ["a"])
+        let again = try await store.registerSite(id: "a", fingerprint: "fp-a", at: t0.addingTimeInterval(5))
+        #expect(again.created == false && again.record.addedAt == t0)
+        let error = await expectStoreError(.duplicateSite) { try await store.registerSite(id: "a", fingerprint: "fp-new", at: t0) }
+        #expect(error?.message.contains("revoke it first") == true)
+        #expect(try await store.events(ofSite: "a").map(\.kind) == [.siteRegistered])
+    }
+
+    @Test func aRevokedSiteRotatesToANewCertificateAndTheOldOneStaysRevoked() async throws {
+        let store = try await StoreFixture.store(sites: ["a"])
+        try await store.revokeSite(id: "a", at: t0.addingTimeInterval(60))
+        let rotated = try await store.registerSite(id: "a", fingerprint: "fp-a2", at: t0.addingTimeInterval(120))
+        #expect(rotated.created && rotated.record.status == .active)
+        #expect(try await store.site(forFingerprint: "fp-a2")?.id == "a")
+        #expect(try await store.site(forFingerprint: "fp-a") == nil)
+        #expect(try await store.isRevoked(fingerprint: "fp-a"))
+        #expect(try await !store.isRevoked(fingerprint: "fp-a2"))
+        // The old certificate can be registered by no site, not even its own.
+        await expectStoreError(.duplicateFingerprint) { try await store.registerSite(id: "b", fingerprint: "fp-a", at: t0) }
+        try await store.revokeSite(id: "a", at: t0.addingTimeInterval(180))
+        await expectStoreError(.duplicateFingerprint) { try await store.registerSite(id: "a", fingerprint: "fp-a", at: t0) }
+        #expect(try await store.events(ofSite: "a").map(\.kind) == [.siteRegistered, .siteRevoked, .siteRegistered, .siteRevoked])
+    }
+
     @Test func revokedSiteIsNoLongerFoundAsActive() async throws {
         let store = try await StoreFixture.store(sites: ["a"])
         let later = t0.addingTimeInterval(60)

@@ -103,7 +103,7 @@ struct SiteRegistry: Sendable {
             }
             return
         }
-        if let revoked = try await store.site(forFingerprint: fingerprint, includeRevoked: true), revoked.status == .revoked {
+        if try await store.isRevoked(fingerprint: fingerprint) {
             throw APIError(.revokedSite, "site \(site) has been revoked")
         }
         throw APIError(.unknownSite, "no active site is registered with this certificate")

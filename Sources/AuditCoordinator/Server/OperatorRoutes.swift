@@ -129,9 +129,9 @@ struct OperatorRoutes {
         _ = try context.requireOperator()
         let registration = try await decode(SiteRegistration.self, request)
         try registration.validate()
-        let record = try await coordinator.store.registerSite(id: registration.site,
-                                                             fingerprint: registration.certificateFingerprintSHA256, at: coordinator.clock.now())
-        return try JSONResponse.make(Self.wire(record), status: .created)
+        let (record, created) = try await coordinator.store.registerSite(id: registration.site,
+                                                                         fingerprint: registration.certificateFingerprintSHA256, at: coordinator.clock.now())
+        return try JSONResponse.make(Self.wire(record), status: created ? .created : .ok)
     }
 
     func listSites(_ context: CoordinatorContext) async throws -> Response {

@@ -3,15 +3,22 @@ import Foundation
 import GRDB
 
 extension Store {
-    /// Registers an active site; throws `duplicateSite` or `duplicateFingerprint` (revoked sites count too).
+    /// Registers a site (protocol §3): a new id is added; an active site registered again with the
+    /// same fingerprint is returned unchanged (`created` false); an active site with another
+    /// fingerprint is `duplicateSite` (revoke first); a revoked site is registered again with its new
+    /// certificate. A fingerprint held by another site, or ever revoked, is `duplicateFingerprint`.
     @discardableResult
-    public func registerSite(id: SiteID, fingerprint: String, at time: Date) async throws -> SiteRecord {
+    public func registerSite(id: SiteID, fingerprint: String, at time: Date) async throws
+        -> (record: SiteRecord, created: Bool) {
         guard !fingerprint.isEmpty else {
             throw StoreError(code: .invalidArgument, message: "site \(id) needs a non-empty fingerprint")
         }
         return try await write("registering site \(id)") { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM site WHERE id = ?", arguments: [id]) != nil {
-                throw StoreError(code: .duplicateSite, message: "site \(id) is already registered")
+            let existing = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [id]).first
+            if let existing, existing.status == .active {
+                if existing.fingerprint == fingerprint { return (existing, false) }
+                throw StoreError(code: .duplicateSite,
+                                 message: "site \(id) is already registered with another certificate; revoke it first to rotate")
             }
             if let holder = try String.fetchOne(db, sql: "SELECT id FROM site WHERE fingerprint = ?",
                                                 arguments: [fingerprint]) {
@@ -19,12 +26,32 @@ extension Store {
                     code: .duplicateFingerprint,
                     message: "site \(id): the certificate fingerprint is already registered to site \(holder)")
             }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM revoked_certificate WHERE fingerprint = ?",
+                                 arguments: [fingerprint]) != nil {
+                throw StoreError(code: .duplicateFingerprint,
+                                 message: "site \(id): the certificate was revoked; issue a new one")
+            }
             let site = SiteRecord(id: id, fingerprint: fingerprint, status: .active, addedAt: time)
-            try db.execute(sql: "INSERT INTO site (id, fingerprint, status, added_at) VALUES (?, ?, ?, ?)",
-                           arguments: [id, fingerprint, site.status.rawValue, time])
-            try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: id, kind: .siteRegistered, detail: "",
+            if existing == nil {
+                try db.execute(sql: "INSERT INTO site (id, fingerprint, status, added_at) VALUES (?, ?, ?, ?)",
+                               arguments: [id, fingerprint, site.status.rawValue, time])
+            } else {
+                try db.execute(sql: """
+                    UPDATE site SET fingerprint = ?, status = 'active', added_at = ?, revoked_at = NULL,
+                        last_contact_at = NULL, agent_version = NULL, policy_json = NULL WHERE id = ?
+                    """, arguments: [fingerprint, time, id])
+            }
+            try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: id, kind: .siteRegistered,
+                                   detail: existing == nil ? "" : "registered again after revocation, with a new certificate",
                                    at: time)
-            return site
+            return (site, true)
+        }
+    }
+
+    /// Whether a certificate with this fingerprint was ever revoked.
+    public func isRevoked(fingerprint: String) async throws -> Bool {
+        try await read("looking up a revoked certificate") { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM revoked_certificate WHERE fingerprint = ?", arguments: [fingerprint]) != nil
         }
     }
 
@@ -40,6 +67,8 @@ extension Store {
             guard site.status == .active else { return [] }
             try db.execute(sql: "UPDATE site SET status = 'revoked', revoked_at = ? WHERE id = ?",
                            arguments: [time, id])
+            try db.execute(sql: "INSERT OR IGNORE INTO revoked_certificate (fingerprint, site_id, revoked_at) VALUES (?, ?, ?)",
+                           arguments: [site.fingerprint, id, time])
             try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: id, kind: .siteRevoked, detail: "",
                                    at: time)
             var results: [AppliedTransition] = []

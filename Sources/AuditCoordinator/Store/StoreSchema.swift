@@ -16,6 +16,20 @@ enum StoreSchema {
             // launched before v3; those fall back to the YAML (see `AuditRecord.spec()`).
             try db.execute(sql: "ALTER TABLE audit ADD COLUMN spec_json TEXT")
         }
+        migrator.registerMigration("v4-revoked-certificates") { db in
+            // Every certificate fingerprint ever revoked, so that a site re-registered after
+            // revocation (a new certificate, the same id) can never be reached with the old one, and
+            // no other site can register it.
+            try db.execute(sql: """
+                CREATE TABLE revoked_certificate (
+                    fingerprint TEXT PRIMARY KEY NOT NULL,
+                    site_id TEXT NOT NULL REFERENCES site (id),
+                    revoked_at DATETIME NOT NULL
+                );
+                INSERT INTO revoked_certificate (fingerprint, site_id, revoked_at)
+                    SELECT fingerprint, id, revoked_at FROM site WHERE status = 'revoked';
+                """)
+        }
         return migrator
     }
 
