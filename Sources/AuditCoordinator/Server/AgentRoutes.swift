@@ -54,7 +54,7 @@ struct AgentRoutes {
     /// Long-poll: open tasks now, or as soon as one appears, or an empty list after `wait` seconds.
     func tasks(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         let site = try context.requireSite()
-        let wait = min(max(request.uri.queryParameters.get("wait", as: Int.self) ?? 0, 0), coordinator.configuration.longPollSeconds)
+        let wait = min(try Self.waitSeconds(request.uri.queryParameters.get("wait")), coordinator.configuration.longPollSeconds)
         let deadline = ContinuousClock.now + .seconds(wait)
         while true {
             let seen = await coordinator.signals.generation(of: site)
@@ -72,6 +72,16 @@ struct AgentRoutes {
             }
             await coordinator.signals.wait(site: site, seen: seen, timeout: deadline - ContinuousClock.now)
         }
+    }
+
+    /// `wait=S` of a long-poll (protocol §7): absent is 0; a non-negative integer (at most 6 digits)
+    /// is the wait in seconds, capped by the caller; anything else is `400 malformed_payload`.
+    static func waitSeconds(_ text: String?) throws -> Int {
+        guard let text else { return 0 }
+        guard (1...6).contains(text.utf8.count), text.utf8.allSatisfy({ (48...57).contains($0) }), let seconds = Int(text) else {
+            throw APIError(.malformedPayload, "expected wait to be a whole number of seconds, 0 … 60", field: "wait")
+        }
+        return seconds
     }
 
     /// The task, if it belongs to the authenticated site.
