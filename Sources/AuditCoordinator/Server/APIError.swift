@@ -1,5 +1,6 @@
 import AuditWire
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -27,6 +28,15 @@ struct APIError: Error {
 struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Every response, errors included, names the protocol version this coordinator speaks
+        // (protocol §2), so a peer refused with `unsupported_version` can tell which one is needed.
+        var response = await mapped(request, context: context, next: next)
+        response.headers[HTTPField.Name(WireHeader.protocolVersion)!] = ProtocolVersion.current.description
+        return response
+    }
+
+    private func mapped(_ request: Request, context: Context,
+                        next: (Request, Context) async throws -> Response) async -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {

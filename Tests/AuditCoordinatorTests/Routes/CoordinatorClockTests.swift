@@ -22,6 +22,7 @@ struct CoordinatorClockTests {
                                      body: ByteBuffer(bytes: try PayloadCodec.encodeJSON(hello)))
         }
         #expect(response.status == .ok)
+        #expect(response.headers[HTTPField.Name(WireHeader.protocolVersion)!] == ProtocolVersion.current.description)
         let reply = try PayloadCodec.decodeJSON(CoordinatorHello.self, from: Data(response.body.readableBytesView))
         #expect(reply.serverTime == fixture.clock.now)
         #expect(try await fixture.coordinator.store.site(id: try SiteID(validating: "alpha"))?.lastContactAt == fixture.clock.now)
@@ -37,6 +38,8 @@ struct CoordinatorClockTests {
         #expect(response.status == .badRequest)
         let body = try PayloadCodec.decodeJSON(ErrorBody.self, from: Data(response.body.readableBytesView))
         #expect(body.error.code == .malformedPayload && body.error.field == "wait")
+        // Error responses, like every response, carry the protocol version (protocol §2).
+        #expect(response.headers[HTTPField.Name(WireHeader.protocolVersion)!] == ProtocolVersion.current.description)
     }
 
     @Test func theSweepClosesAnAuditExactlyAtItsDeadline() async throws {
