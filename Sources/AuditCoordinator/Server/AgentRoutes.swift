@@ -36,6 +36,23 @@ struct AgentRoutes {
                                        limits: limits)
     }
 
+    /// The uncompressed JSON of a result or refusal and its idempotency key (protocol §9): the
+    /// `Idempotency-Key` header must be present and equal the SHA-256 of that JSON.
+    func answer(_ request: Request) async throws -> (json: Data, key: String) {
+        let raw = try await body(request, limit: coordinator.configuration.maxCompressedBytes)
+        let encoding = request.headers[HTTPField.Name(WireHeader.contentEncoding)!]
+        let json = encoding == nil ? raw : try PayloadCodec.inflate(raw, limits: limits)
+        let key = PayloadCodec.idempotencyKey(of: json)
+        guard let claimed = request.headers[HTTPField.Name(WireHeader.idempotencyKey)!] else {
+            throw APIError(.malformedPayload, "Idempotency-Key is missing", field: WireHeader.idempotencyKey)
+        }
+        guard claimed == key else {
+            throw APIError(.malformedPayload, "Idempotency-Key is not the SHA-256 of the uncompressed body",
+                           field: WireHeader.idempotencyKey)
+        }
+        return (json, key)
+    }
+
     var limits: PayloadLimits {
         PayloadLimits(maxCompressedBytes: coordinator.configuration.maxCompressedBytes,
                       maxDecompressedBytes: coordinator.configuration.maxDecompressedBytes)
@@ -98,18 +115,12 @@ struct AgentRoutes {
     func result(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         let site = try context.requireSite()
         let (task, audit) = try await ownTask(context, site: site)
-        let raw = try await body(request, limit: coordinator.configuration.maxCompressedBytes)
-        let encoding = request.headers[HTTPField.Name(WireHeader.contentEncoding)!]
-        let json = encoding == nil ? raw : try PayloadCodec.inflate(raw, limits: limits)
+        let (json, key) = try await answer(request)
         let result = try PayloadCodec.decodeJSON(TaskResult.self, from: json, limits: limits)
         guard let wireTask = coordinator.siteTask(OpenTask(task: task, audit: audit)) else {
             throw APIError(.internal, "the audit's spec cannot be read")
         }
         try PayloadValidator.validate(result, against: wireTask, authenticatedSite: site)
-        let key = PayloadCodec.idempotencyKey(of: json)
-        if let claimed = request.headers[HTTPField.Name(WireHeader.idempotencyKey)!], claimed != key {
-            throw APIError(.malformedPayload, "Idempotency-Key is not the SHA-256 of the uncompressed body", field: WireHeader.idempotencyKey)
-        }
         let now = coordinator.clock.now()
         switch try await coordinator.store.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key,
                                                              payload: json, at: now) {
@@ -128,7 +139,7 @@ struct AgentRoutes {
     func refusal(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         let site = try context.requireSite()
         let (task, audit) = try await ownTask(context, site: site)
-        let refusal = try await decode(TaskRefusal.self, request)
+        let refusal = try PayloadCodec.decodeJSON(TaskRefusal.self, from: try await answer(request).json, limits: limits)
         guard let wireTask = coordinator.siteTask(OpenTask(task: task, audit: audit)) else {
             throw APIError(.internal, "the audit's spec cannot be read")
         }

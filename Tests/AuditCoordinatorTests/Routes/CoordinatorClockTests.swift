@@ -28,20 +28,6 @@ struct CoordinatorClockTests {
         #expect(try await fixture.coordinator.store.site(id: try SiteID(validating: "alpha"))?.lastContactAt == fixture.clock.now)
     }
 
-    /// `wait` is a whole number of seconds (protocol §7); a negative or non-numeric wait is refused.
-    @Test(arguments: ["-1", "abc", "1.5", "9999999"])
-    func aMalformedLongPollWaitIsRefused(_ wait: String) async throws {
-        let fixture = try await RouteFixture.make()
-        let response = try await Application(router: fixture.router).test(.router) { client in
-            try await client.execute(uri: "/v1/agent/tasks?wait=\(wait)", method: .get, headers: RouteFixture.headers(.site))
-        }
-        #expect(response.status == .badRequest)
-        let body = try PayloadCodec.decodeJSON(ErrorBody.self, from: Data(response.body.readableBytesView))
-        #expect(body.error.code == .malformedPayload && body.error.field == "wait")
-        // Error responses, like every response, carry the protocol version (protocol §2).
-        #expect(response.headers[HTTPField.Name(WireHeader.protocolVersion)!] == ProtocolVersion.current.description)
-    }
-
     @Test func theSweepClosesAnAuditExactlyAtItsDeadline() async throws {
         let fixture = try await RouteFixture.make()
         let sweep = DeadlineService(coordinator: fixture.coordinator)

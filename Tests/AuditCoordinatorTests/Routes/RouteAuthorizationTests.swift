@@ -114,9 +114,13 @@ struct RouteAuthorizationTests {
         let fixture = try await RouteFixture.make()
         let expected = try #require(route.outcomes[caller])
         let before = try await fixture.snapshot()
-        let body = try route.body(fixture, caller).map { ByteBuffer(bytes: $0) }
+        let json = try route.body(fixture, caller)
+        var headers = RouteFixture.headers(caller)
+        // As agents do, every body carries its idempotency key (required on results and refusals).
+        if let json { headers[HTTPField.Name(WireHeader.idempotencyKey)!] = PayloadCodec.idempotencyKey(of: json) }
+        let body = json.map { ByteBuffer(bytes: $0) }, sent = headers
         let response = try await Application(router: fixture.router).test(.router) { client in
-            try await client.execute(uri: route.path(fixture), method: route.method, headers: RouteFixture.headers(caller), body: body)
+            try await client.execute(uri: route.path(fixture), method: route.method, headers: sent, body: body)
         }
         let code = expected.code == nil ? nil
             : try? PayloadCodec.decodeJSON(ErrorBody.self, from: Data(response.body.readableBytesView)).error.code.description

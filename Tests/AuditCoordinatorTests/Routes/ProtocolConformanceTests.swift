@@ -1,0 +1,45 @@
+import AuditCore
+import AuditWire
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import AuditCoordinator
+
+/// What `Protocol/protocol.md` says of requests the coordinator must refuse, checked in process.
+@Suite("Protocol conformance")
+struct ProtocolConformanceTests {
+    /// `wait` is a whole number of seconds (protocol §7); a negative or non-numeric wait is refused.
+    @Test(arguments: ["-1", "abc", "1.5", "9999999"])
+    func aMalformedLongPollWaitIsRefused(_ wait: String) async throws {
+        let fixture = try await RouteFixture.make()
+        let response = try await Application(router: fixture.router).test(.router) { client in
+            try await client.execute(uri: "/v1/agent/tasks?wait=\(wait)", method: .get, headers: RouteFixture.headers(.site))
+        }
+        #expect(response.status == .badRequest)
+        let body = try PayloadCodec.decodeJSON(ErrorBody.self, from: Data(response.body.readableBytesView))
+        #expect(body.error.code == .malformedPayload && body.error.field == "wait")
+        // Error responses, like every response, carry the protocol version (protocol §2).
+        #expect(response.headers[HTTPField.Name(WireHeader.protocolVersion)!] == ProtocolVersion.current.description)
+    }
+
+    /// Results and refusals must carry `Idempotency-Key` (protocol §9); without it nothing is stored.
+    @Test(arguments: ["result", "refusal"])
+    func anAnswerWithoutItsIdempotencyKeyIsRefusedAndNothingIsStored(_ kind: String) async throws {
+        let fixture = try await RouteFixture.make()
+        let before = try await fixture.snapshot()
+        let refusal = TaskRefusal(task: fixture.alphaTask, site: SiteID(rawValue: "alpha")!, code: RefusalCode.approvalDenied,
+                                  reason: "declined")
+        let body = ByteBuffer(bytes: try PayloadCodec.encodeJSON(refusal))
+        let response = try await Application(router: fixture.router).test(.router) { client in
+            try await client.execute(uri: "/v1/agent/tasks/\(fixture.alphaTask)/\(kind)", method: .post,
+                                     headers: RouteFixture.headers(.site), body: body)
+        }
+        #expect(response.status == .badRequest)
+        let error = try PayloadCodec.decodeJSON(ErrorBody.self, from: Data(response.body.readableBytesView)).error
+        #expect(error.code == .malformedPayload && error.field == "Idempotency-Key")
+        #expect(try await fixture.snapshot() == before)
+    }
+}
