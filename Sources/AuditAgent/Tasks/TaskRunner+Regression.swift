@@ -10,7 +10,7 @@ extension TaskRunner {
     /// and withholds every group with fewer than `min_cell` test rows (from the population too, so
     /// no group is recoverable by subtraction). The result carries `regression_techniques`.
     func releaseRegression(_ task: SiteTask, path: String, extraction: ExtractionSettings,
-                           progress: @Sendable (LocalAudit.Stage, String) -> Void, stage: StageReporter) throws -> Release {
+                           progress: @Sendable (LocalAudit.Stage, String) -> Void) throws -> Release {
         let trained = try LocalRegressionAudit.train(spec: task.spec, dataPath: path, progress: progress)
         if let refusal = policy.check(groupCount: trained.result.groups.count) {
             return Release(refusal: (refusal.code, refusal.reason))

@@ -47,13 +47,13 @@ public struct TaskRunner: Sendable {
         // load, split, h0, a fit and statistics per technique, disclosure; a fixed model: load, predict, statistics, disclosure.
         let steps = StepCounter(total: task.spec.model.fixed == nil ? 4 + 2 * task.spec.techniques.count : 4)
         let techniques = task.spec.techniques.map(\.rawValue)
-        let stage = StageReporter { stage, technique in
+        let reportStage: @Sendable (String, String?) -> Void = { stage, technique in
             report(TaskProgress(task: task.id, site: site, stage: stage, technique: technique,
                                 step: steps.next(), total: steps.total))
         }
         let pipelineProgress: @Sendable (LocalAudit.Stage, String) -> Void = { stageName, message in
             progress(message)
-            stage.report(stageName.rawValue, techniques.first { message.hasPrefix($0 + " ") || message.hasPrefix($0 + ":") })
+            reportStage(stageName.rawValue, techniques.first { message.hasPrefix($0 + " ") || message.hasPrefix($0 + ":") })
         }
         do {
             let path = try DataSourceLoader.csvPath(for: data)
@@ -62,10 +62,10 @@ public struct TaskRunner: Sendable {
             var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
             extraction.rootSeed = task.rootSeed
             let release = task.spec.outcome.type == .continuous
-                ? try releaseRegression(task, path: path, extraction: extraction, progress: pipelineProgress, stage: stage)
-                : try releaseBinary(task, path: path, extraction: extraction, progress: pipelineProgress, stage: stage)
+                ? try releaseRegression(task, path: path, extraction: extraction, progress: pipelineProgress)
+                : try releaseBinary(task, path: path, extraction: extraction, progress: pipelineProgress)
             if let refusal = release.refusal { return refuse(task, refusal.code, refusal.reason) }
-            stage.report("disclosure", nil)
+            reportStage("disclosure", nil)
             // Row counts cover only the released groups: the site's full counts minus the released
             // ones would reveal a withheld group's size (complementary disclosure).
             let released = release.groups.filter { !release.withheld.contains($0.key) }
@@ -93,7 +93,7 @@ public struct TaskRunner: Sendable {
 
     /// A binary outcome: trains, then releases each technique's statistics through disclosure control.
     func releaseBinary(_ task: SiteTask, path: String, extraction: ExtractionSettings,
-                       progress: @Sendable (LocalAudit.Stage, String) -> Void, stage: StageReporter) throws -> Release {
+                       progress: @Sendable (LocalAudit.Stage, String) -> Void) throws -> Release {
         let trained = try LocalAudit.train(spec: task.spec, dataPath: path, progress: progress)
         if let refusal = policy.check(groupCount: trained.result.groups.count) {
             return Release(refusal: (refusal.code, refusal.reason))
@@ -137,15 +137,6 @@ public enum DataSourceLoader {
         case .sqlite(let path, let query): return try SQLiteSource.export(database: path, query: query)
         }
     }
-}
-
-/// Sends a stage of a task's structured progress (stage and technique names only).
-struct StageReporter: Sendable {
-    let report: @Sendable (String, String?) -> Void
-
-    init(_ report: @escaping @Sendable (String, String?) -> Void) { self.report = report }
-
-    func report(_ stage: String, _ technique: String?) { report(stage, technique) }
 }
 
 /// Counts a task's steps across the closures that report them.
