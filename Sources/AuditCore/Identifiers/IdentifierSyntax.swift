@@ -99,3 +99,23 @@ extension ValidatedIdentifier {
         try container.encode(rawValue)
     }
 }
+
+/// An id the coordinator generates: a prefix and 20 random base32 characters (100 bits).
+public protocol GeneratedIdentifier: ValidatedIdentifier {
+    /// The prefix, e.g. `aud_`.
+    static var prefix: String { get }
+}
+
+extension GeneratedIdentifier {
+    /// A new random id drawn from `generator`.
+    public static func generate<R: RandomNumberGenerator>(using generator: inout R) -> Self {
+        // Valid by construction: the prefix and 20 characters of the base32 alphabet.
+        Self(rawValue: IdentifierSyntax.generate(prefix: prefix, using: &generator))!
+    }
+
+    /// A new random id from the system's secure generator.
+    public static func generate() -> Self {
+        var generator = SystemRandomNumberGenerator()
+        return generate(using: &generator)
+    }
+}
