@@ -94,7 +94,8 @@ public struct AgentService: Service {
             }
         }
         onProgress("running task \(task.id) of audit \(task.audit) (\(task.spec.name))")
-        let runner = TaskRunner(site: site, policy: configuration.policy, data: configuration.data)
+        let register = ReleaseRegister(stateDirectory: configuration.stateDirectory)
+        let runner = TaskRunner(site: site, policy: configuration.policy, data: configuration.data, register: register)
         let progress = onProgress
         // Progress goes to the coordinator from a second task while the computation runs; each
         // report is written to the egress ledger first, like every payload, and is best effort.
@@ -112,7 +113,8 @@ public struct AgentService: Service {
                 }
             }
         }
-        let outcome = runner.run(task, progress: { progress("  " + $0) }, report: { reporter.yield($0) })
+        var draft: ReleaseRecord?
+        let outcome = runner.run(task, progress: { progress("  " + $0) }, report: { reporter.yield($0) }, draft: { draft = $0 })
         reporter.finish()
         await poster.value
         switch outcome {
@@ -122,6 +124,9 @@ public struct AgentService: Service {
             let json = try PayloadCodec.encodeJSON(result)
             try ledger.append(kind: "result", audit: task.audit.rawValue, task: task.id.rawValue,
                               destination: configuration.coordinatorURL, payload: json)
+            // Registered as it is handed to the sender: a result that may have left is always in the
+            // register (a send that fails is retried for the same task, whose record it replaces).
+            if let draft { try register.record(draft, releasedAt: clock.now()) }
             do {
                 let receipt = try await client.submit(task: task.id, json: json)
                 state.markCompleted(task.id.rawValue)

@@ -7,7 +7,7 @@ extension AgentConfiguration {
     static let tlsKeys = ["certificate", "key", "ca"]
     static let dataKeys = ["csv", "sqlite", "query"]
     static let policyKeys = ["allowed_models", "allowed_metrics", "allowed_techniques", "min_cell", "max_groups",
-                             "max_bootstrap", "manual_approval"]
+                             "max_bootstrap", "manual_approval", "cross_audit"]
 
     /// Reads and validates `agent.yaml`.
     public static func load(path: String) throws(ConfigurationError) -> AgentConfiguration {
@@ -54,6 +54,12 @@ extension AgentConfiguration {
             policy.maxGroups = try reader.int("max_groups", in: section, range: 1...10_000) ?? 16
             policy.maxBootstrap = try reader.int("max_bootstrap", in: section, range: 0...100_000) ?? 10_000
             policy.manualApproval = try reader.bool("manual_approval", in: section) ?? false
+            if let action = try reader.string("cross_audit", in: section, expected: "withhold or refuse") {
+                guard let parsed = SitePolicy.CrossAuditAction(rawValue: action) else {
+                    throw reader.error(.invalidValue, "cross_audit", in: section, "expected withhold or refuse, found '\(action)'")
+                }
+                policy.crossAudit = parsed
+            }
         }
         return AgentConfiguration(
             site: site, coordinatorURL: url.hasSuffix("/") ? String(url.dropLast()) : url,

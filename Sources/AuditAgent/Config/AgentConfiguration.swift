@@ -16,6 +16,7 @@ import Foundation
 ///   max_groups: 16
 ///   max_bootstrap: 10000
 ///   manual_approval: false
+///   cross_audit: withhold                  # or refuse: when earlier releases + this one would disclose
 /// ledger: egress-ledger.jsonl
 /// state_dir: state
 /// poll_seconds: 20
@@ -44,7 +45,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var policy: SitePolicy
     /// The egress ledger file.
     public var ledgerPath: String
-    /// Folder for the agent's own state (completed tasks, approvals).
+    /// Folder for the agent's own state (completed tasks, approvals, the release register).
     public var stateDirectory: String
     /// Long-poll wait in seconds.
     public var pollSeconds: Int

@@ -58,13 +58,16 @@ public enum Disclosure {
 
     /// Applies the whole model to one task: `techniques` holds each technique's predictions of the
     /// same test rows at this site (site column set to `site`). `willExtract` is called with each
-    /// technique's name before its statistics are computed (progress).
+    /// technique's name before its statistics are computed (progress). `alsoWithholding` are keys
+    /// withheld for another reason (the cross-audit check, whose findings the caller adds), removed
+    /// like step 1's groups.
     public static func release(_ techniques: [(technique: String, predictions: Predictions)], site: String,
-                               settings: ExtractionSettings, minCell: Int,
+                               settings: ExtractionSettings, minCell: Int, alsoWithholding: Set<String> = [],
                                willExtract: (String) -> Void = { _ in }) -> Release {
         guard let first = techniques.first?.predictions else { return Release(techniques: [], findings: [], withheldGroups: []) }
         // The same rows and labels in every technique, so the same groups are withheld in each.
-        let withheld = suppressedGroups(first, minCell: minCell)
+        let small = suppressedGroups(first, minCell: minCell)
+        let withheld = small.union(first.keys.indices.filter { alsoWithholding.contains(first.keys[$0]) })
         let statistics = techniques.map { entry -> SiteStatistics in
             willExtract(entry.technique)
             let kept = withholding(entry.predictions, groups: withheld)
@@ -73,7 +76,7 @@ public enum Disclosure {
         let (released, findings) = applyingCellRules(statistics, minCell: minCell)
         return Release(
             techniques: zip(techniques, released).map { TechniqueStatistics(technique: $0.0.technique, statistics: $0.1) },
-            findings: unique(groupFindings(withheld, keys: first.keys, minCell: minCell) + findings),
+            findings: unique(groupFindings(small, keys: first.keys, minCell: minCell) + findings),
             withheldGroups: Set(withheld.map { first.keys[$0] }))
     }
 

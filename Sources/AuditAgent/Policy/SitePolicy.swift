@@ -19,10 +19,22 @@ public struct SitePolicy: Sendable, Codable, Equatable {
     public var maxBootstrap: Int
     /// Whether a person must approve each audit spec (`fairuse agent approve`) before it runs.
     public var manualApproval: Bool
+    /// What to do when a release, combined with earlier ones on the same data, would reveal a cell
+    /// below `min_cell` or a withheld group (`policy.cross_audit`, default withhold).
+    public var crossAudit: CrossAuditAction
+
+    /// `policy.cross_audit`: withhold the groups whose release would disclose, or refuse the task.
+    public enum CrossAuditAction: String, Sendable, Codable, Equatable, CaseIterable {
+        /// Withhold the fewest groups (smallest first) that make the release safe; refuse only when none do.
+        case withhold
+        /// Refuse the whole task as soon as any group would disclose.
+        case refuse
+    }
 
     /// The fail-closed default: nothing allowed.
     public init(allowedModels: [String] = [], allowedMetrics: [String] = [], allowedTechniques: [String] = [],
-                minCell: Int = 5, maxGroups: Int = 16, maxBootstrap: Int = 10_000, manualApproval: Bool = false) {
+                minCell: Int = 5, maxGroups: Int = 16, maxBootstrap: Int = 10_000, manualApproval: Bool = false,
+                crossAudit: CrossAuditAction = .withhold) {
         self.allowedModels = allowedModels
         self.allowedMetrics = allowedMetrics
         self.allowedTechniques = allowedTechniques
@@ -30,6 +42,7 @@ public struct SitePolicy: Sendable, Codable, Equatable {
         self.maxGroups = maxGroups
         self.maxBootstrap = maxBootstrap
         self.manualApproval = manualApproval
+        self.crossAudit = crossAudit
     }
 
     /// Why a task is refused: a machine-readable code and plain words (configuration only, no data).

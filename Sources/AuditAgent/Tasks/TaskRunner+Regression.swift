@@ -9,9 +9,13 @@ extension TaskRunner {
     /// A continuous outcome: fits the regressors locally, computes each technique's regression sums
     /// and withholds every group with fewer than `min_cell` test rows (from the population too, so
     /// no group is recoverable by subtraction). The result carries `regression_techniques`.
-    func releaseRegression(_ task: SiteTask, path: String, extraction: ExtractionSettings,
+    func releaseRegression(_ task: SiteTask, path: String, extraction: ExtractionSettings, context: CrossAuditContext?,
                            progress: @Sendable (LocalAudit.Stage, String) -> Void) throws -> Release {
-        let trained = try LocalRegressionAudit.train(spec: task.spec, dataPath: path, progress: progress)
+        let dataset = try AuditDataset.load(path: path, spec: task.spec)
+        let rare = RareLevels.find(dataset, minCell: policy.minCell)
+        let trained = try LocalRegressionAudit.train(spec: task.spec, dataPath: path,
+                                                     dataset: rare.attributes.isEmpty ? dataset : dataset.keepingRows(rare.kept),
+                                                     progress: progress)
         if let refusal = policy.check(groupCount: trained.result.groups.count) {
             return Release(refusal: (refusal.code, refusal.reason))
         }
@@ -24,11 +28,17 @@ extension TaskRunner {
         var techniques: [RegressionTechniqueStatistics] = []
         var withheldKeys = Set<String>()
         for technique in trained.techniques {
+            let predictions = technique.predictions
+            withheldKeys.formUnion(RegressionDisclosure.suppressedGroups(predictions, minCell: policy.minCell).map { predictions.keys[$0] })
+        }
+        let cross = crossAudit(context, dataset: dataset, binary: false,
+                               released: Set(trained.result.groups.map(\.key)).subtracting(withheldKeys), task: task)
+        if let reason = cross.refusal { return Release(refusal: (RefusalCode.disclosureRisk, reason)) }
+        for technique in trained.techniques {
             progress(.statistics, "\(technique.technique.rawValue): regression statistics")
             var predictions = technique.predictions
             predictions.sites = Array(repeating: site.rawValue, count: predictions.count)
-            let withheld = RegressionDisclosure.suppressedGroups(predictions, minCell: policy.minCell)
-            withheldKeys.formUnion(withheld.map { predictions.keys[$0] })
+            let withheld = Set(predictions.keys.indices.filter { withheldKeys.contains(predictions.keys[$0]) || cross.withheld.contains(predictions.keys[$0]) })
             let kept = RegressionDisclosure.withholding(predictions, groups: withheld)
             let statistics = RegressionSiteStatistics.extract(from: kept, site: site.rawValue, metrics: task.spec.metrics,
                                                               settings: extraction)
@@ -38,7 +48,8 @@ extension TaskRunner {
             Suppression(group: $0, scope: "group",
                         reason: "the group's test rows at this site are below min_cell (\(policy.minCell)); its rows were withheld")
         }
-        return Release(groups: trained.result.groups, withheld: withheldKeys, suppressed: suppressed,
+        return Release(groups: trained.result.groups, withheld: withheldKeys.union(cross.withheld),
+                       suppressed: RareLevels.findings(rare.attributes, minCell: policy.minCell) + suppressed + cross.findings,
                        regressionTechniques: techniques)
     }
 }

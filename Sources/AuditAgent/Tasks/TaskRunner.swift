@@ -25,12 +25,16 @@ public struct TaskRunner: Sendable {
     public let policy: SitePolicy
     /// Where the data comes from.
     public let data: AgentConfiguration.DataSource
+    /// The site's release register: every earlier release the cross-audit check weighs a new
+    /// one against. Without one (a preview tool, a test) each task is judged on its own.
+    public let register: ReleaseRegister?
 
     /// Creates a runner.
-    public init(site: SiteID, policy: SitePolicy, data: AgentConfiguration.DataSource) {
+    public init(site: SiteID, policy: SitePolicy, data: AgentConfiguration.DataSource, register: ReleaseRegister? = nil) {
         self.site = site
         self.policy = policy
         self.data = data
+        self.register = register
     }
 
     /// Runs the task; `progress` gets plain messages (counts only) for the local log, `report` the
@@ -38,8 +42,11 @@ public struct TaskRunner: Sendable {
     /// Both outcome types share this skeleton: policy and digest checks before any data is read,
     /// the data source (a temporary CSV removed when the task ends), the group-count policy, the
     /// extraction settings keyed by the coordinator's root seed, and the released row counts.
+    /// `draft` gets the register record of a result (the agent records it when it hands the
+    /// result to the sender; nothing is recorded here).
     public func run(_ task: SiteTask, progress: @escaping @Sendable (String) -> Void = { _ in },
-                    report: @escaping @Sendable (TaskProgress) -> Void = { _ in }) -> Outcome {
+                    report: @escaping @Sendable (TaskProgress) -> Void = { _ in },
+                    draft: (ReleaseRecord) -> Void = { _ in }) -> Outcome {
         if let refusal = policy.check(task.spec) { return refuse(task, refusal.code, refusal.reason) }
         guard task.specSHA256 == SiteTask.specDigest(task.spec) else {
             return refuse(task, RefusalCode.specMismatch, "the task's spec does not match its SHA-256")
@@ -61,20 +68,34 @@ public struct TaskRunner: Sendable {
             defer { if DataSourceLoader.isTemporary(data) { try? FileManager.default.removeItem(atPath: path) } }
             var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
             extraction.rootSeed = task.rootSeed
+            let context: CrossAuditContext?
+            do {
+                context = try crossAuditContext(path: path, task: task)
+            } catch {
+                // Fail closed: without the register no release can be checked against the earlier ones.
+                progress("the release register could not be used: \(error)")
+                return refuse(task, RefusalCode.failed, "the site's release register could not be read; "
+                              + "nothing is released until the site repairs it")
+            }
             let release = task.spec.outcome.type == .continuous
-                ? try releaseRegression(task, path: path, extraction: extraction, progress: pipelineProgress)
-                : try releaseBinary(task, path: path, extraction: extraction, progress: pipelineProgress)
+                ? try releaseRegression(task, path: path, extraction: extraction, context: context, progress: pipelineProgress)
+                : try releaseBinary(task, path: path, extraction: extraction, context: context, progress: pipelineProgress)
             if let refusal = release.refusal { return refuse(task, refusal.code, refusal.reason) }
             reportStage("disclosure", nil)
             // Row counts cover only the released groups: the site's full counts minus the released
             // ones would reveal a withheld group's size (complementary disclosure).
             let released = release.groups.filter { !release.withheld.contains($0.key) }
             let train = released.reduce(0) { $0 + $1.trainCount }, test = released.reduce(0) { $0 + $1.testCount }
-            return .result(TaskResult(
+            let result = TaskResult(
                 task: task.id, audit: task.audit, site: site, round: task.round, specSHA256: task.specSHA256,
                 agentVersion: AuditAgentModule.version, techniques: release.techniques, suppressed: release.suppressed,
                 rowCounts: RowCounts(total: train + test, train: train, test: test),
-                regressionTechniques: release.regressionTechniques))
+                regressionTechniques: release.regressionTechniques)
+            if let context {
+                draft(ReleaseRecord(result: result, spec: task.spec, released: Set(released.map(\.key)), dataset: context.digest,
+                                    cohort: DatasetDigest.cohort(data), minCell: policy.minCell))
+            }
+            return .result(result)
         } catch {
             progress("the task failed: \(error)")
             return refuse(task, RefusalCode.dataInvalid, RefusalReason.dataInvalid(error))
@@ -91,21 +112,36 @@ public struct TaskRunner: Sendable {
         var refusal: (code: String, reason: String)? = nil
     }
 
-    /// A binary outcome: trains, then releases each technique's statistics through disclosure control.
-    func releaseBinary(_ task: SiteTask, path: String, extraction: ExtractionSettings,
+    /// A binary outcome: withholds rows of rare group levels, trains, checks the release against
+    /// the earlier ones (cross-audit), then releases each technique's statistics through
+    /// disclosure control.
+    func releaseBinary(_ task: SiteTask, path: String, extraction: ExtractionSettings, context: CrossAuditContext?,
                        progress: @Sendable (LocalAudit.Stage, String) -> Void) throws -> Release {
-        let trained = try LocalAudit.train(spec: task.spec, dataPath: path, progress: progress)
+        let dataset = try AuditDataset.load(path: path, spec: task.spec)
+        let rare = RareLevels.find(dataset, minCell: policy.minCell)
+        let trained = try LocalAudit.train(spec: task.spec, dataPath: path,
+                                           dataset: rare.attributes.isEmpty ? dataset : dataset.keepingRows(rare.kept),
+                                           progress: progress)
         if let refusal = policy.check(groupCount: trained.result.groups.count) {
             return Release(refusal: (refusal.code, refusal.reason))
         }
         let inputs = trained.techniques.map {
             (technique: $0.technique.rawValue, predictions: Self.asSite($0.predictions.predictions, site: site.rawValue))
         }
-        let release = Disclosure.release(inputs, site: site.rawValue, settings: extraction, minCell: policy.minCell) { technique in
+        let withinAudit = inputs.first.map { first in
+            Set(Disclosure.suppressedGroups(first.predictions, minCell: policy.minCell).map { first.predictions.keys[$0] })
+        } ?? []
+        let cross = crossAudit(context, dataset: dataset, binary: true,
+                               released: Set(trained.result.groups.map(\.key)).subtracting(withinAudit), task: task)
+        if let reason = cross.refusal { return Release(refusal: (RefusalCode.disclosureRisk, reason)) }
+        let release = Disclosure.release(inputs, site: site.rawValue, settings: extraction, minCell: policy.minCell,
+                                         alsoWithholding: cross.withheld) { technique in
             progress(.statistics, "\(technique): sufficient statistics")
         }
         return Release(groups: trained.result.groups, withheld: release.withheldGroups,
-                       suppressed: release.findings.map { Suppression(group: $0.group, scope: $0.scope, reason: $0.reason) },
+                       suppressed: RareLevels.findings(rare.attributes, minCell: policy.minCell)
+                           + release.findings.map { Suppression(group: $0.group, scope: $0.scope, reason: $0.reason) }
+                           + cross.findings,
                        techniques: release.techniques)
     }
 

@@ -86,8 +86,9 @@ public enum LocalAudit {
     }
 
     /// Everything up to the predictions: the dataset summary, the models and each technique's
-    /// test predictions. A site agent computes statistics from these itself.
-    public static func train(spec: AuditSpec, dataPath: String, testRows: [Int]? = nil,
+    /// test predictions. A site agent computes statistics from these itself. `dataset`, when
+    /// given, is `dataPath` already read (a site agent passes it with rows it withheld removed).
+    public static func train(spec: AuditSpec, dataPath: String, dataset given: AuditDataset? = nil, testRows: [Int]? = nil,
                              progress: @Sendable (Stage, String) -> Void = { _, _ in })
         throws -> (result: Result, techniques: [TrainedTechnique]) {
         var timer = StageTimer()
@@ -96,7 +97,7 @@ public enum LocalAudit {
                             message: "a continuous outcome is audited by LocalRegressionAudit, not LocalAudit")
         }
         progress(.load, "reading \(dataPath)")
-        let dataset = try AuditDataset.load(path: dataPath, spec: spec)
+        let dataset = try given ?? AuditDataset.load(path: dataPath, spec: spec)
         timer.lap("load")
         if let fixed = spec.model.fixed {
             return try evaluateFixed(fixed, spec: spec, dataset: dataset, dataPath: dataPath, timings: timer.timings,

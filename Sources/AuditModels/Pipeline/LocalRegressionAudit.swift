@@ -82,7 +82,7 @@ public enum LocalRegressionAudit {
     }
 
     /// Everything up to the predictions. A site agent would compute statistics from these itself.
-    public static func train(spec: AuditSpec, dataPath: String, testRows: [Int]? = nil,
+    public static func train(spec: AuditSpec, dataPath: String, dataset given: AuditDataset? = nil, testRows: [Int]? = nil,
                              progress: @Sendable (LocalAudit.Stage, String) -> Void = { _, _ in })
         throws -> (result: Result, techniques: [TrainedTechnique]) {
         guard spec.outcome.type == .continuous else {
@@ -91,7 +91,7 @@ public enum LocalRegressionAudit {
         }
         var timer = StageTimer()
         progress(.load, "reading \(dataPath)")
-        let dataset = try AuditDataset.load(path: dataPath, spec: spec)
+        let dataset = try given ?? AuditDataset.load(path: dataPath, spec: spec)
         timer.lap("load")
         let data = try PreparedData.prepare(dataset, spec: spec, dataPath: dataPath, testRows: testRows,
                                             progress: progress, timer: &timer)

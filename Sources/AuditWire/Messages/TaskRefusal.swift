@@ -36,7 +36,11 @@ public enum RefusalCode {
     public static let specMismatch = "spec_mismatch"
     /// The site failed while computing; the reason says where, without data values.
     public static let failed = "failed"
+    /// The release, combined with the site's earlier releases on the same data, would reveal a
+    /// count below its `min_cell` or a withheld group, and withholding groups cannot prevent it
+    /// (or the site's `policy.cross_audit` is `refuse`); the reason names the earlier audits.
+    public static let disclosureRisk = "disclosure_risk"
     /// Every code above.
     public static let all = [modelNotAllowed, metricNotAllowed, tooManyGroups, approvalDenied, dataInvalid,
-                             specMismatch, failed]
+                             specMismatch, failed, disclosureRisk]
 }
