@@ -53,7 +53,8 @@ enum CrossAuditCheck {
     }
 
     /// The outcome: candidate groups to withhold (each with the finding that made it necessary),
-    /// or a refusal when withholding cannot make the release safe or the policy says refuse.
+    /// or a refusal when the policy says refuse, the check cannot be completed, or every group
+    /// would have to be withheld.
     struct Decision: Sendable {
         var withheld: [(key: String, finding: Finding)] = []
         var refusal: Finding?
@@ -73,15 +74,25 @@ enum CrossAuditCheck {
             var removed = Set<String>()
             while let found = try atoms.firstDisclosure(removing: removed, minCell: minCell) {
                 guard withhold, found.kind != .tooComplex else { return Decision(refusal: found) }
-                // The smallest released group whose withholding makes this set underivable.
+                // Withhold groups, smallest first, until this set is no longer derivable, then put
+                // back every one that is not needed for that (withholding them all always works:
+                // the candidate then adds nothing).
                 let options = candidate.released.subtracting(removed).sorted {
                     (atoms.size[$0] ?? 0, $0) < (atoms.size[$1] ?? 0, $1)
                 }
-                guard let key = try options.first(where: { try !atoms.derivable(found.set, removing: removed.union([$0])) }) else {
-                    return Decision(refusal: found)
+                var chosen: [String] = []
+                for key in options {
+                    chosen.append(key)
+                    if try !atoms.derivable(found.set, removing: removed.union(chosen)) { break }
                 }
-                removed.insert(key)
-                decision.withheld.append((key, found))
+                for key in chosen.reversed() where chosen.count > 1 {
+                    let fewer = chosen.filter { $0 != key }
+                    if try !atoms.derivable(found.set, removing: removed.union(fewer)) { chosen = fewer }
+                }
+                removed.formUnion(chosen)
+                decision.withheld += chosen.map { ($0, found) }
+                // Nothing would be left to release: a refusal says so more plainly than an empty result.
+                if removed.isSuperset(of: candidate.released) { return Decision(refusal: found) }
             }
             return decision
         } catch {
