@@ -11,12 +11,12 @@ extension TaskRunner {
         var earlier: [ReleasedPartition]
     }
 
-    /// Reads the register and rebuilds each earlier release on the data at `path` (the same bytes,
+    /// Reads the register and rebuilds each earlier release on the data at `path` with SHA-256
+    /// `digest` (the same bytes,
     /// so the same rows in the same order); nil when the runner keeps no register. Earlier
     /// releases of the same task (a resend after a restart) are not "earlier".
-    func crossAuditContext(path: String, task: SiteTask) throws -> CrossAuditContext? {
+    func crossAuditContext(path: String, digest: String, task: SiteTask) throws -> CrossAuditContext? {
         guard let register else { return nil }
-        let digest = try DatasetDigest.sha256(ofFile: path)
         var loaded: [String: AuditDataset] = [:]
         let earlier = try register.releases(onDataset: digest).filter { $0.task != task.id.rawValue }.map { record in
             let spec = try AuditSpec.parse(yaml: record.specYAML, source: register.path)

@@ -68,9 +68,11 @@ public struct TaskRunner: Sendable {
             defer { if DataSourceLoader.isTemporary(data) { try? FileManager.default.removeItem(atPath: path) } }
             var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
             extraction.rootSeed = task.rootSeed
+            // A file that cannot be read is the data's problem (data_invalid), not the register's.
+            let digest = register == nil ? "" : try DatasetDigest.sha256(ofFile: path)
             let context: CrossAuditContext?
             do {
-                context = try crossAuditContext(path: path, task: task)
+                context = try crossAuditContext(path: path, digest: digest, task: task)
             } catch {
                 // Fail closed: without the register no release can be checked against the earlier ones.
                 progress("the release register could not be used: \(error)")
