@@ -8,11 +8,11 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `fairuse agent run|check|approve|ledger`: the hospital side.
+/// `fairuse agent run|check|approve|ledger|releases`: the hospital side.
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent", abstract: "Run the site agent and inspect what it sent.",
-        subcommands: [Run.self, Check.self, Approve.self, Ledger.self])
+        subcommands: [Run.self, Check.self, Approve.self, Ledger.self, Releases.self])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Connect out to the coordinator and run audit tasks until SIGTERM.")
