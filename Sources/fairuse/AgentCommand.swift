@@ -109,8 +109,9 @@ struct AgentCommand: AsyncParsableCommand {
             guard let pending = state.pendingTask(task) else {
                 throw CommandError("no pending task \(task) in \(configuration.stateDirectory)/pending")
             }
+            // With the register, the preview shows the groups the cross-audit check would withhold.
             let runner = TaskRunner(site: try SiteID(validating: configuration.site), policy: configuration.policy,
-                                    data: configuration.data)
+                                    data: configuration.data, register: ReleaseRegister(stateDirectory: configuration.stateDirectory))
             if !quick {
                 FileHandle.standardError.write(Data("running the task on this site's data to show exactly what it would send (as long as the task itself; --quick reads counts only)…\n".utf8))
             }

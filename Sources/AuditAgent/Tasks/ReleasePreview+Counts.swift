@@ -48,7 +48,8 @@ extension ReleasePreview {
         }
         lines.append("not known without fitting the models: which calibration bins of each model are "
                      + "merged (ECE on k of \(spec.tests.eceBins) bins), which joint calibration cells are dropped, and whether a group's "
-                     + "error statistics are withheld; run the preview without --quick to see them")
+                     + "error statistics are withheld, and which groups the cross-audit check (earlier releases on the same "
+                     + "data) withholds; run the preview without --quick to see them")
         lines.append("statistics sent, per released group and technique:")
         lines += binaryStatistics(spec)
         let bound = spec.techniques.count
