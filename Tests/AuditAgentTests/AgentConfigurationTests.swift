@@ -38,11 +38,14 @@ struct AgentConfigurationTests {
         .init(label: "misspelt top-level key", yaml: agent("polcy:\n  min_cell: 5\n"), code: .unknownKey, key: "polcy", line: 9,
               description: "\(file):9: polcy: unknown key 'polcy'; expected one of site, coordinator, tls, data, policy, ledger, state_dir, poll_seconds (did you mean 'policy'?)"),
         .init(label: "misspelt nested key", yaml: agent("policy:\n  min_cel: 5\n"), code: .unknownKey, key: "policy.min_cel", line: 10,
-              description: "\(file):10: policy.min_cel: unknown key 'min_cel' in policy; expected one of allowed_models, allowed_metrics, allowed_techniques, min_cell, max_groups, max_bootstrap, manual_approval (did you mean 'min_cell'?)"),
+              description: "\(file):10: policy.min_cel: unknown key 'min_cel' in policy; expected one of allowed_models, allowed_metrics, allowed_techniques, min_cell, max_groups, max_bootstrap, manual_approval, cross_audit (did you mean 'min_cell'?)"),
         .init(label: "string for an integer", yaml: agent("policy:\n  min_cell: five\n"), code: .wrongType, key: "policy.min_cell", line: 10,
               description: "\(file):10: policy.min_cell: expected an integer, found the string 'five'"),
         .init(label: "integer out of range", yaml: agent("poll_seconds: 500\n"), code: .invalidValue, key: "poll_seconds", line: 9,
               description: "\(file):9: poll_seconds: expected an integer in 0 … 120, found 500"),
+        .init(label: "unknown cross-audit action", yaml: agent("policy:\n  cross_audit: ignore\n"), code: .invalidValue,
+              key: "policy.cross_audit", line: 10,
+              description: "\(file):10: policy.cross_audit: expected withhold or refuse, found 'ignore'"),
         .init(label: "not a boolean", yaml: agent("policy:\n  manual_approval: sometimes\n"), code: .wrongType, key: "policy.manual_approval", line: 10,
               description: "\(file):10: policy.manual_approval: expected true or false, found the string 'sometimes'"),
         .init(label: "scalar for a list", yaml: agent("policy:\n  allowed_metrics: error\n"), code: .wrongType, key: "policy.allowed_metrics", line: 10,
@@ -109,6 +112,7 @@ struct AgentConfigurationTests {
               allowed_metrics: [error, auc]
               min_cell: 11
               manual_approval: true
+              cross_audit: refuse
             ledger: /var/log/ledger.jsonl
             poll_seconds: 0
 
@@ -120,6 +124,9 @@ struct AgentConfigurationTests {
         #expect(configuration.policy.minCell == 11 && configuration.policy.manualApproval && configuration.policy.maxGroups == 16)
         #expect(configuration.ledgerPath == "/var/log/ledger.jsonl" && configuration.stateDirectory == "/etc/fairuse/state")
         #expect(configuration.pollSeconds == 0)
+        #expect(configuration.policy.crossAudit == .refuse)
+        // Absent, the action is withhold.
+        #expect(try AgentConfiguration.parse(yaml: agent(), file: Self.file).policy.crossAudit == .withhold)
     }
 
     /// `Sites/`, found from this file's path: Tests/AuditAgentTests/AgentConfigurationTests.swift.
