@@ -61,6 +61,26 @@ struct TaskRunnerTests {
         }
     }
 
+    /// Every integer-valued cell of every result the bundled sites send (binary outcome, three
+    /// techniques, real data with small error cells) is 0 or ≥ min_cell (`SmallCellScan`).
+    @Test(arguments: [5, 10])
+    func noIntegerCellOfASentResultIsSmall(minCell: Int) throws {
+        let spec = try BundledSites.spec(bootstrap: 0)
+        for name in BundledSites.names {
+            guard case .result(let result) = try Self.runner(name, minCell: minCell).run(Self.task(spec, seed: 1)) else {
+                Issue.record("\(name): refused"); continue
+            }
+            #expect(try SmallCellScan.violations(in: result, minCell: minCell) == [], "\(name)")
+        }
+        // The scan is not vacuous: with disclosure control off (min_cell 1) it finds small cells,
+        // McNemar cells among them.
+        guard case .result(let open) = try Self.runner("olmsted-south", minCell: 1).run(Self.task(spec, seed: 1)) else {
+            Issue.record("refused"); return
+        }
+        let found = try SmallCellScan.violations(in: open, minCell: minCell)
+        #expect(found.contains { $0.hasSuffix(".n10") || $0.hasSuffix(".n01") || $0.contains("both") }, "\(found.prefix(5))")
+    }
+
     static func containsArray(of length: Int, in value: Any) -> Bool {
         if let array = value as? [Any] { return array.count == length || array.contains { containsArray(of: length, in: $0) } }
         if let object = value as? [String: Any] { return object.values.contains { containsArray(of: length, in: $0) } }

@@ -73,7 +73,7 @@ struct CrossAuditFederationTests {
             #expect(finding.reason.contains(first.launched.id.rawValue) && finding.reason.contains("min_cell (\(Self.minCell))"))
             #expect(second.report.contains("cross_audit"))
             // Every integer cell that left is 0 or ≥ min_cell.
-            for result in [one, two] { try Self.expectNoSmallCells(result) }
+            for result in [one, two] { #expect(try SmallCellScan.violations(in: result, minCell: Self.minCell) == []) }
             // The register holds both releases, on the same dataset digest, and no path.
             let register = ReleaseRegister(stateDirectory: configuration.stateDirectory)
             let records = try register.releases()
@@ -181,34 +181,5 @@ struct CrossAuditFederationTests {
         let request = LaunchAuditRequest(specYAML: spec.yaml(), sites: try sites.map { try SiteID(validating: $0) }, minSites: minSites)
         let launched = try await federation.withOperator { try await $0.launch(request) }
         return (launched, try await federation.waitForEnd(launched.id))
-    }
-
-    /// Every integer-valued cell of a sent result — group and population rows and positives, AUC
-    /// strata, calibration bins, misclassified rows, McNemar cells and their complements, row
-    /// counts — is 0 or at least min_cell. Indices (`target`, `cells`, `edges`, `round`) are not cells.
-    static func expectNoSmallCells(_ result: TaskResult) throws {
-        let json = try JSONSerialization.jsonObject(with: try PayloadCodec.encodeJSON(result))
-        let cellKeys: Set<String> = ["count", "counts", "positives", "negatives", "wrong", "n10", "n01", "total", "train", "test"]
-        func small(_ n: Int) -> Bool { n > 0 && n < minCell }
-        func walk(_ value: Any, key: String, path: String) {
-            if let object = value as? [String: Any] {
-                if let count = object["count"] as? Int, let wrong = object["wrong"] as? [Int],
-                   let tables = object["discordance"] as? [[String: Int]] {
-                    for (r, table) in tables.enumerated() {
-                        let n10 = table["n10"] ?? 0, n01 = table["n01"] ?? 0
-                        for derived in [count - wrong[r], wrong[r] - n10, count - wrong[r] - n01] {
-                            #expect(!small(derived), "\(path): a derived error cell of model \(r)")
-                        }
-                    }
-                    if let positives = object["positives"] as? Int { #expect(!small(count - positives), "\(path): negatives") }
-                }
-                for (k, v) in object { walk(v, key: k, path: path + "." + k) }
-            } else if let array = value as? [Any] {
-                for (i, v) in array.enumerated() { walk(v, key: key, path: "\(path)[\(i)]") }
-            } else if let number = value as? Int, cellKeys.contains(key) {
-                #expect(!small(number), "\(path) = a cell below min_cell")
-            }
-        }
-        walk(json, key: "", path: "result")
     }
 }
