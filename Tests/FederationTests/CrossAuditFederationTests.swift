@@ -72,6 +72,8 @@ struct CrossAuditFederationTests {
             #expect(finding.group == "sex=F")
             #expect(finding.reason.contains(first.launched.id.rawValue) && finding.reason.contains("min_cell (\(Self.minCell))"))
             #expect(second.report.contains("cross_audit"))
+            #expect(second.report.contains("groups withheld by sites because, with their earlier releases, they would reveal a cell "
+                                           + "under min_cell: north: sex=F"))
             // Every integer cell that left is 0 or ≥ min_cell.
             for result in [one, two] { #expect(try SmallCellScan.violations(in: result, minCell: Self.minCell) == []) }
             // The register holds both releases, on the same dataset digest, and no path.

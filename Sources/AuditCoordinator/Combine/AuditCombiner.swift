@@ -63,6 +63,14 @@ enum AuditCombiner {
         if !withheld.isEmpty {
             notes.append("groups withheld by sites under min_cell (suppression is itself a fairness signal): " + withheld.joined(separator: ", "))
         }
+        // Withheld because an earlier audit at the site would otherwise give a small cell back by subtraction.
+        let differencing = participation.flatMap { p in
+            p.withheld.filter { $0["scope"] == "cross_audit" }.map { "\(p.site): \($0["group"] ?? "?")" }
+        }
+        if !differencing.isEmpty {
+            notes.append("groups withheld by sites because, with their earlier releases, they would reveal a cell under min_cell: "
+                         + differencing.joined(separator: ", "))
+        }
         let federation = ReportDocument.FederationSection(audit: audit.id, state: outcome,
                                                           specSHA256: audit.specSHA256, rootSeed: audit.rootSeed,
                                                           sites: participation)
