@@ -12,8 +12,13 @@ public final class CoordinatorClient: Sendable {
     let client: HTTPClient
     let baseURL: String
 
-    /// A client for `baseURL` presenting the site's certificate and trusting only the federation CA.
-    public init(baseURL: String, certificatePath: String, keyPath: String, caPath: String) throws {
+    /// The revocation check of the coordinator's certificate, when the caller keeps a revocation list.
+    public let revocation: CoordinatorRevocationCheck?
+
+    /// A client for `baseURL` presenting the site's certificate and trusting only the federation CA; with
+    /// `revocation`, every connection's server certificate is checked against the CA's revocation list.
+    public init(baseURL: String, certificatePath: String, keyPath: String, caPath: String,
+                revocation: CoordinatorRevocationCheck? = nil) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv13
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caPath))
@@ -22,6 +27,14 @@ public final class CoordinatorClient: Sendable {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(150))
         configuration.decompression = .disabled
+        if let revocation {
+            configuration.http1_1ConnectionDebugInitializer = revocation.initializer()
+            configuration.http2ConnectionDebugInitializer = revocation.initializer()
+            // A refused connection must fail the request at once with its reason, not be retried until the
+            // request's deadline (the agent's own loop decides what to do next).
+            configuration.connectionPool.retryConnectionEstablishment = false
+        }
+        self.revocation = revocation
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.baseURL = baseURL
     }
@@ -64,6 +77,7 @@ public final class CoordinatorClient: Sendable {
 
     func send(_ method: String, _ path: String, json: Data?, compress: Bool,
               timeout: TimeAmount = .seconds(60)) async throws -> (Int, Data) {
+        if let refusal = revocation?.refusal() { throw refusal }
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: WireHeader.protocolVersion, value: ProtocolVersion.current.description)
@@ -88,6 +102,24 @@ public final class CoordinatorClient: Sendable {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
             throw AgentError(code: .transient, message: "coordinator unreachable: \(error)")
         }
+    }
+
+    /// GET /v1/crl: the revocation list the coordinator serves (PEM), or nil when it serves none (404).
+    public func revocationListPEM() async throws -> String? {
+        let (status, body) = try await send("GET", "/v1/crl", json: nil, compress: false, timeout: .seconds(30))
+        if status == 404 { return nil }
+        guard (200..<300).contains(status) else { throw error(status, body) }
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    /// Fetches the coordinator's revocation list and adopts it when it is newer and signed by the CA (a list that
+    /// does not verify is an error); then applies it to the coordinator connected to. No-op without a check.
+    public func refreshRevocationList() async throws {
+        guard let revocation, let pem = try await revocationListPEM() else { return }
+        do { try revocation.adopt(pem: pem) } catch {
+            throw AgentError(code: .identityRefused, message: "the coordinator served a revocation list that is not the federation CA's: \(error)")
+        }
+        if let refusal = revocation.refusal() { throw refusal }
     }
 
     /// POSTs raw bytes (for diagnostics and tests of the coordinator's defences).

@@ -39,7 +39,10 @@ public enum CoordinatorService {
         tls.certificateVerification = configuration.researchers.isEmpty ? .noHostnameVerification : .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(configuration.caPath))
 
-        let router = Self.router(coordinator: coordinator, ca: ca, peer: TLSPeerCertificate())
+        let revocations = try configuration.revocationListPath.map {
+            try RevocationListFile(path: $0, ca: ca, whenStale: configuration.revocationListWhenStale, logger: logger)
+        }
+        let router = Self.router(coordinator: coordinator, ca: ca, peer: TLSPeerCertificate(), revocations: revocations)
         let portFile = configuration.portFile
         let app = Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
@@ -55,15 +58,20 @@ public enum CoordinatorService {
     }
 
     /// The API: error mapping, authentication of the caller from `peer`, and every route.
-    static func router(coordinator: Coordinator, ca: Certificate, peer: any PeerCertificateSource) -> Router<CoordinatorContext> {
+    static func router(coordinator: Coordinator, ca: Certificate, peer: any PeerCertificateSource,
+                       revocations: RevocationListFile? = nil) -> Router<CoordinatorContext> {
         let router = Router(context: CoordinatorContext.self)
         router.add(middleware: ErrorMappingMiddleware())
         router.add(middleware: AuthenticationMiddleware(
             ca: ca, registry: SiteRegistry(store: coordinator.store),
-            researchers: ResearcherTokens(entries: coordinator.configuration.researchers), clock: coordinator.clock, peer: peer))
+            researchers: ResearcherTokens(entries: coordinator.configuration.researchers), clock: coordinator.clock, peer: peer,
+            revocations: revocations))
+        RevocationListRoute(revocations: revocations).register(on: router)
         AgentRoutes(coordinator: coordinator).register(on: router)
         let operatorRoutes = OperatorRoutes(coordinator: coordinator)
         operatorRoutes.register(on: router)
+        OperatorCertificateRoutes(coordinator: coordinator).register(on: router)
+        SiteRotationRoutes(coordinator: coordinator).register(on: router)
         DashboardRoutes(coordinator: coordinator, operatorRoutes: operatorRoutes).register(on: router)
         return router
     }

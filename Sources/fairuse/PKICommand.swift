@@ -7,7 +7,7 @@ import Foundation
 struct PKICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pki", abstract: "Create the federation CA and issue coordinator, site and operator certificates.",
-        subcommands: [Init.self, Issue.self, Request.self, Sign.self])
+        subcommands: [Init.self, Issue.self, Request.self, Sign.self, Revoke.self, CRL.self])
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a new federation CA in --dir.")
@@ -115,6 +115,64 @@ struct PKICommand: ParsableCommand {
             try PKICommand.saving { try store.saveCertificate(certificate, role: request.role, overwrite: overwrite) }
             print("\(request.role) certificate written to \(store.certificatePath(for: request.role)); "
                   + "fingerprint \(Fingerprint.sha256(of: certificate).hex)")
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "On the CA machine: record a certificate as revoked (published by the next `pki crl`).")
+        @Option(help: "PKI folder holding the CA.") var dir: String
+        @Option(help: "The certificate's serial number (hex, as `openssl x509 -serial` prints it).") var serial: String?
+        @Option(help: "Or the certificate PEM.") var certificate: String?
+
+        func validate() throws {
+            guard (serial == nil) != (certificate == nil) else { throw ValidationError("give exactly one of --serial or --certificate") }
+            if let serial, PKIStore.bytes(hex: serial.hasPrefix("serial=") ? String(serial.dropFirst(7)) : serial) == nil {
+                throw ValidationError("--serial: expected hex digits (colons allowed), found '\(serial)'")
+            }
+        }
+
+        func run() throws {
+            let store = PKIStore(directory: dir)
+            let serialBytes: [UInt8]
+            let note: String
+            if let certificate {
+                let loaded = try PKIStore.loadCertificate(path: certificate)
+                serialBytes = Array(loaded.serialNumber.bytes)
+                note = String(describing: loaded.subject)
+            } else {
+                let text = serial ?? ""
+                serialBytes = PKIStore.bytes(hex: text.hasPrefix("serial=") ? String(text.dropFirst(7)) : text) ?? []
+                note = "by serial"
+            }
+            let hex = Revocation(serial: serialBytes, revokedAt: Date()).serialHex
+            if try store.recordRevocation(serial: serialBytes, note: note) {
+                print("serial \(hex) recorded as revoked in \(store.revocationsPath); publish it with `fairuse pki crl --dir \(dir)`")
+            } else {
+                print("serial \(hex) was already revoked")
+            }
+        }
+    }
+
+    struct CRL: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "crl",
+            abstract: "On the CA machine: sign and write the revocation list (crl.pem) to copy to the coordinator and sites.",
+            discussion: """
+                Lists every serial recorded by `pki revoke`. Publish a new list before --days pass: a list past its \
+                nextUpdate is stale, and the coordinator and agents warn or refuse (their `tls.crl_when_stale`).
+                """)
+        @Option(help: "PKI folder holding the CA.") var dir: String
+        @Option(help: "Days until the next list is due (nextUpdate), 1 … 365.") var days: Int = 30
+
+        func validate() throws {
+            guard (1...365).contains(days) else { throw ValidationError("--days must be 1 … 365, found \(days)") }
+        }
+
+        func run() throws {
+            let store = PKIStore(directory: dir)
+            let list = try store.publishRevocationList(days: days)
+            print("\(list.summary) written to \(store.revocationListPath)")
         }
     }
 
