@@ -101,7 +101,7 @@ let package = Package(
         ]),
         // The site agent: outbound-only client, site policy, egress ledger, task runner.
         .target(name: "AuditAgent", dependencies: [
-            "AuditClient", "AuditCore", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditTable",
+            "AuditClient", "AuditCore", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditTable", "AuditPKI",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
