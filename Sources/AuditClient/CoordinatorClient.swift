@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AuditPKI
 import AuditCore
 import AuditWire
 import Foundation
@@ -11,6 +12,8 @@ import NIOSSL
 public final class CoordinatorClient: Sendable {
     let client: HTTPClient
     let baseURL: String
+    /// The client's certificate and the CA, for explaining failed handshakes.
+    let certificatePath: String, caPath: String
 
     /// The revocation check of the coordinator's certificate, when the caller keeps a revocation list.
     public let revocation: CoordinatorRevocationCheck?
@@ -18,7 +21,12 @@ public final class CoordinatorClient: Sendable {
     /// A client for `baseURL` presenting the site's certificate and trusting only the federation CA; with
     /// `revocation`, every connection's server certificate is checked against the CA's revocation list.
     public init(baseURL: String, certificatePath: String, keyPath: String, caPath: String,
-                revocation: CoordinatorRevocationCheck? = nil) throws {
+                revocation: CoordinatorRevocationCheck? = nil,
+                fileKeys: (certificate: String, key: String, ca: String) = ("tls.certificate", "tls.key", "tls.ca")) throws {
+        // A wrong file is named with its configuration key here, before swift-nio-ssl reads it.
+        try TLSFiles.check(certificate: certificatePath, key: keyPath, ca: caPath, keys: fileKeys)
+        self.certificatePath = certificatePath
+        self.caPath = caPath
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv13
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caPath))
@@ -27,12 +35,13 @@ public final class CoordinatorClient: Sendable {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(150))
         configuration.decompression = .disabled
+        // A connection that cannot be made (refused, handshake failed, revoked coordinator) fails the request at
+        // once with its reason instead of being retried until the connect timeout: the agent's loop backs off
+        // itself, and an operator command should say at once why it cannot connect.
+        configuration.connectionPool.retryConnectionEstablishment = false
         if let revocation {
             configuration.http1_1ConnectionDebugInitializer = revocation.initializer()
             configuration.http2ConnectionDebugInitializer = revocation.initializer()
-            // A refused connection must fail the request at once with its reason, not be retried until the
-            // request's deadline (the agent's own loop decides what to do next).
-            configuration.connectionPool.retryConnectionEstablishment = false
         }
         self.revocation = revocation
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -93,9 +102,11 @@ public final class CoordinatorClient: Sendable {
             let body = try await response.body.collect(upTo: 64 << 20)
             return (Int(response.status.code), Data(body.readableBytesView))
         } catch let error as NIOSSLError {
-            throw AgentError(code: .identityRefused, message: "TLS handshake failed: \(error)")
+            throw AgentError(code: .identityRefused, message: await HandshakeDiagnosis.explain(
+                error, baseURL: baseURL, certificatePath: certificatePath, caPath: caPath))
         } catch let error as BoringSSLError {
-            throw AgentError(code: .identityRefused, message: "TLS handshake failed: \(error)")
+            throw AgentError(code: .identityRefused, message: await HandshakeDiagnosis.explain(
+                error, baseURL: baseURL, certificatePath: certificatePath, caPath: caPath))
         } catch let error as AgentError {
             throw error
         } catch {

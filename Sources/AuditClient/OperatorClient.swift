@@ -9,7 +9,8 @@ public struct OperatorClient: Sendable {
 
     /// A client presenting the operator's certificate.
     public init(baseURL: String, certificatePath: String, keyPath: String, caPath: String) throws {
-        transport = try CoordinatorClient(baseURL: baseURL, certificatePath: certificatePath, keyPath: keyPath, caPath: caPath)
+        transport = try CoordinatorClient(baseURL: baseURL, certificatePath: certificatePath, keyPath: keyPath, caPath: caPath,
+                                          fileKeys: ("--cert", "--key", "--ca"))
     }
 
     /// Closes connections.

@@ -27,8 +27,9 @@ public enum CoordinatorService {
         -> (coordinator: Coordinator, services: [any Service]) {
         let store = try Store.open(path: configuration.databasePath)
         let coordinator = Coordinator(configuration: configuration, store: store, logger: logger, clock: clock)
-        let caPEM = try String(contentsOfFile: configuration.caPath, encoding: .utf8)
-        let ca = try Certificate(pemEncoded: caPEM)
+        // A wrong file is named with its configuration key here, before swift-nio-ssl reads it.
+        try TLSFiles.check(certificate: configuration.certificatePath, key: configuration.keyPath, ca: configuration.caPath)
+        let ca = try PKIStore.loadCertificate(path: configuration.caPath)
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(configuration.certificatePath).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: configuration.keyPath, format: .pem)))

@@ -1,5 +1,6 @@
 import AuditAgent
 import AuditClient
+import AuditCoordinator
 import AuditCore
 import AuditPKI
 import AuditTestSupport
@@ -199,6 +200,85 @@ import Testing
             try await federation.withClient(certificateOf: .site(site), in: oldStore) { client in
                 #expect(await Self.failure { _ = try await client.hello(Self.hello(name)) }?.wireCode == .revokedSite)
             }
+        }
+    }
+
+    /// A coordinator certificate that starts tomorrow is what an agent whose clock is a day behind sees.
+    @Test func aClockBehindIsDiagnosedByName() async throws {
+        try await FederationHarness.withFederation { federation in
+            try await federation.addSite("alpha")
+            let tomorrow = Date().addingTimeInterval(86_400)
+            try federation.pki.save(try federation.ca.issueCoordinator(
+                dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"],
+                validity: CertificateValidity(notValidBefore: tomorrow, notValidAfter: tomorrow.addingTimeInterval(30 * 86_400))),
+                overwrite: true)
+            try await federation.restartCoordinator()
+            try await federation.withSiteClient("alpha") { client in
+                let refused = await Self.failure { _ = try await client.hello(Self.hello("alpha")) }
+                #expect(refused?.code == .identityRefused)
+                let message = refused?.message ?? ""
+                #expect(message.hasPrefix("the coordinator's certificate is not yet valid by this machine's clock (valid from \(CertificateValidity.iso8601(tomorrow))"), "\(message)")
+                #expect(message.contains(", local time ") && message.hasSuffix("): check this machine's clock and NTP"))
+                #expect(!message.contains("/"), "no build path: \(message)")
+            }
+        }
+    }
+
+    /// The agent's own certificate past its end: the coordinator refuses it in the handshake; the agent says why.
+    @Test func anExpiredOwnCertificateIsNamed() async throws {
+        let past = ManualClock(start: Date().addingTimeInterval(-60 * 86_400))
+        try await FederationHarness.withFederation(clock: past.clock) { federation in
+            let expired = try federation.ca.issueSite(try SiteID(certificateName: "alpha"),
+                                                      validity: .days(1, from: past.now))
+            let store = PKIStore(directory: federation.root + "/expired")
+            try store.save(expired)
+            _ = try await federation.withOperator { try await $0.register(site: try SiteID(validating: "alpha"), fingerprint: expired.fingerprint.hex) }
+            try await federation.withClient(certificateOf: expired.role, in: store) { client in
+                let refused = await Self.failure { _ = try await client.hello(Self.hello("alpha")) }
+                #expect(refused?.code == .identityRefused)
+                #expect(refused?.message.hasPrefix("this machine's certificate \(store.certificatePath(for: expired.role)) expired at "
+                                                   + CertificateValidity.iso8601(expired.certificate.notValidAfter) + " (local time ") == true,
+                        "\(refused?.message ?? "")")
+            }
+        }
+    }
+
+    /// TLS files are checked before swift-nio-ssl reads them: the message names the file, the key and what was expected.
+    @Test func aWrongTLSFileIsNamedWithItsKey() async throws {
+        try await FederationHarness.withFederation { federation in
+            let site = try await federation.addSite("alpha")
+            let notPEM = federation.root + "/site.pem"
+            try "hello\n".write(toFile: notPEM, atomically: true, encoding: .utf8)
+            let role = site.role
+            let certificate = #expect(throws: PKIError.self) {
+                _ = try CoordinatorClient(baseURL: federation.url, certificatePath: notPEM, keyPath: federation.pki.keyPath(for: role),
+                                          caPath: federation.pki.caCertificatePath)
+            }
+            #expect(certificate?.description == "cannot read certificate \(notPEM) (tls.certificate): expected a PEM certificate (BEGIN CERTIFICATE), found no PEM block")
+            let key = #expect(throws: PKIError.self) {
+                _ = try CoordinatorClient(baseURL: federation.url, certificatePath: federation.pki.certificatePath(for: role),
+                                          keyPath: federation.pki.certificatePath(for: role), caPath: federation.pki.caCertificatePath)
+            }
+            #expect(key?.description == "cannot read private key \(federation.pki.certificatePath(for: role)) (tls.key): expected a P-256 "
+                    + "private key in PEM (BEGIN PRIVATE KEY), found a PEM file of another kind")
+            let other = #expect(throws: PKIError.self) {
+                _ = try OperatorClient(baseURL: federation.url, certificatePath: federation.pki.certificatePath(for: role),
+                                       keyPath: federation.pki.keyPath(for: .coordinator), caPath: federation.pki.caCertificatePath)
+            }
+            #expect(other?.code == .keyMismatch && other?.message.contains("(--key) does not belong to the certificate") == true)
+            let missing = #expect(throws: PKIError.self) {
+                _ = try CoordinatorClient(baseURL: federation.url, certificatePath: federation.pki.certificatePath(for: role),
+                                          keyPath: federation.pki.keyPath(for: role), caPath: federation.root + "/nope.pem")
+            }
+            #expect(missing?.message.hasPrefix("cannot read CA certificate \(federation.root)/nope.pem (tls.ca): ") == true)
+            // The coordinator names its own files the same way, and does not start.
+            var configuration = federation.configuration
+            configuration.keyPath = notPEM
+            configuration.databasePath = federation.root + "/other.db"
+            let coordinator = #expect(throws: PKIError.self) {
+                _ = try CoordinatorService.services(configuration: configuration, logger: FederationHarness.logger)
+            }
+            #expect(coordinator?.description.hasPrefix("cannot read private key \(notPEM) (tls.key): expected a P-256 private key") == true)
         }
     }
 }
