@@ -4,7 +4,7 @@ import AuditTable
 import AuditWire
 import Foundation
 import Hummingbird
-import HummingbirdTLS
+import HummingbirdHTTP2
 import Logging
 import NIOSSL
 import ServiceLifecycle
@@ -46,7 +46,7 @@ public enum CoordinatorService {
         let router = Self.router(coordinator: coordinator, ca: ca, peer: TLSPeerCertificate(), revocations: revocations)
         let portFile = configuration.portFile
         let app = Application(
-            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            router: router, server: try .http2Upgrade(tlsConfiguration: tls),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -63,6 +63,8 @@ public enum CoordinatorService {
                        revocations: RevocationListFile? = nil) -> Router<CoordinatorContext> {
         let router = Router(context: CoordinatorContext.self)
         router.add(middleware: ErrorMappingMiddleware())
+        let methods = RouteMethods()
+        router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
         router.add(middleware: AuthenticationMiddleware(
             ca: ca, registry: SiteRegistry(store: coordinator.store),
             researchers: ResearcherTokens(entries: coordinator.configuration.researchers), clock: coordinator.clock, peer: peer,
@@ -74,6 +76,7 @@ public enum CoordinatorService {
         OperatorCertificateRoutes(coordinator: coordinator).register(on: router)
         SiteRotationRoutes(coordinator: coordinator).register(on: router)
         DashboardRoutes(coordinator: coordinator, operatorRoutes: operatorRoutes).register(on: router)
+        methods.set(router.routes.map { ("\($0.path)", $0.method) })
         return router
     }
 
