@@ -129,6 +129,8 @@ import Testing
             // Revoking an operator never seen by name is refused, naming what to do instead.
             let unseen = await Self.failure { _ = try await federation.withOperator { try await $0.revoke(operator: try OperatorName(certificateName: "dave")) } }
             #expect(unseen?.wireCode == .notFound && unseen?.message.contains("revoke it by --fingerprint or --certificate") == true)
+            let own = await Self.failure { _ = try await federation.withOperator { try await $0.revoke(operator: try OperatorName(certificateName: "op")) } }
+            #expect(own?.wireCode == .conflict && own?.message.hasPrefix("operator op cannot revoke its own certificates") == true)
             let listed = try await federation.withOperator { try await $0.operators() }
             #expect(listed.map(\.name) == ["bob", "carol", "op"])
             #expect(listed.map(\.status) == [.revoked, .revoked, .active])

@@ -25,6 +25,10 @@ struct OperatorCertificateRoutes {
     func revoke(_ context: CoordinatorContext) async throws -> Response {
         let who = try context.requireOperator()
         let name: OperatorName = try context.pathID("name")
+        // An operator cannot lock itself (possibly the last one) out; another operator, or the CA's list, can.
+        guard name != who else {
+            throw APIError(.conflict, "operator \(name) cannot revoke its own certificates; another operator must, or publish them in the CA's revocation list")
+        }
         let records = try await coordinator.store.revokeOperator(name: name, at: coordinator.clock.now())
         coordinator.logger.notice("operator revoked", metadata: [
             "operator": "\(name)", "by": "\(who)", "certificates": "\(records.map(\.fingerprint).joined(separator: ","))"])

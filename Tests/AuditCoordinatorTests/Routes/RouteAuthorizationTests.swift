@@ -87,7 +87,8 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
             try json(SiteRotation(certificateFingerprintSHA256: String(repeating: "c", count: 64), overlapSeconds: 3600))
         }, outcomes: operatorOnly(.ok(200))),
         RouteCase(method: .get, pattern: "/v1/operators", path: { _ in "/v1/operators" }, outcomes: operatorOnly(.ok(200))),
-        RouteCase(method: .delete, pattern: "/v1/operators/:name", path: { _ in "/v1/operators/op" }, outcomes: operatorOnly(.ok(200))),
+        // The fixture has one operator, who may not revoke itself (FederationTests revoke another).
+        RouteCase(method: .delete, pattern: "/v1/operators/:name", path: { _ in "/v1/operators/op" }, outcomes: operatorOnly(.error(.conflict))),
         RouteCase(method: .delete, pattern: "/v1/operator-certificates/:fingerprint",
                   path: { _ in "/v1/operator-certificates/" + String(repeating: "d", count: 64) }, outcomes: operatorOnly(.ok(200))),
         // Any site or operator may fetch the CA's revocation list; the fixture's coordinator has none.
