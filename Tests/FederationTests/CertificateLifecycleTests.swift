@@ -283,4 +283,30 @@ import Testing
             #expect(coordinator?.description.hasPrefix("cannot read private key \(notPEM) (tls.key): expected a P-256 private key") == true)
         }
     }
+
+    /// The agent's check with a list past its nextUpdate: a warning once, or a refusal, as `tls.crl_when_stale` says;
+    /// a list from another CA is an error and an older one is ignored.
+    @Test func anAgentWithAStaleListWarnsOrRefusesAsConfigured() throws {
+        let ca = try CertificateAuthority.create(commonName: "test CA")
+        let now = Date()
+        let stale = try RevocationList.create(by: ca, revoking: [], thisUpdate: now.addingTimeInterval(-2 * 86_400),
+                                              nextUpdate: now.addingTimeInterval(-86_400), number: 4)
+        let refusing = try CoordinatorRevocationCheck(ca: ca.certificate, path: nil, whenStale: .refuse)
+        #expect(try refusing.adopt(pem: stale.pem))
+        let refusal = refusing.refusal()
+        #expect(refusal?.code == .identityRefused)
+        #expect(refusal?.message.contains("is stale since") == true && refusal?.message.contains("tls.crl_when_stale is refuse") == true)
+        let warning = try CoordinatorRevocationCheck(ca: ca.certificate, path: nil, whenStale: .warn)
+        #expect(try warning.adopt(pem: stale.pem))
+        #expect(warning.refusal() == nil)
+        #expect(warning.staleWarning()?.contains("revocations after it are unknown") == true)
+        #expect(warning.staleWarning() == nil, "warned once per list")
+        let older = try RevocationList.create(by: ca, revoking: [], thisUpdate: now.addingTimeInterval(-3 * 86_400),
+                                              nextUpdate: now.addingTimeInterval(86_400), number: 3)
+        #expect(try warning.adopt(pem: older.pem) == false, "an older list is never adopted")
+        let foreign = try RevocationList.create(by: try CertificateAuthority.create(commonName: "other CA"), revoking: [],
+                                                thisUpdate: now, nextUpdate: now.addingTimeInterval(86_400), number: 9)
+        #expect(throws: PKIError.self) { try warning.adopt(pem: foreign.pem) }
+        #expect(warning.list == stale)
+    }
 }
