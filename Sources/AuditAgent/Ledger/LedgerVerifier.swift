@@ -31,6 +31,7 @@ public enum LedgerVerifier {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw LedgerError(file: path, message: "the egress ledger cannot be read as UTF-8 text")
         }
+        guard !text.isEmpty else { return [] }
         return try text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0)
             .enumerated().map { index, line in
                 do { return try JSONDecoder().decode(LedgerEntry.self, from: Data(line.utf8)) } catch {
