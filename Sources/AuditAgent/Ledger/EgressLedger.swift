@@ -8,7 +8,7 @@ import Synchronization
 /// coordinator's receipt or a `failed` entry with the reason. Entries are chained with a keyed hash
 /// (``LedgerKey``), and the agent's state folder keeps a head mark (`ledger-head`) of the last
 /// entry written, so `fairuse agent ledger verify` (``LedgerVerifier``) detects an edited entry, a
-/// recomputed chain and a truncated tail; the coordinator's record of the head (protocol §10) does
+/// recomputed chain and a truncated tail; the coordinator's record of the head (protocol §13) does
 /// so even against someone who holds the key.
 ///
 /// One writer: opening takes an exclusive `flock` on the ledger file, held until the ledger is

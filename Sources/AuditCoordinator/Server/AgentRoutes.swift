@@ -8,7 +8,7 @@ import NIOCore
 /// The agent endpoints (Protocol/protocol.md): hello, long-poll for tasks, submit a result,
 /// refuse a task, report progress, read the coordinator's record of the site's ledger head. Every
 /// handler acts only as the authenticated site, and records the `Fairuse-Ledger-Head` the agent
-/// sent (protocol §10) before anything else.
+/// sent (protocol §13) before anything else.
 struct AgentRoutes {
     let coordinator: Coordinator
 

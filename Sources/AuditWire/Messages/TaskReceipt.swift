@@ -4,7 +4,7 @@ import Foundation
 /// The coordinator's acknowledgement of a result or refusal; an identical resend gets the same
 /// `idempotency_key` and `received_at`. `ledger_head` is the highest egress-ledger head the
 /// coordinator holds for the site after this request, which the agent records in its ledger's
-/// `ack` entry (protocol §10).
+/// `ack` entry (protocol §13).
 public struct TaskReceipt: Sendable, Codable, Equatable {
     /// The task.
     public var task: TaskID
