@@ -4,7 +4,7 @@ import AuditTable
 import AuditWire
 import Foundation
 import Hummingbird
-import HummingbirdTLS
+import HummingbirdHTTP2
 import Logging
 import NIOSSL
 import ServiceLifecycle
@@ -42,7 +42,7 @@ public enum CoordinatorService {
         let router = Self.router(coordinator: coordinator, ca: ca, peer: TLSPeerCertificate())
         let portFile = configuration.portFile
         let app = Application(
-            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            router: router, server: try .http2Upgrade(tlsConfiguration: tls),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -58,6 +58,8 @@ public enum CoordinatorService {
     static func router(coordinator: Coordinator, ca: Certificate, peer: any PeerCertificateSource) -> Router<CoordinatorContext> {
         let router = Router(context: CoordinatorContext.self)
         router.add(middleware: ErrorMappingMiddleware())
+        let methods = RouteMethods()
+        router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
         router.add(middleware: AuthenticationMiddleware(
             ca: ca, registry: SiteRegistry(store: coordinator.store),
             researchers: ResearcherTokens(entries: coordinator.configuration.researchers), clock: coordinator.clock, peer: peer))
@@ -65,6 +67,7 @@ public enum CoordinatorService {
         let operatorRoutes = OperatorRoutes(coordinator: coordinator)
         operatorRoutes.register(on: router)
         DashboardRoutes(coordinator: coordinator, operatorRoutes: operatorRoutes).register(on: router)
+        methods.set(router.routes.map { ("\($0.path)", $0.method) })
         return router
     }
 

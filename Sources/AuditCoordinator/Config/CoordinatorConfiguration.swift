@@ -1,3 +1,5 @@
+import AuditWire
+
 /// The coordinator's configuration (`coordinator.yaml`), validated at start-up. Relative paths are
 /// relative to the configuration file's directory; private keys are paths, never inline.
 ///
@@ -6,7 +8,7 @@
 /// tls: { certificate: coordinator.pem, key: coordinator-key.pem, ca: ca.pem }
 /// database: sqlite:fairuse.db
 /// port_file: coordinator.port                    # optional: the bound port is written here
-/// limits: { max_compressed_bytes: 67108864, max_decompressed_bytes: 536870912, long_poll_seconds: 25 }
+/// limits: { max_compressed_bytes: 33554432, max_decompressed_bytes: 268435456, long_poll_seconds: 25 }
 /// default_deadline_seconds: 7200
 /// researchers:                                   # optional: read-only dashboard/report access by token
 ///   - { name: alice, token_sha256: <64 hex digits> }   # `fairuse coordinator token alice` makes one
@@ -33,11 +35,11 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var databasePath: String
     /// Where to write the bound port, if anywhere.
     public var portFile: String?
-    /// Largest compressed request body.
+    /// Largest compressed request body; defaults to the protocol's (§6, `PayloadLimits`).
     public var maxCompressedBytes: Int
     /// Largest inflated request body.
     public var maxDecompressedBytes: Int
-    /// Longest long-poll wait.
+    /// Longest long-poll wait; at most the protocol's 60 seconds (§7).
     public var longPollSeconds: Int
     /// Deadline of an audit launched without one.
     public var defaultDeadlineSeconds: Int
@@ -59,8 +61,8 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
 
     /// Creates a configuration.
     public init(host: String = "127.0.0.1", port: Int = 8443, certificatePath: String, keyPath: String, caPath: String,
-                databasePath: String, portFile: String? = nil, maxCompressedBytes: Int = 64 << 20,
-                maxDecompressedBytes: Int = 512 << 20, longPollSeconds: Int = 25, defaultDeadlineSeconds: Int = 7200) {
+                databasePath: String, portFile: String? = nil, maxCompressedBytes: Int = PayloadLimits().maxCompressedBytes,
+                maxDecompressedBytes: Int = PayloadLimits().maxDecompressedBytes, longPollSeconds: Int = 25, defaultDeadlineSeconds: Int = 7200) {
         self.host = host
         self.port = port
         self.certificatePath = certificatePath
