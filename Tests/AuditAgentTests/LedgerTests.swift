@@ -168,4 +168,16 @@ struct LedgerTests {
         #expect(error.file == EgressLedger.keyPath(stateDirectory: place.state))
         #expect(throws: LedgerError.self) { try LedgerVerifier.verify(path: place.ledger, stateDirectory: place.state) }
     }
+
+    /// A ledger written by a protocol 2 agent (unkeyed entries) is not extended: the error names
+    /// the file, the line and what to do, and the file is left as it was.
+    @Test func anOldUnkeyedLedgerIsNamedNotExtended() throws {
+        let place = Self.place()
+        let old = #"{"destination":"d","hash":"x","kind":"hello","payload":"{}","payload_sha256":"y","previous_hash":"z","recorded_at":"t","sequence":1}"# + "\n"
+        try old.write(toFile: place.ledger, atomically: true, encoding: .utf8)
+        let error = try #require(throws: LedgerError.self) { try EgressLedger(path: place.ledger, stateDirectory: place.state) }
+        #expect(error.description == "\(place.ledger): ledger line 1: an entry of the unkeyed ledger of protocol 2 agents; keep that file "
+                + "as their record and give this agent a new ledger file; the agent appends only to a ledger it can read")
+        #expect(try String(contentsOfFile: place.ledger, encoding: .utf8) == old)
+    }
 }

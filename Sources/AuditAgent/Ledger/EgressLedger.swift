@@ -57,6 +57,9 @@ public final class EgressLedger: Sendable {
             let existing = try LedgerVerifier.entries(path: path)
             key = try LedgerKey(path: Self.keyPath(stateDirectory: stateDirectory), create: existing.isEmpty)
             state = Mutex(State(fd: fd, last: existing.last, lastAttempt: existing.last { $0.kind == .attempt }))
+        } catch let problem as LedgerVerifier.Problem {
+            Foundation.close(fd)
+            throw LedgerError(file: path, message: "\(problem); the agent appends only to a ledger it can read")
         } catch {
             Foundation.close(fd)
             throw error

@@ -35,6 +35,11 @@ public enum LedgerVerifier {
         return try text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0)
             .enumerated().map { index, line in
                 do { return try JSONDecoder().decode(LedgerEntry.self, from: Data(line.utf8)) } catch {
+                    let old = (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["kind"] as? String
+                    if let old, ["hello", "result", "refusal", "progress"].contains(old) {
+                        throw Problem(line: index + 1, message: "an entry of the unkeyed ledger of protocol 2 agents; "
+                                      + "keep that file as their record and give this agent a new ledger file")
+                    }
                     throw Problem(line: index + 1, message: "not a ledger entry")
                 }
             }
