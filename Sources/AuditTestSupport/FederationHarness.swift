@@ -40,10 +40,13 @@ public final class FederationHarness: Sendable {
 
     /// Runs `body` against a fresh coordinator, which is stopped and whose folder is removed
     /// afterwards, whether `body` returns or throws.
+    /// With `revocationList`, the CA publishes an empty revocation list (`pki/crl.pem`) that the coordinator
+    /// loads as `tls.crl`; a test revokes with `pki.recordRevocation` and `pki.publishRevocationList`.
     public static func withFederation<T>(longPoll: Int = 2, researchers: [CoordinatorConfiguration.ResearcherToken] = [],
-                                         clock: AuditClock = .system,
+                                         clock: AuditClock = .system, revocationList: Bool = false,
                                          _ body: (FederationHarness) async throws -> T) async throws -> T {
-        let harness = try await FederationHarness(longPoll: longPoll, researchers: researchers, clock: clock)
+        let harness = try await FederationHarness(longPoll: longPoll, researchers: researchers, clock: clock,
+                                                  revocationList: revocationList)
         do {
             let value = try await body(harness)
             await harness.stop()
@@ -54,7 +57,8 @@ public final class FederationHarness: Sendable {
         }
     }
 
-    private init(longPoll: Int, researchers: [CoordinatorConfiguration.ResearcherToken], clock: AuditClock) async throws {
+    private init(longPoll: Int, researchers: [CoordinatorConfiguration.ResearcherToken], clock: AuditClock,
+                 revocationList: Bool) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-fed-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         pki = PKIStore(directory: root + "/pki")
@@ -68,6 +72,10 @@ public final class FederationHarness: Sendable {
             keyPath: pki.keyPath(for: .coordinator), caPath: pki.caCertificatePath, databasePath: root + "/coordinator.db",
             longPollSeconds: longPoll)
         configuration.researchers = researchers
+        if revocationList {
+            _ = try pki.publishRevocationList(days: 30, at: clock.now())
+            configuration.revocationListPath = pki.revocationListPath
+        }
         let running = RunningCoordinator()
         configuration.port = try await running.start(configuration, clock: clock)
         self.running = running

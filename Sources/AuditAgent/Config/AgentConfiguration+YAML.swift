@@ -1,10 +1,11 @@
+import AuditPKI
 import AuditSpec
 import Foundation
 
 extension AgentConfiguration {
     /// The keys of `agent.yaml`, by section, in the order of the documented example.
     static let keys = ["site", "coordinator", "tls", "data", "policy", "ledger", "state_dir", "poll_seconds"]
-    static let tlsKeys = ["certificate", "key", "ca"]
+    static let tlsKeys = ["certificate", "key", "ca", "crl", "crl_when_stale"]
     static let dataKeys = ["csv", "sqlite", "query"]
     static let policyKeys = ["allowed_models", "allowed_metrics", "allowed_techniques", "min_cell", "max_groups",
                              "max_bootstrap", "manual_approval"]
@@ -55,7 +56,15 @@ extension AgentConfiguration {
             policy.maxBootstrap = try reader.int("max_bootstrap", in: section, range: 0...100_000) ?? 10_000
             policy.manualApproval = try reader.bool("manual_approval", in: section) ?? false
         }
-        return AgentConfiguration(
+        let revocationListPath = try reader.string("crl", in: tls, expected: "the federation CA's revocation list (PEM) path").map(resolve)
+        var whenStale = RevocationList.StalePolicy.warn
+        if let policy = try reader.string("crl_when_stale", in: tls, expected: "warn or refuse") {
+            guard let value = RevocationList.StalePolicy(rawValue: policy) else {
+                throw reader.error(.invalidValue, "crl_when_stale", in: tls, "expected warn or refuse, found '\(policy)'")
+            }
+            whenStale = value
+        }
+        var configuration = AgentConfiguration(
             site: site, coordinatorURL: url.hasSuffix("/") ? String(url.dropLast()) : url,
             certificatePath: try path("certificate", "the site certificate (PEM) path"),
             keyPath: try path("key", "the site private key (PEM) path"),
@@ -64,5 +73,8 @@ extension AgentConfiguration {
             ledgerPath: resolve(try reader.string("ledger", in: root, expected: "a file path") ?? "egress-ledger.jsonl"),
             stateDirectory: resolve(try reader.string("state_dir", in: root, expected: "a folder path") ?? "state"),
             pollSeconds: try reader.int("poll_seconds", in: root, range: 0...120) ?? 20)
+        configuration.revocationListPath = revocationListPath
+        configuration.revocationListWhenStale = whenStale
+        return configuration
     }
 }
