@@ -18,7 +18,7 @@ struct ReleaseRegisterTests {
     static func record(task: TaskID) -> ReleaseRecord {
         let spec = AuditSpec(name: "s", outcome: OutcomeSpec(column: "death"), groups: [GroupAttributeSpec(column: "sex")])
         let result = TaskResult(task: task, audit: AuditID.generate(),
-                                site: try! SiteID(validating: "north"), round: 1, specSHA256: SiteTask.specDigest(spec),
+                                site: try! SiteID(validating: "north"), round: 1, specSHA256: SiteTask.specDigest(spec), rootSeed: 0,
                                 agentVersion: "t", techniques: [], suppressed: [], rowCounts: RowCounts(total: 40, train: 32, test: 8))
         return ReleaseRecord(result: result, spec: spec, released: ["sex=F"], dataset: "abc", cohort: "csv", minCell: 5)
     }

@@ -68,8 +68,8 @@ struct TaskRunnerCrossAuditTests {
         guard case .result(let two) = try Self.runner(data: data, state: state).run(second) else {
             Issue.record("audit 2 refused"); return
         }
-        let finding = try #require(two.suppressed.first { $0.scope == "cross_audit" })
-        #expect(finding.group == "sex=F" && finding.reason.contains(first.audit.rawValue))
+        let finding = try #require(two.suppressed.first { $0.rule == "earlier_release" })
+        #expect(finding.group == "sex=F" && finding.scope == "group")
         #expect(two.rowCounts.total == 300)
         #expect(two.regressionTechniques?.first?.statistics.groups.compactMap { $0?.key } == ["sex=M"])
 
@@ -85,7 +85,7 @@ struct TaskRunnerCrossAuditTests {
         guard case .result(let three) = try Self.runner(data: data, state: state).run(second) else {
             Issue.record("audit 3 refused"); return
         }
-        #expect(!three.suppressed.contains { $0.scope == "cross_audit" })
+        #expect(!three.suppressed.contains { $0.rule == "earlier_release" })
 
         // An unreadable register refuses (fail closed) and says so without a path.
         try Data("{".utf8).write(to: URL(fileURLWithPath: state + "/releases.json"))

@@ -68,10 +68,9 @@ struct CrossAuditFederationTests {
             #expect(two.techniques[0].statistics.groups.compactMap { $0 }.allSatisfy { $0.key != "sex=F" })
             // Audit 1 withheld the small cell itself; audit 2 withheld F and says which audit it combines with.
             #expect(one.suppressed.contains { $0.group == "sex=F;age=<65" && $0.scope == "group" })
-            let finding = try #require(two.suppressed.first { $0.scope == "cross_audit" })
-            #expect(finding.group == "sex=F")
-            #expect(finding.reason.contains(first.launched.id.rawValue) && finding.reason.contains("min_cell (\(Self.minCell))"))
-            #expect(second.report.contains("cross_audit"))
+            let finding = try #require(two.suppressed.first { $0.rule == SuppressionRule.earlierRelease.rawValue })
+            #expect(finding.group == "sex=F" && finding.scope == "group")
+            #expect(finding.reason.contains("earlier releases") && finding.reason.contains("min_cell (\(Self.minCell))"))
             #expect(second.report.contains("groups withheld by sites because, with their earlier releases, they would reveal a cell "
                                            + "under min_cell: north: sex=F"))
             // Every integer cell that left is 0 or ≥ min_cell.
@@ -127,7 +126,7 @@ struct CrossAuditFederationTests {
             let audit = try await federation.withAgents([configuration]) { try await federation.runAudit(spec, sites: ["north"]) }
             let result = try #require(try await CoordinatorRecords.results(federation, audit: audit.launched.id).first)
             #expect(result.techniques[0].statistics.keys == ["language=english", "language=spanish"])
-            #expect(result.suppressed.contains { $0.scope == "level" && $0.group == nil && $0.reason.contains("'language'") })
+            #expect(result.suppressed.contains { $0.scope == "group" && $0.group == nil && $0.rule == "below_min_cell" })
             let stored = try await CoordinatorRecords.everything(federation)
             #expect(!stored.contains(marker))
             for format in ["json", "md", "table"] {

@@ -21,12 +21,9 @@ enum RareLevels {
         return (kept, dataset.attributes.indices.filter { !rare[$0].isEmpty }.map { dataset.attributes[$0] })
     }
 
-    /// The findings sent for `attributes`: the attribute and the rule, never a level or a count.
+    /// The finding sent when rows were withheld: no group key (the level is never named), scope
+    /// `group`, rule `below_min_cell`; the attributes stay in the site's own log.
     static func findings(_ attributes: [String], minCell: Int) -> [Suppression] {
-        attributes.map {
-            Suppression(group: nil, scope: "level",
-                        reason: "rows with a level of '\($0)' held by fewer than min_cell (\(minCell)) rows at this site were "
-                            + "withheld before training; such levels are not named")
-        }
+        attributes.isEmpty ? [] : [Suppression(group: nil, scope: .group, rule: .belowMinCell, minCell: minCell)]
     }
 }

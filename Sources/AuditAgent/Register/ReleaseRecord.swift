@@ -71,7 +71,7 @@ public struct ReleaseRecord: Sendable, Codable, Equatable {
             cells = []
         }
         rowCounts = result.rowCounts
-        withheldGroups = result.suppressed.filter { ["group", "cross_audit"].contains($0.scope) }.compactMap(\.group)
+        withheldGroups = result.suppressed.filter { $0.scope == "group" }.compactMap(\.group)
         findingScopes = Array(Set(result.suppressed.map(\.scope))).sorted()
     }
 }

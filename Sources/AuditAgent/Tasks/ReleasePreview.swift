@@ -116,7 +116,7 @@ public struct ReleasePreview: Sendable, Equatable {
             return parts.joined(separator: "; ")
         }
         for (j, key) in first.keys.enumerated() {
-            if findings["\(key)|group"] != nil || findings["\(key)|cross_audit"] != nil {
+            if findings["\(key)|group"] != nil {
                 summary.withheld.append(key)
                 summary.lines.append("  withheld  \(key)")
             } else if first.groups[j] == nil {
@@ -155,7 +155,7 @@ public struct ReleasePreview: Sendable, Equatable {
 
     /// Groups of a continuous outcome: released, withheld (fewer than min_cell test rows) or absent.
     static func groups(regression statistics: RegressionSiteStatistics, result: TaskResult) -> GroupSummary {
-        let withheldKeys = Set(result.suppressed.filter { $0.scope == "group" || $0.scope == "cross_audit" }.compactMap(\.group))
+        let withheldKeys = Set(result.suppressed.filter { $0.scope == "group" }.compactMap(\.group))
         var summary = GroupSummary(released: [], withheld: [], lines: [])
         for (j, key) in statistics.keys.enumerated() {
             if withheldKeys.contains(key) {
@@ -207,6 +207,7 @@ public struct ReleasePreview: Sendable, Equatable {
             total.add(parts)
             return "\(entry.technique) \(parts.total)"
         }
-        return " (" + byTechnique.joined(separator: "; ") + "): " + total.description + ", task and row counts 4"
+        return " (" + byTechnique.joined(separator: "; ") + "): " + total.description
+            + ", round, root seed and row counts 5, min_cell of the \(result.suppressed.count) suppression entries"
     }
 }

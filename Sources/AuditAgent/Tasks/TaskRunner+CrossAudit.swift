@@ -40,9 +40,10 @@ extension TaskRunner {
         let decision = CrossAuditCheck.decide(earlier: context.earlier, candidate: candidate, minCell: policy.minCell,
                                               withhold: policy.crossAudit == .withhold)
         if let refusal = decision.refusal { return ([], [], refusal.reason(minCell: policy.minCell)) }
+        // On the wire a closed vocabulary (scope group, rule earlier_release); which earlier audit
+        // it combines with is in the site's register and the approver's preview.
         let findings = decision.withheld.map {
-            Suppression(group: $0.key, scope: "cross_audit",
-                        reason: "the group was withheld: " + $0.finding.reason(minCell: policy.minCell))
+            Suppression(group: $0.key, scope: .group, rule: .earlierRelease, minCell: policy.minCell)
         }
         return (Set(decision.withheld.map(\.key)), findings, nil)
     }

@@ -90,7 +90,7 @@ public struct TaskRunner: Sendable {
             let train = released.reduce(0) { $0 + $1.trainCount }, test = released.reduce(0) { $0 + $1.testCount }
             let result = TaskResult(
                 task: task.id, audit: task.audit, site: site, round: task.round, specSHA256: task.specSHA256,
-                agentVersion: AuditAgentModule.version, techniques: release.techniques, suppressed: release.suppressed,
+                rootSeed: task.rootSeed, agentVersion: AuditAgentModule.version, techniques: release.techniques, suppressed: release.suppressed,
                 rowCounts: RowCounts(total: train + test, train: train, test: test),
                 regressionTechniques: release.regressionTechniques)
             if let context {
@@ -142,8 +142,7 @@ public struct TaskRunner: Sendable {
         }
         return Release(groups: trained.result.groups, withheld: release.withheldGroups,
                        suppressed: RareLevels.findings(rare.attributes, minCell: policy.minCell)
-                           + release.findings.map { Suppression(group: $0.group, scope: $0.scope, reason: $0.reason) }
-                           + cross.findings,
+                           + release.findings.map(\.suppression) + cross.findings,
                        techniques: release.techniques)
     }
 
