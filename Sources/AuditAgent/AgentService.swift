@@ -27,6 +27,9 @@ public struct AgentService: Service {
 
     /// Runs until graceful shutdown, or throws when the coordinator refuses the site's identity.
     public func run() async throws {
+        // A ledger or state folder the agent cannot write would otherwise fail every task after
+        // the hello and look like "coordinator unavailable"; stop here with the path instead.
+        try WritableLocation.requireAll(for: configuration)
         let client = try CoordinatorClient(baseURL: configuration.coordinatorURL, certificatePath: configuration.certificatePath,
                                            keyPath: configuration.keyPath, caPath: configuration.caPath)
         do {

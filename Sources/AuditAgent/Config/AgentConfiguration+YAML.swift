@@ -1,9 +1,10 @@
+import AuditLogging
 import AuditSpec
 import Foundation
 
 extension AgentConfiguration {
     /// The keys of `agent.yaml`, by section, in the order of the documented example.
-    static let keys = ["site", "coordinator", "tls", "data", "policy", "ledger", "state_dir", "poll_seconds"]
+    static let keys = ["site", "coordinator", "tls", "data", "policy", "ledger", "state_dir", "poll_seconds", "logging"]
     static let tlsKeys = ["certificate", "key", "ca"]
     static let dataKeys = ["csv", "sqlite", "query"]
     static let policyKeys = ["allowed_models", "allowed_metrics", "allowed_techniques", "min_cell", "max_groups",
@@ -55,7 +56,7 @@ extension AgentConfiguration {
             policy.maxBootstrap = try reader.int("max_bootstrap", in: section, range: 0...100_000) ?? 10_000
             policy.manualApproval = try reader.bool("manual_approval", in: section) ?? false
         }
-        return AgentConfiguration(
+        var configuration = AgentConfiguration(
             site: site, coordinatorURL: url.hasSuffix("/") ? String(url.dropLast()) : url,
             certificatePath: try path("certificate", "the site certificate (PEM) path"),
             keyPath: try path("key", "the site private key (PEM) path"),
@@ -64,5 +65,9 @@ extension AgentConfiguration {
             ledgerPath: resolve(try reader.string("ledger", in: root, expected: "a file path") ?? "egress-ledger.jsonl"),
             stateDirectory: resolve(try reader.string("state_dir", in: root, expected: "a folder path") ?? "state"),
             pollSeconds: try reader.int("poll_seconds", in: root, range: 0...120) ?? 20)
+        if let section = try reader.section("logging", in: root, allowed: ["format", "level"]) {
+            configuration.logging = try LoggingConfiguration.parse(reader, section)
+        }
+        return configuration
     }
 }

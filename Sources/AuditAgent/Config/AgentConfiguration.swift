@@ -1,3 +1,4 @@
+import AuditLogging
 import Foundation
 
 /// The site agent's configuration (`agent.yaml`), owned by the hospital and validated at start-up.
@@ -19,6 +20,7 @@ import Foundation
 /// ledger: egress-ledger.jsonl
 /// state_dir: state
 /// poll_seconds: 20
+/// logging: { format: text, level: info }  # optional: json for one object per line; trace … critical
 /// ```
 ///
 /// `AgentConfiguration+YAML.swift` reads the file; its errors are ``ConfigurationError``s naming
@@ -48,4 +50,6 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var stateDirectory: String
     /// Long-poll wait in seconds.
     public var pollSeconds: Int
+    /// Log format and level (`--log-format`, `--log-level` override them).
+    public var logging = LoggingConfiguration()
 }
