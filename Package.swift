@@ -147,6 +147,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "AuditLoggingTests", dependencies: ["AuditLogging", "AuditSpec", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditCore", "AuditWire", "AuditStats", "AuditSpec", "CZlib"]),
