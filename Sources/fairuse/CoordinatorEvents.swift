@@ -31,8 +31,8 @@ extension CoordinatorCommand {
         static func time(_ text: String, now: Date) -> Date? {
             if let date = WireJSON.parseDate(text) { return date }
             guard let unit = text.last, let amount = Double(text.dropLast()), amount >= 0 else { return nil }
-            let seconds: Double? = switch unit { case "s": 1; case "m": 60; case "h": 3600; case "d": 86400; default: nil }
-            return seconds.map { now.addingTimeInterval(-amount * $0) }
+            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+            return units[unit].map { now.addingTimeInterval(-amount * $0) }
         }
 
         func run() async throws {

@@ -32,7 +32,7 @@ struct JSONLinesLogHandlerTests {
         let metadata = try #require(object["metadata"] as? [String: String])
         #expect(metadata == ["instance": "c1", "site": "north", "note": "a \"quoted\"\nline\\ with\ttab"])
         let timestamp = try #require(object["timestamp"] as? String)
-        let parsed = try #require(try? Date(timestamp, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)))
+        let parsed = try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(timestamp)
         #expect(abs(parsed.timeIntervalSinceNow) < 60)
     }
 

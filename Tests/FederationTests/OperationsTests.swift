@@ -112,7 +112,7 @@ struct OperationsTests {
             })
             // Each event is counted in /metrics, by kind.
             let metrics = try PrometheusText(try await PlainHTTP.get(try #require(federation.observabilityURL) + "/metrics").body)
-            #expect(metrics.value("fairuse_security_events_total", ["event": "site_registered"]) == 3)
+            #expect(metrics.value("fairuse_security_events_total", ["event": "site_registered"]) == 2)
             #expect(metrics.value("fairuse_security_events_total", ["event": "site_revoked"]) == 1)
             #expect(metrics.value("fairuse_security_events_total", ["event": "identity_refused"]) == 2)
             #expect(metrics.value("fairuse_security_events_total", ["event": "role_refused"]) == 1)

@@ -23,9 +23,11 @@ public struct DataHeader: Sendable, Equatable {
 
     /// The first record of a CSV file (RFC 4180 quoting), read in chunks up to 1 MiB.
     static func csvHeader(path: String) throws -> [String] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
             throw DataHeaderError("\(path): cannot open the data file for reading (\(String(cString: strerror(errno))))")
         }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         defer { try? handle.close() }
         var bytes: [UInt8] = []
         var fields: [String] = [], field: [UInt8] = [], quoted = false, index = 0

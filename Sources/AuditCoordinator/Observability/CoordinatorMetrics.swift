@@ -44,27 +44,27 @@ public final class CoordinatorMetrics: Sendable {
 
     /// Records one answered request.
     func request(route: String, method: String, status: Int, duration: Duration, requestBytes: Int?, responseBytes: Int?) {
-        Counter(label: "fairuse_http_requests_total", dimensions: [("route", route), ("method", method), ("status", "\(status)")],
+        CoreMetrics.Counter(label: "fairuse_http_requests_total", dimensions: [("route", route), ("method", method), ("status", "\(status)")],
                 factory: factory).increment()
-        Timer(label: "fairuse_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
+        CoreMetrics.Timer(label: "fairuse_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
             .recordNanoseconds(Self.nanoseconds(duration))
         if let requestBytes {
-            Counter(label: "fairuse_http_request_bytes_total", dimensions: [("route", route)], factory: factory)
+            CoreMetrics.Counter(label: "fairuse_http_request_bytes_total", dimensions: [("route", route)], factory: factory)
                 .increment(by: requestBytes)
             if route.hasPrefix("/v1/agent/") && method == "POST" {
-                Recorder(label: "fairuse_agent_payload_bytes", dimensions: [("route", route)], aggregate: true, factory: factory)
+                CoreMetrics.Recorder(label: "fairuse_agent_payload_bytes", dimensions: [("route", route)], aggregate: true, factory: factory)
                     .record(requestBytes)
             }
         }
         if let responseBytes {
-            Counter(label: "fairuse_http_response_bytes_total", dimensions: [("route", route)], factory: factory)
+            CoreMetrics.Counter(label: "fairuse_http_response_bytes_total", dimensions: [("route", route)], factory: factory)
                 .increment(by: responseBytes)
         }
     }
 
     /// Records one combine run and whether it produced a report.
     func combined(duration: Duration, succeeded: Bool) {
-        Timer(label: "fairuse_combine_duration_seconds", dimensions: [("outcome", succeeded ? "report" : "failed")], factory: factory)
+        CoreMetrics.Timer(label: "fairuse_combine_duration_seconds", dimensions: [("outcome", succeeded ? "report" : "failed")], factory: factory)
             .recordNanoseconds(Self.nanoseconds(duration))
     }
 
@@ -75,7 +75,7 @@ public final class CoordinatorMetrics: Sendable {
 
     /// Counts one security event.
     func count(_ event: SecurityEvent.Kind) {
-        Counter(label: "fairuse_security_events_total", dimensions: [("event", event.rawValue)], factory: factory).increment()
+        CoreMetrics.Counter(label: "fairuse_security_events_total", dimensions: [("event", event.rawValue)], factory: factory).increment()
     }
 
     /// The text exposition (format 0.0.4), with the state gauges set from `counts` first.
@@ -87,6 +87,6 @@ public final class CoordinatorMetrics: Sendable {
     }
 
     private func gauge(_ name: String, _ key: String, _ value: String, _ n: Int) {
-        Gauge(label: name, dimensions: [(key, value)], factory: factory).record(n)
+        CoreMetrics.Gauge(label: name, dimensions: [(key, value)], factory: factory).record(n)
     }
 }

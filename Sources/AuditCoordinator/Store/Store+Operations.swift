@@ -18,7 +18,7 @@ extension Store {
     /// Counts audits, tasks and sites by state in one read snapshot.
     public func stateCounts() async throws -> StateCounts {
         try await read("counting audits, tasks and sites by state") { db in
-            func counts<S: RawRepresentable & CaseIterable & Hashable>(_ table: String, _ column: String, as: S.Type) throws
+            func counts<S: RawRepresentable & CaseIterable & Hashable>(_ table: String, _ column: String, _ type: S.Type) throws
                 -> [S: Int] where S.RawValue == String {
                 var out = Dictionary(uniqueKeysWithValues: S.allCases.map { ($0, 0) })
                 for row in try Row.fetchAll(db, sql: "SELECT \(column) AS s, COUNT(*) AS n FROM \(table) GROUP BY \(column)") {
@@ -26,9 +26,9 @@ extension Store {
                 }
                 return out
             }
-            return StateCounts(audits: try counts("audit", "state", as: AuditState.self),
-                               tasks: try counts("site_task", "state", as: TaskState.self),
-                               sites: try counts("site", "status", as: SiteStatus.self))
+            return StateCounts(audits: try counts("audit", "state", AuditState.self),
+                               tasks: try counts("site_task", "state", TaskState.self),
+                               sites: try counts("site", "status", SiteStatus.self))
         }
     }
 
@@ -70,8 +70,8 @@ extension Store {
             if let since = filter.since { clauses.append("at >= ?"); arguments += [since] }
             let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             arguments += [filter.limit]
-            return try Row.fetchAll(db, sql: "SELECT * FROM event \(condition) ORDER BY id DESC LIMIT ?", arguments: arguments)
-                .map(EventRecord.init(row:)).reversed()
+            return Array(try Row.fetchAll(db, sql: "SELECT * FROM event \(condition) ORDER BY id DESC LIMIT ?", arguments: arguments)
+                .map(EventRecord.init(row:)).reversed())
         }
     }
 }
