@@ -73,7 +73,7 @@ struct ListenTests {
         #expect(checks.map(\.passed) == [false, true, true])
         readiness.markAPIListening()
         checks = await readiness.checks(store: store)
-        #expect(checks.allSatisfy(\.passed))
+        #expect(checks.allSatisfy { $0.passed })
         readiness.markShuttingDown()
         checks = await readiness.checks(store: store)
         #expect(checks.map(\.passed) == [true, true, false] && checks[2].detail == "shutting down")

@@ -4,7 +4,7 @@ import Testing
 /// `fairuse agent check` as a hospital's IT team runs it: every path the agent writes is probed,
 /// and the data is checked against the spec, each failure a FAIL line naming the path or column
 /// and the fix, with exit status 1.
-@Suite("fairuse agent check")
+@Suite("fairuse agent check", .enabled(if: CommandRunner.executable != nil, "the fairuse executable is built beside the tests"))
 struct AgentCheckCommandTests {
     @Test func anUnwritableLedgerAndMissingColumnsAreFailLines() throws {
         let folder = try CommandRunner.temporaryFolder()

@@ -65,7 +65,7 @@ struct PrometheusText {
 
     /// The value of the one sample named `name` whose labels include `labels`; nil when none.
     func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
-        let matching = samples.filter { $0.name == name && labels.allSatisfy { key, value in $0.labels[key] == value } }
-        return matching.isEmpty ? nil : matching.map(\.value).reduce(0, +)
+        let matching = samples.filter { sample in sample.name == name && labels.allSatisfy { key, value in sample.labels[key] == value } }
+        return matching.isEmpty ? nil : matching.map { $0.value }.reduce(0, +)
     }
 }
