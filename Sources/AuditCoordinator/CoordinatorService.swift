@@ -43,7 +43,7 @@ public enum CoordinatorService {
 
         let router = Self.router(coordinator: coordinator, ca: ca, peer: TLSPeerCertificate())
         let portFile = configuration.portFile
-        let apiBound = BoundFlag()
+        let apiBound = SetOnceFlag()
         let app = Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
@@ -60,7 +60,7 @@ public enum CoordinatorService {
         var services: [any Service] = []
         if let observability = configuration.observability {
             // First in the group, so it is the last to stop: /readyz answers "shutting down" while the API drains.
-            let bound = BoundFlag()
+            let bound = SetOnceFlag()
             let server = ObservabilityServer.application(configuration: observability, coordinator: coordinator, logger: logger) { port in
                 bound.set()
                 if let file = observability.portFile { try? AtomicFile.write(Data("\(port)\n".utf8), to: file) }

@@ -61,7 +61,7 @@ struct ListeningService: Service {
     let listener: any Service
     let address: String
     let setting: String
-    let bound: BoundFlag
+    let bound: SetOnceFlag
 
     func run() async throws {
         do { try await listener.run() } catch where !bound.isSet && (error is IOError || error is SocketAddressError) {
@@ -70,8 +70,9 @@ struct ListeningService: Service {
     }
 }
 
-/// Set once a listener reports its port, so later failures are not mistaken for binding errors.
-final class BoundFlag: Sendable {
+/// A flag that is only ever raised: a listener reported its port (so later failures are not
+/// mistaken for binding errors), or a request passed authentication.
+final class SetOnceFlag: Sendable {
     private let value = Mutex(false)
     var isSet: Bool { value.withLock { $0 } }
     func set() { value.withLock { $0 = true } }

@@ -35,7 +35,8 @@ struct ObservationMiddleware: RouterMiddleware {
     }
 
     func route(_ request: Request, _ context: Context) -> String {
-        context.endpointPath ?? routes.template(for: request.uri.path)
+        guard let path = context.endpointPath, path != "NotFound" else { return routes.template(for: request.uri.path) }
+        return path
     }
 
     func record(_ request: Request, _ context: Context, status: Int, start: ContinuousClock.Instant, requestBytes: Int?,
@@ -44,18 +45,18 @@ struct ObservationMiddleware: RouterMiddleware {
                         duration: ContinuousClock.now - start, requestBytes: requestBytes, responseBytes: responseBytes)
     }
 
-    /// The security event a refusal is, if any. Before routing (no endpoint yet) a refusal came
-    /// from authentication: the identity was refused. After routing, a forbidden or another site's
-    /// task is a wrong role, and a 4xx on an agent upload is a refused payload.
+    /// The security event a refusal is, if any. Before authentication passed, a refusal is of the
+    /// identity (no, unknown, revoked or misregistered certificate). After it, a forbidden endpoint
+    /// or another site's task is a wrong role, and a 4xx on an agent upload is a refused payload.
     func securityEvent(for error: APIError, _ request: Request, _ context: Context) async -> SecurityEvent? {
         let code = error.wire.code
-        let routed = context.endpointPath != nil
+        let authenticated = context.authenticated.isSet
         let kind: SecurityEvent.Kind
-        if !routed, [.unauthenticated, .unknownSite, .revokedSite, .siteMismatch, .forbidden].contains(code) {
+        if !authenticated, [.unauthenticated, .unknownSite, .revokedSite, .siteMismatch, .forbidden].contains(code) {
             kind = .identityRefused
-        } else if routed, code == .forbidden || code == .siteMismatch {
+        } else if authenticated, code == .forbidden || code == .siteMismatch {
             kind = .roleRefused
-        } else if routed, request.method == .post, route(request, context).hasPrefix("/v1/agent/"),
+        } else if authenticated, request.method == .post, route(request, context).hasPrefix("/v1/agent/"),
                   [400, 409, 413, 422].contains(code.httpStatus) {
             kind = .payloadRefused
         } else {
@@ -67,7 +68,7 @@ struct ObservationMiddleware: RouterMiddleware {
         if let address = context.channel.remoteAddress?.ipAddress { metadata["peer_address"] = "\(address)" }
         if let der = try? await peer.certificateDER(of: request, context: context) {
             metadata["fingerprint"] = "\(Fingerprint.sha256(ofDER: der).hex)"
-            if let principal = try? Principal(derEncoded: der) { metadata["principal"] = "\(principal)" }
+            if let principal = try? Principal(derEncoded: der) { metadata["principal"] = "\(principal.uri)" }
         } else {
             metadata["principal"] = "none (no client certificate)"
         }

@@ -35,6 +35,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                                : "a client certificate, or for read-only pages a researcher token, is required")
             }
             context.researcher = name
+            context.authenticated.set()
             return try await next(request, context)
         }
         let principal: Principal
@@ -46,6 +47,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             try await registry.authenticate(site: site, fingerprint: Fingerprint.sha256(ofDER: der).hex)
         }
         context.principal = principal
+        context.authenticated.set()
         return try await next(request, context)
     }
 }

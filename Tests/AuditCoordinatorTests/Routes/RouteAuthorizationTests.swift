@@ -83,6 +83,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         }, outcomes: operatorOnly(.ok(201))),
         RouteCase(method: .get, pattern: "/v1/sites", path: { _ in "/v1/sites" }, outcomes: operatorOnly(.ok(200))),
         RouteCase(method: .delete, pattern: "/v1/sites/:id", path: { _ in "/v1/sites/beta" }, outcomes: operatorOnly(.ok(200))),
+        RouteCase(method: .get, pattern: "/v1/events", path: { _ in "/v1/events?limit=5" }, outcomes: operatorOnly(.ok(200))),
         RouteCase(method: .get, pattern: "/dashboard", path: { _ in "/dashboard" }, outcomes: readers(.ok(200))),
         RouteCase(method: .get, pattern: "/dashboard/audits/:id", path: { "/dashboard/audits/\($0.audit)" },
                   outcomes: readers(.error(.conflict))),   // no report yet
