@@ -82,7 +82,7 @@ let package = Package(
             "AuditCore", "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditTable", "AuditReport", "AuditLogging",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -22,6 +22,11 @@ public final class CoordinatorClient: Sendable {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(150))
         configuration.decompression = .disabled
+        // The coordinator offers h2 and http/1.1 (protocol §1). An agent's requests are few, serial
+        // and long-polled, so HTTP/2's multiplexing buys nothing, while over HTTP/2 the client's
+        // pool retries a connection the server refused until the request's deadline, so a refused
+        // certificate would surface as a timeout instead of at the request that caused it.
+        configuration.httpVersion = .http1Only
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.baseURL = baseURL
     }

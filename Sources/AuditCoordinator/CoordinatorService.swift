@@ -4,7 +4,7 @@ import AuditTable
 import AuditWire
 import Foundation
 import Hummingbird
-import HummingbirdTLS
+import HummingbirdHTTP2
 import Logging
 import NIOSSL
 import ServiceLifecycle
@@ -45,7 +45,7 @@ public enum CoordinatorService {
         let portFile = configuration.portFile
         let apiBound = SetOnceFlag()
         let app = Application(
-            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            router: router, server: try .http2Upgrade(tlsConfiguration: tls),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 apiBound.set()
@@ -82,6 +82,8 @@ public enum CoordinatorService {
         let observation = ObservationMiddleware(metrics: coordinator.metrics, routes: RouteTemplates(), logger: coordinator.logger, peer: peer)
         router.add(middleware: ErrorMappingMiddleware())
         router.add(middleware: observation)
+        let methods = RouteMethods()
+        router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
         router.add(middleware: AuthenticationMiddleware(
             ca: ca, registry: SiteRegistry(store: coordinator.store),
             researchers: ResearcherTokens(entries: coordinator.configuration.researchers), clock: coordinator.clock, peer: peer))
@@ -91,6 +93,7 @@ public enum CoordinatorService {
         DashboardRoutes(coordinator: coordinator, operatorRoutes: operatorRoutes).register(on: router)
         EventRoutes(coordinator: coordinator).register(on: router)
         observation.routes.set(router.routes.map { "\($0.path)" })
+        methods.set(router.routes.map { ("\($0.path)", $0.method) })
         return router
     }
 

@@ -81,6 +81,13 @@ public struct PageClient: Sendable {
         return (Int(response.status.code), fields, String(buffer: body))
     }
 
+    /// The HTTP version the client and the coordinator agreed on by ALPN for a GET of `path`.
+    public func negotiatedVersion(_ path: String) async throws -> String {
+        let response = try await client.execute(HTTPClientRequest(url: url + path), timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 32 << 20)
+        return "\(response.version)"
+    }
+
     /// Whether a request fails before any HTTP response (the TLS handshake is refused).
     public func handshakeFails() async -> Bool {
         do {

@@ -8,7 +8,7 @@ public struct WireErrorCode: Hashable, Sendable, Codable, CustomStringConvertibl
         case unsupportedVersion, malformedPayload, decompressionFailed, payloadTooLarge
         case nonFiniteNumber, inconsistentCounts, invalidShape
         case unauthenticated, forbidden, unknownSite, revokedSite, siteMismatch
-        case notFound, conflict, taskClosed, `internal`
+        case notFound, methodNotAllowed, conflict, taskClosed, `internal`
         case unrecognized(String)
     }
 
@@ -41,6 +41,8 @@ public struct WireErrorCode: Hashable, Sendable, Codable, CustomStringConvertibl
     public static let siteMismatch = WireErrorCode(.siteMismatch)
     /// No such audit, task or site (404).
     public static let notFound = WireErrorCode(.notFound)
+    /// The path exists but not with this method; the response's `Allow` lists its methods (405).
+    public static let methodNotAllowed = WireErrorCode(.methodNotAllowed)
     /// The request contradicts the stored state, e.g. a different result for the same task (409).
     public static let conflict = WireErrorCode(.conflict)
     /// The task no longer accepts results or refusals (expired, cancelled, completed) (409).
@@ -53,7 +55,7 @@ public struct WireErrorCode: Hashable, Sendable, Codable, CustomStringConvertibl
         .unsupportedVersion, .malformedPayload, .decompressionFailed, .payloadTooLarge,
         .nonFiniteNumber, .inconsistentCounts, .invalidShape,
         .unauthenticated, .forbidden, .unknownSite, .revokedSite, .siteMismatch,
-        .notFound, .conflict, .taskClosed, .internal,
+        .notFound, .methodNotAllowed, .conflict, .taskClosed, .internal,
     ]
 
     /// Looks up a code by its wire name; unknown names give an unrecognized code that keeps the name.
@@ -77,6 +79,7 @@ public struct WireErrorCode: Hashable, Sendable, Codable, CustomStringConvertibl
         case .revokedSite: "revoked_site"
         case .siteMismatch: "site_mismatch"
         case .notFound: "not_found"
+        case .methodNotAllowed: "method_not_allowed"
         case .conflict: "conflict"
         case .taskClosed: "task_closed"
         case .internal: "internal"
@@ -91,6 +94,7 @@ public struct WireErrorCode: Hashable, Sendable, Codable, CustomStringConvertibl
         case .unauthenticated: 401
         case .forbidden, .unknownSite, .revokedSite, .siteMismatch: 403
         case .notFound: 404
+        case .methodNotAllowed: 405
         case .conflict, .taskClosed: 409
         case .payloadTooLarge: 413
         case .nonFiniteNumber, .inconsistentCounts, .invalidShape: 422

@@ -102,7 +102,7 @@ struct CoordinatorConfigurationTests {
         #expect(configuration.host == "0.0.0.0" && configuration.port == 0)
         #expect(configuration.caPath == "/srv/fairuse/ca.pem" && configuration.databasePath == "/srv/fairuse/fairuse.db")
         #expect(configuration.portFile == "/srv/fairuse/coordinator.port")
-        #expect(configuration.maxCompressedBytes == 2048 && configuration.maxDecompressedBytes == 512 << 20)
+        #expect(configuration.maxCompressedBytes == 2048 && configuration.maxDecompressedBytes == 256 << 20)   // protocol §6 default
         #expect(configuration.longPollSeconds == 5 && configuration.defaultDeadlineSeconds == 60)
         #expect(configuration.researchers == [.init(name: "alice", sha256: zeros)])
         #expect(configuration.observability == nil && configuration.logging == .init())
@@ -121,5 +121,21 @@ struct CoordinatorConfigurationTests {
         let open = try CoordinatorConfiguration.parse(
             yaml: coordinator("observability: { listen: \"10.0.0.5:9464\", allow_non_loopback: true }\n"), file: Self.file)
         #expect(open.observability?.listen == ListenAddress(host: "10.0.0.5", port: 9464) && open.observability?.allowNonLoopback == true)
+    }
+
+    /// The shipped example and the defaults say what protocol.md §6–§7 say: 32 MiB on the wire,
+    /// 256 MiB inflated, long-poll capped within 0 … 60 s (the numbers are the document's, written here).
+    @Test func theExampleConfigurationAndTheDefaultsCarryTheProtocolsLimits() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Deploy/coordinator.example.yaml").standardizedFileURL.path
+        let configuration = try CoordinatorConfiguration.load(path: example)
+        #expect(configuration.maxCompressedBytes == 32 * 1024 * 1024)
+        #expect(configuration.maxDecompressedBytes == 256 * 1024 * 1024)
+        #expect((0...60).contains(configuration.longPollSeconds))
+        let defaults = try CoordinatorConfiguration.parse(yaml: coordinator(""), file: Self.file)
+        #expect(defaults.maxCompressedBytes == 32 * 1024 * 1024 && defaults.maxDecompressedBytes == 256 * 1024 * 1024)
+        #expect(throws: ConfigurationError.self) {
+            try CoordinatorConfiguration.parse(yaml: coordinator("limits: { long_poll_seconds: 61 }\n"), file: Self.file)
+        }
     }
 }

@@ -117,7 +117,7 @@ import Testing
         ("unsupported_version", 400), ("malformed_payload", 400), ("decompression_failed", 400),
         ("payload_too_large", 413), ("non_finite_number", 422), ("inconsistent_counts", 422),
         ("invalid_shape", 422), ("unauthenticated", 401), ("forbidden", 403), ("unknown_site", 403),
-        ("revoked_site", 403), ("site_mismatch", 403), ("not_found", 404), ("conflict", 409),
+        ("revoked_site", 403), ("site_mismatch", 403), ("not_found", 404), ("method_not_allowed", 405), ("conflict", 409),
         ("task_closed", 409), ("internal", 500),
     ]
 

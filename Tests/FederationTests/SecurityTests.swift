@@ -78,13 +78,14 @@ struct SecurityTests {
         guard case .result(let result) = runner.run(alphaTask) else { Issue.record("no result"); return }
         let json = try PayloadCodec.encodeJSON(result)
         // Site alpha posting to beta's task.
-        #expect(await Self.code { _ = try await alpha.submit(task: betaTask.id, json: json) } == "site_mismatch")
+        // Another site's task answers exactly like a task that does not exist (protocol §2).
+        #expect(await Self.code { _ = try await alpha.submit(task: betaTask.id, json: json) } == "not_found")
         // Progress: recorded for its own open task; refused for another site's task, an unknown stage, a bad count.
         let alphaID = try SiteID(validating: "alpha")
         let ok = TaskProgress(task: alphaTask.id, site: alphaID, stage: "statistics", technique: "onehot", step: 7, total: 10)
         try await alpha.progress(task: alphaTask.id, json: try PayloadCodec.encodeJSON(ok))
         #expect(try await federation.withOperator { try await $0.audit(audit) }.sites.first { $0.site == alphaID }?.progress == "statistics (onehot) 7/10")
-        #expect(await Self.code { try await alpha.progress(task: betaTask.id, json: try PayloadCodec.encodeJSON(ok)) } == "site_mismatch")
+        #expect(await Self.code { try await alpha.progress(task: betaTask.id, json: try PayloadCodec.encodeJSON(ok)) } == "not_found")
         var badStage = ok
         badStage.stage = "reading /secret/path.csv"
         #expect(await Self.code { try await alpha.progress(task: alphaTask.id, json: try PayloadCodec.encodeJSON(badStage)) } == "malformed_payload")

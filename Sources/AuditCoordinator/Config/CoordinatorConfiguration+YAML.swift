@@ -48,7 +48,7 @@ extension CoordinatorConfiguration {
         if let limits {
             config.maxCompressedBytes = try reader.int("max_compressed_bytes", in: limits, range: 1024...(1 << 30)) ?? config.maxCompressedBytes
             config.maxDecompressedBytes = try reader.int("max_decompressed_bytes", in: limits, range: 1024...(1 << 32)) ?? config.maxDecompressedBytes
-            config.longPollSeconds = try reader.int("long_poll_seconds", in: limits, range: 0...120) ?? config.longPollSeconds
+            config.longPollSeconds = try reader.int("long_poll_seconds", in: limits, range: 0...60) ?? config.longPollSeconds
         }
         config.defaultDeadlineSeconds = try reader.int("default_deadline_seconds", in: root, range: 1...(86400 * 365)) ?? config.defaultDeadlineSeconds
         config.researchers = try researchers(reader)

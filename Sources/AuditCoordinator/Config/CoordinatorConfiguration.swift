@@ -1,4 +1,5 @@
 import AuditLogging
+import AuditWire
 
 /// The coordinator's configuration (`coordinator.yaml`), validated at start-up. Relative paths are
 /// relative to the configuration file's directory; private keys are paths, never inline.
@@ -8,7 +9,7 @@ import AuditLogging
 /// tls: { certificate: coordinator.pem, key: coordinator-key.pem, ca: ca.pem }
 /// database: sqlite:fairuse.db
 /// port_file: coordinator.port                    # optional: the bound port is written here
-/// limits: { max_compressed_bytes: 67108864, max_decompressed_bytes: 536870912, long_poll_seconds: 25 }
+/// limits: { max_compressed_bytes: 33554432, max_decompressed_bytes: 268435456, long_poll_seconds: 25 }
 /// default_deadline_seconds: 7200
 /// observability: { listen: "127.0.0.1:9464" }  # optional: plain-HTTP /metrics, /healthz, /readyz
 /// logging: { format: json, level: info }        # optional: text (default) or json lines; trace … critical
@@ -37,11 +38,11 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var databasePath: String
     /// Where to write the bound port, if anywhere.
     public var portFile: String?
-    /// Largest compressed request body.
+    /// Largest compressed request body; defaults to the protocol's (§6, `PayloadLimits`).
     public var maxCompressedBytes: Int
     /// Largest inflated request body.
     public var maxDecompressedBytes: Int
-    /// Longest long-poll wait.
+    /// Longest long-poll wait; at most the protocol's 60 seconds (§7).
     public var longPollSeconds: Int
     /// Deadline of an audit launched without one.
     public var defaultDeadlineSeconds: Int
@@ -67,8 +68,8 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
 
     /// Creates a configuration.
     public init(host: String = "127.0.0.1", port: Int = 8443, certificatePath: String, keyPath: String, caPath: String,
-                databasePath: String, portFile: String? = nil, maxCompressedBytes: Int = 64 << 20,
-                maxDecompressedBytes: Int = 512 << 20, longPollSeconds: Int = 25, defaultDeadlineSeconds: Int = 7200) {
+                databasePath: String, portFile: String? = nil, maxCompressedBytes: Int = PayloadLimits().maxCompressedBytes,
+                maxDecompressedBytes: Int = PayloadLimits().maxDecompressedBytes, longPollSeconds: Int = 25, defaultDeadlineSeconds: Int = 7200) {
         self.host = host
         self.port = port
         self.certificatePath = certificatePath

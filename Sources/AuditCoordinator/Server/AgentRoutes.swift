@@ -101,14 +101,15 @@ struct AgentRoutes {
         return seconds
     }
 
-    /// The task, if it belongs to the authenticated site.
+    /// The task, if it belongs to the authenticated site. Another site's task is `404` exactly like a
+    /// task that does not exist (protocol §2), so a site cannot probe which task ids are live.
     func ownTask(_ context: CoordinatorContext, site: SiteID) async throws -> (SiteTaskRecord, AuditRecord) {
         let id: TaskID = try context.pathID()
         guard let task = try await coordinator.store.task(id: id),
               let audit = try await coordinator.store.audit(id: task.auditID) else {
             throw APIError(.notFound, "no task \(id)")
         }
-        guard task.siteID == site else { throw APIError(.siteMismatch, "task \(id) belongs to another site") }
+        guard task.siteID == site else { throw APIError(.notFound, "no task \(id)") }
         return (task, audit)
     }
 

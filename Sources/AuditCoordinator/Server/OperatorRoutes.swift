@@ -36,7 +36,7 @@ struct OperatorRoutes {
         try launch.validate()
         var spec: AuditSpec
         do { spec = try AuditSpec.parse(yaml: launch.specYAML, source: "spec") } catch {
-            throw APIError(.malformedPayload, "the audit spec is invalid: \(error)", field: "spec_yaml")
+            throw APIError(.invalidShape, "the audit spec is invalid: \(error)", field: "spec_yaml")
         }
         // The audit's root seed: the operator's, or drawn here. It is written into the spec as
         // `tests.seed`, so the stored spec, its digest, the sites' tasks and the report's settings

@@ -42,4 +42,45 @@ struct ProtocolConformanceTests {
         #expect(error.code == .malformedPayload && error.field == "Idempotency-Key")
         #expect(try await fixture.snapshot() == before)
     }
+
+    /// A spec that does not read is `422 invalid_shape` at `spec_yaml` with the reader's
+    /// `line: key: message` (protocol §8: spec text is configuration, not a malformed payload).
+    @Test func aLaunchWithAnInvalidSpecIs422NamingTheSpecLineAndNothingIsStored() async throws {
+        let fixture = try await RouteFixture.make()
+        let before = try await fixture.snapshot()
+        let yaml = RouteFixture.spec.yaml().replacingOccurrences(of: "name:", with: "nmae:")
+        let launch = LaunchAuditRequest(specYAML: yaml, sites: [SiteID(rawValue: "alpha")!])
+        let response = try await Application(router: fixture.router).test(.router) { client in
+            try await client.execute(uri: "/v1/audits", method: .post, headers: RouteFixture.headers(.operator),
+                                     body: ByteBuffer(bytes: try PayloadCodec.encodeJSON(launch)))
+        }
+        #expect(response.status.code == 422)
+        let error = try PayloadCodec.decodeJSON(ErrorBody.self, from: Data(response.body.readableBytesView)).error
+        #expect(error.code == .invalidShape && error.field == "spec_yaml")
+        #expect(error.message.contains("nmae"), "\(error.message)")
+        #expect(try await fixture.snapshot() == before)
+    }
+
+    /// A documented path with a method it does not have is 405 with `Allow` (RFC 9110 §15.5.6),
+    /// even unauthenticated; an unknown path stays 404 and nothing is stored.
+    @Test(arguments: [("TRACE", "/v1/audits", "GET, POST"), ("PUT", "/v1/sites/alpha", "DELETE"),
+                      ("GET", "/v1/agent/tasks/tsk_x/result", "POST"), ("PATCH", "/v1/agent/hello", "POST")])
+    func aKnownPathWithAnotherMethodIs405WithAllow(_ method: String, _ path: String, _ allow: String) async throws {
+        let fixture = try await RouteFixture.make()
+        let before = try await fixture.snapshot()
+        for caller in [Caller.operator, .none] {
+            let response = try await Application(router: fixture.router).test(.router) { client in
+                try await client.execute(uri: path, method: HTTPRequest.Method(method)!, headers: RouteFixture.headers(caller))
+            }
+            #expect(response.status.code == 405)
+            #expect(response.headers[.allow] == allow)
+            let error = try PayloadCodec.decodeJSON(ErrorBody.self, from: Data(response.body.readableBytesView)).error
+            #expect(error.code == .methodNotAllowed)
+        }
+        let unknown = try await Application(router: fixture.router).test(.router) { client in
+            try await client.execute(uri: "/v1/nothing-here", method: .get, headers: RouteFixture.headers(.operator))
+        }
+        #expect(unknown.status == .notFound)
+        #expect(try await fixture.snapshot() == before)
+    }
 }

@@ -14,7 +14,7 @@ struct Outcome: Equatable, CustomStringConvertible {
     var code: String?
     static func ok(_ status: Int) -> Outcome { Outcome(status: status, code: nil) }
     static func error(_ code: WireErrorCode) -> Outcome { Outcome(status: code.httpStatus, code: code.description) }
-    static let forbidden = error(.forbidden), unauthenticated = error(.unauthenticated), siteMismatch = error(.siteMismatch)
+    static let forbidden = error(.forbidden), unauthenticated = error(.unauthenticated), notFound = error(.notFound)
     var description: String { "\(status) \(code ?? "")" }
 }
 
@@ -58,17 +58,17 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         RouteCase(method: .get, pattern: "/v1/agent/tasks", path: { _ in "/v1/agent/tasks?wait=0" }, outcomes: agent(.ok(200))),
         // An empty result reaches validation only for the task's own site.
         RouteCase(method: .post, pattern: "/v1/agent/tasks/:id/result", path: { "/v1/agent/tasks/\($0.alphaTask)/result" },
-                  body: { _, _ in Data("{}".utf8) }, outcomes: agent(.error(.malformedPayload), otherSite: .siteMismatch)),
+                  body: { _, _ in Data("{}".utf8) }, outcomes: agent(.error(.malformedPayload), otherSite: .notFound)),
         RouteCase(method: .post, pattern: "/v1/agent/tasks/:id/refusal", path: { "/v1/agent/tasks/\($0.alphaTask)/refusal" },
                   body: { fixture, caller in
                       try json(TaskRefusal(task: fixture.alphaTask, site: siteID(caller),
                                            code: RefusalCode.approvalDenied, reason: "declined"))
-                  }, outcomes: agent(.ok(204), otherSite: .siteMismatch)),
+                  }, outcomes: agent(.ok(204), otherSite: .notFound)),
         RouteCase(method: .post, pattern: "/v1/agent/tasks/:id/progress", path: { "/v1/agent/tasks/\($0.alphaTask)/progress" },
                   body: { fixture, caller in
                       try json(TaskProgress(task: fixture.alphaTask, site: siteID(caller), stage: "statistics",
                                             technique: "intersectional", step: 1, total: 2))
-                  }, outcomes: agent(.ok(204), otherSite: .siteMismatch)),
+                  }, outcomes: agent(.ok(204), otherSite: .notFound)),
         RouteCase(method: .post, pattern: "/v1/audits", path: { _ in "/v1/audits" }, body: { _, _ in
             try json(LaunchAuditRequest(specYAML: RouteFixture.spec.yaml(), sites: [SiteID(rawValue: "alpha")!]))
         }, outcomes: operatorOnly(.ok(201))),
