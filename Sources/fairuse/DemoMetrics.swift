@@ -14,7 +14,8 @@ enum DemoMetrics {
         }
         let text = String(decoding: try await response.body.collect(upTo: 4 << 20).readableBytesView, as: UTF8.self)
         let lines = text.split(separator: "\n").filter { line in
-            shown.contains { line.hasPrefix($0) } && !line.hasSuffix(" 0") && !line.contains("route=\"/v1/agent/tasks\"")
+            shown.contains { line.hasPrefix($0) } && line.split(separator: " ").last.flatMap { Double($0) } != 0
+                && !line.contains("route=\"/v1/agent/tasks\"")
         }.sorted()
         return "Metrics (\(base)/metrics, \(text.split(separator: "\n").count) lines; non-zero audit, task, request and combine series):\n"
             + lines.map { "  " + $0 }.joined(separator: "\n")
