@@ -83,4 +83,41 @@ struct ProtocolConformanceTests {
         #expect(unknown.status == .notFound)
         #expect(try await fixture.snapshot() == before)
     }
+
+    /// protocol.md's route tables, openapi.yaml's paths and the router list the same routes (the
+    /// dashboard's HTML pages are in protocol.md and the router only: they are not an API).
+    @Test func protocolDocumentOpenAPIAndRouterListTheSameRoutes() async throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../Protocol").standardizedFileURL
+        let protocolText = try String(contentsOf: folder.appendingPathComponent("protocol.md"), encoding: .utf8)
+        let openAPIText = try String(contentsOf: folder.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+
+        var documented = Set<String>()
+        for line in protocolText.split(separator: "\n") where line.hasPrefix("| `") {
+            for match in line.matches(of: /`(GET|POST|PUT|PATCH|DELETE) (\/[^`? ]*)[^`]*`/) {
+                documented.insert(Self.route(match.1, match.2))
+            }
+        }
+        var openAPI = Set<String>()
+        var path: Substring?
+        for line in openAPIText.split(separator: "\n") {
+            if let match = line.wholeMatch(of: /\ {2}(\/\S*):/) { path = match.1; continue }
+            if !line.hasPrefix("   ") { path = nil }   // a line indented less than an operation ends `paths`
+            if let path, let match = line.wholeMatch(of: /\ {4}(get|post|put|patch|delete):/) {
+                openAPI.insert(Self.route(match.1.uppercased(), path))
+            }
+        }
+        let fixture = try await RouteFixture.make()
+        let routed = Set(fixture.router.routes.map { Self.route("\($0.method)", "\($0.path)") })
+        let pages = Set(routed.filter { $0.contains(" /dashboard") })
+        #expect(documented == routed, "protocol.md vs router: \(documented.symmetricDifference(routed).sorted())")
+        #expect(openAPI == routed.subtracting(pages), "openapi.yaml vs router: \(openAPI.symmetricDifference(routed.subtracting(pages)).sorted())")
+        #expect(openAPI.count >= 13)
+    }
+
+    /// "METHOD /a/{}/b": path captures (`{task}`, `:id`, `{id}`) compared by position, not name.
+    static func route(_ method: some StringProtocol, _ path: some StringProtocol) -> String {
+        let parts = path.split(separator: "/").map { $0.hasPrefix("{") || $0.hasPrefix(":") ? "{}" : String($0) }
+        return "\(method) /" + parts.joined(separator: "/")
+    }
 }
