@@ -65,14 +65,20 @@ let package = Package(
         ]),
         // zlib, through the system library (zlib1g-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Certificate revocation lists (create, verify, look up a serial) through the system OpenSSL's
+        // libcrypto (libssl-dev), because swift-certificates has no CRL support. A C target rather than a
+        // module map over <openssl/…>, so no libcrypto declaration reaches Swift beside swift-nio-ssl's
+        // BoringSSL (whose symbols are prefixed CNIOBoringSSL_, so both link into one binary).
+        .target(name: "COpenSSLShim", linkerSettings: [.linkedLibrary("crypto")]),
         // Wire messages, payload codec (JSON + zlib), validation and error codes.
         .target(name: "AuditWire", dependencies: ["AuditCore", "AuditStats", "AuditSpec", "CZlib"]),
         // Log output shared by the coordinator and the agent: the `logging:` configuration section
         // and the JSON-lines handler. Only `main` bootstraps; libraries take a `Logger`.
         .target(name: "AuditLogging", dependencies: ["AuditSpec", .product(name: "Logging", package: "swift-log")]),
-        // Federation PKI: CA, certificates, principals, fingerprints, chain verification.
+        // Federation PKI: CA, certificates, certificate requests, revocation lists, principals, fingerprints,
+        // chain verification.
         .target(name: "AuditPKI", dependencies: [
-            "AuditCore",
+            "AuditCore", "COpenSSLShim",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -94,15 +100,17 @@ let package = Package(
         ]),
         // The HTTPS clients of the coordinator API (mutual TLS 1.3): the agent's and the operator's.
         .target(name: "AuditClient", dependencies: [
-            "AuditCore", "AuditWire",
+            "AuditCore", "AuditWire", "AuditPKI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
         ]),
         // The site agent: outbound-only client, site policy, egress ledger, task runner.
         .target(name: "AuditAgent", dependencies: [
-            "AuditClient", "AuditCore", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditTable", "AuditLogging",
+            "AuditClient", "AuditCore", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditTable", "AuditPKI", "AuditLogging",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import AuditClient
 import AuditCore
+import AuditPKI
 import AuditWire
 import Foundation
 import Logging
@@ -30,8 +31,12 @@ public struct AgentService: Service {
         // A ledger or state folder the agent cannot write would otherwise fail every task after
         // the hello and look like "coordinator unavailable"; stop here with the path instead.
         try WritableLocation.requireAll(for: configuration)
+        // The coordinator's certificate is checked against the federation CA's revocation list on every connection.
+        let revocation = try CoordinatorRevocationCheck(
+            ca: PKIStore.loadCertificate(path: configuration.caPath), path: configuration.revocationListPath,
+            whenStale: configuration.revocationListWhenStale, now: clock.now)
         let client = try CoordinatorClient(baseURL: configuration.coordinatorURL, certificatePath: configuration.certificatePath,
-                                           keyPath: configuration.keyPath, caPath: configuration.caPath)
+                                           keyPath: configuration.keyPath, caPath: configuration.caPath, revocation: revocation)
         do {
             try await loop(client)
             try await client.shutdown()
@@ -41,12 +46,16 @@ public struct AgentService: Service {
         }
     }
 
+    /// How often the agent fetches the coordinator's revocation list (`GET /v1/crl`): at start, then every 10 minutes.
+    static let revocationRefreshSeconds: TimeInterval = 600
+
     func loop(_ client: CoordinatorClient) async throws {
         let state = AgentState(directory: configuration.stateDirectory)
         let ledger = EgressLedger(path: configuration.ledgerPath, clock: clock)
         let site = try SiteID(validating: configuration.site)
         var backoff = Backoff()
         var greeted = false
+        var revocationCheckedAt = Date.distantPast
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 if !greeted {
@@ -58,6 +67,11 @@ public struct AgentService: Service {
                     if skew > 300 { logger.warning("clock skew with the coordinator", metadata: ["seconds": "\(Int(skew))"]) }
                     greeted = true
                     onProgress("connected to \(configuration.coordinatorURL) as \(site)")
+                }
+                if clock.now().timeIntervalSince(revocationCheckedAt) >= Self.revocationRefreshSeconds {
+                    try await client.refreshRevocationList()
+                    revocationCheckedAt = clock.now()
+                    if let warning = client.revocation?.staleWarning() { logger.warning("\(warning)") }
                 }
                 let tasks = try await cancelWhenGracefulShutdown {
                     try await client.tasks(wait: configuration.pollSeconds)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AuditPKI
 import AuditCore
 import AuditWire
 import Foundation
@@ -11,9 +12,21 @@ import NIOSSL
 public final class CoordinatorClient: Sendable {
     let client: HTTPClient
     let baseURL: String
+    /// The client's certificate and the CA, for explaining failed handshakes.
+    let certificatePath: String, caPath: String
 
-    /// A client for `baseURL` presenting the site's certificate and trusting only the federation CA.
-    public init(baseURL: String, certificatePath: String, keyPath: String, caPath: String) throws {
+    /// The revocation check of the coordinator's certificate, when the caller keeps a revocation list.
+    public let revocation: CoordinatorRevocationCheck?
+
+    /// A client for `baseURL` presenting the site's certificate and trusting only the federation CA; with
+    /// `revocation`, every connection's server certificate is checked against the CA's revocation list.
+    public init(baseURL: String, certificatePath: String, keyPath: String, caPath: String,
+                revocation: CoordinatorRevocationCheck? = nil,
+                fileKeys: (certificate: String, key: String, ca: String) = ("tls.certificate", "tls.key", "tls.ca")) throws {
+        // A wrong file is named with its configuration key here, before swift-nio-ssl reads it.
+        try TLSFiles.check(certificate: certificatePath, key: keyPath, ca: caPath, keys: fileKeys)
+        self.certificatePath = certificatePath
+        self.caPath = caPath
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv13
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caPath))
@@ -27,6 +40,15 @@ public final class CoordinatorClient: Sendable {
         // pool retries a connection the server refused until the request's deadline, so a refused
         // certificate would surface as a timeout instead of at the request that caused it.
         configuration.httpVersion = .http1Only
+        // A connection that cannot be made (refused, handshake failed, revoked coordinator) fails the request at
+        // once with its reason instead of being retried until the connect timeout: the agent's loop backs off
+        // itself, and an operator command should say at once why it cannot connect.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        if let revocation {
+            configuration.http1_1ConnectionDebugInitializer = revocation.initializer()
+            configuration.http2ConnectionDebugInitializer = revocation.initializer()
+        }
+        self.revocation = revocation
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.baseURL = baseURL
     }
@@ -69,6 +91,7 @@ public final class CoordinatorClient: Sendable {
 
     func send(_ method: String, _ path: String, json: Data?, compress: Bool,
               timeout: TimeAmount = .seconds(60)) async throws -> (Int, Data) {
+        if let refusal = revocation?.refusal() { throw refusal }
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: WireHeader.protocolVersion, value: ProtocolVersion.current.description)
@@ -84,15 +107,35 @@ public final class CoordinatorClient: Sendable {
             let body = try await response.body.collect(upTo: 64 << 20)
             return (Int(response.status.code), Data(body.readableBytesView))
         } catch let error as NIOSSLError {
-            throw AgentError(code: .identityRefused, message: "TLS handshake failed: \(error)")
+            throw AgentError(code: .identityRefused, message: await HandshakeDiagnosis.explain(
+                error, baseURL: baseURL, certificatePath: certificatePath, caPath: caPath))
         } catch let error as BoringSSLError {
-            throw AgentError(code: .identityRefused, message: "TLS handshake failed: \(error)")
+            throw AgentError(code: .identityRefused, message: await HandshakeDiagnosis.explain(
+                error, baseURL: baseURL, certificatePath: certificatePath, caPath: caPath))
         } catch let error as AgentError {
             throw error
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
             throw AgentError(code: .transient, message: "coordinator unreachable: \(error)")
         }
+    }
+
+    /// GET /v1/crl: the revocation list the coordinator serves (PEM), or nil when it serves none (404).
+    public func revocationListPEM() async throws -> String? {
+        let (status, body) = try await send("GET", "/v1/crl", json: nil, compress: false, timeout: .seconds(30))
+        if status == 404 { return nil }
+        guard (200..<300).contains(status) else { throw error(status, body) }
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    /// Fetches the coordinator's revocation list and adopts it when it is newer and signed by the CA (a list that
+    /// does not verify is an error); then applies it to the coordinator connected to. No-op without a check.
+    public func refreshRevocationList() async throws {
+        guard let revocation, let pem = try await revocationListPEM() else { return }
+        do { try revocation.adopt(pem: pem) } catch {
+            throw AgentError(code: .identityRefused, message: "the coordinator served a revocation list that is not the federation CA's: \(error)")
+        }
+        if let refusal = revocation.refusal() { throw refusal }
     }
 
     /// POSTs raw bytes (for diagnostics and tests of the coordinator's defences).

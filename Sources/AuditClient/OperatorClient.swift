@@ -9,7 +9,8 @@ public struct OperatorClient: Sendable {
 
     /// A client presenting the operator's certificate.
     public init(baseURL: String, certificatePath: String, keyPath: String, caPath: String) throws {
-        transport = try CoordinatorClient(baseURL: baseURL, certificatePath: certificatePath, keyPath: keyPath, caPath: caPath)
+        transport = try CoordinatorClient(baseURL: baseURL, certificatePath: certificatePath, keyPath: keyPath, caPath: caPath,
+                                          fileKeys: ("--cert", "--key", "--ca"))
     }
 
     /// Closes connections.
@@ -32,6 +33,37 @@ public struct OperatorClient: Sendable {
     public func revoke(site: SiteID) async throws -> SiteRecord {
         let (status, data) = try await transport.send("DELETE", "/v1/sites/\(site)", json: nil, compress: false)
         return try transport.decode(SiteRecord.self, status, data)
+    }
+
+    /// POST /v1/sites/{id}/rotate: the site's new certificate; the current one stays accepted for `overlapSeconds`
+    /// or until the new one is first used.
+    public func rotate(site: SiteID, fingerprint: String, overlapSeconds: Int) async throws -> SiteRecord {
+        let body = try PayloadCodec.encodeJSON(SiteRotation(certificateFingerprintSHA256: fingerprint, overlapSeconds: overlapSeconds))
+        let (status, data) = try await transport.send("POST", "/v1/sites/\(site)/rotate", json: body, compress: false)
+        return try transport.decode(SiteRecord.self, status, data)
+    }
+
+    /// GET /v1/operators: every operator certificate the coordinator has seen or revoked.
+    public func operators() async throws -> [OperatorCertificateRecord] {
+        let (status, data) = try await transport.send("GET", "/v1/operators", json: nil, compress: false)
+        return try transport.decode(OperatorList.self, status, data).operators
+    }
+
+    /// DELETE /v1/operators/{name}: revokes every certificate of the operator the coordinator has seen.
+    public func revoke(operator name: OperatorName) async throws -> [OperatorCertificateRecord] {
+        let (status, data) = try await transport.send("DELETE", "/v1/operators/\(name)", json: nil, compress: false)
+        return try transport.decode(OperatorList.self, status, data).operators
+    }
+
+    /// DELETE /v1/operator-certificates/{fingerprint}: revokes one operator certificate, seen or not.
+    public func revokeOperatorCertificate(fingerprint: String) async throws -> [OperatorCertificateRecord] {
+        let (status, data) = try await transport.send("DELETE", "/v1/operator-certificates/\(fingerprint)", json: nil, compress: false)
+        return try transport.decode(OperatorList.self, status, data).operators
+    }
+
+    /// GET /v1/crl: the federation CA's revocation list the coordinator serves (PEM), or nil if it has none.
+    public func revocationList() async throws -> String? {
+        try await transport.revocationListPEM()
     }
 
     /// POST /v1/audits.

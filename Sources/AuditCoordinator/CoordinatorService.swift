@@ -29,8 +29,9 @@ public enum CoordinatorService {
         -> (coordinator: Coordinator, services: [any Service]) {
         let store = try Store.open(path: configuration.databasePath)
         let coordinator = Coordinator(configuration: configuration, store: store, logger: logger, clock: clock)
-        let caPEM = try String(contentsOfFile: configuration.caPath, encoding: .utf8)
-        let ca = try Certificate(pemEncoded: caPEM)
+        // A wrong file is named with its configuration key here, before swift-nio-ssl reads it.
+        try TLSFiles.check(certificate: configuration.certificatePath, key: configuration.keyPath, ca: configuration.caPath)
+        let ca = try PKIStore.loadCertificate(path: configuration.caPath)
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(configuration.certificatePath).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: configuration.keyPath, format: .pem)))
@@ -41,7 +42,10 @@ public enum CoordinatorService {
         tls.certificateVerification = configuration.researchers.isEmpty ? .noHostnameVerification : .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(configuration.caPath))
 
-        let router = Self.router(coordinator: coordinator, ca: ca, peer: TLSPeerCertificate())
+        let revocations = try configuration.revocationListPath.map {
+            try RevocationListFile(path: $0, ca: ca, whenStale: configuration.revocationListWhenStale, logger: logger)
+        }
+        let router = Self.router(coordinator: coordinator, ca: ca, peer: TLSPeerCertificate(), revocations: revocations)
         let portFile = configuration.portFile
         let apiBound = SetOnceFlag()
         let app = Application(
@@ -77,7 +81,8 @@ public enum CoordinatorService {
     }
 
     /// The API: error mapping, authentication of the caller from `peer`, and every route.
-    static func router(coordinator: Coordinator, ca: Certificate, peer: any PeerCertificateSource) -> Router<CoordinatorContext> {
+    static func router(coordinator: Coordinator, ca: Certificate, peer: any PeerCertificateSource,
+                       revocations: RevocationListFile? = nil) -> Router<CoordinatorContext> {
         let router = Router(context: CoordinatorContext.self)
         let observation = ObservationMiddleware(metrics: coordinator.metrics, routes: RouteTemplates(), logger: coordinator.logger, peer: peer)
         router.add(middleware: ErrorMappingMiddleware())
@@ -86,10 +91,14 @@ public enum CoordinatorService {
         router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
         router.add(middleware: AuthenticationMiddleware(
             ca: ca, registry: SiteRegistry(store: coordinator.store),
-            researchers: ResearcherTokens(entries: coordinator.configuration.researchers), clock: coordinator.clock, peer: peer))
+            researchers: ResearcherTokens(entries: coordinator.configuration.researchers), clock: coordinator.clock, peer: peer,
+            revocations: revocations))
+        RevocationListRoute(revocations: revocations).register(on: router)
         AgentRoutes(coordinator: coordinator).register(on: router)
         let operatorRoutes = OperatorRoutes(coordinator: coordinator)
         operatorRoutes.register(on: router)
+        OperatorCertificateRoutes(coordinator: coordinator).register(on: router)
+        SiteRotationRoutes(coordinator: coordinator).register(on: router)
         DashboardRoutes(coordinator: coordinator, operatorRoutes: operatorRoutes).register(on: router)
         EventRoutes(coordinator: coordinator).register(on: router)
         observation.routes.set(router.routes.map { "\($0.path)" })

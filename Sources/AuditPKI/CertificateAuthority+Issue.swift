@@ -39,24 +39,25 @@ extension CertificateAuthority {
 
     /// Issues a site agent's client certificate: extendedKeyUsage clientAuth, SAN URI `urn:fairuse:site:<id>`.
     public func issueSite(_ site: SiteID, validity: CertificateValidity = .leafDefault) throws(PKIError) -> IssuedCertificate {
-        try issue(
-            role: .site(site),
-            commonName: "fairuse site \(site.rawValue)",
-            usage: .clientAuth,
-            alternativeNames: [.uniformResourceIdentifier(site.uri)],
-            validity: validity
-        )
+        let profile = ClientProfile(principal: .site(site))
+        return try issue(role: profile.role, commonName: profile.commonName, usage: .clientAuth,
+                         alternativeNames: [profile.alternativeName], validity: validity)
     }
 
     /// Issues an operator's client certificate: extendedKeyUsage clientAuth, SAN URI `urn:fairuse:operator:<name>`.
     public func issueOperator(name: OperatorName, validity: CertificateValidity = .leafDefault) throws(PKIError) -> IssuedCertificate {
-        try issue(
-            role: .operator(name),
-            commonName: "fairuse operator \(name.rawValue)",
-            usage: .clientAuth,
-            alternativeNames: [.uniformResourceIdentifier(name.uri)],
-            validity: validity
-        )
+        let profile = ClientProfile(principal: .operator(name))
+        return try issue(role: profile.role, commonName: profile.commonName, usage: .clientAuth,
+                         alternativeNames: [profile.alternativeName], validity: validity)
+    }
+
+    /// Signs a checked certificate request (``CertificateRequest``) with the same profile as ``issueSite(_:validity:)``
+    /// or ``issueOperator(name:validity:)``: the certificate differs from an issued one only in that the CA never
+    /// saw the private key.
+    public func sign(_ request: CertificateRequest, validity: CertificateValidity = .leafDefault) throws(PKIError) -> Certificate {
+        let profile = ClientProfile(principal: request.principal)
+        return try certify(publicKey: request.publicKey, role: profile.role, commonName: profile.commonName,
+                           usage: .clientAuth, alternativeNames: [profile.alternativeName], validity: validity)
     }
 
     /// Issues a leaf: fresh P-256 key, random 20-byte serial, basicConstraints CA:false, keyUsage digitalSignature +
@@ -68,11 +69,26 @@ extension CertificateAuthority {
         alternativeNames: [GeneralName],
         validity: CertificateValidity
     ) throws(PKIError) -> IssuedCertificate {
+        let key = P256.Signing.PrivateKey()
+        let certificate = try certify(
+            publicKey: Certificate.PublicKey(key.publicKey), role: role, commonName: commonName, usage: usage,
+            alternativeNames: alternativeNames, validity: validity)
+        return IssuedCertificate(role: role, certificate: certificate, key: key)
+    }
+
+    /// Signs a leaf for a public key made elsewhere (a site's or operator's own key, from its request) with the
+    /// profile of ``issue(role:commonName:usage:alternativeNames:validity:)``: the two differ only in who holds the key.
+    func certify(
+        publicKey: Certificate.PublicKey,
+        role: CertificateRole,
+        commonName: String,
+        usage: ExtendedKeyUsage.Usage,
+        alternativeNames: [GeneralName],
+        validity: CertificateValidity
+    ) throws(PKIError) -> Certificate {
         let period = validity.truncatedToSeconds
         try period.check(within: self.validity, subject: "the \(role) certificate")
         let subject = try Self.distinguishedName(commonName: commonName, organization: nil)
-        let key = P256.Signing.PrivateKey()
-        let publicKey = Certificate.PublicKey(key.publicKey)
         let certificate: Certificate
         do {
             let authorityKeyID = try authorityKeyIdentifierBytes()
@@ -99,7 +115,7 @@ extension CertificateAuthority {
         } catch {
             throw PKIError(code: .encodingFailed, message: "could not encode or sign the \(role) certificate: \(error)")
         }
-        return IssuedCertificate(role: role, certificate: certificate, key: key)
+        return certificate
     }
 
     /// The CA's subjectKeyIdentifier, or the RFC 5280 SHA-1 key hash when a loaded CA certificate lacks one.

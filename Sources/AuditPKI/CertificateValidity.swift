@@ -68,7 +68,8 @@ public struct CertificateValidity: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func iso8601(_ date: Date) -> String {
+    /// A date in ISO 8601 (UTC), as messages and files show it.
+    public static func iso8601(_ date: Date) -> String {
         date.formatted(.iso8601)
     }
 }

@@ -22,6 +22,9 @@ public struct PKIError: Error, Sendable, Equatable, CustomStringConvertible {
             case alreadyExists = "already_exists"
             case unwritable = "unwritable"
             case encodingFailed = "encoding_failed"
+            case invalidRequest = "invalid_request"
+            case revoked = "revoked"
+            case invalidRevocationList = "invalid_revocation_list"
         }
 
         private let base: Base
@@ -57,6 +60,12 @@ public struct PKIError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let unwritable = Code(.unwritable)
         /// A certificate could not be encoded or signed (not expected with valid input; a bug to report).
         public static let encodingFailed = Code(.encodingFailed)
+        /// A certificate request asks for something the CA does not issue (subject, key, extensions) or is not self-signed.
+        public static let invalidRequest = Code(.invalidRequest)
+        /// The certificate's serial is listed in the federation CA's revocation list.
+        public static let revoked = Code(.revoked)
+        /// A revocation list is unreadable, not signed by the federation CA, or outside its validity.
+        public static let invalidRevocationList = Code(.invalidRevocationList)
 
         /// A stable, machine-readable name, e.g. `wrong_key_usage`.
         public var description: String { base.rawValue }

@@ -63,6 +63,32 @@ public struct PKIStore: Sendable {
         )
     }
 
+    /// The path of a role's certificate request, e.g. `<directory>/site-<id>.csr`.
+    public func requestPath(for role: CertificateRole) -> String { path(role.fileStem + ".csr") }
+
+    /// Writes a new key (0600) and its certificate request (0644) under the role's names, e.g. `site-<id>-key.pem`
+    /// and `site-<id>.csr`: what `fairuse pki request` leaves at the site. Only the request is sent anywhere.
+    public func save(_ request: CertificateRequest, privateKeyPEM: String, overwrite: Bool = false) throws {
+        try savePair(
+            certificatePEM: request.pem, certificatePath: requestPath(for: request.role),
+            keyPEM: privateKeyPEM, keyPath: keyPath(for: request.role),
+            overwrite: overwrite
+        )
+    }
+
+    /// Writes a certificate signed for a request under its role's name, e.g. `site-<id>.pem`, without a key (the
+    /// requester holds it): the CA machine's record of what it signed, and the file sent back to the requester.
+    public func saveCertificate(_ certificate: Certificate, role: CertificateRole, overwrite: Bool = false) throws {
+        try SecureFile.ensureDirectory(directory)
+        try SecureFile.write(Array(CertificateCoding.pem(certificate).utf8), to: certificatePath(for: role),
+                             mode: Self.certificateMode, overwrite: overwrite)
+    }
+
+    /// Reads and checks a certificate request file (``CertificateRequest/init(pem:path:)``).
+    public static func loadRequest(path: String) throws -> CertificateRequest {
+        try CertificateRequest(pem: SecureFile.readText(path), path: path)
+    }
+
     /// Loads the CA with its key (for issuing); fails if either file is missing or they do not belong together.
     public func loadAuthority() throws -> CertificateAuthority {
         let certificate = try CertificateCoding.certificate(pem: SecureFile.readText(caCertificatePath), path: caCertificatePath)

@@ -22,10 +22,11 @@ extension FederationHarness {
 
     /// Runs `body` with an agent client presenting the certificate of `role` from this federation's PKI.
     public func withClient<T>(certificateOf role: CertificateRole, in store: PKIStore? = nil,
+                              revocation: CoordinatorRevocationCheck? = nil,
                               _ body: (CoordinatorClient) async throws -> T) async throws -> T {
         let store = store ?? pki
         let client = try CoordinatorClient(baseURL: url, certificatePath: store.certificatePath(for: role),
-                                           keyPath: store.keyPath(for: role), caPath: pki.caCertificatePath)
+                                           keyPath: store.keyPath(for: role), caPath: pki.caCertificatePath, revocation: revocation)
         return try await Self.scoped { try await body(client) } cleanup: { try await client.shutdown() }
     }
 

@@ -44,14 +44,16 @@ public final class FederationHarness: Sendable {
 
     /// Runs `body` against a fresh coordinator, which is stopped and whose folder is removed
     /// afterwards, whether `body` returns or throws.
+    /// With `revocationList`, the CA publishes an empty revocation list (`pki/crl.pem`) that the coordinator
+    /// loads as `tls.crl`; a test revokes with `pki.recordRevocation` and `pki.publishRevocationList`.
     /// `observability` starts the plain `/metrics`, `/healthz`, `/readyz` listener on a free
     /// loopback port; `logger` receives the coordinator's log (tests capture security events).
     public static func withFederation<T>(longPoll: Int = 2, researchers: [CoordinatorConfiguration.ResearcherToken] = [],
-                                         clock: AuditClock = .system, observability: Bool = false,
+                                         clock: AuditClock = .system, revocationList: Bool = false, observability: Bool = false,
                                          logger: Logger = FederationHarness.logger,
                                          _ body: (FederationHarness) async throws -> T) async throws -> T {
         let harness = try await FederationHarness(longPoll: longPoll, researchers: researchers, clock: clock,
-                                                  observability: observability, logger: logger)
+                                                  revocationList: revocationList, observability: observability, logger: logger)
         do {
             let value = try await body(harness)
             await harness.stop()
@@ -63,7 +65,7 @@ public final class FederationHarness: Sendable {
     }
 
     private init(longPoll: Int, researchers: [CoordinatorConfiguration.ResearcherToken], clock: AuditClock,
-                 observability: Bool, logger: Logger) async throws {
+                 revocationList: Bool, observability: Bool, logger: Logger) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-fed-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         pki = PKIStore(directory: root + "/pki")
@@ -77,6 +79,10 @@ public final class FederationHarness: Sendable {
             keyPath: pki.keyPath(for: .coordinator), caPath: pki.caCertificatePath, databasePath: root + "/coordinator.db",
             longPollSeconds: longPoll)
         configuration.researchers = researchers
+        if revocationList {
+            _ = try pki.publishRevocationList(days: 30, at: clock.now())
+            configuration.revocationListPath = pki.revocationListPath
+        }
         if observability { configuration.observability = ObservabilityConfiguration(listen: ListenAddress(host: "127.0.0.1", port: 0)) }
         let running = RunningCoordinator(logger: logger)
         configuration.port = try await running.start(configuration, clock: clock)

@@ -6,11 +6,11 @@ import AuditWire
 import Foundation
 import Logging
 
-/// `fairuse coordinator serve|site`.
+/// `fairuse coordinator serve|site|operator|token`.
 struct CoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator", abstract: "Run the coordinator, and manage its site registry.",
-        subcommands: [Serve.self, Site.self, Events.self, Token.self])
+        subcommands: [Serve.self, Site.self, Operator.self, Events.self, Token.self])
 
     struct Token: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -60,8 +60,33 @@ struct CoordinatorCommand: AsyncParsableCommand {
     }
 
     struct Site: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register, revoke or list sites.",
-                                                        subcommands: [Add.self, Revoke.self, List.self])
+        static let configuration = CommandConfiguration(abstract: "Register, rotate, revoke or list sites.",
+                                                        subcommands: [Add.self, Rotate.self, Revoke.self, List.self])
+
+        struct Rotate: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Give an active site a new certificate; the old one stays accepted during an overlap window.",
+                discussion: """
+                    The old certificate is accepted until the window ends or until the site's agent first uses the \
+                    new one, whichever comes first; then it is revoked for good.
+                    """)
+            @Argument(help: "Site id.") var site: String
+            @Option(help: "The site's new certificate PEM.") var certificate: String
+            @Option(help: "How long the old certificate stays accepted: 90s, 30m, 2h, 7d (at most 90d).") var overlap: String = "7d"
+            @OptionGroup var connection: OperatorConnection
+
+            func run() async throws {
+                do {
+                    let seconds = Int(try Duration.seconds(parsing: overlap))
+                    let fingerprint = Fingerprint.sha256(ofDER: try PEMCertificate.der(path: certificate)).hex
+                    let record = try await connection.with {
+                        try await $0.rotate(site: try SiteID(validating: site), fingerprint: fingerprint, overlapSeconds: seconds)
+                    }
+                    print("rotated \(record.site) to \(record.fingerprint); the previous certificate is accepted for \(overlap) "
+                          + "or until the new one is first used")
+                } catch { throw fail(error) }
+            }
+        }
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Register a site by its certificate (or fingerprint).")

@@ -108,6 +108,45 @@ struct CommandLineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == before, "no certificate was written")
     }
 
+    /// The documented deployment: the site makes its key and request, the operator signs the request.
+    @Test func aSiteRequestsAndTheOperatorSigns() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CommandRunner.run(["pki", "init", "--dir", "pki"], in: folder).status == 0)
+        let request = try CommandRunner.run(["pki", "request", "--site", "st-olav", "--out", "site"], in: folder)
+        #expect(request.status == 0, "\(request.error)")
+        let key = folder.appendingPathComponent("site/site-st-olav-key.pem").path
+        #expect(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int == 0o600)
+        let signed = try CommandRunner.run(["pki", "sign", "--csr", "site/site-st-olav.csr", "--dir", "pki", "--days", "30"], in: folder)
+        #expect(signed.status == 0, "\(signed.error)")
+        #expect(signed.output.hasPrefix("site st-olav certificate written to pki/site-st-olav.pem; fingerprint "))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("pki/site-st-olav-key.pem").path),
+                "the CA machine never holds the site's key")
+        let both = try CommandRunner.run(["pki", "request", "--site", "a", "--operator", "b", "--out", "x"], in: folder)
+        #expect(both.status == ExitStatus.usage && both.error.contains("give exactly one of --site ID or --operator NAME"))
+    }
+
+    /// A request for a CA certificate is refused with the file and the reason, and the CA writes nothing.
+    @Test func aHostileRequestIsRefusedAndNothingIsWritten() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CommandRunner.run(["pki", "init", "--dir", "pki"], in: folder).status == 0)
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.currentDirectoryURL = folder
+        openssl.arguments = ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "k.pem",
+                             "-subj", "/CN=fairuse site x1", "-addext", "basicConstraints=critical,CA:true", "-out", "ca-please.csr"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("pki").path).sorted()
+        let result = try CommandRunner.run(["pki", "sign", "--csr", "ca-please.csr", "--dir", "pki"], in: folder)
+        #expect(result.status == ExitStatus.failure)
+        #expect(result.error == "fairuse: error: ca-please.csr: expected no requested extension but subjectAltName "
+                + "\"urn:fairuse:site:x1\" (the CA sets usages and constraints itself), found extension basicConstraints (2.5.29.19)\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("pki").path).sorted() == before)
+    }
+
     @Test(arguments: ["alice", "@alice", "dr.smith@hospital.org"])
     func coordinatorTokenPrintsOnlyLinesTheCoordinatorAccepts(_ name: String) throws {
         let result = try CommandRunner.run(["coordinator", "token", name])

@@ -1,11 +1,12 @@
 import AuditLogging
+import AuditPKI
 import AuditSpec
 import Foundation
 
 extension AgentConfiguration {
     /// The keys of `agent.yaml`, by section, in the order of the documented example.
     static let keys = ["site", "coordinator", "tls", "data", "policy", "ledger", "state_dir", "poll_seconds", "logging"]
-    static let tlsKeys = ["certificate", "key", "ca"]
+    static let tlsKeys = ["certificate", "key", "ca", "crl", "crl_when_stale"]
     static let dataKeys = ["csv", "sqlite", "query"]
     static let policyKeys = ["allowed_models", "allowed_metrics", "allowed_techniques", "min_cell", "max_groups",
                              "max_bootstrap", "manual_approval"]
@@ -56,6 +57,14 @@ extension AgentConfiguration {
             policy.maxBootstrap = try reader.int("max_bootstrap", in: section, range: 0...100_000) ?? 10_000
             policy.manualApproval = try reader.bool("manual_approval", in: section) ?? false
         }
+        let revocationListPath = try reader.string("crl", in: tls, expected: "the federation CA's revocation list (PEM) path").map(resolve)
+        var whenStale = RevocationList.StalePolicy.warn
+        if let policy = try reader.string("crl_when_stale", in: tls, expected: "warn or refuse") {
+            guard let value = RevocationList.StalePolicy(rawValue: policy) else {
+                throw reader.error(.invalidValue, "crl_when_stale", in: tls, "expected warn or refuse, found '\(policy)'")
+            }
+            whenStale = value
+        }
         var configuration = AgentConfiguration(
             site: site, coordinatorURL: url.hasSuffix("/") ? String(url.dropLast()) : url,
             certificatePath: try path("certificate", "the site certificate (PEM) path"),
@@ -68,6 +77,8 @@ extension AgentConfiguration {
         if let section = try reader.section("logging", in: root, allowed: ["format", "level"]) {
             configuration.logging = try LoggingConfiguration.parse(reader, section)
         }
+        configuration.revocationListPath = revocationListPath
+        configuration.revocationListWhenStale = whenStale
         return configuration
     }
 }

@@ -1,4 +1,5 @@
 import AuditLogging
+import AuditPKI
 import Foundation
 
 /// The site agent's configuration (`agent.yaml`), owned by the hospital and validated at start-up.
@@ -8,6 +9,8 @@ import Foundation
 /// site: north-hospital
 /// coordinator: https://127.0.0.1:8443
 /// tls: { certificate: site.pem, key: site-key.pem, ca: ca.pem }
+///   # optional: crl: crl.pem (the CA's revocation list; the agent keeps the newest it fetches there),
+///   #           crl_when_stale: warn | refuse
 /// data: { csv: data.csv }                 # or { sqlite: data.db, query: "SELECT * FROM cohort" }
 /// policy:                                  # default-deny: empty lists allow nothing
 ///   allowed_models: [logistic_regression]
@@ -50,6 +53,11 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var stateDirectory: String
     /// Long-poll wait in seconds.
     public var pollSeconds: Int
+    /// Where the federation CA's revocation list is kept (`tls.crl`): read at start, replaced by newer lists
+    /// fetched from the coordinator. Without it the agent still checks, with the lists it fetches, in memory.
+    public var revocationListPath: String? = nil
+    /// What to do when the list is past its nextUpdate (`tls.crl_when_stale`).
+    public var revocationListWhenStale: RevocationList.StalePolicy = .warn
     /// Log format and level (`--log-format`, `--log-level` override them).
     public var logging = LoggingConfiguration()
 }

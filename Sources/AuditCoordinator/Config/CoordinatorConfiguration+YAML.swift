@@ -1,4 +1,5 @@
 import AuditLogging
+import AuditPKI
 import AuditSpec
 import Foundation
 
@@ -7,7 +8,7 @@ extension CoordinatorConfiguration {
     static let keys = ["listen", "tls", "database", "port_file", "limits", "default_deadline_seconds", "observability",
                        "logging", "researchers"]
     static let listenKeys = ["host", "port"]
-    static let tlsKeys = ["certificate", "key", "ca"]
+    static let tlsKeys = ["certificate", "key", "ca", "crl", "crl_when_stale"]
     static let limitsKeys = ["max_compressed_bytes", "max_decompressed_bytes", "long_poll_seconds"]
     static let researcherKeys = ["name", "token_sha256"]
     static let observabilityKeys = ["listen", "allow_non_loopback", "port_file"]
@@ -40,6 +41,13 @@ extension CoordinatorConfiguration {
             keyPath: try path("key", "the coordinator private key (PEM) path"),
             caPath: try path("ca", "the federation CA certificate (PEM) path"),
             databasePath: resolve(String(database.dropFirst("sqlite:".count))))
+        config.revocationListPath = try reader.string("crl", in: tls, expected: "the federation CA's revocation list (PEM) path").map(resolve)
+        if let policy = try reader.string("crl_when_stale", in: tls, expected: "warn or refuse") {
+            guard let value = RevocationList.StalePolicy(rawValue: policy) else {
+                throw reader.error(.invalidValue, "crl_when_stale", in: tls, "expected warn or refuse, found '\(policy)'")
+            }
+            config.revocationListWhenStale = value
+        }
         if let listen {
             config.host = try reader.string("host", in: listen, expected: "a host name or IP address") ?? config.host
             config.port = try reader.int("port", in: listen, range: 0...65535) ?? config.port

@@ -1,4 +1,5 @@
 import AuditLogging
+import AuditPKI
 import AuditWire
 
 /// The coordinator's configuration (`coordinator.yaml`), validated at start-up. Relative paths are
@@ -7,6 +8,7 @@ import AuditWire
 /// ```yaml
 /// listen: { host: 127.0.0.1, port: 8443 }      # port 0 picks a free port (see port_file)
 /// tls: { certificate: coordinator.pem, key: coordinator-key.pem, ca: ca.pem }
+///   # optional: crl: crl.pem (the CA's revocation list, re-read when it changes), crl_when_stale: warn | refuse
 /// database: sqlite:fairuse.db
 /// port_file: coordinator.port                    # optional: the bound port is written here
 /// limits: { max_compressed_bytes: 33554432, max_decompressed_bytes: 268435456, long_poll_seconds: 25 }
@@ -46,6 +48,11 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var longPollSeconds: Int
     /// Deadline of an audit launched without one.
     public var defaultDeadlineSeconds: Int
+    /// The federation CA's revocation list (PEM), if the federation publishes one: checked on every request
+    /// and re-read whenever the file changes, so every replica that shares the file applies it.
+    public var revocationListPath: String?
+    /// What to do once that list is past its nextUpdate: log a warning, or refuse clients (500) until a fresh one.
+    public var revocationListWhenStale: RevocationList.StalePolicy = .warn
     /// Researchers with read-only access (dashboard, audit list and reports) by bearer token.
     public var researchers: [ResearcherToken] = []
     /// The plain-HTTP listener for metrics and health probes; nil = none.

@@ -22,6 +22,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let researchers: ResearcherTokens
     let clock: AuditClock
     var peer: any PeerCertificateSource = TLSPeerCertificate()
+    /// The federation CA's revocation list (`tls.crl`), when configured.
+    var revocations: RevocationListFile? = nil
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -43,8 +45,26 @@ struct AuthenticationMiddleware: RouterMiddleware {
         case .success(let p): principal = p
         case .failure(let error): throw APIError(.unauthenticated, "client certificate refused: \(error.code)")
         }
-        if case .site(let site) = principal {
-            try await registry.authenticate(site: site, fingerprint: Fingerprint.sha256(ofDER: der).hex)
+        if let revocations {
+            try revocations.checkFreshness(at: clock.now())
+            let list = revocations.current()
+            if let certificate = try? Certificate(derEncoded: der), list.isRevoked(certificate) {
+                context.logger.warning("refused a certificate revoked by the CA's revocation list", metadata: [
+                    "principal": "\(principal)", "serial": "\(Revocation(serial: Array(certificate.serialNumber.bytes), revokedAt: Date()).serialHex)"])
+                throw APIError(.unauthenticated, "client certificate refused: revoked by the federation CA's revocation list")
+            }
+        }
+        let fingerprint = Fingerprint.sha256(ofDER: der).hex
+        switch principal {
+        case .site(let site):
+            try await registry.authenticate(site: site, fingerprint: fingerprint, at: clock.now())
+        case .operator(let name):
+            let record = try await registry.store.noteOperator(name: name, fingerprint: fingerprint, at: clock.now())
+            guard record.status == .active else {
+                context.logger.warning("refused a revoked operator certificate", metadata: [
+                    "operator": "\(name)", "fingerprint": "\(fingerprint)"])
+                throw APIError(.unauthenticated, "the certificate of operator \(name) has been revoked")
+            }
         }
         context.principal = principal
         context.authenticated.set()
@@ -97,17 +117,18 @@ struct ResearcherTokens: Sendable {
 struct SiteRegistry: Sendable {
     let store: Store
 
-    /// Accepts only an active, registered site whose certificate is the registered one.
-    func authenticate(site: SiteID, fingerprint: String) async throws {
-        if let record = try await store.site(forFingerprint: fingerprint) {
-            guard record.id == site else {
+    /// Accepts only an active, registered site whose certificate is the registered one, or its previous one
+    /// inside a rotation window (`Store.standing(ofSiteCertificate:at:)`, which also ends such windows).
+    func authenticate(site: SiteID, fingerprint: String, at time: Date) async throws {
+        switch try await store.standing(ofSiteCertificate: fingerprint, at: time) {
+        case .current(let holder), .previous(let holder):
+            guard holder == site else {
                 throw APIError(.siteMismatch, "the certificate is registered for another site")
             }
-            return
+        case .revoked(let holder):
+            throw APIError(.revokedSite, "this certificate of site \(holder) has been revoked")
+        case .unknown:
+            throw APIError(.unknownSite, "no active site is registered with this certificate")
         }
-        if try await store.isRevoked(fingerprint: fingerprint) {
-            throw APIError(.revokedSite, "site \(site) has been revoked")
-        }
-        throw APIError(.unknownSite, "no active site is registered with this certificate")
     }
 }

@@ -20,8 +20,9 @@ extension Store {
                 throw StoreError(code: .duplicateSite,
                                  message: "site \(id) is already registered with another certificate; revoke it first to rotate")
             }
-            if let holder = try String.fetchOne(db, sql: "SELECT id FROM site WHERE fingerprint = ?",
-                                                arguments: [fingerprint]) {
+            if let holder = try String.fetchOne(db, sql: """
+                SELECT id FROM site WHERE fingerprint = ? UNION SELECT site_id FROM site_previous_certificate WHERE fingerprint = ?
+                """, arguments: [fingerprint, fingerprint]) {
                 throw StoreError(
                     code: .duplicateFingerprint,
                     message: "site \(id): the certificate fingerprint is already registered to site \(holder)")
@@ -69,6 +70,7 @@ extension Store {
                            arguments: [time, id])
             try db.execute(sql: "INSERT OR IGNORE INTO revoked_certificate (fingerprint, site_id, revoked_at) VALUES (?, ?, ?)",
                            arguments: [site.fingerprint, id, time])
+            try Self.revokePreviousCertificates(db, site: id, reason: "the site was revoked", at: time)
             try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: id, kind: .siteRevoked, detail: "",
                                    at: time)
             var results: [AppliedTransition] = []

@@ -30,6 +30,33 @@ enum StoreSchema {
                     SELECT fingerprint, id, revoked_at FROM site WHERE status = 'revoked';
                 """)
         }
+        migrator.registerMigration("v5-operator-certificates") { db in
+            // Every operator certificate the coordinator has authenticated, and every one revoked (by
+            // name or fingerprint, seen or not): operators are not registered like sites, so this is
+            // what lets one operator's certificate be revoked without touching the others.
+            try db.execute(sql: """
+                CREATE TABLE operator_certificate (
+                    fingerprint TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+                    first_seen_at DATETIME,
+                    last_seen_at DATETIME,
+                    revoked_at DATETIME
+                );
+                CREATE INDEX operator_certificate_name ON operator_certificate (name);
+                """)
+        }
+        migrator.registerMigration("v5-site-rotation") { db in
+            // A site's previous certificate during a rotation: accepted until `until` or until the new
+            // certificate is first used, whichever comes first, then revoked (`Store.rotateSite`).
+            try db.execute(sql: """
+                CREATE TABLE site_previous_certificate (
+                    fingerprint TEXT PRIMARY KEY NOT NULL,
+                    site_id TEXT NOT NULL REFERENCES site (id),
+                    until DATETIME NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

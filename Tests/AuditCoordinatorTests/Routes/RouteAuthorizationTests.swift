@@ -84,6 +84,17 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         RouteCase(method: .get, pattern: "/v1/sites", path: { _ in "/v1/sites" }, outcomes: operatorOnly(.ok(200))),
         RouteCase(method: .delete, pattern: "/v1/sites/:id", path: { _ in "/v1/sites/beta" }, outcomes: operatorOnly(.ok(200))),
         RouteCase(method: .get, pattern: "/v1/events", path: { _ in "/v1/events?limit=5" }, outcomes: operatorOnly(.ok(200))),
+        RouteCase(method: .post, pattern: "/v1/sites/:id/rotate", path: { _ in "/v1/sites/beta/rotate" }, body: { _, _ in
+            try json(SiteRotation(certificateFingerprintSHA256: String(repeating: "c", count: 64), overlapSeconds: 3600))
+        }, outcomes: operatorOnly(.ok(200))),
+        RouteCase(method: .get, pattern: "/v1/operators", path: { _ in "/v1/operators" }, outcomes: operatorOnly(.ok(200))),
+        // The fixture has one operator, who may not revoke itself (FederationTests revoke another).
+        RouteCase(method: .delete, pattern: "/v1/operators/:name", path: { _ in "/v1/operators/op" }, outcomes: operatorOnly(.error(.conflict))),
+        RouteCase(method: .delete, pattern: "/v1/operator-certificates/:fingerprint",
+                  path: { _ in "/v1/operator-certificates/" + String(repeating: "d", count: 64) }, outcomes: operatorOnly(.ok(200))),
+        // Any site or operator may fetch the CA's revocation list; the fixture's coordinator has none.
+        RouteCase(method: .get, pattern: "/v1/crl", path: { _ in "/v1/crl" }, outcomes: [
+            .site: .notFound, .otherSite: .notFound, .operator: .notFound, .researcher: .forbidden, .none: .unauthenticated]),
         RouteCase(method: .get, pattern: "/dashboard", path: { _ in "/dashboard" }, outcomes: readers(.ok(200))),
         RouteCase(method: .get, pattern: "/dashboard/audits/:id", path: { "/dashboard/audits/\($0.audit)" },
                   outcomes: readers(.error(.conflict))),   // no report yet
