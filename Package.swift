@@ -148,7 +148,7 @@ let package = Package(
             "AuditCore", "AuditReport", "AuditModels", "AuditModelTypes", "AuditStats", "AuditSpec",
         ]),
         .testTarget(name: "AuditCoordinatorTests", dependencies: [
-            "AuditCoordinator", "AuditCore", "AuditSpec", "AuditTestSupport", "AuditPKI", "AuditWire", "AuditLogging",
+            "AuditCoordinator", "AuditCore", "AuditSpec", "AuditStats", "AuditTestSupport", "AuditPKI", "AuditWire", "AuditLogging",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -7,8 +7,9 @@ import Logging
 import ServiceLifecycle
 
 /// The site agent's long-running job (`fairuse agent run`): say hello, then long-poll for tasks
-/// and run each one — policy check, optional human approval, local computation, ledger entry,
-/// submission — remembering completed tasks so a restart re-syncs without redoing them.
+/// and run each one — policy check, optional human approval, local computation, ledgered
+/// submission — remembering completed tasks so a restart re-syncs without redoing them, and
+/// resending a ledgered but unacknowledged answer from the ledger instead of recomputing it.
 /// Network failures are retried with exponential back-off and jitter; a refused identity
 /// (unknown, revoked or mismatched certificate) stops the agent with a clear error instead.
 public struct AgentService: Service {
@@ -26,11 +27,14 @@ public struct AgentService: Service {
         self.onProgress = onProgress
     }
 
-    /// Runs until graceful shutdown, or throws when the coordinator refuses the site's identity.
+    /// Runs until graceful shutdown, or throws when the coordinator refuses the site's identity or
+    /// another agent holds the ledger (one writer per ledger, for the agent's lifetime).
     public func run() async throws {
         // A ledger or state folder the agent cannot write would otherwise fail every task after
         // the hello and look like "coordinator unavailable"; stop here with the path instead.
         try WritableLocation.requireAll(for: configuration)
+        let ledger = try EgressLedger(path: configuration.ledgerPath, stateDirectory: configuration.stateDirectory, clock: clock)
+        defer { ledger.close() }
         // The coordinator's certificate is checked against the federation CA's revocation list on every connection.
         let revocation = try CoordinatorRevocationCheck(
             ca: PKIStore.loadCertificate(path: configuration.caPath), path: configuration.revocationListPath,
@@ -38,7 +42,7 @@ public struct AgentService: Service {
         let client = try CoordinatorClient(baseURL: configuration.coordinatorURL, certificatePath: configuration.certificatePath,
                                            keyPath: configuration.keyPath, caPath: configuration.caPath, revocation: revocation)
         do {
-            try await loop(client)
+            try await loop(LedgeredClient(client: client, ledger: ledger, destination: configuration.coordinatorURL))
             try await client.shutdown()
         } catch {
             try? await client.shutdown()
@@ -49,9 +53,9 @@ public struct AgentService: Service {
     /// How often the agent fetches the coordinator's revocation list (`GET /v1/crl`): at start, then every 10 minutes.
     static let revocationRefreshSeconds: TimeInterval = 600
 
-    func loop(_ client: CoordinatorClient) async throws {
+    func loop(_ sender: LedgeredClient) async throws {
+        let client = sender.client
         let state = AgentState(directory: configuration.stateDirectory)
-        let ledger = EgressLedger(path: configuration.ledgerPath, clock: clock)
         let site = try SiteID(validating: configuration.site)
         var backoff = Backoff()
         var greeted = false
@@ -60,9 +64,7 @@ public struct AgentService: Service {
             do {
                 if !greeted {
                     let hello = AgentHello(agentVersion: AuditAgentModule.version, site: site, policy: configuration.policy.summary)
-                    let json = try PayloadCodec.encodeJSON(hello)
-                    try ledger.append(kind: "hello", audit: nil, task: nil, destination: configuration.coordinatorURL, payload: json)
-                    let reply = try await client.hello(hello)
+                    let reply = try await sender.hello(hello)
                     let skew = abs(reply.serverTime.timeIntervalSince(clock.now()))
                     if skew > 300 { logger.warning("clock skew with the coordinator", metadata: ["seconds": "\(Int(skew))"]) }
                     greeted = true
@@ -74,14 +76,17 @@ public struct AgentService: Service {
                     if let warning = client.revocation?.staleWarning() { logger.warning("\(warning)") }
                 }
                 let tasks = try await cancelWhenGracefulShutdown {
-                    try await client.tasks(wait: configuration.pollSeconds)
+                    try await sender.tasks(wait: configuration.pollSeconds)
                 }
                 for task in tasks where !state.isCompleted(task.id.rawValue) {
-                    try await handle(task, client: client, ledger: ledger, state: state, site: site)
+                    try await handle(task, sender: sender, state: state, site: site)
                 }
                 backoff.reset()
             } catch let error as AgentError where error.code == .identityRefused {
                 logger.error("the coordinator refused this site's identity", metadata: ["error": "\(error)"])
+                throw error
+            } catch let error as LedgerError {
+                logger.error("the egress ledger cannot be written; nothing is sent without it", metadata: ["error": "\(error)"])
                 throw error
             } catch is CancellationError {
                 return
@@ -94,7 +99,21 @@ public struct AgentService: Service {
         }
     }
 
-    func handle(_ task: SiteTask, client: CoordinatorClient, ledger: EgressLedger, state: AgentState, site: SiteID) async throws {
+    func handle(_ task: SiteTask, sender: LedgeredClient, state: AgentState, site: SiteID) async throws {
+        // A result or refusal already in the ledger is delivered from the ledger, byte for byte:
+        // a retry never recomputes (the statistics would be the same, but the proof of what left
+        // is the ledgered payload).
+        switch try sender.ledger.delivery(of: task.id.rawValue) {
+        case .acknowledged, .rejected:
+            state.markCompleted(task.id.rawValue)
+            return
+        case .unacknowledged(let attempt):
+            onProgress("resending the ledgered \(attempt.message?.rawValue ?? "answer") of task \(task.id) (ledger line \(attempt.sequence))")
+            try await deliver(task, state: state) { try await sender.resend(attempt) }
+            return
+        case .none:
+            break
+        }
         if configuration.policy.manualApproval {
             switch state.approval(task: task.id.rawValue, specSHA256: task.specSHA256) {
             case .none:
@@ -104,7 +123,8 @@ public struct AgentService: Service {
                 return
             case .some(false):
                 let refusal = TaskRefusal(task: task.id, site: site, code: RefusalCode.approvalDenied, reason: "the site declined this audit")
-                try await send(refusal: refusal, task: task, client: client, ledger: ledger, state: state)
+                try await deliver(task, state: state) { try await sender.refuse(refusal, audit: task.audit) }
+                onProgress("refused task \(task.id): \(refusal.code) — \(refusal.reason)")
                 return
             case .some(true):
                 break
@@ -114,16 +134,13 @@ public struct AgentService: Service {
         let runner = TaskRunner(site: site, policy: configuration.policy, data: configuration.data)
         let progress = onProgress
         // Progress goes to the coordinator from a second task while the computation runs; each
-        // report is written to the egress ledger first, like every payload, and is best effort.
+        // report is ledgered like every payload, and is best effort.
         let (reports, reporter) = AsyncStream.makeStream(of: TaskProgress.self, bufferingPolicy: .bufferingNewest(32))
-        let destination = configuration.coordinatorURL, logger = logger
+        let logger = logger
         let poster = Task {
             for await report in reports {
                 do {
-                    let json = try PayloadCodec.encodeJSON(report)
-                    try ledger.append(kind: "progress", audit: task.audit.rawValue, task: task.id.rawValue,
-                                      destination: destination, payload: json)
-                    try await client.progress(task: task.id, json: json)
+                    try await sender.progress(report, audit: task.audit)
                 } catch {
                     logger.debug("progress not delivered", metadata: ["task": "\(task.id)", "error": "\(error)"])
                 }
@@ -134,33 +151,31 @@ public struct AgentService: Service {
         await poster.value
         switch outcome {
         case .refusal(let refusal):
-            try await send(refusal: refusal, task: task, client: client, ledger: ledger, state: state)
+            try await deliver(task, state: state) { try await sender.refuse(refusal, audit: task.audit) }
+            onProgress("refused task \(task.id): \(refusal.code) — \(refusal.reason)")
         case .result(let result):
-            let json = try PayloadCodec.encodeJSON(result)
-            try ledger.append(kind: "result", audit: task.audit.rawValue, task: task.id.rawValue,
-                              destination: configuration.coordinatorURL, payload: json)
-            do {
-                let receipt = try await client.submit(task: task.id, json: json)
-                state.markCompleted(task.id.rawValue)
-                onProgress("submitted task \(task.id): \(json.count) bytes of aggregates, receipt \(receipt.idempotencyKey.prefix(12))…")
-            } catch let error as AgentError where error.code == .rejected {
-                // The coordinator refused the payload itself (validation, conflict): resending the
-                // same deterministic result cannot help, so the task is reported as failed.
-                logger.error("the coordinator rejected the result", metadata: ["task": "\(task.id)", "error": "\(error)"])
-                let refusal = TaskRefusal(task: task.id, site: site, code: RefusalCode.failed,
-                                          reason: "the coordinator rejected the site's result: \(error.wireCode?.name ?? "rejected")")
-                try await send(refusal: refusal, task: task, client: client, ledger: ledger, state: state)
+            if let receipt = try await deliver(task, state: state, { try await sender.submit(result) }) {
+                onProgress("submitted task \(task.id): receipt \(receipt.idempotencyKey.prefix(12))…")
             }
         }
     }
 
-    func send(refusal: TaskRefusal, task: SiteTask, client: CoordinatorClient, ledger: EgressLedger, state: AgentState) async throws {
-        let json = try PayloadCodec.encodeJSON(refusal)
-        try ledger.append(kind: "refusal", audit: task.audit.rawValue, task: task.id.rawValue,
-                          destination: configuration.coordinatorURL, payload: json)
-        try await client.refuse(task: task.id, json: json)
-        state.markCompleted(task.id.rawValue)
-        onProgress("refused task \(task.id): \(refusal.code) — \(refusal.reason)")
+    /// Sends a task's answer and marks the task done when the coordinator acknowledged it, or
+    /// refused it (the coordinator then failed the task with the reason: resending the same
+    /// payload cannot help, and the ledger's `failed` entry says why). A transport failure is
+    /// rethrown: the loop backs off, and the next poll resends the ledgered bytes.
+    @discardableResult
+    func deliver(_ task: SiteTask, state: AgentState, _ send: () async throws -> TaskReceipt) async throws -> TaskReceipt? {
+        do {
+            let receipt = try await send()
+            state.markCompleted(task.id.rawValue)
+            return receipt
+        } catch let error as AgentError where error.code == .rejected {
+            logger.error("the coordinator rejected the task's answer", metadata: ["task": "\(task.id)", "error": "\(error)"])
+            onProgress("the coordinator rejected the answer to task \(task.id): \(error)")
+            state.markCompleted(task.id.rawValue)
+            return nil
+        }
     }
 }
 

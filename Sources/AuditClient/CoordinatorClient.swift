@@ -57,44 +57,69 @@ public final class CoordinatorClient: Sendable {
     public func shutdown() async throws { try await client.shutdown() }
 
     /// POST /v1/agent/hello.
-    public func hello(_ hello: AgentHello) async throws -> CoordinatorHello {
-        let (status, body) = try await send("POST", "/v1/agent/hello", json: try PayloadCodec.encodeJSON(hello), compress: false)
+    public func hello(_ hello: AgentHello, ledgerHead: LedgerHead? = nil) async throws -> CoordinatorHello {
+        try await self.hello(json: try PayloadCodec.encodeJSON(hello), ledgerHead: ledgerHead)
+    }
+
+    /// POST /v1/agent/hello with the exact JSON the agent ledgered.
+    public func hello(json: Data, ledgerHead: LedgerHead?) async throws -> CoordinatorHello {
+        let (status, body, _) = try await exchange("POST", "/v1/agent/hello", json: json, compress: false, ledgerHead: ledgerHead)
         return try decode(CoordinatorHello.self, status, body)
     }
 
     /// GET /v1/agent/tasks?wait=S.
-    public func tasks(wait: Int) async throws -> [SiteTask] {
-        let (status, body) = try await send("GET", "/v1/agent/tasks?wait=\(wait)", json: nil, compress: false,
-                                            timeout: .seconds(Int64(wait) + 30))
+    public func tasks(wait: Int, ledgerHead: LedgerHead? = nil) async throws -> [SiteTask] {
+        let (status, body, _) = try await exchange("GET", "/v1/agent/tasks?wait=\(wait)", json: nil, compress: false,
+                                               ledgerHead: ledgerHead, timeout: .seconds(Int64(wait) + 30))
         return try decode(TaskList.self, status, body).tasks
     }
 
     /// POST /v1/agent/tasks/{id}/result with the exact JSON (compressed on the wire).
-    public func submit(task: TaskID, json: Data) async throws -> TaskReceipt {
-        let (status, body) = try await send("POST", "/v1/agent/tasks/\(task)/result", json: json, compress: true,
-                                            timeout: .seconds(300))
+    public func submit(task: TaskID, json: Data, ledgerHead: LedgerHead? = nil) async throws -> TaskReceipt {
+        let (status, body, _) = try await exchange("POST", "/v1/agent/tasks/\(task)/result", json: json, compress: true,
+                                               ledgerHead: ledgerHead, timeout: .seconds(300))
         return try decode(TaskReceipt.self, status, body)
     }
 
-    /// POST /v1/agent/tasks/{id}/progress (best effort; small, uncompressed).
-    public func progress(task: TaskID, json: Data) async throws {
-        let (status, body) = try await send("POST", "/v1/agent/tasks/\(task)/progress", json: json, compress: false,
-                                            timeout: .seconds(10))
+    /// POST /v1/agent/tasks/{id}/progress (best effort; small, uncompressed). Returns the ledger head
+    /// the coordinator holds for the site, from the response's `Fairuse-Ledger-Head`.
+    @discardableResult
+    public func progress(task: TaskID, json: Data, ledgerHead: LedgerHead? = nil) async throws -> LedgerHead? {
+        let (status, body, head) = try await exchange("POST", "/v1/agent/tasks/\(task)/progress", json: json, compress: false,
+                                                  ledgerHead: ledgerHead, timeout: .seconds(10))
         guard (200..<300).contains(status) else { throw error(status, body) }
+        return head.flatMap(LedgerHead.init)
     }
 
     /// POST /v1/agent/tasks/{id}/refusal.
-    public func refuse(task: TaskID, json: Data) async throws {
-        let (status, body) = try await send("POST", "/v1/agent/tasks/\(task)/refusal", json: json, compress: false)
-        guard (200..<300).contains(status) else { throw error(status, body) }
+    @discardableResult
+    public func refuse(task: TaskID, json: Data, ledgerHead: LedgerHead? = nil) async throws -> TaskReceipt {
+        let (status, body, _) = try await exchange("POST", "/v1/agent/tasks/\(task)/refusal", json: json, compress: false,
+                                               ledgerHead: ledgerHead)
+        return try decode(TaskReceipt.self, status, body)
+    }
+
+    /// GET /v1/agent/ledger-head: the coordinator's record of this site's ledger.
+    public func ledgerHead() async throws -> SiteLedgerHead {
+        let (status, body, _) = try await exchange("GET", "/v1/agent/ledger-head", json: nil, compress: false, ledgerHead: nil)
+        return try decode(SiteLedgerHead.self, status, body)
     }
 
     func send(_ method: String, _ path: String, json: Data?, compress: Bool,
               timeout: TimeAmount = .seconds(60)) async throws -> (Int, Data) {
+        let (status, body, _) = try await exchange(method, path, json: json, compress: compress, ledgerHead: nil, timeout: timeout)
+        return (status, body)
+    }
+
+    /// Sends a request (with the agent's ledger head when given); returns the status, the body and
+    /// the response's `Fairuse-Ledger-Head`.
+    func exchange(_ method: String, _ path: String, json: Data?, compress: Bool, ledgerHead: LedgerHead?,
+                  timeout: TimeAmount = .seconds(60)) async throws -> (Int, Data, String?) {
         if let refusal = revocation?.refusal() { throw refusal }
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: WireHeader.protocolVersion, value: ProtocolVersion.current.description)
+        if let ledgerHead { request.headers.add(name: WireHeader.ledgerHead, value: ledgerHead.description) }
         if let json {
             request.headers.add(name: WireHeader.contentType, value: WireHeader.jsonMediaType)
             request.headers.add(name: WireHeader.idempotencyKey, value: PayloadCodec.idempotencyKey(of: json))
@@ -105,7 +130,7 @@ public final class CoordinatorClient: Sendable {
         do {
             let response = try await client.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: 64 << 20)
-            return (Int(response.status.code), Data(body.readableBytesView))
+            return (Int(response.status.code), Data(body.readableBytesView), response.headers.first(name: WireHeader.ledgerHead))
         } catch let error as NIOSSLError {
             throw AgentError(code: .identityRefused, message: await HandshakeDiagnosis.explain(
                 error, baseURL: baseURL, certificatePath: certificatePath, caPath: caPath))

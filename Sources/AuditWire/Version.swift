@@ -9,9 +9,10 @@ public struct ProtocolVersion: Hashable, Sendable, Comparable, Codable, CustomSt
     /// Compatible additions bump the minor.
     public var minor: Int
 
-    /// The version this build speaks: 2.1 (2.0 replaced the bootstrap replicates by calibration moments;
-    /// 2.1 lists the task state `cancelled`).
-    public static let current = ProtocolVersion(major: 2, minor: 1)
+    /// The version this build speaks: 3.0 (2.0 replaced the bootstrap replicates by calibration moments;
+    /// 2.1 listed the task state `cancelled`; 3.0 binds results to the root seed, replaces free-text
+    /// suppression reasons by a closed vocabulary, and adds the ledger head to requests and receipts).
+    public static let current = ProtocolVersion(major: 3, minor: 0)
 
     /// Creates a version.
     public init(major: Int, minor: Int) {
@@ -95,6 +96,8 @@ public enum WireHeader {
     public static let idempotencyKey = "Idempotency-Key"
     /// `deflate` (a zlib stream, RFC 1950) or absent (plain JSON).
     public static let contentEncoding = "Content-Encoding"
+    /// The agent's egress-ledger head for the request (``LedgerHead``): `Fairuse-Ledger-Head: 12:9f86…`.
+    public static let ledgerHead = "Fairuse-Ledger-Head"
     /// `application/json` for every message body.
     public static let contentType = "Content-Type"
     /// The media type of every message body.

@@ -76,15 +76,21 @@ struct AgentCommand: AsyncParsableCommand {
                 } catch { report(false, "\(error)") }
             }
             do {
+                // The check's hello leaves the site like any other message, so it is ledgered too;
+                // while a running agent holds the ledger, no hello is sent.
+                let ledger = try EgressLedger(path: configuration.ledgerPath, stateDirectory: configuration.stateDirectory)
+                defer { ledger.close() }
                 let client = try CoordinatorClient(baseURL: configuration.coordinatorURL, certificatePath: configuration.certificatePath,
                                                    keyPath: configuration.keyPath, caPath: configuration.caPath)
+                let sender = LedgeredClient(client: client, ledger: ledger, destination: configuration.coordinatorURL)
                 do {
-                    let hello = try await client.hello(AgentHello(
+                    let hello = try await sender.hello(AgentHello(
                         agentVersion: AuditAgentModule.version, site: try SiteID(validating: configuration.site),
                         policy: PolicySummary(allowedModelClasses: configuration.policy.allowedModels,
                                               allowedMetrics: configuration.policy.allowedMetrics, minCell: configuration.policy.minCell,
                                               maxGroups: configuration.policy.maxGroups, manualApproval: configuration.policy.manualApproval)))
-                    report(true, "TLS 1.3 handshake and hello with \(configuration.coordinatorURL) (coordinator \(hello.coordinatorVersion))")
+                    report(true, "TLS 1.3 handshake and hello with \(configuration.coordinatorURL) (coordinator \(hello.coordinatorVersion)); "
+                           + "hello ledgered in \(configuration.ledgerPath)")
                     let skew = abs(hello.serverTime.timeIntervalSinceNow)
                     report(skew < 300, "clock skew \(Int(skew)) s")
                 } catch { report(false, "coordinator: \(error)") }
@@ -146,25 +152,65 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
-    struct Ledger: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show or verify the egress ledger.")
+    struct Ledger: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or verify the egress ledger.",
+            discussion: """
+                verify checks every entry's numbering, chain link, payload hash and keyed hash (the key is \
+                ledger-key in the state folder), that every acknowledgement answers an earlier attempt and still \
+                matches the head the coordinator acknowledged, and that the ledger reaches the state folder's head \
+                mark. It also asks the coordinator for its record of this site's ledger head (GET \
+                /v1/agent/ledger-head) and checks the ledger still holds it; --offline skips that, \
+                --require-coordinator fails when the coordinator cannot be asked.
+                """)
         /// What to do with the ledger.
         enum Action: String, ExpressibleByArgument, CaseIterable { case show, verify }
 
-        @Argument(help: "show: list the entries; verify: check the hash chain and every payload hash.") var action: Action
+        @Argument(help: "show: list the entries; verify: check the ledger (see below).") var action: Action
         @Option(help: "The agent's configuration file (agent.yaml).") var config: String
-        func run() throws {
+        @Flag(help: "verify: do not ask the coordinator for its record of the ledger head.") var offline = false
+        @Flag(help: "verify: fail when the coordinator's record cannot be read.") var requireCoordinator = false
+        func run() async throws {
             let configuration = try AgentConfiguration.load(path: config)
-            let ledger = EgressLedger(path: configuration.ledgerPath)
             switch action {
             case .show:
-                for e in try ledger.entries() {
-                    print("\(e.sequence)\t\(e.recordedAt)\t\(e.kind)\t\(e.audit ?? "-")\t\(e.task ?? "-")\t\(e.payload.utf8.count) bytes\tsha256 \(e.payloadSHA256.prefix(16))…")
+                for e in try LedgerVerifier.entries(path: configuration.ledgerPath) {
+                    let what = e.message?.rawValue ?? e.answers.map { "→ \($0)" } ?? ""
+                    print("\(e.sequence)\t\(e.recordedAt)\t\(e.kind.rawValue)\t\(what)\t\(e.audit ?? "-")\t\(e.task ?? "-")\t\(e.payload.utf8.count) bytes\tsha256 \(e.payloadSHA256.prefix(16))…")
                 }
             case .verify:
-                do { print("ledger intact: \(try ledger.verify()) entries, chain and payload hashes verified") } catch {
+                var coordinatorHead: LedgerHead?
+                var source = "not asked (--offline)"
+                if !offline {
+                    do {
+                        let record = try await Self.coordinatorRecord(configuration)
+                        coordinatorHead = record.head
+                        source = record.head.map { "holds entry \($0.sequence)" } ?? "holds no head for this site"
+                    } catch {
+                        if requireCoordinator { throw fail(CommandError("the coordinator's record of the ledger head could not be read: \(error)")) }
+                        source = "unreachable (\(error)); verified against the local acknowledgements and head mark only"
+                    }
+                }
+                do {
+                    let count = try LedgerVerifier.verify(path: configuration.ledgerPath, stateDirectory: configuration.stateDirectory,
+                                                          coordinatorHead: coordinatorHead)
+                    print("ledger intact: \(count) entries; chain, payload and keyed hashes verified; coordinator \(source)")
+                } catch {
                     throw fail(error)
                 }
+            }
+        }
+
+        static func coordinatorRecord(_ configuration: AgentConfiguration) async throws -> SiteLedgerHead {
+            let client = try CoordinatorClient(baseURL: configuration.coordinatorURL, certificatePath: configuration.certificatePath,
+                                               keyPath: configuration.keyPath, caPath: configuration.caPath)
+            do {
+                let record = try await client.ledgerHead()
+                try await client.shutdown()
+                return record
+            } catch {
+                try? await client.shutdown()
+                throw error
             }
         }
     }

@@ -150,10 +150,11 @@ struct DemoRunner {
                                                 html: reports + "/report.html", markdown: reports + "/report.md", csv: reports + "/csv")
             say("\n" + table)
             for name in siteNames {
-                let ledger = EgressLedger(path: root + "/sites/\(name)/egress-ledger.jsonl")
-                let entries = (try? ledger.entries()) ?? []
-                let bytes = entries.filter { $0.kind == "result" }.map { $0.payload.utf8.count }.reduce(0, +)
-                say("ledger \(name): \((try? ledger.verify()) ?? 0) entries verified; result payload \(bytes / 1024) KiB of aggregates")
+                let path = root + "/sites/\(name)/egress-ledger.jsonl", state = root + "/sites/\(name)/state"
+                let entries = (try? LedgerVerifier.entries(path: path)) ?? []
+                let bytes = entries.filter { $0.message == .result }.map { $0.payload.utf8.count }.reduce(0, +)
+                let verified = (try? LedgerVerifier.verify(path: path, stateDirectory: state)) ?? 0
+                say("ledger \(name): \(verified) entries verified; result payload \(bytes / 1024) KiB of aggregates")
             }
             say("\n" + (try await DemoMetrics.summary(metricsURL)))
             say("\nJSON report:     \(reports)/report.json\n" + written.joined(separator: "\n") + "\nLedgers, logs, certificates: \(root)")

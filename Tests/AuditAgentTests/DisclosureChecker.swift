@@ -13,7 +13,7 @@ struct DisclosureChecker {
     var context: Comment { "seed \(site.seed), min_cell \(site.minCell), bins \(site.bins)" }
     func small(_ n: Int) -> Bool { n > 0 && n < site.minCell }
     func hasFinding(_ group: String?, _ scope: String) -> Bool {
-        release.findings.contains { $0.group == group && $0.scope == scope }
+        release.findings.contains { $0.group == group && $0.scope.rawValue == scope }
     }
 
     func check() {

@@ -17,7 +17,7 @@ struct DisclosurePropertyTests {
             let site = RandomSite(seed: UInt64(seed))
             let release = Disclosure.release(site.techniques, site: "s", settings: site.settings, minCell: site.minCell)
             DisclosureChecker(site: site, release: release).check()
-            for finding in release.findings { scopes[finding.scope, default: 0] += 1 }
+            for finding in release.findings { scopes[finding.scope.rawValue, default: 0] += 1 }
             let groups = release.techniques.flatMap { $0.statistics.groups.compactMap { $0 } }
             releasedErrors += groups.filter { $0.errorRows == nil }.count
             sentJointCells += groups.reduce(0) { $0 + ($1.calibration.first?.cross.reduce(0) { $0 + $1.cells.count } ?? 0) }

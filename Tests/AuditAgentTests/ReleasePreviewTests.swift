@@ -63,7 +63,8 @@ struct ReleasePreviewTests {
         // The total is every number of the JSON that would leave, and the parts by kind add up to it.
         let parts = result.techniques.reduce(into: WireNumbers.Parts()) { $0.add(WireNumbers.parts($1.statistics)) }
         #expect(preview.numbers == WireNumbers.count(result))
-        #expect(preview.numbers == parts.total + 4)
+        // Besides the statistics: round, root seed, three row counts, and each suppression's min_cell.
+        #expect(preview.numbers == parts.total + 5 + result.suppressed.count)
         // The printed summary.
         let lines = preview.lines
         #expect(lines[0].hasPrefix("What task tsk_3vpe6yk2hq7ma4tn5wrs (preview-fixture) would send, computed now"))
@@ -78,10 +79,10 @@ struct ReleasePreviewTests {
         }
         #expect(lines.contains { $0.hasPrefix("  ece     ") && $0.hasSuffix("(not among the spec's metrics; sent all the same)") })
         #expect(lines.contains("numbers: \(preview.numbers ?? 0) in all (onehot \(WireNumbers.parts(result.techniques[0].statistics).total); "
-                               + "intersectional \(WireNumbers.parts(result.techniques[1].statistics).total)): \(parts), task and row counts 4"))
+                               + "intersectional \(WireNumbers.parts(result.techniques[1].statistics).total)): \(parts), round, root seed and row counts 5, "
+                               + "min_cell of the \(result.suppressed.count) suppression entries"))
         #expect(lines.contains("withheld or merged:"))
-        #expect(lines.contains("  sex=M;age=old · group: a group × label cell at this site is below min_cell (5); "
-                               + "the group's rows were withheld"))
+        #expect(lines.contains("  sex=M;age=old · group: a cell at this site is below min_cell (5); the group's rows were withheld"))
         #expect(!preview.text.contains(directory))
     }
 

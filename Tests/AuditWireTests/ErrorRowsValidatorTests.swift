@@ -25,7 +25,7 @@ import Testing
             let g1 = result.techniques[t].statistics.groups[1]!
             result.techniques[t].statistics.groups[1]!.errorRows = g1.wrong.map { _ in g1.count }
         }
-        result.suppressed = [Suppression(group: "sex=F", scope: "errors", reason: "a cell is below min_cell (5)")]
+        result.suppressed = [Suppression(group: "sex=F", scope: .errors, rule: .belowMinCell, minCell: 5)]
         let json = String(decoding: try PayloadCodec.encodeJSON(result), as: UTF8.self)
         #expect(json.contains("\"error_rows\":[0,0,0]"))
         let decoded = try PayloadCodec.decode(TaskResult.self, from: PayloadCodec.encode(result))

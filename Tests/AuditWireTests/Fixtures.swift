@@ -71,11 +71,14 @@ enum Fixtures {
 
     static var taskResult: TaskResult {
         TaskResult(task: task, audit: audit, site: site, round: 1, specSHA256: siteTask.specSHA256,
-                   agentVersion: "fairuse 0.1.0 (linux-x86_64)",
+                   rootSeed: siteTask.rootSeed, agentVersion: "fairuse 0.1.0 (linux-x86_64)",
                    techniques: [TechniqueStatistics(technique: "onehot", statistics: statistics(shift: 0.1)),
                                 TechniqueStatistics(technique: "intersectional", statistics: statistics(shift: 0.2))],
                    suppressed: [], rowCounts: RowCounts(total: 120, train: 96, test: 24))
     }
+
+    /// A ledger head as an agent sends it (entry 7 of its ledger).
+    static let ledgerHead = LedgerHead(sequence: 7, hash: String(repeating: "5e", count: 32))
 
     /// The `Idempotency-Key` of the task-result vector.
     static var taskResultKey: String {
@@ -87,7 +90,7 @@ enum Fixtures {
         [
             ("agent-hello", AgentHello(agentVersion: "fairuse 0.1.0 (linux-x86_64)", site: site, policy: policy)),
             ("coordinator-hello", CoordinatorHello(coordinatorVersion: "fairuse 0.1.0 (linux-x86_64)",
-                                                   serverTime: created, pollSeconds: 30)),
+                                                   serverTime: created, pollSeconds: 30, ledgerHead: ledgerHead)),
             ("task-list", TaskList(tasks: [siteTask])),
             ("task-list-empty", TaskList(tasks: [])),
             ("task-result", taskResult),
@@ -95,7 +98,8 @@ enum Fixtures {
                                          reason: "the spec defines 24 groups; the site policy allows at most 16")),
             ("task-receipt", TaskReceipt(task: task, site: site, round: 1,
                                          idempotencyKey: taskResultKey,
-                                         receivedAt: created.addingTimeInterval(3600))),
+                                         receivedAt: created.addingTimeInterval(3600), ledgerHead: ledgerHead)),
+            ("site-ledger-head", SiteLedgerHead(site: site, head: ledgerHead, receivedAt: created.addingTimeInterval(3600))),
             ("launch-audit-request", LaunchAuditRequest(specYAML: spec.yaml(), sites: [site, otherSite], minSites: 1,
                                                         requiredSites: [site], deadline: deadline,
                                                         rootSeed: 12_345_678_901_234_567_890)),
@@ -137,6 +141,7 @@ extension TaskList: WireMessage {}
 extension TaskResult: WireMessage {}
 extension TaskRefusal: WireMessage {}
 extension TaskReceipt: WireMessage {}
+extension SiteLedgerHead: WireMessage {}
 extension LaunchAuditRequest: WireMessage {}
 extension AuditSummary: WireMessage {}
 extension SiteRegistration: WireMessage {}

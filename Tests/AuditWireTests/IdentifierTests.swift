@@ -64,32 +64,32 @@ import Testing
     // MARK: Protocol version
 
     @Test func versionParsesAndPrints() throws {
-        #expect(ProtocolVersion("2.1") == .current)
+        #expect(ProtocolVersion("3.0") == .current)
         #expect(ProtocolVersion("1.12")?.minor == 12)
-        #expect(ProtocolVersion.current.description == "2.1")
+        #expect(ProtocolVersion.current.description == "3.0")
         for bad in ["1", "1.", ".0", "1.0.0", "v1.0", "1.-1", "1.0 ", "", "1234567.0"] {
             #expect(ProtocolVersion(bad) == nil, "\(bad)")
         }
-        #expect(ProtocolVersion(major: 2, minor: 2) > .current)
+        #expect(ProtocolVersion(major: 3, minor: 1) > .current)
     }
 
     @Test func headerRuleRefusesOtherMajors() throws {
         #expect(WireHeader.protocolVersion == "Fairuse-Protocol")
-        #expect(try ProtocolVersion.checkHeader("2.1") == .current)
-        #expect(try ProtocolVersion.checkHeader(" 2.7 ") == ProtocolVersion(major: 2, minor: 7))
-        for value in ["1.0", "3.0", "0.9", "abc", nil] as [String?] {
+        #expect(try ProtocolVersion.checkHeader("3.0") == .current)
+        #expect(try ProtocolVersion.checkHeader(" 3.7 ") == ProtocolVersion(major: 3, minor: 7))
+        for value in ["1.0", "2.1", "4.0", "0.9", "abc", nil] as [String?] {
             let error = try #require(throws: WireError.self) { try ProtocolVersion.checkHeader(value) }
             #expect(error.code == .unsupportedVersion)
             #expect(error.code.httpStatus == 400)
         }
     }
 
-    @Test func helloOfMajorThreeIsRefused() throws {
+    @Test func helloOfMajorFourIsRefused() throws {
         let stored = try PayloadCodec.encodeJSON(Fixtures.vectors[0].message as! AgentHello)
         let original = String(decoding: stored, as: UTF8.self)
-        let json = original.replacingOccurrences(of: #""protocol_version":"2.1""#, with: #""protocol_version":"3.0""#)
+        let json = original.replacingOccurrences(of: #""protocol_version":"3.0""#, with: #""protocol_version":"4.0""#)
         let hello = try PayloadCodec.decodeJSON(AgentHello.self, from: Data(json.utf8))
-        #expect(hello.protocolVersion.major == 3)
+        #expect(hello.protocolVersion.major == 4)
         let error = try #require(throws: WireError.self) {
             try PayloadValidator.validate(hello, authenticatedSite: Fixtures.site)
         }
@@ -97,7 +97,7 @@ import Testing
         #expect(error.field == "protocol_version")
 
         // A newer minor is accepted.
-        let minor = original.replacingOccurrences(of: #""protocol_version":"2.1""#, with: #""protocol_version":"2.4""#)
+        let minor = original.replacingOccurrences(of: #""protocol_version":"3.0""#, with: #""protocol_version":"3.4""#)
         try PayloadValidator.validate(try PayloadCodec.decodeJSON(AgentHello.self, from: Data(minor.utf8)),
                                       authenticatedSite: Fixtures.site)
     }

@@ -36,7 +36,7 @@ struct RegressionValidatorTests {
 
     static func result(_ statistics: RegressionSiteStatistics = statistics(), test: Int = 20) -> TaskResult {
         TaskResult(task: Fixtures.task, audit: Fixtures.audit, site: Fixtures.site, round: 1, specSHA256: task.specSHA256,
-                   agentVersion: "test", techniques: [], suppressed: [], rowCounts: RowCounts(total: 100, train: 100 - test, test: test),
+                   rootSeed: task.rootSeed, agentVersion: "test", techniques: [], suppressed: [], rowCounts: RowCounts(total: 100, train: 100 - test, test: test),
                    regressionTechniques: [RegressionTechniqueStatistics(technique: "onehot", statistics: statistics)])
     }
 
@@ -58,7 +58,7 @@ struct RegressionValidatorTests {
         let cases: [(TaskResult, WireErrorCode, String)] = [
             (Self.result(wrongReplicates), .invalidShape, "regression_techniques[0].statistics.groups[1].metrics[0].replicate_sums"),
             (Self.result(nonFinite), .nonFiniteNumber, "regression_techniques[0].statistics.groups[0].metrics[1]"),
-            (Self.result(wrongCount), .inconsistentCounts, "regression_techniques[0].statistics.groups[0].metrics[0]"),
+            (Self.result(wrongCount), .inconsistentCounts, "regression_techniques[0].statistics.groups[0].metrics[0].differences[0].count"),
             (Self.result(wrongMetrics), .invalidShape, "regression_techniques[0].statistics.groups[0].metrics"),
             (Self.result(test: 19), .inconsistentCounts, "row_counts.test"),
         ]
@@ -67,6 +67,35 @@ struct RegressionValidatorTests {
                 try PayloadValidator.validate(result, against: Self.task, authenticatedSite: Fixtures.site)
             }
             #expect(error?.code == code && error?.field == field, "\(String(describing: error))")
+        }
+    }
+
+    /// Each bound of `checkRegressionBounds`, with the bound computed here from the payload's own
+    /// loss sums and counts (the formula, not the validator): a value just beyond it is refused with
+    /// the field's path and the bound in the message.
+    @Test func sumsBeyondTheirBoundsAreRefused() throws {
+        let base = Self.statistics()
+        let g = try #require(base.groups[0]), m = g.metrics[0]
+        let n = Double(g.count), lr = m.lossSums[0], lt = m.lossSums[1]
+        let prefix = "regression_techniques[0].statistics.groups[0].metrics[0]"
+        typealias Edit = (inout RegressionMetricStatistics) -> Void
+        let cases: [(String, String, Edit)] = [
+            ("loss_sums[0]", "is negative", { $0.lossSums[0] = -1 }),
+            ("differences[0].sum", "differs from loss_sums[0] − loss_sums[1]", { $0.differences[0].sum = (lr - lt) + 1 }),
+            ("differences[0].sum_of_squares", "(L_r + L_t)²", { $0.differences[0].sumOfSquares = (lr + lt) * (lr + lt) * 1.01 }),
+            ("differences[0].sum_of_squares", "is below (Σd)²/n", { $0.differences[0].sumOfSquares = (lr - lt) * (lr - lt) / n * 0.99 }),
+            ("differences[1]", "differences with itself must be 0", { $0.differences[1].sum = 1 }),
+            ("replicate_sums[0]", "n·√Σd²", { $0.replicateSums[0] = n * m.differences[0].sumOfSquares.squareRoot() * 1.01 + 1 }),
+            ("replicate_sums[0]", "n·√Σd²", { $0.replicateSums[0] = 1.7e308 }),
+        ]
+        for (field, words, edit) in cases {
+            var statistics = base
+            edit(&statistics.groups[0]!.metrics[0])
+            let error = #expect(throws: WireError.self) {
+                try PayloadValidator.validate(Self.result(statistics), against: Self.task, authenticatedSite: Fixtures.site)
+            }
+            #expect(error?.code == .inconsistentCounts && error?.field == "\(prefix).\(field)", "\(String(describing: error))")
+            #expect(error?.message.contains(words) == true, "\(String(describing: error))")
         }
     }
 

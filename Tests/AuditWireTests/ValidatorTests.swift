@@ -23,6 +23,9 @@ import Testing
         ("another audit", .conflict, "audit", { $0.audit = AuditID(rawValue: "aud_aaaaaaaaaaaaaaaaaaaa")! }),
         ("another round", .conflict, "round", { $0.round = 2 }),
         ("another spec", .conflict, "spec_sha256", { $0.specSHA256 = String(repeating: "0", count: 64) }),
+        // An old result re-targeted to a new task of the same spec: task and audit edited, the root
+        // seed it was computed with still the old audit's (issue 11, item 2).
+        ("another root seed", .conflict, "root_seed", { $0.rootSeed &+= 1 }),
         // Finite numbers.
         ("NaN log loss", .nonFiniteNumber, "techniques[1].statistics.groups[0].log_loss_sum[1]",
          { g0(&$0, 1) { $0.logLossSum[1] = .nan } }),
@@ -135,24 +138,33 @@ import Testing
         }),
         ("group absent in one technique", .inconsistentCounts, "techniques[1].statistics.groups[1]", {
             $0.techniques[1].statistics = Fixtures.statistics(shift: 0.2, withheld: [1])
-            $0.suppressed = [Suppression(group: "sex=M", scope: "group", reason: "min_cell 5")]
+            $0.suppressed = [Suppression(group: "sex=M", scope: .group, rule: .belowMinCell, minCell: 5)]
         }),
         ("different test rows", .inconsistentCounts, "techniques[1].statistics.groups[0].count",
          { $0.techniques[1].statistics = Fixtures.statistics(shift: 0.2, rows: 26) }),
         // Suppressions and row counts.
         ("suppressed unknown group", .invalidShape, "suppressed[0].group",
-         { $0.suppressed = [Suppression(group: "sex=Q", scope: "group", reason: "r")] }),
+         { $0.suppressed = [Suppression(group: "sex=Q", scope: .group, rule: .belowMinCell, minCell: 5)] }),
         ("suppressed empty scope", .invalidShape, "suppressed[0].scope",
-         { $0.suppressed = [Suppression(group: nil, scope: "", reason: "r")] }),
-        // Free text the coordinator stores and renders is bounded (issue 11: 1 MB used to be stored).
-        ("suppression reason of 1 MB", .invalidShape, "suppressed[0].reason",
-         { $0.suppressed = [Suppression(group: nil, scope: "group", reason: String(repeating: "x", count: 1 << 20))] }),
-        ("suppression reason with a line break", .invalidShape, "suppressed[0].reason",
-         { $0.suppressed = [Suppression(group: nil, scope: "group", reason: "min_cell\nFAKE LOG LINE")] }),
-        ("suppression scope outside the vocabulary syntax", .invalidShape, "suppressed[0].scope",
-         { $0.suppressed = [Suppression(group: nil, scope: "<script>", reason: "r")] }),
+         { $0.suppressed = [Suppression(group: nil, scope: "", rule: "below_min_cell", minCell: 5)] }),
+        // What the coordinator stores and renders comes from a closed vocabulary (issue 11: 1 MB of
+        // free text used to be stored): a rule outside it, 1 MB, or a forged log line is refused.
+        ("suppression rule of 1 MB", .invalidShape, "suppressed[0].rule",
+         { $0.suppressed = [Suppression(group: nil, scope: "group", rule: String(repeating: "x", count: 1 << 20), minCell: 5)] }),
+        ("suppression rule with a line break", .invalidShape, "suppressed[0].rule",
+         { $0.suppressed = [Suppression(group: nil, scope: "group", rule: "below_min_cell\nFAKE LOG LINE", minCell: 5)] }),
+        ("suppression rule outside the vocabulary", .invalidShape, "suppressed[0].rule",
+         { $0.suppressed = [Suppression(group: nil, scope: "group", rule: "too_small", minCell: 5)] }),
+        ("suppression scope outside the vocabulary", .invalidShape, "suppressed[0].scope",
+         { $0.suppressed = [Suppression(group: nil, scope: "<script>", rule: "below_min_cell", minCell: 5)] }),
+        ("suppression scope of the right syntax but unknown", .invalidShape, "suppressed[0].scope",
+         { $0.suppressed = [Suppression(group: nil, scope: "bootstrap", rule: "below_min_cell", minCell: 5)] }),
+        ("suppression min_cell of 0", .invalidShape, "suppressed[0].min_cell",
+         { $0.suppressed = [Suppression(group: nil, scope: .group, rule: .belowMinCell, minCell: 0)] }),
+        ("suppression min_cell beyond its bound", .invalidShape, "suppressed[0].min_cell",
+         { $0.suppressed = [Suppression(group: nil, scope: .group, rule: .belowMinCell, minCell: Int.max)] }),
         ("too many suppression entries", .invalidShape, "suppressed",
-         { $0.suppressed = Array(repeating: Suppression(group: nil, scope: "group", reason: "r"), count: 1000) }),
+         { $0.suppressed = Array(repeating: Suppression(group: nil, scope: .group, rule: .belowMinCell, minCell: 5), count: 1000) }),
         ("rows do not add up", .inconsistentCounts, "row_counts.total", { $0.rowCounts.total += 1 }),
         ("test rows differ", .inconsistentCounts, "row_counts.test", { $0.rowCounts = RowCounts(total: 121, train: 96, test: 25) }),
         ("negative rows", .inconsistentCounts, "row_counts", { $0.rowCounts = RowCounts(total: 0, train: 24, test: -24) }),
@@ -174,6 +186,42 @@ import Testing
         #expect(error.field == mutation.field, "\(name): \(error)")
     }
 
+    /// The refusal names the field and the bound, computed here from the group's own count (the
+    /// oracle is the formula: a Brier score is at most 1 per row, a log-loss at most −ln 1e-15).
+    @Test func boundViolationsNameTheValueAndTheBound() throws {
+        var result = Fixtures.taskResult
+        let count = result.techniques[0].statistics.groups[0]!.count
+        result.techniques[0].statistics.groups[0]!.brierSum[1] = 1.7e308
+        let brier = try #require(throws: WireError.self) {
+            try PayloadValidator.validate(result, against: Fixtures.siteTask, authenticatedSite: Fixtures.site)
+        }
+        #expect(brier.code == .inconsistentCounts && brier.code.httpStatus == 422)
+        #expect(brier.description == "inconsistent_counts (techniques[0].statistics.groups[0].brier_sum[1]): "
+                + "1.7e+308 exceeds the group's count \(count) (each row's Brier score is at most 1)")
+        result = Fixtures.taskResult
+        result.techniques[0].statistics.groups[0]!.logLossSum[1] = 1.7e308
+        let loss = try #require(throws: WireError.self) {
+            try PayloadValidator.validate(result, against: Fixtures.siteTask, authenticatedSite: Fixtures.site)
+        }
+        #expect(loss.field == "techniques[0].statistics.groups[0].log_loss_sum[1]")
+        #expect(loss.message.hasPrefix("1.7e+308 exceeds the group's count \(count) × −ln(1e-15) = \(Double(count) * -log(1e-15))"))
+    }
+
+    /// A result of an earlier audit of the same spec, edited to name the new task and audit, is
+    /// refused because it carries the old audit's root seed.
+    @Test func anOldResultRetargetedToANewTaskIsRefused() throws {
+        var old = Fixtures.taskResult
+        old.rootSeed = 99
+        let newTask = SiteTask(id: Fixtures.task, audit: Fixtures.audit, spec: Fixtures.spec, rootSeed: 7,
+                               createdAt: Fixtures.created, deadline: Fixtures.deadline)
+        #expect(old.specSHA256 == newTask.specSHA256)
+        let error = try #require(throws: WireError.self) {
+            try PayloadValidator.validate(old, against: newTask, authenticatedSite: Fixtures.site)
+        }
+        #expect(error.code == .conflict && error.field == "root_seed")
+        #expect(error.message.contains("root seed 99, the task's is 7"))
+    }
+
     @Test func reportedSuppressionsAllowMissingGroups() throws {
         var result = Fixtures.taskResult
         result.techniques[0].statistics = Fixtures.statistics(shift: 0.1, withheld: [1])
@@ -182,7 +230,7 @@ import Testing
             #expect(result.techniques[t].statistics.groups[1] == nil)
         }
         result.rowCounts = RowCounts(total: 108, train: 96, test: 12)
-        result.suppressed = [Suppression(group: "sex=M", scope: "group", reason: "a group × label cell is below min_cell (5)")]
+        result.suppressed = [Suppression(group: "sex=M", scope: .group, rule: .belowMinCell, minCell: 5)]
         try PayloadValidator.validate(result, against: Fixtures.siteTask, authenticatedSite: Fixtures.site)
     }
 
@@ -201,7 +249,7 @@ import Testing
             result.techniques[t].statistics = statistics
         }
         #expect(merged > 0)
-        result.suppressed = [Suppression(group: nil, scope: "ece_bins", reason: "bins below min_cell (5) were merged")]
+        result.suppressed = [Suppression(group: nil, scope: .eceBins, rule: .revealedBySubtraction, minCell: 5)]
         let decoded = try PayloadCodec.decode(TaskResult.self, from: PayloadCodec.encode(result))
         #expect(decoded == result)
         try PayloadValidator.validate(decoded, against: Fixtures.siteTask, authenticatedSite: Fixtures.site)

@@ -79,7 +79,7 @@ struct FaultTests {
             #expect([.delivered, .submitted].contains(afterStop.sites.first?.state))
             let end = try await federation.withAgents([agent]) { try await federation.waitForEnd(audit) }
             #expect(end.state == .complete)
-            #expect(try EgressLedger(path: agent.ledgerPath).verify() >= 2)
+            #expect(try LedgerVerifier.verify(path: agent.ledgerPath, stateDirectory: agent.stateDirectory) >= 2)
         }
     }
 }

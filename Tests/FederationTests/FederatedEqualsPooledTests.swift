@@ -59,16 +59,20 @@ struct FederatedEqualsPooledTests {
     /// Every agent's ledger holds exactly what it sent, and verifies.
     static func expectLedgers(root: String) throws {
         for name in BundledSites.names {
-            let ledger = EgressLedger(path: root + "/\(name)-ledger.jsonl")
-            let entries = try ledger.entries()
-            #expect(try ledger.verify() == entries.count)
-            // hello, one progress report per step (load, split, h0, 3 fits, 3 statistics, disclosure), the result.
-            #expect(entries.map(\.kind) == ["hello"] + Array(repeating: "progress", count: 10) + ["result"])
-            for entry in entries where entry.kind == "progress" {
+            let path = root + "/\(name)-ledger.jsonl"
+            let entries = try LedgerVerifier.entries(path: path)
+            #expect(try LedgerVerifier.verify(path: path, stateDirectory: root + "/\(name)-state") == entries.count)
+            // hello, one progress report per step (load, split, h0, 3 fits, 3 statistics, disclosure), the
+            // result: each an attempt followed by its acknowledgement.
+            let attempts = entries.filter { $0.kind == .attempt }
+            #expect(attempts.map(\.message) == [.hello] + Array(repeating: .progress, count: 10) + [.result])
+            #expect(entries.filter { $0.kind == .ack }.map(\.answers) == attempts.map(\.sequence))
+            #expect(!entries.contains { $0.kind == .failed })
+            for entry in attempts where entry.message == .progress {
                 let progress = try PayloadCodec.decodeJSON(TaskProgress.self, from: Data(entry.payload.utf8))
                 #expect(TaskProgress.stages.contains(progress.stage) && progress.total == 10)
             }
-            let sent = try #require(entries.last)
+            let sent = try #require(attempts.last)
             let result = try PayloadCodec.decodeJSON(TaskResult.self, from: Data(sent.payload.utf8))
             #expect(result.site.rawValue == name)
             #expect(!sent.payload.contains("row_id"))

@@ -85,7 +85,7 @@ struct FederatedOracleTests {
             let task = TaskID.generate()
             let siteID = try SiteID(validating: site)
             let result = TaskResult(task: task, audit: audit, site: siteID, round: 1,
-                                    specSHA256: SiteTask.specDigest(spec), agentVersion: "oracle",
+                                    specSHA256: SiteTask.specDigest(spec), rootSeed: 0, agentVersion: "oracle",
                                     techniques: [TechniqueStatistics(technique: "intersectional", statistics: statistics)],
                                     suppressed: [], rowCounts: RowCounts(total: 0, train: 0, test: 0))
             tasks.append(SiteTaskRecord(id: task, auditID: audit, siteID: siteID, round: 1,

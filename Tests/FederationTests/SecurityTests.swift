@@ -98,20 +98,21 @@ struct SecurityTests {
         (status, body) = try await alpha.sendRaw(path: "/v1/agent/tasks/\(alphaTask.id)/result",
                                                  body: PayloadCodec.compress(Data(count: 600 << 20)), deflate: true)
         #expect(status == 413 && alpha.error(status, body).wireCode == .payloadTooLarge)
-        // A count that does not add up.
-        var broken = result
-        broken.techniques[0].statistics.groups[0]?.wrong[0] = 1_000_000
-        #expect(await Self.code { _ = try await alpha.submit(task: alphaTask.id, json: try PayloadCodec.encodeJSON(broken)) } == "inconsistent_counts")
         // Accepted once; an identical resend gets the same receipt; a different body is a conflict.
         let first = try await alpha.submit(task: alphaTask.id, json: json)
         let again = try await alpha.submit(task: alphaTask.id, json: json)
         #expect(first == again)
+        // A count that does not add up (sent after the accepted result: an invalid result fails an
+        // open task, see ValidationFederationTests; the submitted one stays submitted).
+        var broken = result
+        broken.techniques[0].statistics.groups[0]?.wrong[0] = 1_000_000
+        #expect(await Self.code { _ = try await alpha.submit(task: alphaTask.id, json: try PayloadCodec.encodeJSON(broken)) } == "inconsistent_counts")
         var other = result
         other.agentVersion = "tampered"
         #expect(await Self.code { _ = try await alpha.submit(task: alphaTask.id, json: try PayloadCodec.encodeJSON(other)) } == "conflict")
         // A major version mismatch.
         let (vstatus, vbody) = try await alpha.sendRaw(path: "/v1/agent/hello", body: try PayloadCodec.encodeJSON(Self.hello("alpha")),
-                                                       deflate: false, version: "3.0")
+                                                       deflate: false, version: "4.0")
         #expect(vstatus == 400 && alpha.error(vstatus, vbody).wireCode == .unsupportedVersion)
     }
 

@@ -42,12 +42,10 @@ extension Disclosure {
             }
         }
         var findings = mergedGroups.sorted().map {
-            Finding(group: first.keys[$0], scope: "ece_bins", reason: "calibration bins below min_cell (\(minCell)) were merged with a neighbour")
+            Finding(group: first.keys[$0], scope: .eceBins, rule: .belowMinCell, minCell: minCell)
         }
         if mergedPopulation {
-            findings.append(Finding(group: nil, scope: "ece_bins",
-                                    reason: "population calibration bins were merged to cover every group's merged bins "
-                                        + "(min_cell \(minCell)), so no group bin can be recovered by subtraction"))
+            findings.append(Finding(group: nil, scope: .eceBins, rule: .revealedBySubtraction, minCell: minCell))
         }
         return (out, findings)
     }
@@ -93,14 +91,10 @@ extension Disclosure {
             out[t].population.calibration[0] = stratum
         }
         var findings = groupsWithDrops.sorted().map {
-            Finding(group: first.keys[$0], scope: "ece_cross",
-                    reason: "joint calibration cells (comparator bin × own-model bin) below min_cell (\(minCell)) were not sent; "
-                        + "the calibration test is slightly conservative")
+            Finding(group: first.keys[$0], scope: .eceCross, rule: .belowMinCell, minCell: minCell)
         }
         if populationDrops {
-            findings.append(Finding(group: nil, scope: "ece_cross",
-                                    reason: "population joint calibration cells below min_cell (\(minCell)), or holding rows of "
-                                        + "a group's cells that were not sent, were not sent"))
+            findings.append(Finding(group: nil, scope: .eceCross, rule: .revealedBySubtraction, minCell: minCell))
         }
         return (out, findings)
     }

@@ -40,11 +40,7 @@ extension Disclosure {
                 out[t].groups[j] = withholdingErrors(group, models: models)
                 if models.contains(0) { anyGeneric = true }
                 if all { anyTarget = true }
-                let what = all ? "its error statistics were withheld"
-                    : "the error statistics of the comparisons with such a cell were withheld"
-                findings.append(Finding(group: group.key, scope: "errors",
-                                        reason: "a cell of the group's error statistics (misclassified rows or a McNemar cell) "
-                                            + "is below min_cell (\(minCell)); \(what)"))
+                findings.append(Finding(group: group.key, scope: .errors, rule: .belowMinCell, minCell: minCell))
             }
             let population = out[t].population
             guard population.count > 0 else { continue }
@@ -55,11 +51,8 @@ extension Disclosure {
             let models = all ? Array(population.wrong.indices) : Array(Set(ownSmall + (anyGeneric ? [0] : []))).sorted()
             guard !models.isEmpty else { continue }
             out[t].population = withholdingErrors(population, models: models)
-            findings.append(Finding(group: nil, scope: "errors",
-                                    reason: anyGeneric || anyTarget
-                                        ? "a group's error statistics were withheld (min_cell \(minCell)), so the population's, "
-                                            + "which would reveal them by subtraction, were withheld too"
-                                        : "a cell of the population's error statistics is below min_cell (\(minCell)); they were withheld"))
+            findings.append(Finding(group: nil, scope: .errors, rule: anyGeneric || anyTarget ? .revealedBySubtraction : .belowMinCell,
+                                    minCell: minCell))
         }
         return (out, findings)
     }

@@ -24,8 +24,7 @@ extension Disclosure {
     /// Findings for withheld groups.
     public static func groupFindings(_ groups: Set<Int>, keys: [String], minCell: Int) -> [Finding] {
         groups.sorted().map {
-            Finding(group: keys[$0], scope: "group",
-                    reason: "a group × label cell at this site is below min_cell (\(minCell)); the group's rows were withheld")
+            Finding(group: keys[$0], scope: .group, rule: .belowMinCell, minCell: minCell)
         }
     }
 }

@@ -25,21 +25,30 @@ import AuditWire
 /// towards large sites and groups, so it must be visible (ANCHORS.md §2f, §4.1). A finding names
 /// the rule and `min_cell`, never the small count.
 public enum Disclosure {
-    /// A withheld or coarsened cell, as reported to the coordinator (the small count itself is never stated).
-    public struct Finding: Sendable, Equatable, Codable {
+    /// A withheld or coarsened cell, as reported to the coordinator in the wire's closed vocabulary
+    /// (``SuppressionScope``, ``SuppressionRule``, `min_cell`); the small count itself is never stated.
+    public struct Finding: Sendable, Equatable {
         /// Group key, or nil for the population comparison.
         public var group: String?
         /// What was withheld: `group`, `ece_bins`, `ece_cross` or `errors`.
-        public var scope: String
-        /// The rule, in plain words.
-        public var reason: String
+        public var scope: SuppressionScope
+        /// The rule that withheld it.
+        public var rule: SuppressionRule
+        /// The site's min_cell.
+        public var minCell: Int
 
         /// Creates a finding.
-        public init(group: String?, scope: String, reason: String) {
+        public init(group: String?, scope: SuppressionScope, rule: SuppressionRule, minCell: Int) {
             self.group = group
             self.scope = scope
-            self.reason = reason
+            self.rule = rule
+            self.minCell = minCell
         }
+
+        /// The entry sent with the result.
+        public var suppression: Suppression { Suppression(group: group, scope: scope, rule: rule, minCell: minCell) }
+        /// The rule, in plain words.
+        public var reason: String { suppression.reason }
     }
 
     /// What may leave the site for one task.

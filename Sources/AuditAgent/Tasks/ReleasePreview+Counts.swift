@@ -57,7 +57,7 @@ extension ReleasePreview {
         let findings = Disclosure.groupFindings(Set(census.indices.filter { i in withheld.contains { $0.key == census[i].key } }),
                                                 keys: census.map(\.key), minCell: policy.minCell)
         lines.append(findings.isEmpty ? "withheld: no group" : "withheld:")
-        lines += findings.map { "  \($0.group ?? "(population)") · \($0.scope): \($0.reason)" }
+        lines += findings.map { "  \($0.group ?? "(population)") · \($0.scope.rawValue): \($0.reason)" }
         return ReleasePreview(basis: .counts, released: released.map(\.key), withheld: withheld.map(\.key),
                               numbers: bound, refusal: nil, lines: lines)
     }

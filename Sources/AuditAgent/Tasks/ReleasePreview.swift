@@ -207,6 +207,7 @@ public struct ReleasePreview: Sendable, Equatable {
             total.add(parts)
             return "\(entry.technique) \(parts.total)"
         }
-        return " (" + byTechnique.joined(separator: "; ") + "): " + total.description + ", task and row counts 4"
+        return " (" + byTechnique.joined(separator: "; ") + "): " + total.description
+            + ", round, root seed and row counts 5, min_cell of the \(result.suppressed.count) suppression entries"
     }
 }

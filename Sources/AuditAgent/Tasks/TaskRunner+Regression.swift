@@ -35,8 +35,7 @@ extension TaskRunner {
             techniques.append(RegressionTechniqueStatistics(technique: technique.technique.rawValue, statistics: statistics))
         }
         let suppressed = withheldKeys.sorted().map {
-            Suppression(group: $0, scope: "group",
-                        reason: "the group's test rows at this site are below min_cell (\(policy.minCell)); its rows were withheld")
+            Suppression(group: $0, scope: .group, rule: .belowMinCell, minCell: policy.minCell)
         }
         return Release(groups: trained.result.groups, withheld: withheldKeys, suppressed: suppressed,
                        regressionTechniques: techniques)

@@ -72,7 +72,7 @@ public struct TaskRunner: Sendable {
             let train = released.reduce(0) { $0 + $1.trainCount }, test = released.reduce(0) { $0 + $1.testCount }
             return .result(TaskResult(
                 task: task.id, audit: task.audit, site: site, round: task.round, specSHA256: task.specSHA256,
-                agentVersion: AuditAgentModule.version, techniques: release.techniques, suppressed: release.suppressed,
+                rootSeed: task.rootSeed, agentVersion: AuditAgentModule.version, techniques: release.techniques, suppressed: release.suppressed,
                 rowCounts: RowCounts(total: train + test, train: train, test: test),
                 regressionTechniques: release.regressionTechniques))
         } catch {
@@ -105,7 +105,7 @@ public struct TaskRunner: Sendable {
             progress(.statistics, "\(technique): sufficient statistics")
         }
         return Release(groups: trained.result.groups, withheld: release.withheldGroups,
-                       suppressed: release.findings.map { Suppression(group: $0.group, scope: $0.scope, reason: $0.reason) },
+                       suppressed: release.findings.map(\.suppression),
                        techniques: release.techniques)
     }
 

@@ -9,8 +9,28 @@ import Foundation
 /// methods spec §3–§4): per technique, the site statistics are pooled exactly as a local audit
 /// pools sites (`FairUseAudit.combine`, sites in id order) — so the federated result equals the
 /// pooled analysis with sites as strata — and each gain's per-site estimates are meta-analysed.
-/// Every site that did not submit, and everything a site withheld, is named in the report.
+/// Every site that did not submit, and everything a site withheld, is named in the report, and so
+/// is a site whose estimates lie far from the other sites' (``suspiciousSiteNotes(_:)``).
 enum AuditCombiner {
+    /// One warning per site that ``SiteOutliers`` flags on any comparison of any technique, naming
+    /// its most extreme comparison. The site stays pooled: an outlier may be a real difference
+    /// between hospitals, and excluding it would be a silent change of the audited population.
+    static func suspiciousSiteNotes(_ sections: [(technique: String, heterogeneity: [HeterogeneityEntry])]) -> [String] {
+        var seen: Set<String> = []
+        var notes: [String] = []
+        let flagged = sections.flatMap { section in
+            SiteOutliers.flag(section.heterogeneity).map { (technique: section.technique, outlier: $0) }
+        }.sorted { abs($0.outlier.z) > abs($1.outlier.z) }
+        for (technique, outlier) in flagged where seen.insert(outlier.site).inserted {
+            let comparator = outlier.reportedAs.map { "the model of \($0)" } ?? "h0"
+            notes.append("suspicious site (pooled, not excluded): \(outlier.site) — its \(outlier.metric.rawValue) gain of "
+                         + "\(outlier.group) over \(comparator) (\(technique)) lies "
+                         + String(format: "%.1f", abs(outlier.z)) + " standard deviations from what the other sites predict "
+                         + "(leave-one-out, threshold \(Int(SiteOutliers.threshold))); check the site's data and agent")
+        }
+        return notes
+    }
+
     static func combine(audit: AuditRecord, outcome: AuditState, tasks: [SiteTaskRecord], submissions: [SubmissionRecord],
                         limits: PayloadLimits) throws -> ReportDocument {
         let spec = try audit.spec()
@@ -59,6 +79,7 @@ enum AuditCombiner {
         if !missing.isEmpty {
             notes.append("not in the pooled result: " + missing.map { "\($0.site) (\($0.state)\($0.detail.map { ": \($0)" } ?? ""))" }.joined(separator: "; "))
         }
+        notes += suspiciousSiteNotes(sections.map { (technique: $0.name, heterogeneity: $0.heterogeneity ?? []) })
         let withheld = participation.flatMap { p in p.withheld.filter { $0["scope"] == "group" }.map { "\(p.site): \($0["group"] ?? "?")" } }
         if !withheld.isEmpty {
             notes.append("groups withheld by sites under min_cell (suppression is itself a fairness signal): " + withheld.joined(separator: ", "))

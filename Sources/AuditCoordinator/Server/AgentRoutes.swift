@@ -6,7 +6,9 @@ import Hummingbird
 import NIOCore
 
 /// The agent endpoints (Protocol/protocol.md): hello, long-poll for tasks, submit a result,
-/// refuse a task. Every handler acts only as the authenticated site.
+/// refuse a task, report progress, read the coordinator's record of the site's ledger head. Every
+/// handler acts only as the authenticated site, and records the `Fairuse-Ledger-Head` the agent
+/// sent (protocol §13) before anything else.
 struct AgentRoutes {
     let coordinator: Coordinator
 
@@ -17,6 +19,25 @@ struct AgentRoutes {
         group.post("tasks/:id/result") { request, context in try await result(request, context) }
         group.post("tasks/:id/refusal") { request, context in try await refusal(request, context) }
         group.post("tasks/:id/progress") { request, context in try await progress(request, context) }
+        group.get("ledger-head") { request, context in try await ledgerHead(request, context) }
+    }
+
+    /// Records the request's `Fairuse-Ledger-Head`, if any, and returns the highest head held for
+    /// the site (nil when its agent never sent one). A malformed header is `400 malformed_payload`.
+    func recordLedgerHead(_ request: Request, site: SiteID) async throws -> LedgerHead? {
+        let sent = try LedgerHead.header(request.headers[HTTPField.Name(WireHeader.ledgerHead)!])
+        if let sent {
+            return try await coordinator.store.recordLedgerHead(sent, site: site, at: coordinator.clock.now())
+        }
+        return try await coordinator.store.ledgerHead(site: site)?.head
+    }
+
+    /// `GET /v1/agent/ledger-head`: the coordinator's record of the calling site's ledger, for
+    /// `fairuse agent ledger verify` (a truncated or rewritten ledger no longer holds this head).
+    func ledgerHead(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
+        let site = try context.requireSite()
+        let record = try await coordinator.store.ledgerHead(site: site)
+        return try JSONResponse.make(SiteLedgerHead(site: site, head: record?.head, receivedAt: record?.receivedAt))
     }
 
     func body(_ request: Request, limit: Int) async throws -> Data {
@@ -60,17 +81,19 @@ struct AgentRoutes {
 
     func hello(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         let site = try context.requireSite()
+        let head = try await recordLedgerHead(request, site: site)
         let hello = try await decode(AgentHello.self, request)
         try PayloadValidator.validate(hello, authenticatedSite: site)
         let policy = String(decoding: try PayloadCodec.encodeJSON(hello.policy), as: UTF8.self)
         try await coordinator.store.touch(site: site, agentVersion: hello.agentVersion, policyJSON: policy, at: coordinator.clock.now())
         return try JSONResponse.make(CoordinatorHello(coordinatorVersion: CoordinatorService.version, serverTime: coordinator.clock.now(),
-                                                      pollSeconds: coordinator.configuration.longPollSeconds))
+                                                      pollSeconds: coordinator.configuration.longPollSeconds, ledgerHead: head))
     }
 
     /// Long-poll: open tasks now, or as soon as one appears, or an empty list after `wait` seconds.
     func tasks(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         let site = try context.requireSite()
+        _ = try await recordLedgerHead(request, site: site)
         let wait = min(try Self.waitSeconds(request.uri.queryParameters.get("wait")), coordinator.configuration.longPollSeconds)
         let deadline = ContinuousClock.now + .seconds(wait)
         while true {
@@ -115,44 +138,66 @@ struct AgentRoutes {
 
     func result(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         let site = try context.requireSite()
+        let head = try await recordLedgerHead(request, site: site)
         let (task, audit) = try await ownTask(context, site: site)
         let (json, key) = try await answer(request)
         let result = try PayloadCodec.decodeJSON(TaskResult.self, from: json, limits: limits)
         guard let wireTask = coordinator.siteTask(OpenTask(task: task, audit: audit)) else {
             throw APIError(.internal, "the audit's spec cannot be read")
         }
-        try PayloadValidator.validate(result, against: wireTask, authenticatedSite: site)
+        do {
+            try PayloadValidator.validate(result, against: wireTask, authenticatedSite: site)
+        } catch {
+            try await rejected(task: task, error)
+            throw error
+        }
         let now = coordinator.clock.now()
         switch try await coordinator.store.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key,
                                                              payload: json, at: now) {
         case .stored(let applied):
             await coordinator.dispatch(applied)
             return try JSONResponse.make(TaskReceipt(task: result.task, site: result.site, round: task.round,
-                                                     idempotencyKey: key, receivedAt: now))
+                                                     idempotencyKey: key, receivedAt: now, ledgerHead: head))
         case .duplicate(let receivedAt):
             return try JSONResponse.make(TaskReceipt(task: result.task, site: result.site, round: task.round,
-                                                     idempotencyKey: key, receivedAt: receivedAt))
+                                                     idempotencyKey: key, receivedAt: receivedAt, ledgerHead: head))
         case .conflict:
             throw APIError(.conflict, "a different result was already accepted for task \(task.id)")
         }
     }
 
+    /// A result that fails validation fails its task (protocol §7): the site is never silently left
+    /// out of the pooled result nor retried into it; the audit can then end `partial` at best, and the
+    /// report and dashboard name the site with the validation error (field and bound, no data). A
+    /// task that can no longer fail (already submitted, closed) keeps its state; the 422 still goes back.
+    func rejected(task: SiteTaskRecord, _ error: WireError) async throws {
+        let reason = String("result rejected: \(error.field.map { "\($0): " } ?? "")\(error.message)".prefix(400))
+        if let applied = try? await coordinator.store.recordFailure(task: task.id, reason: reason, at: coordinator.clock.now()) {
+            await coordinator.dispatch(applied)
+        }
+    }
+
     func refusal(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         let site = try context.requireSite()
+        let head = try await recordLedgerHead(request, site: site)
         let (task, audit) = try await ownTask(context, site: site)
-        let refusal = try PayloadCodec.decodeJSON(TaskRefusal.self, from: try await answer(request).json, limits: limits)
+        let (json, key) = try await answer(request)
+        let refusal = try PayloadCodec.decodeJSON(TaskRefusal.self, from: json, limits: limits)
         guard let wireTask = coordinator.siteTask(OpenTask(task: task, audit: audit)) else {
             throw APIError(.internal, "the audit's spec cannot be read")
         }
         try PayloadValidator.validate(refusal, against: wireTask, authenticatedSite: site)
+        let now = coordinator.clock.now()
         await coordinator.dispatch(try await coordinator.store.recordRefusal(task: task.id, code: refusal.code,
-                                                                             reason: refusal.reason, at: coordinator.clock.now()))
-        return Response(status: .noContent)
+                                                                             reason: refusal.reason, at: now))
+        return try JSONResponse.make(TaskReceipt(task: task.id, site: site, round: task.round, idempotencyKey: key,
+                                                 receivedAt: now, ledgerHead: head))
     }
 
     /// A progress report: recorded for display while the task is open, ignored (204) after.
     func progress(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         let site = try context.requireSite()
+        let head = try await recordLedgerHead(request, site: site)
         let (task, audit) = try await ownTask(context, site: site)
         let data = try await body(request, limit: 4096)
         let progress = try PayloadCodec.decodeJSON(TaskProgress.self, from: data, limits: limits)
@@ -161,6 +206,8 @@ struct AgentRoutes {
         }
         try progress.validate(against: wireTask, authenticatedSite: site)
         try await coordinator.store.recordProgress(task: task.id, text: progress.text, at: coordinator.clock.now())
-        return Response(status: .noContent)
+        var response = Response(status: .noContent)
+        if let head { response.headers[HTTPField.Name(WireHeader.ledgerHead)!] = head.description }
+        return response
     }
 }

@@ -57,6 +57,18 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v6-ledger-heads") { db in
+            // Per site, the highest egress-ledger head its agent sent (`Fairuse-Ledger-Head`), so
+            // `fairuse agent ledger verify` can detect a ledger truncated or rewritten after the fact.
+            try db.execute(sql: """
+                CREATE TABLE ledger_head (
+                    site_id TEXT PRIMARY KEY NOT NULL REFERENCES site (id),
+                    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                    hash TEXT NOT NULL,
+                    received_at DATETIME NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 

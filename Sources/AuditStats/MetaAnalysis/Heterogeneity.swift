@@ -11,6 +11,14 @@ public struct HeterogeneityEntry: Sendable, Codable, Equatable {
     public var reportedAs: String?
     /// The pooling of the sites' estimates.
     public var meta: MetaAnalysis
+
+    /// Creates an entry.
+    public init(metric: Metric, group: String, reportedAs: String?, meta: MetaAnalysis) {
+        self.metric = metric
+        self.group = group
+        self.reportedAs = reportedAs
+        self.meta = meta
+    }
 }
 
 /// Builds the heterogeneity table of one personalized model from its sites' statistics.

@@ -24,10 +24,10 @@ struct GroupExpectation {
             throw shape("\(path).\(name)", "expected \(models) models, found \(count)")
         }
         guard (0...PayloadValidator.maxRows).contains(g.count) else {
-            throw counts("\(path).count", "expected 0 … \(PayloadValidator.maxRows) rows")
+            throw counts("\(path).count", "\(g.count) is outside 0 … \(PayloadValidator.maxRows) rows")
         }
         guard (0...g.count).contains(g.positives) else {
-            throw counts("\(path).positives", "expected 0 … \(g.count) positives (the group's rows)")
+            throw counts("\(path).positives", "\(g.positives) is outside 0 … the group's count \(g.count)")
         }
         try checkModels(g, target: target, at: path)
         try checkCalibration(g, target: target, models: models, at: path)
@@ -38,20 +38,28 @@ struct GroupExpectation {
         try checkErrorRows(g, target: target, at: path)
         for r in 0..<g.wrong.count {
             guard (0...g.count).contains(g.wrong[r]) else {
-                throw counts("\(path).wrong[\(r)]", "expected 0 … \(g.count) wrong predictions")
+                throw counts("\(path).wrong[\(r)]", "\(g.wrong[r]) is outside 0 … the group's count \(g.count)")
             }
             // Each row adds at most −log(1e-15) (clipped probabilities): a larger sum is impossible
             // and would swamp the pooled log-loss.
             let maximumLogLoss = Double(g.count) * GroupStatistics.maximumRowLogLoss * (1 + 1e-12)
-            guard g.logLossSum[r] >= 0, g.logLossSum[r] <= maximumLogLoss else {
-                throw counts("\(path).log_loss_sum[\(r)]", "expected a sum in [0, \(g.count) × 34.54]")
+            guard g.logLossSum[r] >= 0 else {
+                throw counts("\(path).log_loss_sum[\(r)]", "\(g.logLossSum[r]) is negative; a sum of log-losses is at least 0")
             }
-            guard g.brierSum[r] >= 0, g.brierSum[r] <= Double(g.count) * (1 + 1e-12) else {
-                throw counts("\(path).brier_sum[\(r)]", "expected a sum in [0, \(g.count)]")
+            guard g.logLossSum[r] <= maximumLogLoss else {
+                throw counts("\(path).log_loss_sum[\(r)]", "\(g.logLossSum[r]) exceeds the group's count \(g.count) × "
+                             + "−ln(1e-15) = \(Double(g.count) * GroupStatistics.maximumRowLogLoss) (each row adds at most −ln(1e-15))")
+            }
+            guard g.brierSum[r] >= 0 else {
+                throw counts("\(path).brier_sum[\(r)]", "\(g.brierSum[r]) is negative; a sum of Brier scores is at least 0")
+            }
+            guard g.brierSum[r] <= Double(g.count) * (1 + 1e-12) else {
+                throw counts("\(path).brier_sum[\(r)]", "\(g.brierSum[r]) exceeds the group's count \(g.count) "
+                             + "(each row's Brier score is at most 1)")
             }
             let d = g.discordance[r], cell = "\(path).discordance[\(r)]"
-            guard (0...g.count).contains(d.n10) else { throw counts("\(cell).n10", "expected 0 … \(g.count)") }
-            guard (0...g.count).contains(d.n01) else { throw counts("\(cell).n01", "expected 0 … \(g.count)") }
+            guard (0...g.count).contains(d.n10) else { throw counts("\(cell).n10", "\(d.n10) is outside 0 … the group's count \(g.count)") }
+            guard (0...g.count).contains(d.n01) else { throw counts("\(cell).n01", "\(d.n01) is outside 0 … the group's count \(g.count)") }
             guard d.n10 + d.n01 <= g.count else {
                 throw counts(cell, "n10 + n01 = \(d.n10 + d.n01) exceeds the group's \(g.count) rows")
             }
@@ -138,17 +146,17 @@ struct GroupExpectation {
             var rows = 0
             for b in 0..<k {
                 let n = c.counts[b]
-                guard (0...g.count).contains(n) else { throw counts("\(field).counts[\(b)]", "expected 0 … \(g.count) rows") }
+                guard (0...g.count).contains(n) else { throw counts("\(field).counts[\(b)]", "\(n) is outside 0 … the group's count \(g.count)") }
                 rows += n
                 let first = b == 0 ? 0 : edges[b - 1] + 1, last = edges[b]
                 let low = Double(n) * (Double(first) / Double(bins) - 1)
                 let high = Double(n) * Double(last + 1) / Double(bins)
                 let sum = c.residualSums[b], squares = c.residualSquares[b]
                 guard sum >= low - slack(n), sum <= high + slack(n) else {
-                    throw counts("\(field).residual_sums[\(b)]", "outside the range its bin's edges allow for \(n) rows")
+                    throw counts("\(field).residual_sums[\(b)]", "\(sum) is outside [\(low), \(high)], the range its bin's edges allow for \(n) rows")
                 }
                 guard squares <= Double(n) + slack(n), n == 0 ? squares == 0 : sum * sum / Double(n) <= squares + slack(n) else {
-                    throw counts("\(field).residual_squares[\(b)]", "outside [(Σr)²/n, n] for \(n) rows")
+                    throw counts("\(field).residual_squares[\(b)]", "\(squares) is outside [(Σr)²/n, n] = [\(n == 0 ? 0 : sum * sum / Double(n)), \(n)] for \(n) rows")
                 }
             }
             guard rows == g.count else { throw counts("\(field).counts", "bins hold \(rows) rows, the group \(g.count)") }
@@ -167,7 +175,7 @@ struct GroupExpectation {
                 let a = cell / kt, b = cell % kt
                 let bound = (stratum.bins[r].residualSquares[a] * stratum.bins[target].residualSquares[b]).squareRoot()
                 guard abs(cross.sums[i]) <= bound * (1 + 1e-9) + 1e-12 else {
-                    throw counts("\(field).sums[\(i)]", "exceeds the Cauchy–Schwarz bound of its two bins")
+                    throw counts("\(field).sums[\(i)]", "|\(cross.sums[i])| exceeds \(bound), the Cauchy–Schwarz bound √(Σr_c² · Σr_t²) of its two bins")
                 }
             }
         }
@@ -195,7 +203,8 @@ struct GroupExpectation {
         let m = Int64(stratum.positives), n = Int64(stratum.negatives)
         let pairs = 2 * m * n  // ≤ 2·10^18: counts are at most 10^9 each
         for r in 0..<models where !(0...pairs).contains(stratum.placementSums[r]) {
-            throw counts("\(base).placement_sums[\(r)]", "expected 0 … 2·M·N = \(pairs)")
+            throw counts("\(base).placement_sums[\(r)]", "\(stratum.placementSums[r]) is outside 0 … 2·M·N = \(pairs) "
+                         + "(\(m) positives × \(n) negatives, ties counting half)")
         }
         for r in 0..<models {
             let d = stratum.differences[r], cell = "\(base).differences[\(r)]"
@@ -219,7 +228,8 @@ struct GroupExpectation {
     private func checkSquares(sum: Int64, squares: Int64, rows: Int64, span: Int64, at field: String) throws(WireError) {
         let upper = Int128(rows) * Int128(span) * Int128(span)
         guard squares >= 0, Int128(squares) <= upper, Int128(sum) * Int128(sum) <= Int128(rows) * Int128(squares) else {
-            throw counts(field, "outside the range the placements of \(rows) rows allow")
+            throw counts(field, "\(squares) is outside [(Σd)²/n, n·span²] = [\(rows == 0 ? 0 : Int128(sum) * Int128(sum) / Int128(rows)), "
+                         + "\(upper)] for \(rows) rows whose placement differences are at most \(span)")
         }
     }
 

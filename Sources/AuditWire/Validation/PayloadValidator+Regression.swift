@@ -81,8 +81,48 @@ extension PayloadValidator {
             if numbers.contains(where: { !$0.isFinite }) {
                 throw WireError(code: .nonFiniteNumber, message: "expected finite numbers", field: "\(path).\(p)")
             }
-            guard m.lossSums.allSatisfy({ $0 >= 0 }), m.differences.allSatisfy({ $0.count == g.count && $0.sumOfSquares >= 0 }) else {
-                throw WireError(code: .inconsistentCounts, message: "expected loss sums ≥ 0 and one difference per row", field: "\(path).\(p)")
+            try checkRegressionBounds(m, count: g.count, target: target, at: "\(path).\(p)")
+        }
+    }
+
+    /// The bounds a regression metric's sums obey given the group's own rows and loss sums, for
+    /// losses ℓ ≥ 0 (squared or absolute error) and d_i = ℓ_r,i − ℓ_t,i:
+    /// L_r ≥ 0; every difference has the group's n rows; Σd = L_r − L_t (up to rounding);
+    /// (Σd)² ≤ n·Σd² (Cauchy–Schwarz); Σd² ≤ (L_r + L_t)² since |d_i| ≤ ℓ_r,i + ℓ_t,i; the target's
+    /// differences are zero; and each bootstrap replicate sum of n draws is at most n·max|d_i| ≤ n·√Σd².
+    static func checkRegressionBounds(_ m: RegressionMetricStatistics, count n: Int, target: Int,
+                                      at path: String) throws(WireError) {
+        func bound(_ field: String, _ message: String) -> WireError {
+            WireError(code: .inconsistentCounts, message: message, field: "\(path).\(field)")
+        }
+        for (r, loss) in m.lossSums.enumerated() where loss < 0 {
+            throw bound("loss_sums[\(r)]", "\(loss) is negative; a sum of losses is at least 0")
+        }
+        let lt = m.lossSums[target]
+        for (r, d) in m.differences.enumerated() {
+            let lr = m.lossSums[r], field = "differences[\(r)]"
+            guard d.count == n else { throw bound("\(field).count", "\(d.count) differs from the group's count \(n)") }
+            guard r != target || (d.sum == 0 && d.sumOfSquares == 0) else {
+                throw bound(field, "the target model's differences with itself must be 0")
+            }
+            let tolerance = 1e-7 * (lr + lt) + 1e-9
+            guard abs(d.sum - (lr - lt)) <= tolerance else {
+                throw bound("\(field).sum", "\(d.sum) differs from loss_sums[\(r)] − loss_sums[\(target)] = \(lr - lt)")
+            }
+            guard d.sumOfSquares >= 0, d.sumOfSquares <= (lr + lt) * (lr + lt) * (1 + 1e-9) + tolerance else {
+                throw bound("\(field).sum_of_squares", "\(d.sumOfSquares) is outside [0, (L_r + L_t)²] = [0, \((lr + lt) * (lr + lt))]")
+            }
+            guard d.sum * d.sum <= Double(n) * d.sumOfSquares * (1 + 1e-9) + tolerance else {
+                throw bound("\(field).sum_of_squares", "\(d.sumOfSquares) is below (Σd)²/n = \(n == 0 ? 0 : d.sum * d.sum / Double(n)) "
+                            + "(Cauchy–Schwarz over the group's \(n) rows)")
+            }
+        }
+        let models = m.lossSums.count
+        for (index, sum) in m.replicateSums.enumerated() {
+            let r = index % models, limit = Double(n) * m.differences[r].sumOfSquares.squareRoot()
+            guard abs(sum) <= limit * (1 + 1e-9) + 1e-9 else {
+                throw bound("replicate_sums[\(index)]", "|\(sum)| exceeds n·√Σd² = \(limit), the most \(n) draws of "
+                            + "differences[\(r)] can add up to")
             }
         }
     }

@@ -6,7 +6,8 @@ import AuditStats
 /// it (`Protocol/protocol.md` §7). Returns on success; throws the first problem as a ``WireError``
 /// with its code and the wire path of the field, e.g. `techniques[1].statistics.groups[2].wrong[0]`.
 ///
-/// Order of checks: identity (`site_mismatch`), task binding (`conflict`), every number finite
+/// Order of checks: identity (`site_mismatch`), task binding — task, audit, round, spec digest and
+/// root seed (`conflict`), every number finite
 /// (`non_finite_number`), techniques, then per technique the shapes (`invalid_shape`) and counts
 /// (`inconsistent_counts`) of every group and of the population, then consistency across
 /// techniques and the row counts.
@@ -22,6 +23,11 @@ public enum PayloadValidator {
         guard result.specSHA256 == task.specSHA256 else {
             throw WireError(code: .conflict, message: "the result was computed for a different spec than the task's",
                             field: "spec_sha256")
+        }
+        guard result.rootSeed == task.rootSeed else {
+            throw WireError(code: .conflict, message: "the result was computed with root seed \(result.rootSeed), "
+                            + "the task's is \(task.rootSeed): a result of another audit cannot answer this task",
+                            field: "root_seed")
         }
         if task.spec.outcome.type == .continuous {
             try validateRegression(result, spec: task.spec)
@@ -229,15 +235,13 @@ public enum PayloadValidator {
     // MARK: Suppressions and row counts
 
     /// The most suppression entries a result may carry per group key (and the population): one per
-    /// scope the disclosure model knows (group, ece_bins, ece_cross, errors) with room to spare.
+    /// scope the disclosure model knows with room to spare.
     static let suppressionsPerGroup = 8
-    /// The longest suppression reason, in bytes: the agent's reasons name a rule and a threshold.
-    static let maximumSuppressionReason = 512
 
-    /// The site's report of what it withheld is free text the coordinator stores and every report
-    /// renders, so it is bounded: a scope of 1 … 32 characters a-z and _, a reason of at most 512
-    /// bytes without control characters, a group that is one of the result's keys, and at most 8
-    /// entries per group key and the population.
+    /// The site's report of what it withheld is stored and rendered by every report, so it is
+    /// codes, not text: a scope from ``SuppressionScope``, a rule from ``SuppressionRule``, a
+    /// `min_cell` of 1 … ``SuppressionRule/maximumMinCell``, a group that is one of the result's
+    /// keys, and at most 8 entries per group key and the population.
     static func checkSuppressions(_ result: TaskResult, keys: [String]) throws(WireError) {
         let known = Set(keys)
         guard result.suppressed.count <= suppressionsPerGroup * (keys.count + 1) else {
@@ -245,15 +249,19 @@ public enum PayloadValidator {
                             field: "suppressed")
         }
         for (i, entry) in result.suppressed.enumerated() {
-            let scope = entry.scope.utf8
-            guard (1...32).contains(scope.count), scope.allSatisfy({ (97...122).contains($0) || $0 == 95 }) else {
-                throw WireError(code: .invalidShape, message: "expected a scope of 1 … 32 characters a-z and _",
+            guard SuppressionScope(rawValue: entry.scope) != nil else {
+                throw WireError(code: .invalidShape, message: "expected a scope from the suppression vocabulary ("
+                                + SuppressionScope.allCases.map(\.rawValue).joined(separator: ", ") + ")",
                                 field: "suppressed[\(i)].scope")
             }
-            guard entry.reason.utf8.count <= maximumSuppressionReason,
-                  !entry.reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                throw WireError(code: .invalidShape, message: "expected a reason of at most \(maximumSuppressionReason) bytes "
-                                + "without control characters", field: "suppressed[\(i)].reason")
+            guard SuppressionRule(rawValue: entry.rule) != nil else {
+                throw WireError(code: .invalidShape, message: "expected a rule from the suppression vocabulary ("
+                                + SuppressionRule.allCases.map(\.rawValue).joined(separator: ", ") + ")",
+                                field: "suppressed[\(i)].rule")
+            }
+            guard (1...SuppressionRule.maximumMinCell).contains(entry.minCell) else {
+                throw WireError(code: .invalidShape, message: "expected min_cell in 1 … \(SuppressionRule.maximumMinCell)",
+                                field: "suppressed[\(i)].min_cell")
             }
             if let group = entry.group, !known.contains(group) {
                 throw WireError(code: .invalidShape, message: "suppressed group is not one of the group keys",
