@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "AuditCoordinator", targets: ["AuditCoordinator"]),
         .library(name: "AuditClient", targets: ["AuditClient"]),
         .library(name: "AuditAgent", targets: ["AuditAgent"]),
+        .library(name: "AuditLogging", targets: ["AuditLogging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The shared vocabulary: ids, metric, correction, technique, audit and task states, group key,
@@ -69,6 +72,9 @@ let package = Package(
         .target(name: "COpenSSLShim", linkerSettings: [.linkedLibrary("crypto")]),
         // Wire messages, payload codec (JSON + zlib), validation and error codes.
         .target(name: "AuditWire", dependencies: ["AuditCore", "AuditStats", "AuditSpec", "CZlib"]),
+        // Log output shared by the coordinator and the agent: the `logging:` configuration section
+        // and the JSON-lines handler. Only `main` bootstraps; libraries take a `Logger`.
+        .target(name: "AuditLogging", dependencies: ["AuditSpec", .product(name: "Logging", package: "swift-log")]),
         // Federation PKI: CA, certificates, certificate requests, revocation lists, principals, fingerprints,
         // chain verification.
         .target(name: "AuditPKI", dependencies: [
@@ -79,7 +85,7 @@ let package = Package(
         ]),
         // The coordinator: HTTPS API (mutual TLS), durable state (GRDB/SQLite), audit lifecycle, combiner.
         .target(name: "AuditCoordinator", dependencies: [
-            "AuditCore", "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditTable", "AuditReport",
+            "AuditCore", "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditTable", "AuditReport", "AuditLogging",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -89,6 +95,8 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // The HTTPS clients of the coordinator API (mutual TLS 1.3): the agent's and the operator's.
         .target(name: "AuditClient", dependencies: [
@@ -102,7 +110,7 @@ let package = Package(
         ]),
         // The site agent: outbound-only client, site policy, egress ledger, task runner.
         .target(name: "AuditAgent", dependencies: [
-            "AuditClient", "AuditCore", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditTable", "AuditPKI",
+            "AuditClient", "AuditCore", "AuditWire", "AuditModels", "AuditStats", "AuditSpec", "AuditTable", "AuditPKI", "AuditLogging",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,8 +130,9 @@ let package = Package(
             name: "fairuse",
             dependencies: [
                 "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModelTypes", "AuditModels", "AuditReport",
-                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient",
+                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient", "AuditLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -139,14 +148,16 @@ let package = Package(
             "AuditCore", "AuditReport", "AuditModels", "AuditModelTypes", "AuditStats", "AuditSpec",
         ]),
         .testTarget(name: "AuditCoordinatorTests", dependencies: [
-            "AuditCoordinator", "AuditCore", "AuditSpec", "AuditStats", "AuditTestSupport", "AuditPKI", "AuditWire",
+            "AuditCoordinator", "AuditCore", "AuditSpec", "AuditStats", "AuditTestSupport", "AuditPKI", "AuditWire", "AuditLogging",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        .testTarget(name: "AuditLoggingTests", dependencies: ["AuditLogging", "AuditSpec", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditCore", "AuditWire", "AuditStats", "AuditSpec", "CZlib"]),
         .testTarget(name: "AuditPKITests", dependencies: [
             "AuditCore", "AuditPKI",
@@ -161,6 +172,8 @@ let package = Package(
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditClient", "AuditCore", "AuditPKI", "AuditWire", "AuditModels", "AuditStats",
             "AuditSpec", "AuditReport", "AuditTestSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -30,6 +30,9 @@ public struct AgentService: Service {
     /// Runs until graceful shutdown, or throws when the coordinator refuses the site's identity or
     /// another agent holds the ledger (one writer per ledger, for the agent's lifetime).
     public func run() async throws {
+        // A ledger or state folder the agent cannot write would otherwise fail every task after
+        // the hello and look like "coordinator unavailable"; stop here with the path instead.
+        try WritableLocation.requireAll(for: configuration)
         let ledger = try EgressLedger(path: configuration.ledgerPath, stateDirectory: configuration.stateDirectory, clock: clock)
         defer { ledger.close() }
         // The coordinator's certificate is checked against the federation CA's revocation list on every connection.

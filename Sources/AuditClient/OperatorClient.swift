@@ -97,3 +97,15 @@ public struct OperatorClient: Sendable {
         return try transport.decode(AuditSummary.self, status, data)
     }
 }
+
+extension OperatorClient {
+    /// GET /v1/events: the newest `limit` events, oldest first, of one audit and/or site, from `since`.
+    public func events(audit: AuditID? = nil, site: SiteID? = nil, since: Date? = nil, limit: Int = 100) async throws -> [EventEntry] {
+        var query = ["limit=\(limit)"]
+        if let audit { query.append("audit=\(audit)") }
+        if let site { query.append("site=\(site)") }
+        if let since { query.append("since=\(WireJSON.formatDate(since).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") }
+        let (status, data) = try await transport.send("GET", "/v1/events?" + query.joined(separator: "&"), json: nil, compress: false)
+        return try transport.decode(EventList.self, status, data).events
+    }
+}

@@ -18,11 +18,13 @@ public enum CoordinatorService {
     /// The coordinator's software version.
     public static let version = FairuseVersion.current
 
-    /// Builds the services of a coordinator; `onListening` receives the bound port. `clock` is
-    /// the wall clock of deadlines and timestamps, and `deadlineSweep` how often overdue audits
-    /// are looked for (a test with a manual clock sweeps often).
+    /// Builds the services of a coordinator; `onListening` receives the bound port, and
+    /// `onObservabilityListening` that of the plain metrics and health listener when one is
+    /// configured. `clock` is the wall clock of deadlines and timestamps, and `deadlineSweep` how
+    /// often overdue audits are looked for (a test with a manual clock sweeps often).
     public static func services(configuration: CoordinatorConfiguration, logger: Logger, clock: AuditClock = .system,
                                 deadlineSweep: Duration = .seconds(1),
+                                onObservabilityListening: @escaping @Sendable (Int) async -> Void = { _ in },
                                 onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws
         -> (coordinator: Coordinator, services: [any Service]) {
         let store = try Store.open(path: configuration.databasePath)
@@ -45,24 +47,46 @@ public enum CoordinatorService {
         }
         let router = Self.router(coordinator: coordinator, ca: ca, peer: TLSPeerCertificate(), revocations: revocations)
         let portFile = configuration.portFile
+        let apiBound = SetOnceFlag()
         let app = Application(
             router: router, server: try .http2Upgrade(tlsConfiguration: tls),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
+                apiBound.set()
+                coordinator.readiness.markAPIListening()
                 let port = channel.localAddress?.port ?? 0
                 if let portFile { try? AtomicFile.write(Data("\(port)\n".utf8), to: portFile) }
                 await onListening(port)
             },
             logger: logger)
-        return (coordinator, [app, CombinerService(coordinator: coordinator),
-                              DeadlineService(coordinator: coordinator, interval: deadlineSweep)])
+        let api = ListeningService(listener: app, address: ListenAddress(host: configuration.host, port: configuration.port).description,
+                                   setting: "listen (host, port) in the coordinator's configuration", bound: apiBound)
+        var services: [any Service] = []
+        if let observability = configuration.observability {
+            // First in the group, so it is the last to stop: /readyz answers "shutting down" while the API drains.
+            let bound = SetOnceFlag()
+            let server = ObservabilityServer.application(configuration: observability, coordinator: coordinator, logger: logger) { port in
+                bound.set()
+                if let file = observability.portFile { try? AtomicFile.write(Data("\(port)\n".utf8), to: file) }
+                logger.info("metrics and health listening (plain HTTP)", metadata: [
+                    "address": "\(ListenAddress(host: observability.listen.host, port: port))", "routes": "/metrics /healthz /readyz"])
+                await onObservabilityListening(port)
+            }
+            services.append(ListeningService(listener: server, address: observability.listen.description,
+                                             setting: "observability.listen in the coordinator's configuration", bound: bound))
+        }
+        services += [api, CombinerService(coordinator: coordinator), DeadlineService(coordinator: coordinator, interval: deadlineSweep),
+                     ShutdownWatcher(readiness: coordinator.readiness)]
+        return (coordinator, services)
     }
 
     /// The API: error mapping, authentication of the caller from `peer`, and every route.
     static func router(coordinator: Coordinator, ca: Certificate, peer: any PeerCertificateSource,
                        revocations: RevocationListFile? = nil) -> Router<CoordinatorContext> {
         let router = Router(context: CoordinatorContext.self)
+        let observation = ObservationMiddleware(metrics: coordinator.metrics, routes: RouteTemplates(), logger: coordinator.logger, peer: peer)
         router.add(middleware: ErrorMappingMiddleware())
+        router.add(middleware: observation)
         let methods = RouteMethods()
         router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
         router.add(middleware: AuthenticationMiddleware(
@@ -76,6 +100,8 @@ public enum CoordinatorService {
         OperatorCertificateRoutes(coordinator: coordinator).register(on: router)
         SiteRotationRoutes(coordinator: coordinator).register(on: router)
         DashboardRoutes(coordinator: coordinator, operatorRoutes: operatorRoutes).register(on: router)
+        EventRoutes(coordinator: coordinator).register(on: router)
+        observation.routes.set(router.routes.map { "\($0.path)" })
         methods.set(router.routes.map { ("\($0.path)", $0.method) })
         return router
     }
@@ -105,6 +131,7 @@ struct CombinerService: Service {
     }
 
     func combine(_ auditID: AuditID) async {
+        let start = ContinuousClock.now
         do {
             guard let audit = try await coordinator.store.audit(id: auditID) else { return }
             let machine = try await coordinator.lifecycle.machine(for: auditID)
@@ -116,7 +143,9 @@ struct CombinerService: Service {
                                       maxDecompressedBytes: coordinator.configuration.maxDecompressedBytes))
             let json = String(decoding: try report.jsonData(), as: UTF8.self)
             await coordinator.dispatch(try await coordinator.store.storeResult(auditID: auditID, resultJSON: json, at: coordinator.clock.now()))
+            coordinator.metrics.combined(duration: ContinuousClock.now - start, succeeded: true)
         } catch {
+            coordinator.metrics.combined(duration: ContinuousClock.now - start, succeeded: false)
             coordinator.logger.error("combining failed", metadata: ["audit": "\(auditID)", "error": "\(error)"])
             if let applied = try? await coordinator.lifecycle.apply(.combineFailed(reason: "\(error)"), to: auditID, at: coordinator.clock.now()) {
                 await coordinator.dispatch(applied)

@@ -23,6 +23,10 @@ public final class FederationHarness: Sendable {
     public let configuration: CoordinatorConfiguration
     /// The wall clock of the coordinator and of the agents started here.
     public let clock: AuditClock
+    /// `http://127.0.0.1:<port>` of the plain metrics and health listener, when it was asked for.
+    public var observabilityURL: String? { running.observabilityPort.map { "http://127.0.0.1:\($0)" } }
+    /// The running coordinator (its store and metrics registry).
+    public var coordinator: Coordinator? { running.coordinator }
     private let running: RunningCoordinator
 
     /// The tests' logger: warnings and errors only.
@@ -42,11 +46,14 @@ public final class FederationHarness: Sendable {
     /// afterwards, whether `body` returns or throws.
     /// With `revocationList`, the CA publishes an empty revocation list (`pki/crl.pem`) that the coordinator
     /// loads as `tls.crl`; a test revokes with `pki.recordRevocation` and `pki.publishRevocationList`.
+    /// `observability` starts the plain `/metrics`, `/healthz`, `/readyz` listener on a free
+    /// loopback port; `logger` receives the coordinator's log (tests capture security events).
     public static func withFederation<T>(longPoll: Int = 2, researchers: [CoordinatorConfiguration.ResearcherToken] = [],
-                                         clock: AuditClock = .system, revocationList: Bool = false,
+                                         clock: AuditClock = .system, revocationList: Bool = false, observability: Bool = false,
+                                         logger: Logger = FederationHarness.logger,
                                          _ body: (FederationHarness) async throws -> T) async throws -> T {
         let harness = try await FederationHarness(longPoll: longPoll, researchers: researchers, clock: clock,
-                                                  revocationList: revocationList)
+                                                  revocationList: revocationList, observability: observability, logger: logger)
         do {
             let value = try await body(harness)
             await harness.stop()
@@ -58,7 +65,7 @@ public final class FederationHarness: Sendable {
     }
 
     private init(longPoll: Int, researchers: [CoordinatorConfiguration.ResearcherToken], clock: AuditClock,
-                 revocationList: Bool) async throws {
+                 revocationList: Bool, observability: Bool, logger: Logger) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-fed-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         pki = PKIStore(directory: root + "/pki")
@@ -76,7 +83,8 @@ public final class FederationHarness: Sendable {
             _ = try pki.publishRevocationList(days: 30, at: clock.now())
             configuration.revocationListPath = pki.revocationListPath
         }
-        let running = RunningCoordinator()
+        if observability { configuration.observability = ObservabilityConfiguration(listen: ListenAddress(host: "127.0.0.1", port: 0)) }
+        let running = RunningCoordinator(logger: logger)
         configuration.port = try await running.start(configuration, clock: clock)
         self.running = running
         self.clock = clock
@@ -99,21 +107,38 @@ public final class FederationHarness: Sendable {
 
 /// The coordinator's service group and the task that runs it (replaced on restart).
 private final class RunningCoordinator: Sendable {
-    private let current = Mutex<(group: ServiceGroup, task: Task<Void, Error>)?>(nil)
+    private let current = Mutex<(group: ServiceGroup, task: Task<Void, Error>, coordinator: Coordinator)?>(nil)
+    private let metricsPort = Mutex<Int?>(nil)
+    let logger: Logger
+
+    init(logger: Logger) { self.logger = logger }
+
+    var observabilityPort: Int? { metricsPort.withLock { $0 } }
+    var coordinator: Coordinator? { current.withLock { $0?.coordinator } }
 
     /// Starts a coordinator and returns its port once it listens. The deadline sweep runs every
     /// 20 ms, so a test that steps a ``ManualClock`` past a deadline sees the audit close at once.
     func start(_ configuration: CoordinatorConfiguration, clock: AuditClock) async throws -> Int {
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        let (_, services) = try CoordinatorService.services(configuration: configuration, logger: FederationHarness.logger,
-                                                            clock: clock, deadlineSweep: .milliseconds(20)) { port in
+        let (metricsPorts, metricsListening) = AsyncStream.makeStream(of: Int.self)
+        let (coordinator, services) = try CoordinatorService.services(
+            configuration: configuration, logger: logger, clock: clock, deadlineSweep: .milliseconds(20),
+            onObservabilityListening: { port in
+                metricsListening.yield(port)
+                metricsListening.finish()
+            }) { port in
             listening.yield(port)
             listening.finish()
         }
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: FederationHarness.logger))
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         // Owned here: `stop()` ends this task and awaits it.
         let task = Task { try await group.run() }
-        current.withLock { $0 = (group, task) }
+        current.withLock { $0 = (group, task, coordinator) }
+        if configuration.observability == nil {
+            metricsListening.finish()
+        } else {
+            for await port in metricsPorts { metricsPort.withLock { $0 = port } }
+        }
         for await port in ports { return port }
         await stop()
         throw CancellationError()
@@ -121,7 +146,7 @@ private final class RunningCoordinator: Sendable {
 
     /// Shuts the coordinator down gracefully and waits until it has stopped.
     func stop() async {
-        guard let (group, task) = current.withLock({ running in defer { running = nil }; return running }) else { return }
+        guard let (group, task, _) = current.withLock({ running in defer { running = nil }; return running }) else { return }
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }

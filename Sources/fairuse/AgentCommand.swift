@@ -17,10 +17,11 @@ struct AgentCommand: AsyncParsableCommand {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Connect out to the coordinator and run audit tasks until SIGTERM.")
         @Option(help: "The agent's configuration file (agent.yaml).") var config: String
+        @OptionGroup var logs: LogOptions
         func run() async throws {
-            Logs.bootstrap()
             do {
                 let configuration = try AgentConfiguration.load(path: config)
+                logs.bootstrap(configuration.logging)
                 let logger = Logger(label: "fairuse.agent.\(configuration.site)")
                 let service = AgentService(configuration: configuration, logger: logger) { message in
                     FileHandle.standardError.write(Data("[\(configuration.site)] \(message)\n".utf8))
@@ -43,6 +44,21 @@ struct AgentCommand: AsyncParsableCommand {
             do { configuration = try AgentConfiguration.load(path: config); report(true, "configuration \(config)") } catch {
                 report(false, "\(error)"); throw ExitCode(1)
             }
+            for location in WritableLocation.all(for: configuration) {
+                let problem = location.probe()
+                report(problem == nil, problem ?? "\(location.what) \(location.path): writable (created, appended, synced, removed a probe)")
+            }
+            do {
+                let header = try DataHeader.read(configuration.data)
+                report(header.problems.isEmpty, "data header: \(header.columns.count) columns"
+                       + (header.problems.isEmpty ? "" : "; " + header.problems.joined(separator: "; ") + " — fix the data's header"))
+                if let spec, let audit = try? AuditSpec.load(path: spec) {
+                    let missing = header.missing(for: audit)
+                    report(missing.isEmpty, missing.isEmpty
+                           ? "the data has every column \(spec) reads (\(DataHeader.required(by: audit).count))"
+                           : "the data lacks \(missing.count == 1 ? "column" : "columns") \(missing.map { "'\($0)'" }.joined(separator: ", ")) that \(spec) reads — add \(missing.count == 1 ? "it" : "them") to the data (or the SQL query), or ask the operator to change the spec")
+                }
+            } catch { report(false, "data: \(error) — check data in agent.yaml") }
             if configuration.policy.allowedModels.isEmpty || configuration.policy.allowedMetrics.isEmpty {
                 report(false, "the policy allows no model or no metric: every audit will be refused (default-deny)")
             }

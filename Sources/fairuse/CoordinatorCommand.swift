@@ -10,7 +10,7 @@ import Logging
 struct CoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator", abstract: "Run the coordinator, and manage its site registry.",
-        subcommands: [Serve.self, Site.self, Operator.self, Token.self])
+        subcommands: [Serve.self, Site.self, Operator.self, Events.self, Token.self])
 
     struct Token: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -48,11 +48,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve the coordinator API (mutual TLS 1.3) until SIGTERM.")
         @Option(help: "The coordinator's configuration file (coordinator.yaml).") var config: String
+        @OptionGroup var logs: LogOptions
 
         func run() async throws {
-            Logs.bootstrap()
             do {
                 let configuration = try CoordinatorConfiguration.load(path: config)
+                logs.bootstrap(configuration.logging)
                 try await CoordinatorService.run(configuration: configuration, logger: Logger(label: "fairuse.coordinator"))
             } catch { throw fail(error) }
         }

@@ -72,9 +72,10 @@ struct DemoRunner {
         // 2. Coordinator, with a read-only researcher token for its dashboard.
         var generator = SystemRandomNumberGenerator()
         let researcherToken = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        let portFile = root + "/coordinator.port"
+        let portFile = root + "/coordinator.port", metricsPortFile = root + "/metrics.port"
         let coordinatorYAML = """
             listen: { host: 127.0.0.1, port: 0 }
+            observability: { listen: "127.0.0.1:0", port_file: \(metricsPortFile) }
             tls: { certificate: \(pki.certificatePath(for: .coordinator)), key: \(pki.keyPath(for: .coordinator)), ca: \(pki.caCertificatePath) }
             database: sqlite:\(root)/coordinator.db
             port_file: \(portFile)
@@ -89,7 +90,9 @@ struct DemoRunner {
                             log: root + "/logs/coordinator.log")
         let port = try await waitForPort(portFile, processes: processes)
         let url = "https://127.0.0.1:\(port)"
+        let metricsURL = "http://127.0.0.1:\(try await waitForPort(metricsPortFile, processes: processes))"
         say("· coordinator listening on \(url) (mutual TLS; log \(root)/logs/coordinator.log)")
+        say("· metrics and health on \(metricsURL)/metrics, /healthz, /readyz (plain HTTP, loopback only)")
 
         // 3. Register sites and start their agents.
         let operatorClient = try OperatorClient(baseURL: url, certificatePath: pki.certificatePath(for: operatorCert.role),
@@ -153,12 +156,14 @@ struct DemoRunner {
                 let verified = (try? LedgerVerifier.verify(path: path, stateDirectory: state)) ?? 0
                 say("ledger \(name): \(verified) entries verified; result payload \(bytes / 1024) KiB of aggregates")
             }
+            say("\n" + (try await DemoMetrics.summary(metricsURL)))
             say("\nJSON report:     \(reports)/report.json\n" + written.joined(separator: "\n") + "\nLedgers, logs, certificates: \(root)")
             say(String(format: "Done in %.1f s.", Date().timeIntervalSince(start)))
             try await operatorClient.shutdown()
             let dashboard = "\(url)/dashboard?token=\(researcherToken)"
             if serve {
-                say("\nDashboard (read-only, researcher token; the demo CA is \(pki.caCertificatePath)):\n  \(dashboard)\nServing until Ctrl-C.")
+                say("\nDashboard (read-only, researcher token; the demo CA is \(pki.caCertificatePath)):\n  \(dashboard)")
+                say("Prometheus metrics: \(metricsURL)/metrics\nServing until Ctrl-C.")
                 try await ServeUntilShutdown.run()
                 say("stopping")
             } else {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import AuditCore
-import Logging
 
 /// The `fairuse` command: audits whether personalized clinical prediction models serve every
 /// group that reports its attributes (Suriyakumar, Ghassemi & Ustun, ICML 2023), on one dataset
@@ -36,17 +35,6 @@ struct Fairuse: AsyncParsableCommand {
             // `--help` and `--version` arrive as errors of the built-in help command.
             if exitCode(for: error) == .success { exit(withError: error) }
             exit(withError: fail(error))
-        }
-    }
-}
-
-/// Logs to standard error; bootstrapped once by the commands that run services.
-enum Logs {
-    static func bootstrap(level: Logger.Level = .info) {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
         }
     }
 }

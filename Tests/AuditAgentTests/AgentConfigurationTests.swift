@@ -36,7 +36,7 @@ struct AgentConfigurationTests {
 
     static let cases: [InvalidAgentConfiguration] = [
         .init(label: "misspelt top-level key", yaml: agent("polcy:\n  min_cell: 5\n"), code: .unknownKey, key: "polcy", line: 9,
-              description: "\(file):9: polcy: unknown key 'polcy'; expected one of site, coordinator, tls, data, policy, ledger, state_dir, poll_seconds (did you mean 'policy'?)"),
+              description: "\(file):9: polcy: unknown key 'polcy'; expected one of site, coordinator, tls, data, policy, ledger, state_dir, poll_seconds, logging (did you mean 'policy'?)"),
         .init(label: "misspelt nested key", yaml: agent("policy:\n  min_cel: 5\n"), code: .unknownKey, key: "policy.min_cel", line: 10,
               description: "\(file):10: policy.min_cel: unknown key 'min_cel' in policy; expected one of allowed_models, allowed_metrics, allowed_techniques, min_cell, max_groups, max_bootstrap, manual_approval, cross_audit (did you mean 'min_cell'?)"),
         .init(label: "string for an integer", yaml: agent("policy:\n  min_cell: five\n"), code: .wrongType, key: "policy.min_cell", line: 10,
@@ -78,7 +78,7 @@ struct AgentConfigurationTests {
               code: .yamlSyntax, key: nil, line: 11, description: ""),
         .init(label: "tab indentation", yaml: agent("policy:\n\tmin_cell: 5\n"), code: .yamlSyntax, key: nil, line: 10, description: ""),
         .init(label: "empty file", yaml: "# nothing yet\n", code: .wrongType, key: nil, line: nil,
-              description: "\(file): expected a mapping with the keys site, coordinator, tls, data, policy, ledger, state_dir, poll_seconds, found an empty document"),
+              description: "\(file): expected a mapping with the keys site, coordinator, tls, data, policy, ledger, state_dir, poll_seconds, logging, found an empty document"),
         .init(label: "list at the top", yaml: "- site\n", code: .wrongType, key: nil, line: 1,
               description: "\(file):1: expected a mapping of keys to values, found a list"),
     ]

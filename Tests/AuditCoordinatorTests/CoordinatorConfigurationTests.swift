@@ -1,3 +1,4 @@
+import AuditLogging
 import AuditSpec
 import Foundation
 import Testing
@@ -35,7 +36,7 @@ struct CoordinatorConfigurationTests {
 
     static let cases: [InvalidCoordinatorConfiguration] = [
         .init(label: "misspelt top-level key", yaml: coordinator("limts:\n  long_poll_seconds: 5\n"), code: .unknownKey, key: "limts", line: 6,
-              description: "\(file):6: limts: unknown key 'limts'; expected one of listen, tls, database, port_file, limits, default_deadline_seconds, researchers (did you mean 'limits'?)"),
+              description: "\(file):6: limts: unknown key 'limts'; expected one of listen, tls, database, port_file, limits, default_deadline_seconds, observability, logging, researchers (did you mean 'limits'?)"),
         .init(label: "misspelt nested key", yaml: coordinator("listen: { host: 0.0.0.0, prot: 8443 }\n"), code: .unknownKey, key: "listen.prot", line: 6,
               description: "\(file):6: listen.prot: unknown key 'prot' in listen; expected one of host, port (did you mean 'port'?)"),
         .init(label: "string for a port", yaml: coordinator("listen:\n  port: https\n"), code: .wrongType, key: "listen.port", line: 7,
@@ -66,6 +67,14 @@ struct CoordinatorConfigurationTests {
               description: "\(file):7: researchers[0].name: missing required key 'name' in researchers[0]; expected the researcher's name"),
         .init(label: "unclosed mapping", yaml: coordinator("limits: { long_poll_seconds: 5\nport_file: p\n"), code: .yamlSyntax, key: nil, line: 7,
               description: "\(file):7: invalid YAML at column 10: did not find expected ',' or '}' (while parsing a flow mapping, line 6)"),
+        .init(label: "metrics listener on every interface", yaml: coordinator("observability: { listen: \"0.0.0.0:9464\" }\n"),
+              code: .invalidValue, key: "observability.listen", line: 6,
+              description: "\(file):6: observability.listen: 0.0.0.0:9464 is not a loopback address, and this listener is plain HTTP without client certificates; use 127.0.0.1:PORT, or add allow_non_loopback: true if only trusted scrapers can reach that address"),
+        .init(label: "metrics listener without a port", yaml: coordinator("observability: { listen: localhost }\n"),
+              code: .invalidValue, key: "observability.listen", line: 6,
+              description: "\(file):6: observability.listen: expected host:port (or [v6]:port) with a port 0–65535, e.g. 127.0.0.1:9464, found 'localhost'"),
+        .init(label: "unknown log level", yaml: coordinator("logging: { level: loud }\n"), code: .invalidValue, key: "logging.level", line: 6,
+              description: "\(file):6: logging.level: expected one of trace, debug, info, notice, warning, error, critical, found 'loud'"),
         .init(label: "duplicate key", yaml: coordinator("database: sqlite:other.db\n"), code: .duplicate, key: "database", line: 5,
               description: "\(file):5: database: key 'database' appears more than once in the same mapping (first at line 5)"),
     ]
@@ -100,6 +109,22 @@ struct CoordinatorConfigurationTests {
         #expect(configuration.maxCompressedBytes == 2048 && configuration.maxDecompressedBytes == 256 << 20)   // protocol §6 default
         #expect(configuration.longPollSeconds == 5 && configuration.defaultDeadlineSeconds == 60)
         #expect(configuration.researchers == [.init(name: "alice", sha256: zeros)])
+        #expect(configuration.observability == nil && configuration.logging == .init())
+    }
+
+    @Test func readsObservabilityAndLogging() throws {
+        let yaml = coordinator("""
+            observability: { listen: "[::1]:9464", port_file: metrics.port }
+            logging: { format: json, level: debug }
+
+            """)
+        let configuration = try CoordinatorConfiguration.parse(yaml: yaml, file: Self.file)
+        #expect(configuration.observability == ObservabilityConfiguration(listen: ListenAddress(host: "::1", port: 9464),
+                                                                          portFile: "/srv/fairuse/metrics.port"))
+        #expect(configuration.logging == .init(format: .json, level: .debug))
+        let open = try CoordinatorConfiguration.parse(
+            yaml: coordinator("observability: { listen: \"10.0.0.5:9464\", allow_non_loopback: true }\n"), file: Self.file)
+        #expect(open.observability?.listen == ListenAddress(host: "10.0.0.5", port: 9464) && open.observability?.allowNonLoopback == true)
     }
 
     /// The shipped example and the defaults say what protocol.md §6–§7 say: 32 MiB on the wire,

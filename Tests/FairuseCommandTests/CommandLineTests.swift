@@ -179,6 +179,9 @@ struct CommandLineTests {
         let result = try CommandRunner.run(["demo", "--bootstrap", "0", "--work", folder.appendingPathComponent("work").path], in: folder)
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("· audit complete"))
+        // The demo coordinator serves /metrics; the demo reads it back after the audit.
+        #expect(result.output.contains("· metrics and health on http://127.0.0.1:"))
+        #expect(result.output.contains("fairuse_audits{state=\"complete\"} 1"))
     }
 }
 

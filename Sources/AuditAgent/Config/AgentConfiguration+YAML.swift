@@ -1,10 +1,11 @@
+import AuditLogging
 import AuditPKI
 import AuditSpec
 import Foundation
 
 extension AgentConfiguration {
     /// The keys of `agent.yaml`, by section, in the order of the documented example.
-    static let keys = ["site", "coordinator", "tls", "data", "policy", "ledger", "state_dir", "poll_seconds"]
+    static let keys = ["site", "coordinator", "tls", "data", "policy", "ledger", "state_dir", "poll_seconds", "logging"]
     static let tlsKeys = ["certificate", "key", "ca", "crl", "crl_when_stale"]
     static let dataKeys = ["csv", "sqlite", "query"]
     static let policyKeys = ["allowed_models", "allowed_metrics", "allowed_techniques", "min_cell", "max_groups",
@@ -79,6 +80,9 @@ extension AgentConfiguration {
             ledgerPath: resolve(try reader.string("ledger", in: root, expected: "a file path") ?? "egress-ledger.jsonl"),
             stateDirectory: resolve(try reader.string("state_dir", in: root, expected: "a folder path") ?? "state"),
             pollSeconds: try reader.int("poll_seconds", in: root, range: 0...120) ?? 20)
+        if let section = try reader.section("logging", in: root, allowed: ["format", "level"]) {
+            configuration.logging = try LoggingConfiguration.parse(reader, section)
+        }
         configuration.revocationListPath = revocationListPath
         configuration.revocationListWhenStale = whenStale
         return configuration

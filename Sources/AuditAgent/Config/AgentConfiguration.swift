@@ -1,3 +1,4 @@
+import AuditLogging
 import AuditPKI
 import Foundation
 
@@ -23,6 +24,7 @@ import Foundation
 /// ledger: egress-ledger.jsonl
 /// state_dir: state
 /// poll_seconds: 20
+/// logging: { format: text, level: info }  # optional: json for one object per line; trace … critical
 /// ```
 ///
 /// `AgentConfiguration+YAML.swift` reads the file; its errors are ``ConfigurationError``s naming
@@ -57,4 +59,6 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var revocationListPath: String? = nil
     /// What to do when the list is past its nextUpdate (`tls.crl_when_stale`).
     public var revocationListWhenStale: RevocationList.StalePolicy = .warn
+    /// Log format and level (`--log-format`, `--log-level` override them).
+    public var logging = LoggingConfiguration()
 }

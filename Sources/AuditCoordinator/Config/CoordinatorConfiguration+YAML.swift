@@ -1,14 +1,18 @@
+import AuditLogging
 import AuditPKI
 import AuditSpec
 import Foundation
 
 extension CoordinatorConfiguration {
     /// The keys of `coordinator.yaml`, by section, in the order of the documented example.
-    static let keys = ["listen", "tls", "database", "port_file", "limits", "default_deadline_seconds", "researchers"]
+    static let keys = ["listen", "tls", "database", "port_file", "limits", "default_deadline_seconds", "observability",
+                       "logging", "researchers"]
     static let listenKeys = ["host", "port"]
     static let tlsKeys = ["certificate", "key", "ca", "crl", "crl_when_stale"]
     static let limitsKeys = ["max_compressed_bytes", "max_decompressed_bytes", "long_poll_seconds"]
     static let researcherKeys = ["name", "token_sha256"]
+    static let observabilityKeys = ["listen", "allow_non_loopback", "port_file"]
+    static let loggingKeys = ["format", "level"]
 
     /// Reads and validates `coordinator.yaml`.
     public static func load(path: String) throws(ConfigurationError) -> CoordinatorConfiguration {
@@ -56,7 +60,32 @@ extension CoordinatorConfiguration {
         }
         config.defaultDeadlineSeconds = try reader.int("default_deadline_seconds", in: root, range: 1...(86400 * 365)) ?? config.defaultDeadlineSeconds
         config.researchers = try researchers(reader)
+        config.observability = try observability(reader, resolve: resolve)
+        if let section = try reader.section("logging", in: root, allowed: loggingKeys) {
+            config.logging = try LoggingConfiguration.parse(reader, section)
+        }
         return config
+    }
+
+    /// `observability`: `listen: host:port`, loopback unless `allow_non_loopback: true`, because
+    /// the listener is plain HTTP without client certificates.
+    static func observability(_ reader: ConfigurationReader, resolve: (String) -> String) throws(ConfigurationError)
+        -> ObservabilityConfiguration? {
+        guard let section = try reader.section("observability", in: reader.root, allowed: observabilityKeys) else { return nil }
+        let text = try reader.string("listen", in: section, required: true, expected: "host:port, e.g. 127.0.0.1:9464")!
+        guard let address = ListenAddress(parsing: text) else {
+            throw reader.error(.invalidValue, "listen", in: section,
+                               "expected host:port (or [v6]:port) with a port 0–65535, e.g. 127.0.0.1:9464, found '\(text)'")
+        }
+        let allow = try reader.bool("allow_non_loopback", in: section) ?? false
+        guard address.isLoopback || allow else {
+            throw reader.error(.invalidValue, "listen", in: section, """
+                \(address) is not a loopback address, and this listener is plain HTTP without client certificates; \
+                use 127.0.0.1:PORT, or add allow_non_loopback: true if only trusted scrapers can reach that address
+                """)
+        }
+        let portFile = try reader.string("port_file", in: section, expected: "a file path").map(resolve)
+        return ObservabilityConfiguration(listen: address, allowNonLoopback: allow, portFile: portFile)
     }
 
     /// `researchers`: a list of `{name, token_sha256}` with unique names. A wrong hash is reported

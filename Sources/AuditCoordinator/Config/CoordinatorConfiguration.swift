@@ -1,3 +1,4 @@
+import AuditLogging
 import AuditPKI
 import AuditWire
 
@@ -12,6 +13,8 @@ import AuditWire
 /// port_file: coordinator.port                    # optional: the bound port is written here
 /// limits: { max_compressed_bytes: 33554432, max_decompressed_bytes: 268435456, long_poll_seconds: 25 }
 /// default_deadline_seconds: 7200
+/// observability: { listen: "127.0.0.1:9464" }  # optional: plain-HTTP /metrics, /healthz, /readyz
+/// logging: { format: json, level: info }        # optional: text (default) or json lines; trace … critical
 /// researchers:                                   # optional: read-only dashboard/report access by token
 ///   - { name: alice, token_sha256: <64 hex digits> }   # `fairuse coordinator token alice` makes one
 /// ```
@@ -52,6 +55,10 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var revocationListWhenStale: RevocationList.StalePolicy = .warn
     /// Researchers with read-only access (dashboard, audit list and reports) by bearer token.
     public var researchers: [ResearcherToken] = []
+    /// The plain-HTTP listener for metrics and health probes; nil = none.
+    public var observability: ObservabilityConfiguration?
+    /// Log format and level (`--log-format`, `--log-level` override them).
+    public var logging = LoggingConfiguration()
 
     /// A researcher's token, stored only as its SHA-256.
     public struct ResearcherToken: Sendable, Equatable {

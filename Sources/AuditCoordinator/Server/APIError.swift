@@ -39,19 +39,27 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
                         next: (Request, Context) async throws -> Response) async -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            return error.response
-        } catch let error as WireError {
-            return APIError(error).response
-        } catch let error as StoreError {
-            return APIError(Self.code(for: error), error.message).response
-        } catch let error as HTTPError {
-            let code: WireErrorCode = error.status == .notFound ? .notFound
-                : (error.status == .contentTooLarge ? .payloadTooLarge : .malformedPayload)
-            return APIError(code, error.body ?? "\(error.status)").response
         } catch {
+            if let mapped = APIError(mapping: error) { return mapped.response }
             context.logger.error("request failed", metadata: ["error": "\(type(of: error))"])
             return APIError(.internal, "internal error").response
+        }
+    }
+}
+
+extension APIError {
+    /// The API error a failure is answered with, or nil for an unexpected failure (answered
+    /// `internal`). One mapping, so the metrics and security log see the status the client gets.
+    init?(mapping error: any Error) {
+        switch error {
+        case let error as APIError: self = error
+        case let error as WireError: self.init(error)
+        case let error as StoreError: self.init(ErrorMappingMiddleware<CoordinatorContext>.code(for: error), error.message)
+        case let error as HTTPError:
+            let code: WireErrorCode = error.status == .notFound ? .notFound
+                : (error.status == .contentTooLarge ? .payloadTooLarge : .malformedPayload)
+            self.init(code, error.body ?? "\(error.status)")
+        default: return nil
         }
     }
 }

@@ -37,6 +37,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                                : "a client certificate, or for read-only pages a researcher token, is required")
             }
             context.researcher = name
+            context.authenticated.set()
             return try await next(request, context)
         }
         let principal: Principal
@@ -66,6 +67,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             }
         }
         context.principal = principal
+        context.authenticated.set()
         return try await next(request, context)
     }
 }

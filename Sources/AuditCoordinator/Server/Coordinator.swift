@@ -20,6 +20,10 @@ public final class Coordinator: Sendable {
     let logger: Logger
     /// The wall clock of every timestamp and deadline decision.
     let clock: AuditClock
+    /// This coordinator's Prometheus registry (`/metrics` on the observability listener).
+    public let metrics = CoordinatorMetrics()
+    /// What `/readyz` reports.
+    let readiness = Readiness()
 
     /// Creates the coordinator over an open store.
     public init(configuration: CoordinatorConfiguration, store: Store, logger: Logger, clock: AuditClock = .system) {

@@ -15,6 +15,10 @@ public struct CoordinatorContext: RequestContext {
     public var principal: Principal?
     /// A researcher identified by a read-only token (no client certificate), if that is who is calling.
     public var researcher: String?
+    /// Raised by `AuthenticationMiddleware` once the caller is authenticated; shared by every copy
+    /// of the context, so the observation middleware outside it can tell a refused identity from a
+    /// refused role.
+    let authenticated = SetOnceFlag()
 
     /// Creates the context for a request on `source.channel`.
     public init(source: ApplicationRequestContextSource) {

@@ -126,11 +126,16 @@ struct OperatorRoutes {
     }
 
     func addSite(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
-        _ = try context.requireOperator()
+        let who = try context.requireOperator()
         let registration = try await decode(SiteRegistration.self, request)
         try registration.validate()
         let (record, created) = try await coordinator.store.registerSite(id: registration.site,
                                                                          fingerprint: registration.certificateFingerprintSHA256, at: coordinator.clock.now())
+        if created {
+            SecurityEvent(kind: .siteRegistered, metadata: ["site": "\(record.id)", "fingerprint": "\(record.fingerprint)",
+                                                            "operator": "\(who)"])
+                .record(logger: coordinator.logger, metrics: coordinator.metrics)
+        }
         return try JSONResponse.make(Self.wire(record), status: created ? .created : .ok)
     }
 
@@ -140,10 +145,14 @@ struct OperatorRoutes {
     }
 
     func revokeSite(_ context: CoordinatorContext) async throws -> Response {
-        _ = try context.requireOperator()
+        let who = try context.requireOperator()
         let id: SiteID = try context.pathID()
-        for applied in try await coordinator.store.revokeSite(id: id, at: coordinator.clock.now()) { await coordinator.dispatch(applied) }
+        let closed = try await coordinator.store.revokeSite(id: id, at: coordinator.clock.now())
+        for applied in closed { await coordinator.dispatch(applied) }
         guard let record = try await coordinator.store.site(id: id) else { throw APIError(.notFound, "no site \(id)") }
+        SecurityEvent(kind: .siteRevoked, metadata: ["site": "\(record.id)", "fingerprint": "\(record.fingerprint)",
+                                                     "operator": "\(who)", "audits_affected": "\(closed.count)"])
+            .record(logger: coordinator.logger, metrics: coordinator.metrics)
         return try JSONResponse.make(Self.wire(record))
     }
 

@@ -84,6 +84,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         }, outcomes: operatorOnly(.ok(201))),
         RouteCase(method: .get, pattern: "/v1/sites", path: { _ in "/v1/sites" }, outcomes: operatorOnly(.ok(200))),
         RouteCase(method: .delete, pattern: "/v1/sites/:id", path: { _ in "/v1/sites/beta" }, outcomes: operatorOnly(.ok(200))),
+        RouteCase(method: .get, pattern: "/v1/events", path: { _ in "/v1/events?limit=5" }, outcomes: operatorOnly(.ok(200))),
         RouteCase(method: .post, pattern: "/v1/sites/:id/rotate", path: { _ in "/v1/sites/beta/rotate" }, body: { _, _ in
             try json(SiteRotation(certificateFingerprintSHA256: String(repeating: "c", count: 64), overlapSeconds: 3600))
         }, outcomes: operatorOnly(.ok(200))),
