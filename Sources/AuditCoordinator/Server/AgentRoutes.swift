@@ -94,6 +94,7 @@ struct AgentRoutes {
     func tasks(_ request: Request, _ context: CoordinatorContext) async throws -> Response {
         let site = try context.requireSite()
         _ = try await recordLedgerHead(request, site: site)
+        try request.uri.queryParameters.allowOnly(["wait"])
         let wait = min(try Self.waitSeconds(request.uri.queryParameters.get("wait")), coordinator.configuration.longPollSeconds)
         let deadline = ContinuousClock.now + .seconds(wait)
         while true {

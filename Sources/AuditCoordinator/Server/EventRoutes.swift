@@ -25,6 +25,7 @@ struct EventRoutes {
 
     /// The filter of the query; a malformed value is `400 malformed_payload` naming the parameter.
     static func filter(_ query: Parameters) throws -> Store.EventFilter {
+        try query.allowOnly(["audit", "site", "since", "limit"])
         var filter = Store.EventFilter()
         if let text = query.get("audit") {
             guard let id = AuditID(rawValue: text) else { throw APIError(.malformedPayload, "expected an audit id", field: "audit") }

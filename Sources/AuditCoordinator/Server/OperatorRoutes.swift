@@ -97,6 +97,7 @@ struct OperatorRoutes {
         guard let json = audit.resultJSON else {
             throw APIError(.conflict, "audit \(id) has no report yet (state \(audit.state.rawValue)\(audit.failure.map { ": \($0)" } ?? ""))")
         }
+        try request.uri.queryParameters.allowOnly(["format", "table"])
         let format = request.uri.queryParameters.get("format") ?? "json"
         let document = try ReportDocument.decode(Data(json.utf8))
         let alpha = document.alpha, correction = document.correction

@@ -115,6 +115,18 @@ struct ProtocolConformanceTests {
         #expect(openAPI.count >= 13)
     }
 
+    /// A query parameter a route does not define is `400 malformed_payload` naming it (protocol §8).
+    @Test(arguments: [("/v1/events?limt=5", Caller.operator, "limt"), ("/v1/agent/tasks?wait=0&wiat=1", Caller.site, "wiat")])
+    func anUnknownQueryParameterIs400NamingIt(_ uri: String, _ caller: Caller, _ name: String) async throws {
+        let fixture = try await RouteFixture.make()
+        let response = try await Application(router: fixture.router).test(.router) { client in
+            try await client.execute(uri: uri, method: .get, headers: RouteFixture.headers(caller))
+        }
+        #expect(response.status == .badRequest)
+        let error = try PayloadCodec.decodeJSON(ErrorBody.self, from: Data(response.body.readableBytesView)).error
+        #expect(error.code == .malformedPayload && error.field == name)
+    }
+
     /// "METHOD /a/{}/b": path captures (`{task}`, `:id`, `{id}`) compared by position, not name.
     static func route(_ method: some StringProtocol, _ path: some StringProtocol) -> String {
         let parts = path.split(separator: "/").map { $0.hasPrefix("{") || $0.hasPrefix(":") ? "{}" : String($0) }
