@@ -87,8 +87,7 @@ public enum CoordinatorService {
         let observation = ObservationMiddleware(metrics: coordinator.metrics, routes: RouteTemplates(), logger: coordinator.logger, peer: peer)
         router.add(middleware: ErrorMappingMiddleware())
         router.add(middleware: observation)
-        let methods = RouteMethods()
-        router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
+        router.add(middleware: MethodNotAllowedMiddleware(routes: observation.routes))
         router.add(middleware: AuthenticationMiddleware(
             ca: ca, registry: SiteRegistry(store: coordinator.store),
             researchers: ResearcherTokens(entries: coordinator.configuration.researchers), clock: coordinator.clock, peer: peer,
@@ -101,8 +100,7 @@ public enum CoordinatorService {
         SiteRotationRoutes(coordinator: coordinator).register(on: router)
         DashboardRoutes(coordinator: coordinator, operatorRoutes: operatorRoutes).register(on: router)
         EventRoutes(coordinator: coordinator).register(on: router)
-        observation.routes.set(router.routes.map { "\($0.path)" })
-        methods.set(router.routes.map { ("\($0.path)", $0.method) })
+        observation.routes.set(router.routes.map { ("\($0.path)", $0.method) })
         return router
     }
 
