@@ -27,7 +27,7 @@ struct TaskRunnerTests {
         var spec = try BundledSites.spec(bootstrap: 50)
         spec.techniques = [.onehot]
         let task = Self.task(spec, seed: 7)
-        let runner = try await Self.runner("olmsted-north", minCell: 5, techniques: ["onehot"])
+        let runner = try Self.runner("olmsted-north", minCell: 5, techniques: ["onehot"])
         guard case .result(let a) = await runner.run(task), case .result(let b) = await runner.run(task) else {
             Issue.record("expected results"); return
         }
