@@ -128,6 +128,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            "AuditPostgres",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // Test-only (depended on by test targets alone): a throwaway CA, an in-process coordinator on
         // loopback with mutual TLS, scoped agents and clients, a manual clock, the bundled sites.
