@@ -187,8 +187,10 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
-                                                           "AuditTable", "AuditTestSupport",
-                                                           .product(name: "GRDB", package: "GRDB.swift")]),
+                                                           "AuditTable", "AuditTestSupport", "AuditPostgres",
+                                                           .product(name: "GRDB", package: "GRDB.swift"),
+                                                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                           .product(name: "Logging", package: "swift-log")]),
         // The command line as people meet it: help, errors, exit statuses (runs the built executable).
         .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator"]),
         .testTarget(name: "FederationTests", dependencies: [
