@@ -192,7 +192,7 @@ let package = Package(
                                                            .product(name: "PostgresNIO", package: "postgres-nio"),
                                                            .product(name: "Logging", package: "swift-log")]),
         // The command line as people meet it: help, errors, exit statuses (runs the built executable).
-        .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator"]),
+        .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditClient", "AuditCore", "AuditPKI", "AuditWire", "AuditModels", "AuditStats",
             "AuditSpec", "AuditReport", "AuditTestSupport",
