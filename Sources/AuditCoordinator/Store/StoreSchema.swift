@@ -75,7 +75,7 @@ enum StoreSchema {
             // of a live replica takes the combine over (Deploy/REPLICAS.md).
             try db.execute(sql: """
                 CREATE TABLE combine_claim (
-                    audit_id TEXT PRIMARY KEY NOT NULL REFERENCES audit (id),
+                    audit_id TEXT PRIMARY KEY NOT NULL REFERENCES audit (id) ON DELETE CASCADE,
                     holder TEXT NOT NULL,
                     claimed_at DATETIME NOT NULL,
                     lease_until DATETIME NOT NULL,
