@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "AuditClient", targets: ["AuditClient"]),
         .library(name: "AuditAgent", targets: ["AuditAgent"]),
         .library(name: "AuditLogging", targets: ["AuditLogging"]),
+        .library(name: "AuditPostgres", targets: ["AuditPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -83,6 +84,17 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
+        // Where a PostgreSQL database is and how to log in (`PostgresLocation`): the URL, the password from a
+        // file or the environment (never inline), TLS to the database, and connecting with errors that name
+        // the key and `user@host:port/db`, never the password. Shared by the coordinator's store, its
+        // replicas and the agent's warehouse sources; knows nothing of audits.
+        .target(name: "AuditPostgres", dependencies: [
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // The coordinator: HTTPS API (mutual TLS), durable state (GRDB/SQLite), audit lifecycle, combiner.
         .target(name: "AuditCoordinator", dependencies: [
@@ -158,6 +170,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .testTarget(name: "AuditPostgresTests", dependencies: [
+            "AuditPostgres",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AuditLoggingTests", dependencies: ["AuditLogging", "AuditSpec", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditCore", "AuditWire", "AuditStats", "AuditSpec", "CZlib"]),

@@ -11,7 +11,7 @@ import Foundation
 /// same inputs in the same run. Build with `-c release`; timings are never asserted in tests.
 struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time the audit against the Python reference on the same inputs.")
+        commandName: "audit", abstract: "Time the audit against the Python reference on the same inputs.")
 
     @Option(help: "The Python reference script.") var reference: String = "../shared/reference/fairuse_reference.py"
     @Option(help: "Python interpreter with numpy, scipy, pandas and scikit-learn.") var python: String = "python3"

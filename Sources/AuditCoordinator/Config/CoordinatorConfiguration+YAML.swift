@@ -6,7 +6,7 @@ import Foundation
 extension CoordinatorConfiguration {
     /// The keys of `coordinator.yaml`, by section, in the order of the documented example.
     static let keys = ["listen", "tls", "database", "port_file", "limits", "default_deadline_seconds", "observability",
-                       "logging", "researchers", "replicas"]
+                       "logging", "researchers", "retention", "replicas"]
     static let listenKeys = ["host", "port"]
     static let tlsKeys = ["certificate", "key", "ca", "crl", "crl_when_stale"]
     static let limitsKeys = ["max_compressed_bytes", "max_decompressed_bytes", "long_poll_seconds"]
@@ -61,6 +61,7 @@ extension CoordinatorConfiguration {
         }
         config.defaultDeadlineSeconds = try reader.int("default_deadline_seconds", in: root, range: 1...(86400 * 365)) ?? config.defaultDeadlineSeconds
         config.researchers = try researchers(reader)
+        config.retention = try RetentionPolicy.parse(reader) ?? RetentionPolicy()
         config.observability = try observability(reader, resolve: resolve)
         if let section = try reader.section("logging", in: root, allowed: loggingKeys) {
             config.logging = try LoggingConfiguration.parse(reader, section)
