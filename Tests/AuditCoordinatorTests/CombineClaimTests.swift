@@ -78,6 +78,17 @@ struct CombineClaimTests {
         #expect(try await combining.events(of: "audit-1").filter { $0.kind == .auditComplete }.count == 1)
     }
 
+    /// Retention deletes a finished audit with its claim (the claim cascades with the audit row).
+    @Test func retentionDeletesAFinishedAuditWithItsClaim() async throws {
+        let store = try await combiningStore()
+        _ = try await store.claimCombine("audit-1", holder: alive, at: t0, lease: lease)
+        try await store.storeResult(auditID: "audit-1", resultJSON: "{}", at: t0)
+        let outcome = try await store.applyRetention(RetentionPolicy(audits: .seconds(60)), now: t0.addingTimeInterval(3600))
+        #expect(outcome.audits == 1)
+        #expect(try await StoreFixture.count("combine_claim", in: store) == 0)
+        #expect(try await store.audit(id: "audit-1") == nil)
+    }
+
     /// Two store handles on one SQLite file, as two replica processes on one machine: claims race
     /// and exactly one wins each round.
     @Test func concurrentClaimsFromTwoHandlesGrantOne() async throws {
