@@ -185,7 +185,8 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
-                                                           "AuditTable", "AuditTestSupport"]),
+                                                           "AuditTable", "AuditTestSupport",
+                                                           .product(name: "GRDB", package: "GRDB.swift")]),
         // The command line as people meet it: help, errors, exit statuses (runs the built executable).
         .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator"]),
         .testTarget(name: "FederationTests", dependencies: [
