@@ -110,6 +110,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // The HTTPS clients of the coordinator API (mutual TLS 1.3): the agent's and the operator's.
         .target(name: "AuditClient", dependencies: [
