@@ -114,6 +114,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // The HTTPS clients of the coordinator API (mutual TLS 1.3): the agent's and the operator's.
         .target(name: "AuditClient", dependencies: [
@@ -190,7 +191,8 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
-                                                           "AuditTable", "AuditTestSupport"]),
+                                                           "AuditTable", "AuditTestSupport",
+                                                           .product(name: "GRDB", package: "GRDB.swift")]),
         // The command line as people meet it: help, errors, exit statuses (runs the built executable).
         .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator"]),
         .testTarget(name: "FederationTests", dependencies: [

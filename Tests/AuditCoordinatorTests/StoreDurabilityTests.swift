@@ -9,7 +9,7 @@ struct StoreDurabilityTests {
     let t0 = StoreFixture.t0
 
     static let names = ["v1", "v2-task-progress", "v3-spec-json", "v4-revoked-certificates", "v5-operator-certificates",
-                        "v5-site-rotation", "v6-ledger-heads"]
+                        "v5-site-rotation", "v6-ledger-heads", "v7-combine-claims"]
 
     @Test func migrationsRunTwiceAreANoOp() async throws {
         let open = try await StoreFixture.durableStore()
@@ -73,8 +73,8 @@ struct StoreDurabilityTests {
         let open = try await StoreFixture.durableStore()
         let store = try await open()
         try await store.registerSite(id: "a", fingerprint: "fp-a", at: t0)
-        // v7's first statement succeeds, its second fails: both must be rolled back, with the record of v7.
-        let broken = StoreSchema.migrations + [StoreMigration(name: "v7-broken", both: [
+        // v8's first statement succeeds, its second fails: both must be rolled back, with the record of v8.
+        let broken = StoreSchema.migrations + [StoreMigration(name: "v8-broken", both: [
             "CREATE TABLE extra (x INTEGER)",
             "INSERT INTO no_such_table (x) VALUES (1)",
         ])]
@@ -84,8 +84,8 @@ struct StoreDurabilityTests {
             case .postgres: try await Store.open(postgres: try #require(store.postgresLocation), connections: 2, migrations: broken)
             }
         }
-        #expect(error?.message.hasPrefix("applying schema migration 'v7-broken' to \(store.name): ") == true, "\(String(describing: error))")
-        #expect(error?.message.hasSuffix("the migration was rolled back and \(store.name) stays at schema migration 'v6-ledger-heads'") == true)
+        #expect(error?.message.hasPrefix("applying schema migration 'v8-broken' to \(store.name): ") == true, "\(String(describing: error))")
+        #expect(error?.message.hasSuffix("the migration was rolled back and \(store.name) stays at schema migration 'v7-combine-claims'") == true)
         let reopened = try await open()
         #expect(try await reopened.appliedMigrations() == Self.names)
         let extra = switch StoreFixture.backend {
@@ -101,13 +101,13 @@ struct StoreDurabilityTests {
         let store = try await open()
         let table = StoreMigrator.table(StoreFixture.backend == .sqlite ? .sqlite : .postgres)
         // What a newer fairuse would have left: one more applied migration.
-        _ = try await store.execute(raw: "INSERT INTO \(table) (identifier) VALUES ('v7-replica-leases')")
+        _ = try await store.execute(raw: "INSERT INTO \(table) (identifier) VALUES ('v8-replica-leases')")
         let error = await expectStoreError(.unknownSchema) { try await open() }
         #expect(error?.message == """
-            \(store.name) has schema migration 'v7-replica-leases' that this fairuse \(FairuseVersion.current) does not know \
-            (it knows up to 'v6-ledger-heads'); upgrade fairuse before starting this coordinator
+            \(store.name) has schema migration 'v8-replica-leases' that this fairuse \(FairuseVersion.current) does not know \
+            (it knows up to 'v7-combine-claims'); upgrade fairuse before starting this coordinator
             """)
-        #expect(try await store.appliedMigrations() == Self.names + ["v7-replica-leases"])
+        #expect(try await store.appliedMigrations() == Self.names + ["v8-replica-leases"])
     }
 
     /// A file written by the GRDB migrator of earlier fairuse versions (the same table of applied names,

@@ -38,7 +38,7 @@ struct StoreReplicaTests {
             #expect(try await TestPostgres.query("SELECT identifier FROM schema_migrations ORDER BY identifier", in: location)
                 == names.sorted().map { Optional($0) })
             #expect(try await TestPostgres.query("SELECT count(*)::text FROM information_schema.tables WHERE table_schema = 'public'",
-                                                 in: location) == ["10"])  // 9 store tables + schema_migrations
+                                                 in: location) == ["11"])  // 10 store tables + schema_migrations
         }
     }
 

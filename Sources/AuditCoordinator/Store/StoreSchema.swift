@@ -31,6 +31,10 @@ enum StoreSchema {
         // Per site, the highest egress-ledger head its agent sent (`Fairuse-Ledger-Head`), so
         // `fairuse agent ledger verify` can detect a ledger truncated or rewritten after the fact.
         StoreMigration(name: "v6-ledger-heads", sqlite: v6(.sqlite), postgres: v6(.postgres)),
+        // Who is combining an audit and until when (`Store.claimCombine`): replicas sharing the store
+        // combine an audit once, and when the combining replica dies its lease lapses and the sweep
+        // of a live replica takes the combine over (Deploy/REPLICAS.md).
+        StoreMigration(name: "v7-combine-claims", sqlite: v7(.sqlite), postgres: v7(.postgres)),
     ]
 
     /// The names of ``migrations``, oldest first.
@@ -181,6 +185,21 @@ enum StoreSchema {
                 sequence \(t.integer) NOT NULL CHECK (sequence >= 1),
                 hash TEXT NOT NULL,
                 received_at \(t.time) NOT NULL
+            )
+            """,
+        ]
+    }
+
+    private static func v7(_ dialect: StoreDialect) -> [String] {
+        let t = Types(dialect)
+        return [
+            """
+            CREATE TABLE combine_claim (
+                audit_id \(t.id) PRIMARY KEY NOT NULL REFERENCES audit (id) ON DELETE CASCADE,
+                holder TEXT NOT NULL,
+                claimed_at \(t.time) NOT NULL,
+                lease_until \(t.time) NOT NULL,
+                attempts \(t.integer) NOT NULL CHECK (attempts >= 1)
             )
             """,
         ]
