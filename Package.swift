@@ -163,7 +163,9 @@ let package = Package(
         ]),
         .testTarget(name: "AuditCoordinatorTests", dependencies: [
             "AuditCoordinator", "AuditCore", "AuditSpec", "AuditStats", "AuditTestSupport", "AuditPKI", "AuditWire", "AuditLogging",
+            "AuditPostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
