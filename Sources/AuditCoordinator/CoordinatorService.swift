@@ -75,6 +75,7 @@ public enum CoordinatorService {
             services.append(ListeningService(listener: server, address: observability.listen.description,
                                              setting: "observability.listen in the coordinator's configuration", bound: bound))
         }
+        if let link = coordinator.replicaService { services.append(link) }
         services += [api, CombinerService(coordinator: coordinator), DeadlineService(coordinator: coordinator, interval: deadlineSweep),
                      ShutdownWatcher(readiness: coordinator.readiness)]
         return (coordinator, services)
@@ -112,66 +113,3 @@ public enum CoordinatorService {
         try await group.run()
     }
 }
-
-/// Combines audits whose sites are all in (or whose deadline passed with enough sites), one at a time.
-struct CombinerService: Service {
-    let coordinator: Coordinator
-
-    func run() async throws {
-        for applied in try await coordinator.lifecycle.resume(at: coordinator.clock.now()) { await coordinator.dispatch(applied) }
-        await withGracefulShutdownHandler {
-            for await auditID in coordinator.combineQueue.cancelOnGracefulShutdown() {
-                await combine(auditID)
-            }
-        } onGracefulShutdown: {
-            coordinator.combineRequests.finish()
-        }
-    }
-
-    func combine(_ auditID: AuditID) async {
-        let start = ContinuousClock.now
-        do {
-            guard let audit = try await coordinator.store.audit(id: auditID) else { return }
-            let machine = try await coordinator.lifecycle.machine(for: auditID)
-            guard let outcome = machine.combiningOutcome else { return }
-            let report = try AuditCombiner.combine(
-                audit: audit, outcome: outcome, tasks: try await coordinator.store.tasks(of: auditID),
-                submissions: try await coordinator.store.submissions(of: auditID),
-                limits: PayloadLimits(maxCompressedBytes: coordinator.configuration.maxCompressedBytes,
-                                      maxDecompressedBytes: coordinator.configuration.maxDecompressedBytes))
-            let json = String(decoding: try report.jsonData(), as: UTF8.self)
-            await coordinator.dispatch(try await coordinator.store.storeResult(auditID: auditID, resultJSON: json, at: coordinator.clock.now()))
-            coordinator.metrics.combined(duration: ContinuousClock.now - start, succeeded: true)
-        } catch {
-            coordinator.metrics.combined(duration: ContinuousClock.now - start, succeeded: false)
-            coordinator.logger.error("combining failed", metadata: ["audit": "\(auditID)", "error": "\(error)"])
-            if let applied = try? await coordinator.lifecycle.apply(.combineFailed(reason: "\(error)"), to: auditID, at: coordinator.clock.now()) {
-                await coordinator.dispatch(applied)
-            }
-        }
-    }
-}
-
-/// Closes audits at their deadline: open tasks expire, and the audit completes as partial or fails.
-struct DeadlineService: Service {
-    let coordinator: Coordinator
-    var interval: Duration = .seconds(1)
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await sweep()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
-    }
-
-    /// Applies `deadlinePassed` to every open audit whose deadline is not after the clock's now.
-    func sweep() async {
-        let now = coordinator.clock.now()
-        for audit in (try? await coordinator.store.openAudits()) ?? [] where audit.deadline <= now && audit.state != .combining {
-            if let applied = try? await coordinator.lifecycle.apply(.deadlinePassed(at: now), to: audit.id, at: now) {
-                await coordinator.dispatch(applied)
-            }
-        }
-    }
-}
-

@@ -106,7 +106,7 @@ public final class FederationHarness: Sendable {
 }
 
 /// The coordinator's service group and the task that runs it (replaced on restart).
-private final class RunningCoordinator: Sendable {
+final class RunningCoordinator: Sendable {
     private let current = Mutex<(group: ServiceGroup, task: Task<Void, Error>, coordinator: Coordinator)?>(nil)
     private let metricsPort = Mutex<Int?>(nil)
     let logger: Logger

@@ -36,7 +36,7 @@ struct CoordinatorConfigurationTests {
 
     static let cases: [InvalidCoordinatorConfiguration] = [
         .init(label: "misspelt top-level key", yaml: coordinator("limts:\n  long_poll_seconds: 5\n"), code: .unknownKey, key: "limts", line: 6,
-              description: "\(file):6: limts: unknown key 'limts'; expected one of listen, tls, database, port_file, limits, default_deadline_seconds, observability, logging, researchers (did you mean 'limits'?)"),
+              description: "\(file):6: limts: unknown key 'limts'; expected one of listen, tls, database, port_file, limits, default_deadline_seconds, observability, logging, researchers, retention, replicas (did you mean 'limits'?)"),
         .init(label: "misspelt nested key", yaml: coordinator("listen: { host: 0.0.0.0, prot: 8443 }\n"), code: .unknownKey, key: "listen.prot", line: 6,
               description: "\(file):6: listen.prot: unknown key 'prot' in listen; expected one of host, port (did you mean 'port'?)"),
         .init(label: "string for a port", yaml: coordinator("listen:\n  port: https\n"), code: .wrongType, key: "listen.port", line: 7,

@@ -14,16 +14,16 @@ struct StoreDurabilityTests {
             do {
                 let store = try Store.open(path: path)
                 try await store.registerSite(id: "a", fingerprint: "fp-a", at: t0)
-                #expect(try await store.appliedMigrations() == ["v1", "v2-task-progress", "v3-spec-json", "v4-revoked-certificates", "v5-operator-certificates", "v5-site-rotation", "v6-ledger-heads"])
+                #expect(try await store.appliedMigrations() == ["v1", "v2-task-progress", "v3-spec-json", "v4-revoked-certificates", "v5-operator-certificates", "v5-site-rotation", "v6-ledger-heads", "v7-combine-claims"])
                 try StoreSchema.migrator.migrate(store.writer)
             }
             let reopened = try Store.open(path: path)
-            #expect(try await reopened.appliedMigrations() == ["v1", "v2-task-progress", "v3-spec-json", "v4-revoked-certificates", "v5-operator-certificates", "v5-site-rotation", "v6-ledger-heads"])
+            #expect(try await reopened.appliedMigrations() == ["v1", "v2-task-progress", "v3-spec-json", "v4-revoked-certificates", "v5-operator-certificates", "v5-site-rotation", "v6-ledger-heads", "v7-combine-claims"])
             try StoreSchema.migrator.migrate(reopened.writer)
             #expect(try await reopened.sites().map(\.id) == ["a"])
             let memory = try Store.inMemory()
             try StoreSchema.migrator.migrate(memory.writer)
-            #expect(try await memory.appliedMigrations() == ["v1", "v2-task-progress", "v3-spec-json", "v4-revoked-certificates", "v5-operator-certificates", "v5-site-rotation", "v6-ledger-heads"])
+            #expect(try await memory.appliedMigrations() == ["v1", "v2-task-progress", "v3-spec-json", "v4-revoked-certificates", "v5-operator-certificates", "v5-site-rotation", "v6-ledger-heads", "v7-combine-claims"])
         }
     }
 

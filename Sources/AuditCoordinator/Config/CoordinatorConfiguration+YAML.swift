@@ -6,13 +6,14 @@ import Foundation
 extension CoordinatorConfiguration {
     /// The keys of `coordinator.yaml`, by section, in the order of the documented example.
     static let keys = ["listen", "tls", "database", "port_file", "limits", "default_deadline_seconds", "observability",
-                       "logging", "researchers"]
+                       "logging", "researchers", "retention", "replicas"]
     static let listenKeys = ["host", "port"]
     static let tlsKeys = ["certificate", "key", "ca", "crl", "crl_when_stale"]
     static let limitsKeys = ["max_compressed_bytes", "max_decompressed_bytes", "long_poll_seconds"]
     static let researcherKeys = ["name", "token_sha256"]
     static let observabilityKeys = ["listen", "allow_non_loopback", "port_file"]
     static let loggingKeys = ["format", "level"]
+    static let replicasKeys = ["combine_lease_seconds"]
 
     /// Reads and validates `coordinator.yaml`.
     public static func load(path: String) throws(ConfigurationError) -> CoordinatorConfiguration {
@@ -60,9 +61,13 @@ extension CoordinatorConfiguration {
         }
         config.defaultDeadlineSeconds = try reader.int("default_deadline_seconds", in: root, range: 1...(86400 * 365)) ?? config.defaultDeadlineSeconds
         config.researchers = try researchers(reader)
+        config.retention = try RetentionPolicy.parse(reader) ?? RetentionPolicy()
         config.observability = try observability(reader, resolve: resolve)
         if let section = try reader.section("logging", in: root, allowed: loggingKeys) {
             config.logging = try LoggingConfiguration.parse(reader, section)
+        }
+        if let replicas = try reader.section("replicas", in: root, allowed: replicasKeys) {
+            config.combineLeaseSeconds = try reader.int("combine_lease_seconds", in: replicas, range: 3...3600) ?? config.combineLeaseSeconds
         }
         return config
     }

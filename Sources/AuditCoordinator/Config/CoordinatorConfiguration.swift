@@ -15,6 +15,8 @@ import AuditWire
 /// default_deadline_seconds: 7200
 /// observability: { listen: "127.0.0.1:9464" }  # optional: plain-HTTP /metrics, /healthz, /readyz
 /// logging: { format: json, level: info }        # optional: text (default) or json lines; trace … critical
+/// retention: { submissions: 90d, audits: 730d, events: 365d }  # optional; default keeps everything
+/// replicas: { combine_lease_seconds: 30 }        # optional: how long a combine claim holds without a heartbeat
 /// researchers:                                   # optional: read-only dashboard/report access by token
 ///   - { name: alice, token_sha256: <64 hex digits> }   # `fairuse coordinator token alice` makes one
 /// ```
@@ -59,6 +61,11 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var observability: ObservabilityConfiguration?
     /// Log format and level (`--log-format`, `--log-level` override them).
     public var logging = LoggingConfiguration()
+    /// How long finished audits, their submissions and events are kept; the default keeps everything.
+    public var retention = RetentionPolicy()
+    /// How long a replica's claim on a combine holds without a heartbeat (renewed every third of it):
+    /// how long an audit waits in `combining` after the replica combining it died (Deploy/REPLICAS.md).
+    public var combineLeaseSeconds = 30
 
     /// A researcher's token, stored only as its SHA-256.
     public struct ResearcherToken: Sendable, Equatable {

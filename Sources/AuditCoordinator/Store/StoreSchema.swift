@@ -69,6 +69,20 @@ enum StoreSchema {
                 )
                 """)
         }
+        migrator.registerMigration("v7-combine-claims") { db in
+            // Who is combining an audit and until when (`Store.claimCombine`): replicas sharing the store
+            // combine an audit once, and when the combining replica dies its lease lapses and the sweep
+            // of a live replica takes the combine over (Deploy/REPLICAS.md).
+            try db.execute(sql: """
+                CREATE TABLE combine_claim (
+                    audit_id TEXT PRIMARY KEY NOT NULL REFERENCES audit (id) ON DELETE CASCADE,
+                    holder TEXT NOT NULL,
+                    claimed_at DATETIME NOT NULL,
+                    lease_until DATETIME NOT NULL,
+                    attempts INTEGER NOT NULL CHECK (attempts >= 1)
+                )
+                """)
+        }
         return migrator
     }
 
