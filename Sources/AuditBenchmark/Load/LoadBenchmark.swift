@@ -67,7 +67,7 @@ public struct LoadBenchmark: Sendable {
         let rootSeed: UInt64 = 20_261_204
 
         progress("computing one real site result (the agent's task runner on olmsted-central)")
-        let template = try TemplateResult(spec: spec, rootSeed: rootSeed, siteFolder: options.sitesFolder + "/olmsted-central")
+        let template = try await TemplateResult(spec: spec, rootSeed: rootSeed, siteFolder: options.sitesFolder + "/olmsted-central")
 
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-load-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)

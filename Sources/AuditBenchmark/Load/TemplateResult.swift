@@ -20,7 +20,7 @@ struct TemplateResult: Sendable {
 
     /// Runs the task runner for `spec` on the bundled site `siteFolder` (its `data.csv` and the
     /// policy of its `agent.yaml`); a refusal is an error naming its code.
-    init(spec: AuditSpec, rootSeed: UInt64, siteFolder: String) throws {
+    init(spec: AuditSpec, rootSeed: UInt64, siteFolder: String) async throws {
         let configuration: AgentConfiguration
         do { configuration = try AgentConfiguration.load(path: siteFolder + "/agent.yaml") } catch {
             throw BenchmarkError("the bundled site's agent.yaml cannot be read: \(error)")
@@ -29,7 +29,7 @@ struct TemplateResult: Sendable {
         let task = SiteTask(id: TaskID.generate(), audit: AuditID.generate(), spec: spec, rootSeed: rootSeed, createdAt: Date())
         let runner = TaskRunner(site: site, policy: configuration.policy, data: .csv(path: siteFolder + "/data.csv"))
         let reports = Mutex<[TaskProgress]>([])
-        switch runner.run(task, report: { report in reports.withLock { $0.append(report) } }) {
+        switch await runner.run(task, report: { report in reports.withLock { $0.append(report) } }) {
         case .refusal(let refusal):
             throw BenchmarkError("the bundled site \(site) refused the benchmark's task: \(refusal.code)")
         case .result(let result):
