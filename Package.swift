@@ -148,11 +148,17 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The federation benchmarks behind `fairuse benchmark load|combine` (Deploy/BENCHMARK.md): simulated
+        // mutual-TLS agents against a coordinator process, and the coordinator's combine on synthetic sites.
+        // A library rather than code in `fairuse`, so the executable stays thin; not test-only, unlike AuditTestSupport.
+        .target(name: "AuditBenchmark", dependencies: [
+            "AuditAgent", "AuditClient", "AuditCoordinator", "AuditCore", "AuditPKI", "AuditSpec", "AuditStats", "AuditWire",
+        ]),
         .executableTarget(
             name: "fairuse",
             dependencies: [
                 "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModelTypes", "AuditModels", "AuditReport",
-                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient", "AuditLogging",
+                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient", "AuditLogging", "AuditBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
