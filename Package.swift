@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "AuditClient", targets: ["AuditClient"]),
         .library(name: "AuditAgent", targets: ["AuditAgent"]),
         .library(name: "AuditLogging", targets: ["AuditLogging"]),
+        .library(name: "AuditPostgres", targets: ["AuditPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The shared vocabulary: ids, metric, correction, technique, audit and task states, group key,
@@ -83,10 +85,25 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        // The coordinator: HTTPS API (mutual TLS), durable state (GRDB/SQLite), audit lifecycle, combiner.
+        // Where a PostgreSQL database is and how to log in (`PostgresLocation`): the URL, the password from a
+        // file or the environment (never inline), TLS to the database, and connecting with errors that name
+        // the key and `user@host:port/db`, never the password. Shared by the coordinator's store, its
+        // replicas and the agent's warehouse sources; knows nothing of audits.
+        .target(name: "AuditPostgres", dependencies: [
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The coordinator: HTTPS API (mutual TLS), durable state (SQLite through GRDB, or PostgreSQL through
+        // postgres-nio), audit lifecycle, combiner.
         .target(name: "AuditCoordinator", dependencies: [
             "AuditCore", "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditTable", "AuditReport", "AuditLogging",
+            "AuditPostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -97,6 +114,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // The HTTPS clients of the coordinator API (mutual TLS 1.3): the agent's and the operator's.
         .target(name: "AuditClient", dependencies: [
@@ -115,22 +133,32 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            "AuditPostgres",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // Test-only (depended on by test targets alone): a throwaway CA, an in-process coordinator on
         // loopback with mutual TLS, scoped agents and clients, a manual clock, the bundled sites.
         .target(name: "AuditTestSupport", dependencies: [
-            "AuditClient", "AuditCore", "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditSpec",
+            "AuditClient", "AuditCore", "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditSpec", "AuditPostgres",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The federation benchmarks behind `fairuse benchmark load|combine` (Deploy/BENCHMARK.md): simulated
+        // mutual-TLS agents against a coordinator process, and the coordinator's combine on synthetic sites.
+        // A library rather than code in `fairuse`, so the executable stays thin; not test-only, unlike AuditTestSupport.
+        .target(name: "AuditBenchmark", dependencies: [
+            "AuditAgent", "AuditClient", "AuditCoordinator", "AuditCore", "AuditPKI", "AuditSpec", "AuditStats", "AuditWire",
+        ]),
         .executableTarget(
             name: "fairuse",
             dependencies: [
                 "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModelTypes", "AuditModels", "AuditReport",
-                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient", "AuditLogging",
+                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient", "AuditLogging", "AuditBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -149,13 +177,20 @@ let package = Package(
         ]),
         .testTarget(name: "AuditCoordinatorTests", dependencies: [
             "AuditCoordinator", "AuditCore", "AuditSpec", "AuditStats", "AuditTestSupport", "AuditPKI", "AuditWire", "AuditLogging",
+            "AuditPostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .testTarget(name: "AuditPostgresTests", dependencies: [
+            "AuditPostgres",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AuditLoggingTests", dependencies: ["AuditLogging", "AuditSpec", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditCore", "AuditWire", "AuditStats", "AuditSpec", "CZlib"]),
@@ -166,9 +201,12 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
-                                                           "AuditTable", "AuditTestSupport"]),
+                                                           "AuditTable", "AuditTestSupport", "AuditPostgres",
+                                                           .product(name: "GRDB", package: "GRDB.swift"),
+                                                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                           .product(name: "Logging", package: "swift-log")]),
         // The command line as people meet it: help, errors, exit statuses (runs the built executable).
-        .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator"]),
+        .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditClient", "AuditCore", "AuditPKI", "AuditWire", "AuditModels", "AuditStats",
             "AuditSpec", "AuditReport", "AuditTestSupport",

@@ -12,7 +12,7 @@ import X509
 
 /// The coordinator process: the HTTPS API (TLS 1.3, client certificate required), the combiner
 /// and the deadline watcher, run as one `ServiceGroup` with graceful shutdown on SIGTERM/SIGINT.
-/// State lives in SQLite; on start the open audits are resumed (combining audits are combined
+/// State lives in SQLite or PostgreSQL; on start the open audits are resumed (combining audits are combined
 /// again, overdue ones expire).
 public enum CoordinatorService {
     /// The coordinator's software version.
@@ -25,10 +25,19 @@ public enum CoordinatorService {
     public static func services(configuration: CoordinatorConfiguration, logger: Logger, clock: AuditClock = .system,
                                 deadlineSweep: Duration = .seconds(1),
                                 onObservabilityListening: @escaping @Sendable (Int) async -> Void = { _ in },
-                                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws
+                                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws
         -> (coordinator: Coordinator, services: [any Service]) {
-        let store = try Store.open(path: configuration.databasePath)
-        let coordinator = Coordinator(configuration: configuration, store: store, logger: logger, clock: clock)
+        let store = if let postgres = configuration.postgres {
+            try await Store.open(postgres: postgres, connections: configuration.postgresConnections)
+        } else {
+            try await Store.open(path: configuration.databasePath)
+        }
+        // Replicas sharing a PostgreSQL store wake each other and share the sweep through it (a session
+        // of their own, opened with the same location); a SQLite store has one coordinator.
+        let link: ReplicaLink = store.postgresLocation.map { location in
+            .postgres(connect: { logger in try await location.connect(logger: logger) })
+        } ?? .local
+        let coordinator = Coordinator(configuration: configuration, store: store, logger: logger, clock: clock, link: link)
         // A wrong file is named with its configuration key here, before swift-nio-ssl reads it.
         try TLSFiles.check(certificate: configuration.certificatePath, key: configuration.keyPath, ca: configuration.caPath)
         let ca = try PKIStore.loadCertificate(path: configuration.caPath)
@@ -75,6 +84,7 @@ public enum CoordinatorService {
             services.append(ListeningService(listener: server, address: observability.listen.description,
                                              setting: "observability.listen in the coordinator's configuration", bound: bound))
         }
+        if let link = coordinator.replicaService { services.append(link) }
         services += [api, CombinerService(coordinator: coordinator), DeadlineService(coordinator: coordinator, interval: deadlineSweep),
                      ShutdownWatcher(readiness: coordinator.readiness)]
         return (coordinator, services)
@@ -106,72 +116,9 @@ public enum CoordinatorService {
 
     /// Runs a coordinator until SIGTERM or SIGINT.
     public static func run(configuration: CoordinatorConfiguration, logger: Logger) async throws {
-        let (_, services) = try services(configuration: configuration, logger: logger)
+        let (_, services) = try await services(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }
-
-/// Combines audits whose sites are all in (or whose deadline passed with enough sites), one at a time.
-struct CombinerService: Service {
-    let coordinator: Coordinator
-
-    func run() async throws {
-        for applied in try await coordinator.lifecycle.resume(at: coordinator.clock.now()) { await coordinator.dispatch(applied) }
-        await withGracefulShutdownHandler {
-            for await auditID in coordinator.combineQueue.cancelOnGracefulShutdown() {
-                await combine(auditID)
-            }
-        } onGracefulShutdown: {
-            coordinator.combineRequests.finish()
-        }
-    }
-
-    func combine(_ auditID: AuditID) async {
-        let start = ContinuousClock.now
-        do {
-            guard let audit = try await coordinator.store.audit(id: auditID) else { return }
-            let machine = try await coordinator.lifecycle.machine(for: auditID)
-            guard let outcome = machine.combiningOutcome else { return }
-            let report = try AuditCombiner.combine(
-                audit: audit, outcome: outcome, tasks: try await coordinator.store.tasks(of: auditID),
-                submissions: try await coordinator.store.submissions(of: auditID),
-                limits: PayloadLimits(maxCompressedBytes: coordinator.configuration.maxCompressedBytes,
-                                      maxDecompressedBytes: coordinator.configuration.maxDecompressedBytes))
-            let json = String(decoding: try report.jsonData(), as: UTF8.self)
-            await coordinator.dispatch(try await coordinator.store.storeResult(auditID: auditID, resultJSON: json, at: coordinator.clock.now()))
-            coordinator.metrics.combined(duration: ContinuousClock.now - start, succeeded: true)
-        } catch {
-            coordinator.metrics.combined(duration: ContinuousClock.now - start, succeeded: false)
-            coordinator.logger.error("combining failed", metadata: ["audit": "\(auditID)", "error": "\(error)"])
-            if let applied = try? await coordinator.lifecycle.apply(.combineFailed(reason: "\(error)"), to: auditID, at: coordinator.clock.now()) {
-                await coordinator.dispatch(applied)
-            }
-        }
-    }
-}
-
-/// Closes audits at their deadline: open tasks expire, and the audit completes as partial or fails.
-struct DeadlineService: Service {
-    let coordinator: Coordinator
-    var interval: Duration = .seconds(1)
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await sweep()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
-    }
-
-    /// Applies `deadlinePassed` to every open audit whose deadline is not after the clock's now.
-    func sweep() async {
-        let now = coordinator.clock.now()
-        for audit in (try? await coordinator.store.openAudits()) ?? [] where audit.deadline <= now && audit.state != .combining {
-            if let applied = try? await coordinator.lifecycle.apply(.deadlinePassed(at: now), to: audit.id, at: now) {
-                await coordinator.dispatch(applied)
-            }
-        }
-    }
-}
-

@@ -106,7 +106,7 @@ public final class FederationHarness: Sendable {
 }
 
 /// The coordinator's service group and the task that runs it (replaced on restart).
-private final class RunningCoordinator: Sendable {
+final class RunningCoordinator: Sendable {
     private let current = Mutex<(group: ServiceGroup, task: Task<Void, Error>, coordinator: Coordinator)?>(nil)
     private let metricsPort = Mutex<Int?>(nil)
     let logger: Logger
@@ -121,7 +121,7 @@ private final class RunningCoordinator: Sendable {
     func start(_ configuration: CoordinatorConfiguration, clock: AuditClock) async throws -> Int {
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
         let (metricsPorts, metricsListening) = AsyncStream.makeStream(of: Int.self)
-        let (coordinator, services) = try CoordinatorService.services(
+        let (coordinator, services) = try await CoordinatorService.services(
             configuration: configuration, logger: logger, clock: clock, deadlineSweep: .milliseconds(20),
             onObservabilityListening: { port in
                 metricsListening.yield(port)

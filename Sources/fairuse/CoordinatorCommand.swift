@@ -6,11 +6,11 @@ import AuditWire
 import Foundation
 import Logging
 
-/// `fairuse coordinator serve|site|operator|token`.
+/// `fairuse coordinator serve|site|operator|events|token|retention|backup`.
 struct CoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator", abstract: "Run the coordinator, and manage its site registry.",
-        subcommands: [Serve.self, Site.self, Operator.self, Events.self, Token.self])
+        subcommands: [Serve.self, Site.self, Operator.self, Events.self, Token.self, Retention.self, Backup.self])
 
     struct Token: ParsableCommand {
         static let configuration = CommandConfiguration(

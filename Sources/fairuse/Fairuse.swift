@@ -14,7 +14,7 @@ struct Fairuse: AsyncParsableCommand {
         discussion: ExitStatus.help,
         version: version,
         subcommands: [Demo.self, Local.self, ReportCommand.self, CompareCommand.self, CoordinatorCommand.self, AuditCommand.self, AgentCommand.self,
-                      PKICommand.self, Benchmark.self, Plan.self, Simulate.self]
+                      PKICommand.self, BenchmarkCommand.self, Plan.self, Simulate.self]
     )
 
     /// Every message starts with the same prefix, whichever layer reports it.

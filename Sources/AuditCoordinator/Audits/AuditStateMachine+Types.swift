@@ -145,4 +145,6 @@ public struct EventKind: RawRepresentable, Sendable, Hashable, CustomStringConve
     public static let taskExpired = EventKind(rawValue: "task_expired")
     /// A site's task was cancelled.
     public static let taskCancelled = EventKind(rawValue: "task_cancelled")
+    /// The retention policy was applied; the detail gives the counts deleted (`fairuse coordinator retention`).
+    public static let retentionApplied = EventKind(rawValue: "retention_applied")
 }

@@ -18,6 +18,12 @@ actor TaskSignals {
         }
     }
 
+    /// Wakes every waiter of every site: after the link to the other replicas was down, when
+    /// wake-ups may have been missed, so each waiting long-poll re-reads the store.
+    func notifyAll() {
+        notify(Array(waiters.keys))
+    }
+
     /// Returns when the site's generation differs from `seen`, or after `timeout`, or on cancellation.
     func wait(site: SiteID, seen: Int, timeout: Duration) async {
         if generation(of: site) != seen { return }
