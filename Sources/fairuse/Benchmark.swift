@@ -58,27 +58,31 @@ struct Benchmark: AsyncParsableCommand {
         var syntheticSpec = AuditSpec(name: "synthetic-benchmark", outcome: OutcomeSpec(column: "y"),
                                       groups: [GroupAttributeSpec(column: "site_type"), GroupAttributeSpec(column: "sex")])
         syntheticSpec.tests.bootstrapReplicates = bootstrap
-        var table = TextTable(header: ["dataset", "rows × features", "swift in-process s", "swift wall s",
-                                       "python in-process s", "python wall s", "ratio in-process", "ratio wall"])
+        var table = TextTable(header: ["dataset", "rows × features", "swift in-process s", "swift wall s", "swift CPU s", "swift peak RSS",
+                                       "python in-process s", "python wall s", "python CPU s", "python peak RSS", "ratio in-process", "ratio wall", "ratio CPU"])
         for (label, path, spec, size) in [("flchain", flchain, flchainSpec, "7679 × 6"),
                                           ("synthetic", syntheticPath, syntheticSpec, "\(rows) × \(features)")] {
             FileHandle.standardError.write(Data("· \(label): swift\n".utf8))
             let specPath = "\(work)/\(label).yaml"
             try AtomicFile.write(Data(spec.yaml().utf8), to: specPath)
-            let swiftWall = try Self.time([CommandLine.arguments[0], "local", "--data", path, "--spec", specPath,
+            let swiftRun = try MeasuredRun.run([CommandLine.arguments[0], "local", "--data", path, "--spec", specPath,
                                            "--out", "\(work)/\(label).swift.json", "--quiet", "--brief",
                                            // Like for like with the reference: the audit only, no interventions, no HTML.
                                            "--no-interventions", "--html", "none"])
             let swiftJSON = try ReportDocument.decode(Data(contentsOf: URL(fileURLWithPath: "\(work)/\(label).swift.json")))
             let swiftTotal = swiftJSON.timings?["total"]
-            var pythonWall: Double?, pythonTotal: Double?
+            let swiftWall = swiftRun.wallSeconds
+            var pythonWall: Double?, pythonTotal: Double?, pythonPeak: Int?, pythonCPU: Double?
             if !swiftOnly {
                 FileHandle.standardError.write(Data("· \(label): python reference\n".utf8))
                 let out = "\(work)/\(label).python.json"
-                pythonWall = try Self.time([python, reference, "train", "--data", path, "--outcome", spec.outcome.column,
+                let pythonRun = try MeasuredRun.run([python, reference, "train", "--data", path, "--outcome", spec.outcome.column,
                                             "--groups", spec.groups.map(\.column).joined(separator: ","),
                                             "--technique", "all3", "--bootstrap", String(bootstrap), "--seed", "0",
                                             "--quiet", "--out", out])
+                pythonWall = pythonRun.wallSeconds
+                pythonCPU = pythonRun.cpuSeconds
+                pythonPeak = pythonRun.peakResidentBytes
                 let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any]
                 pythonTotal = (json?["timings"] as? [String: Any])?["total"] as? Double
             }
@@ -86,34 +90,30 @@ struct Benchmark: AsyncParsableCommand {
                 guard let a, let b, a > 0 else { return "—" }
                 return NumberFormat.fixed(b / a, 1) + "×"
             }
+            func mebibytes(_ bytes: Int?) -> String { bytes.map { "\($0 >> 20) MiB" } ?? "—" }
             table.append([label, size, NumberFormat.fixed(swiftTotal, 3), NumberFormat.fixed(swiftWall, 3),
+                          NumberFormat.fixed(swiftRun.cpuSeconds, 3), mebibytes(swiftRun.peakResidentBytes),
                           NumberFormat.fixed(pythonTotal, 3), NumberFormat.fixed(pythonWall, 3),
-                          ratio(swiftTotal, pythonTotal), ratio(swiftWall, pythonWall)])
+                          NumberFormat.fixed(pythonCPU, 3), mebibytes(pythonPeak),
+                          ratio(swiftTotal, pythonTotal), ratio(swiftWall, pythonWall), ratio(swiftRun.cpuSeconds, pythonCPU)])
         }
-        print("Whole audit: 3 techniques × 3 metrics, B = \(bootstrap); wall = whole process incl. start-up and report writing")
+        print("Whole audit: 3 techniques × 3 metrics, B = \(bootstrap); wall = whole process incl. start-up and report writing; CPU = user + system seconds of the process; peak RSS = its maximum resident set (wait4)")
         print(table.render(), terminator: "")
     }
 
     /// Runs a command to completion and returns its wall time; fails on a non-zero exit.
     static func time(_ arguments: [String]) throws -> Double {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0].contains("/") ? arguments[0] : "/usr/bin/env")
-        process.arguments = arguments[0].contains("/") ? Array(arguments.dropFirst()) : arguments
-        process.standardOutput = FileHandle.nullDevice
-        let start = Date()
-        try process.run()
-        process.waitUntilExit()
-        let elapsed = Date().timeIntervalSince(start)
-        guard process.terminationStatus == 0 else {
-            throw CommandError("\(arguments.prefix(2).joined(separator: " ")) exited with status \(process.terminationStatus)")
-        }
-        return elapsed
+        try MeasuredRun.run(arguments).wallSeconds
     }
 }
 
 /// A seeded synthetic table for the benchmark: two group attributes (3 × 2 = 6 groups),
 /// standard-normal features, and a logistic outcome with group-dependent offsets and slopes
 /// (so personalization matters). Values are written with 6 decimals.
+///
+/// Written as bytes in blocks to a temporary file renamed into place at the end, so a table of
+/// gigabytes (`--rows 10000000`) never sits in memory whole; numbers are formatted exactly as
+/// `NumberFormat.fixed(x, 6)` (round half away from zero), without a string per number.
 enum SyntheticTable {
     static func write(rows: Int, features: Int, seed: UInt64, to path: String) throws {
         var rng = Xoshiro256StarStar(seed: seed)
@@ -123,21 +123,58 @@ enum SyntheticTable {
             return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
         }
         let weights = (0..<features).map { _ in normal() / Double(features).squareRoot() }
-        let types = ["academic", "community", "rural"], sexes = ["female", "male"]
-        var text = "site_type,sex," + (0..<features).map { "x\($0)" }.joined(separator: ",") + ",y\n"
-        text.reserveCapacity(rows * features * 10)
+        let types = ["academic", "community", "rural"].map { Array($0.utf8) }, sexes = ["female", "male"].map { Array($0.utf8) }
+        let partial = path + ".partial"
+        guard FileManager.default.createFile(atPath: partial, contents: nil),
+              let file = FileHandle(forWritingAtPath: partial) else {
+            throw CommandError("cannot create \(partial)")
+        }
+        defer { try? file.close() }
+        var bytes = Array(("site_type,sex," + (0..<features).map { "x\($0)" }.joined(separator: ",") + ",y\n").utf8)
+        let block = 32 << 20
+        bytes.reserveCapacity(block + features * 24 + 64)
         for _ in 0..<rows {
             let t = Int(rng.nextBounded(3)), s = Int(rng.nextBounded(2))
-            var line = types[t] + "," + sexes[s] + ","
+            bytes += types[t]
+            bytes.append(UInt8(ascii: ","))
+            bytes += sexes[s]
+            bytes.append(UInt8(ascii: ","))
             var z = [-0.4, 0.2, 0.5][t] + [0.3, -0.3][s]
             for j in 0..<features {
                 let x = normal()
                 z += weights[j] * x * (j % 7 == t ? 1.5 : 1)
-                line += NumberFormat.fixed(x, 6) + ","
+                appendFixed6(x, to: &bytes)
+                bytes.append(UInt8(ascii: ","))
             }
-            line += uniform() < 1 / (1 + exp(-z)) ? "1\n" : "0\n"
-            text += line
+            bytes.append(uniform() < 1 / (1 + exp(-z)) ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "\n"))
+            if bytes.count >= block {
+                try file.write(contentsOf: bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
         }
-        try AtomicFile.write(Data(text.utf8), to: path)
+        try file.write(contentsOf: bytes)
+        try file.close()
+        guard rename(partial, path) == 0 else { throw CommandError("cannot rename \(partial) to \(path)") }
+    }
+
+    /// Appends `x` with 6 decimals, byte for byte as `NumberFormat.fixed(x, 6)`.
+    static func appendFixed6(_ x: Double, to bytes: inout [UInt8]) {
+        let rounded = (abs(x) * 1e6).rounded(.toNearestOrAwayFromZero)
+        if x < 0 && rounded > 0 { bytes.append(UInt8(ascii: "-")) }
+        var v = UInt64(rounded)
+        // At least 7 digits (one before the point), least significant first, then written reversed.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var n = 0
+            repeat {
+                buffer[n] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                n += 1
+            } while v > 0 || n < 7
+            for k in stride(from: n - 1, through: 0, by: -1) {
+                if k == 5 { bytes.append(UInt8(ascii: ".")) }
+                bytes.append(buffer[k])
+            }
+        }
     }
 }
