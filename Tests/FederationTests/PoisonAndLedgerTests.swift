@@ -57,7 +57,7 @@ struct PoisonAndLedgerTests {
             #expect(alphaStatus.state == .failed)
             #expect(alphaStatus.detail?.contains("result rejected: techniques[0].statistics.groups[0].log_loss_sum[0]: 1.7e+308 exceeds") == true,
                     "\(String(describing: alphaStatus.detail))")
-            let store = try Store.open(path: federation.configuration.databasePath)
+            let store = try await Store.open(path: federation.configuration.databasePath)
             #expect(try await store.submissions(of: audit).count == 1)   // beta's only
             let report = try await federation.withOperator { try await $0.report(audit, format: "json") }
             #expect(report.contains("not in the pooled result: alpha (failed: result rejected: "))

@@ -83,7 +83,7 @@ struct ReplicaTests {
 
                 let end = try await federation.waitForEnd(audit, timeout: .seconds(120))
                 #expect(end.state == .complete)
-                let store = try Store.open(path: federation.configuration.databasePath)
+                let store = try await Store.open(path: federation.configuration.databasePath)
                 let submissions = try await store.submissions(of: audit)
                 #expect(submissions.count == 2)
                 #expect(submissions.first { $0.taskID == alphaTask.id }?.payload == json)
@@ -105,7 +105,7 @@ struct ReplicaTests {
             try await federation.addSite("beta")
             let audit = try await Self.launch(federation, sites: ["alpha", "beta"])
             // The dead replica: its own handle on the shared store, used the way its routes would.
-            let dead = try Store.open(path: federation.configuration.databasePath)
+            let dead = try await Store.open(path: federation.configuration.databasePath)
             for (site, data) in [("alpha", "olmsted-north"), ("beta", "olmsted-south")] {
                 let task = try #require(try await federation.withSiteClient(site) { try await $0.tasks(wait: 0).first })
                 let json = try PayloadCodec.encodeJSON(try await Self.result(for: task, site: site, data: data))
@@ -139,7 +139,7 @@ struct ReplicaTests {
         try await FederationHarness.withFederation { federation in
             try await federation.addSite("alpha")
             let audit = try await Self.launch(federation, sites: ["alpha"])
-            let dead = try Store.open(path: federation.configuration.databasePath)
+            let dead = try await Store.open(path: federation.configuration.databasePath)
             let task = try #require(try await federation.withSiteClient("alpha") { try await $0.tasks(wait: 0).first })
             let json = try PayloadCodec.encodeJSON(try await Self.result(for: task, site: "alpha", data: "olmsted-north"))
             let key = PayloadCodec.idempotencyKey(of: json)
