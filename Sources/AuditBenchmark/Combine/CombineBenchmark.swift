@@ -71,9 +71,8 @@ public struct CombineBenchmark: Sendable {
         let sorted = times.sorted()
         return Figures(sites: sites, groups: groups, bootstrap: bootstrap, repetitions: repetitions,
                        seconds: sorted[sorted.count / 2], bestSeconds: sorted[0], allSeconds: times,
-                       phases: try Self.phases(synthetic),
                        payloadBytes: submissions.reduce(0) { $0 + $1.payload.count }, reportBytes: reportBytes,
-                       reportSHA256: digest ?? "")
+                       phases: try Self.phases(synthetic), reportSHA256: digest ?? "")
     }
 }
 
