@@ -152,13 +152,15 @@ let package = Package(
         // mutual-TLS agents against a coordinator process, and the coordinator's combine on synthetic sites.
         // A library rather than code in `fairuse`, so the executable stays thin; not test-only, unlike AuditTestSupport.
         .target(name: "AuditBenchmark", dependencies: [
-            "AuditAgent", "AuditClient", "AuditCoordinator", "AuditCore", "AuditPKI", "AuditSpec", "AuditStats", "AuditWire",
+            "AuditAgent", "AuditClient", "AuditCoordinator", "AuditCore", "AuditPKI", "AuditPostgres", "AuditSpec", "AuditStats", "AuditWire",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .executableTarget(
             name: "fairuse",
             dependencies: [
                 "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModelTypes", "AuditModels", "AuditReport",
-                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient", "AuditLogging", "AuditBenchmark",
+                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient", "AuditLogging", "AuditBenchmark", "AuditPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

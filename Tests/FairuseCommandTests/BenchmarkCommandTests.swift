@@ -71,6 +71,7 @@ struct BenchmarkCommandTests {
             (["load", "--agents", "2", "--tasks-per-agent", "0"], "--tasks-per-agent must be between 1 and 20"),
             (["load", "--agents", "2", "--database", "mysql://root@db/x"], "--database must be sqlite"),
             (["load", "--agents", "2", "--sites", "/nonexistent-sites"], "the bundled spec cannot be read"),
+            (["load", "--agents", "2", "--database-ca", "/tmp/ca.pem"], "need --database postgres://"),
             (["combine", "--sites", "0"], "--sites must be at least 1"),
             (["combine", "--groups", "1"], "--groups must be between 2 and 64"),
             (["combine", "--bootstrap", "5"], "--bootstrap must be between 100 and 100000"),
@@ -97,5 +98,73 @@ struct BenchmarkCommandTests {
 
     static func loadFolders() throws -> Set<String> {
         Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("fairuse-load-") })
+    }
+}
+
+/// `fairuse benchmark load --database postgres://…` against the CI's throwaway PostgreSQL server
+/// (`.ci/postgres`): the run creates a database of its own and drops it at the end. psql is the
+/// oracle for what is left on the server.
+@Suite("fairuse benchmark load on PostgreSQL",
+       .enabled(if: ProcessInfo.processInfo.environment["FAIRUSE_TEST_POSTGRES_URL"] != nil,
+                "FAIRUSE_TEST_POSTGRES_URL is unset: no PostgreSQL server to test against (bash .ci/postgres start, then source its env)"))
+struct BenchmarkLoadOnPostgresTests {
+    static let environment = ProcessInfo.processInfo.environment
+
+    /// The databases named `fairuse_load_…` on the server, through psql over verified TLS.
+    static func loadDatabases() throws -> [String] {
+        let url = try #require(URLComponents(string: environment["FAIRUSE_TEST_POSTGRES_URL"] ?? ""))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = ["-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", "SELECT datname FROM pg_database WHERE datname LIKE 'fairuse_load_%'",
+                             "host=\(url.host ?? "") port=\(url.port ?? 5432) user=\(url.user ?? "") dbname=\(url.path.dropFirst()) "
+                             + "sslmode=verify-full sslrootcert=\(environment["FAIRUSE_TEST_POSTGRES_CA"] ?? "")"]
+        var env = environment
+        env["PGPASSWORD"] = try String(contentsOfFile: environment["FAIRUSE_TEST_POSTGRES_PASSWORD_FILE"] ?? "", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).sorted()
+    }
+
+    @Test(.enabled(if: CommandRunner.executable != nil, "needs the fairuse executable beside the tests"))
+    func loadRunsOnAPostgreSQLStoreOfItsOwnAndDropsIt() throws {
+        let before = try Self.loadDatabases()
+        let run = try CommandRunner.run(["benchmark", "load", "--agents", "3", "--think-ms", "0", "--bootstrap", "200",
+                                         "--sites", CommandRunner.repository.path + "/Sites",
+                                         "--database", Self.environment["FAIRUSE_TEST_POSTGRES_URL"] ?? "",
+                                         "--database-password-file", Self.environment["FAIRUSE_TEST_POSTGRES_PASSWORD_FILE"] ?? "",
+                                         "--database-ca", Self.environment["FAIRUSE_TEST_POSTGRES_CA"] ?? "", "--json"])
+        #expect(run.status == 0, "\(run.error)")
+        let figures = try BenchmarkCommandTests.object(run.output)
+        #expect(figures["database"] as? String == "postgres")
+        #expect(figures["errors"] as? Int == 0, "\(figures["error_messages"] ?? "")")
+        #expect(figures["audit_state"] as? String == "complete")
+        #expect(run.error.contains("store postgres"))
+        // The run's own database is gone again.
+        #expect(try Self.loadDatabases() == before)
+    }
+
+    @Test(.enabled(if: CommandRunner.executable != nil, "needs the fairuse executable beside the tests"))
+    func aWrongPasswordIsNamedWithItsFlagAndNothingStarts() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let wrong = folder.appendingPathComponent("password")
+        try "not-the-password\n".write(to: wrong, atomically: true, encoding: .utf8)
+        let before = try Self.loadDatabases()
+        let run = try CommandRunner.run(["benchmark", "load", "--agents", "2", "--think-ms", "0", "--bootstrap", "200",
+                                         "--sites", CommandRunner.repository.path + "/Sites",
+                                         "--database", Self.environment["FAIRUSE_TEST_POSTGRES_URL"] ?? "",
+                                         "--database-password-file", wrong.path,
+                                         "--database-ca", Self.environment["FAIRUSE_TEST_POSTGRES_CA"] ?? ""])
+        #expect(run.status == 2)
+        #expect(run.error.contains("--database"), "\(run.error)")
+        #expect(!run.error.contains("not-the-password"))
+        #expect(!run.error.contains("coordinator (pid"))
+        #expect(try Self.loadDatabases() == before)
     }
 }

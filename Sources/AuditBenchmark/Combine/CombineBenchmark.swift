@@ -1,5 +1,6 @@
 import AuditCoordinator
 import AuditCore
+import AuditStats
 import AuditWire
 import Foundation
 
@@ -26,6 +27,10 @@ public struct CombineBenchmark: Sendable {
         public var allSeconds: [Double]
         /// Bytes of all site payloads (uncompressed JSON) and of the report JSON.
         public var payloadBytes: Int, reportBytes: Int
+        /// Where one more combine spends its time, seconds, each phase timed through the same public
+        /// functions the combine calls: decoding the payloads, pooling and evaluating every technique
+        /// (`FairUseAudit.combine`), and the per-site heterogeneity table (`Heterogeneity.entries`).
+        public var phases: [String: Double]
         /// SHA-256 of the report JSON; equal across repetitions (checked), so a change of the combine's
         /// output on the same input shows as a different digest.
         public var reportSHA256: String
@@ -33,7 +38,7 @@ public struct CombineBenchmark: Sendable {
         enum CodingKeys: String, CodingKey {
             case sites, groups, bootstrap, repetitions, seconds
             case bestSeconds = "best_seconds", allSeconds = "all_seconds", payloadBytes = "payload_bytes"
-            case reportBytes = "report_bytes", reportSHA256 = "report_sha256"
+            case reportBytes = "report_bytes", reportSHA256 = "report_sha256", phases
         }
     }
 
@@ -67,7 +72,31 @@ public struct CombineBenchmark: Sendable {
         return Figures(sites: sites, groups: groups, bootstrap: bootstrap, repetitions: repetitions,
                        seconds: sorted[sorted.count / 2], bestSeconds: sorted[0], allSeconds: times,
                        payloadBytes: submissions.reduce(0) { $0 + $1.payload.count }, reportBytes: reportBytes,
-                       reportSHA256: digest ?? "")
+                       phases: try Self.phases(synthetic), reportSHA256: digest ?? "")
+    }
+}
+
+extension CombineBenchmark {
+    /// One combine's phases, timed separately (see ``Figures/phases``).
+    static func phases(_ synthetic: SyntheticSites) throws -> [String: Double] {
+        func timed(_ body: () throws -> Void) rethrows -> Double {
+            let start = ContinuousClock.now
+            try body()
+            return (ContinuousClock.now - start).seconds
+        }
+        var results: [TaskResult] = []
+        let decode = try timed {
+            results = try synthetic.submissions.map { try PayloadCodec.decodeJSON(TaskResult.self, from: $0.payload) }
+        }
+        let spec = synthetic.spec
+        let settings = EvaluationSettings(alpha: spec.tests.alpha, correction: spec.tests.correction, metrics: spec.metrics,
+                                          calibrationDraws: spec.tests.bootstrapReplicates, seed: synthetic.rootSeed)
+        let techniques = spec.techniques.map { technique in
+            results.compactMap { r in r.techniques.first { $0.technique == technique.rawValue }?.statistics }
+        }
+        let evaluate = timed { for sites in techniques { _ = FairUseAudit.combine(sites, settings: settings) } }
+        let heterogeneity = timed { for sites in techniques { _ = Heterogeneity.entries(sites: sites, settings: settings) } }
+        return ["decode": decode, "pool_evaluate": evaluate, "heterogeneity": heterogeneity]
     }
 }
 

@@ -1,30 +1,63 @@
+import AuditPostgres
 import Foundation
+import Logging
+import PostgresNIO
 
-/// The coordinator store a load benchmark runs on: a throwaway SQLite file in the work folder.
+/// The coordinator store a load benchmark runs on.
 public enum BenchmarkDatabase: Sendable, Equatable {
-    /// `database: sqlite:<work folder>/coordinator.db`.
+    /// A throwaway SQLite file in the work folder.
     case sqlite
-
-    /// Parses `--database`: `sqlite`.
-    public init(argument: String) throws {
-        switch argument {
-        case "sqlite": self = .sqlite
-        default: throw BenchmarkError("--database must be sqlite, found \(argument.prefix(16).contains("@") ? "a URL" : String(argument.prefix(40)))")
-        }
-    }
+    /// A PostgreSQL server: the benchmark creates a database of its own there
+    /// (`fairuse_load_<random>`, through the URL's database and credentials), runs the coordinator on
+    /// it, and drops it at the end, so runs never share state and the URL's database is left as it was.
+    case postgres(PostgresLocation)
 
     /// `sqlite` or `postgres`, for the figures.
     public var name: String {
         switch self {
         case .sqlite: "sqlite"
+        case .postgres: "postgres"
         }
     }
 
-    /// The store's `coordinator.yaml` lines, made ready (for SQLite, nothing to make).
+    static let logger = Logger(label: "fairuse.benchmark", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Makes the store ready: for PostgreSQL, creates the run's database (a wrong password or an
+    /// untrusted server is named here with its flag, before anything starts).
     func prepare(root: String) async throws -> PreparedStore {
         switch self {
-        case .sqlite: PreparedStore(yaml: "database: sqlite:\(root)/coordinator.db", dispose: {})
+        case .sqlite:
+            return PreparedStore(yaml: "database: sqlite:\(root)/coordinator.db", dispose: {})
+        case .postgres(let server):
+            var generator = SystemRandomNumberGenerator()
+            let name = "fairuse_load_" + (0..<12).map { _ in String(UInt8.random(in: 0...15, using: &generator), radix: 16) }.joined()
+            try await server.withConnection(logger: Self.logger) { connection in
+                _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: Self.logger)
+            }
+            var own = server
+            own.database = name
+            return PreparedStore(yaml: Self.yaml(own), dispose: {
+                _ = try? await server.withConnection(logger: Self.logger) { connection in
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"),
+                                                   logger: Self.logger)
+                }
+            })
         }
+    }
+
+    /// The `database:` line and `postgres:` section of coordinator.yaml for `location`.
+    static func yaml(_ location: PostgresLocation) -> String {
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        var lines = ["database: \(quoted(location.url))", "postgres:", "  tls: \(location.tls)"]
+        switch location.password {
+        case .file(let path)?: lines.append("  password_file: \(quoted(path))")
+        case .environment(let name)?: lines.append("  password_env: \(name)")
+        case nil: break
+        }
+        if let ca = location.caFile { lines.append("  ca: \(quoted(ca))") }
+        return lines.joined(separator: "\n")
     }
 }
 
@@ -32,5 +65,6 @@ public enum BenchmarkDatabase: Sendable, Equatable {
 struct PreparedStore: Sendable {
     /// The `database…` lines of coordinator.yaml.
     let yaml: String
-    let dispose: @Sendable () -> Void
+    /// Removes what ``BenchmarkDatabase/prepare(root:)`` made (after the coordinator stopped).
+    let dispose: @Sendable () async -> Void
 }

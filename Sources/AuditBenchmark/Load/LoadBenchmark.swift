@@ -76,7 +76,20 @@ public struct LoadBenchmark: Sendable {
         let pki = try LoadPKI(root: root, sites: options.agents)
 
         let store = try await options.database.prepare(root: root)
-        defer { store.dispose() }
+        do {
+            let figures = try await serve(root: root, store: store, pki: pki, spec: spec, rootSeed: rootSeed, template: template,
+                                          progress: progress)
+            await store.dispose()
+            return figures
+        } catch {
+            await store.dispose()
+            throw error
+        }
+    }
+
+    /// Starts the coordinator on `store`, measures, and stops it (before the store is disposed of).
+    func serve(root: String, store: PreparedStore, pki: LoadPKI, spec: AuditSpec, rootSeed: UInt64, template: TemplateResult,
+               progress: @Sendable (String) -> Void) async throws -> LoadFigures {
         let portFile = root + "/coordinator.port"
         let config = """
             listen: { host: 127.0.0.1, port: 0 }

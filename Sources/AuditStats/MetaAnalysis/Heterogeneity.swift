@@ -66,21 +66,27 @@ public enum Heterogeneity {
 
     /// The meta-analysis of every metric × group j × comparator (0 = h0, c = group c − 1) over
     /// `sites` (in site order), from each site's `estimate`; kept where two or more sites have one.
-    /// Shared by the binary and the regression audits.
-    public static func entries<Site>(sites: [Site], keys: [String], metrics: [Metric],
-                                     estimate: (Site, Metric, Int, Int) -> MetaAnalysis.Estimate?) -> [HeterogeneityEntry] {
+    /// Shared by the binary and the regression audits. The cells are independent (an ECE estimate
+    /// runs its own seeded calibration test per site), so they are computed in parallel and kept in
+    /// this order: the result does not depend on scheduling.
+    public static func entries<Site: Sendable>(sites: [Site], keys: [String], metrics: [Metric],
+                                               estimate: @escaping @Sendable (Site, Metric, Int, Int) -> MetaAnalysis.Estimate?) -> [HeterogeneityEntry] {
         guard sites.count >= 2 else { return [] }
-        var out: [HeterogeneityEntry] = []
+        var cells: [(metric: Metric, group: Int, comparator: Int)] = []
         for metric in metrics {
-            for (j, key) in keys.enumerated() {
+            for j in keys.indices {
                 for comparator in [0] + keys.indices.filter({ $0 != j }).map({ $0 + 1 }) {
-                    let estimates = sites.compactMap { estimate($0, metric, j, comparator) }
-                    guard estimates.count >= 2, let meta = MetaAnalysis(estimates) else { continue }
-                    out.append(HeterogeneityEntry(metric: metric, group: key,
-                                                  reportedAs: comparator == 0 ? nil : keys[comparator - 1], meta: meta))
+                    cells.append((metric, j, comparator))
                 }
             }
         }
-        return out
+        let all = cells
+        return ParallelMap.run(count: all.count) { index -> HeterogeneityEntry? in
+            let cell = all[index]
+            let estimates = sites.compactMap { estimate($0, cell.metric, cell.group, cell.comparator) }
+            guard estimates.count >= 2, let meta = MetaAnalysis(estimates) else { return nil }
+            return HeterogeneityEntry(metric: cell.metric, group: keys[cell.group],
+                                      reportedAs: cell.comparator == 0 ? nil : keys[cell.comparator - 1], meta: meta)
+        }.compactMap { $0 }
     }
 }

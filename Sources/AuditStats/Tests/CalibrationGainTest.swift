@@ -78,25 +78,9 @@ public struct CalibrationGainTest: Sendable, Equatable {
             guard s != 0 else { return 0 }
             return s * max(0, 1 - CalibrationGainTest.shrinkage * sigma[a] * sigma[a] / (s * s)).squareRoot()
         }
-        var generator = CalibrationGainTest.stream(seed: seed, group: stats.key, comparator: c)
-        var normal = GaussianSource()
-        var z = [Double](repeating: 0, count: live.count)
-        var draw = centre
-        var mean = 0.0, squares = 0.0
-        for b in 0..<draws {
-            for i in z.indices { z[i] = normal.next(using: &generator) }
-            for (i, a) in live.enumerated() {
-                var x = centre[a]
-                for j in 0..<live.count { x += root[i * live.count + j] * z[j] }
-                draw[a] = x
-            }
-            let value = corrected(draw)
-            // Welford's running mean and sum of squares.
-            let delta = value - mean
-            mean += delta / Double(b + 1)
-            squares += delta * (value - mean)
-        }
-        let se = (squares / Double(draws - 1)).squareRoot()
+        let se = CalibrationGainTest.drawnStandardError(
+            centre: centre, sigma: sigma, live: live, root: root, comparatorBins: k, rows: n, draws: draws,
+            generator: CalibrationGainTest.stream(seed: seed, group: stats.key, comparator: c))
         guard se > 0, se.isFinite else {
             standardError = nil
             unavailableReason = "the calibration test's draws have no spread"
@@ -104,6 +88,57 @@ public struct CalibrationGainTest: Sendable, Equatable {
         }
         standardError = se
         unavailableReason = nil
+    }
+
+    /// The SD of T over `draws` draws S* = μ̃ + Σ^{1/2} Z (Welford's running mean and sum of squares).
+    ///
+    /// Hot: the federated combine runs one test per site, group, comparator and technique for the
+    /// heterogeneity table. The arithmetic is exactly that of `corrected` applied to each draw, in
+    /// the same order, so results are bit for bit those of the plain loop; only the work is less:
+    /// a dimension without variance draws its centre every time, so its term is computed once, and
+    /// the buffers are read without bounds checks.
+    static func drawnStandardError(centre: [Double], sigma: [Double], live: [Int], root: [Double], comparatorBins k: Int,
+                                   rows n: Double, draws: Int, generator: Xoshiro256StarStar) -> Double {
+        let d = centre.count, width = live.count
+        var generator = generator
+        var normal = GaussianSource()
+        var isLive = [Bool](repeating: false, count: d)
+        for a in live { isLive[a] = true }
+        // The term of a dimension without variance (σ = 0: E|N(m, 0)| = |m|), the same every draw.
+        let constant = (0..<d).map { a in isLive[a] ? 0 : 2 * abs(centre[a]) - expectedAbsolute(mean: centre[a], sd: sigma[a]) }
+        var z = [Double](repeating: 0, count: width)
+        var mean = 0.0, squares = 0.0
+        root.withUnsafeBufferPointer { root in
+            centre.withUnsafeBufferPointer { centre in
+                sigma.withUnsafeBufferPointer { sigma in
+                    z.withUnsafeMutableBufferPointer { z in
+                        for b in 0..<draws {
+                            for i in 0..<width { z[i] = normal.next(using: &generator) }
+                            var total = 0.0, i = 0
+                            for a in 0..<d {
+                                let term: Double
+                                if isLive[a] {
+                                    // live is ascending, so live[i] == a here.
+                                    var x = centre[a]
+                                    let row = i * width
+                                    for j in 0..<width { x += root[row + j] * z[j] }
+                                    term = 2 * abs(x) - expectedAbsolute(mean: x, sd: sigma[a])
+                                    i += 1
+                                } else {
+                                    term = constant[a]
+                                }
+                                total += a < k ? term : -term
+                            }
+                            let value = total / n
+                            let delta = value - mean
+                            mean += delta / Double(b + 1)
+                            squares += delta * (value - mean)
+                        }
+                    }
+                }
+            }
+        }
+        return (squares / Double(draws - 1)).squareRoot()
     }
 
     /// z = T / SE; nil when undefined.
