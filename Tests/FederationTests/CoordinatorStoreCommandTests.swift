@@ -71,7 +71,8 @@ struct CoordinatorStoreCommandTests {
             let out = root + "/backup.db"
             let first = try await AgentCommandLedgerTests.run(["coordinator", "backup", "--config", config, "--out", out], root: root)
             #expect(first.status == 0, "\(first.output)")
-            #expect(first.output.contains("backed up to \(out) (schema v6-ledger-heads"))
+            let schema = try #require(try await store.appliedMigrations().last)
+            #expect(first.output.contains("backed up to \(out) (schema \(schema), "))
             let copy = try await Store.open(path: out)
             #expect(try await copy.audit(id: old)?.state == .cancelled)
             #expect(try await copy.sites().count == 3)

@@ -27,11 +27,12 @@ public struct SiteData: Sendable {
     public init(_ source: AgentConfiguration.DataSource) { self.source = source }
 
     /// What messages call the data: the CSV file's path, or the key of the query
-    /// (`data.query (sqlite)`), never a password.
+    /// (`data.query (sqlite)`, `data.query (postgres user@host:port/db)`), never a password.
     public var label: String {
         switch source {
         case .csv(let path): path
         case .sqlite: "data.query (sqlite)"
+        case .postgres(let location, _): "data.query (postgres \(location))"
         }
     }
 
@@ -46,6 +47,10 @@ public struct SiteData: Sendable {
             return Loaded(dataset: try AuditDataset.load(path: path, spec: spec), digest: sha, table: nil, kinds: kinds)
         case .sqlite(let path, let query):
             let read = try SQLiteSource.read(database: path, query: query, label: label, kinds: kinds)
+            return Loaded(dataset: try AuditDataset.build(table: read.table, spec: spec), digest: read.digest,
+                          table: read.table, kinds: kinds)
+        case .postgres(let location, let query):
+            let read = try await PostgresSource.read(location, query: query, label: label, kinds: kinds)
             return Loaded(dataset: try AuditDataset.build(table: read.table, spec: spec), digest: read.digest,
                           table: read.table, kinds: kinds)
         }
@@ -71,6 +76,7 @@ public struct SiteData: Sendable {
         switch source {
         case .csv(let path): try DataHeader.csvHeader(path: path)
         case .sqlite(let path, let query): try SQLiteSource.columns(database: path, query: query)
+        case .postgres(let location, let query): try await PostgresSource.columns(location, query: query)
         }
     }
 }

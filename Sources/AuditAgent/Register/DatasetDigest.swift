@@ -28,6 +28,7 @@ enum DatasetDigest {
         switch source {
         case .csv: "csv"
         case .sqlite(_, let query): "sqlite query " + EgressLedger.sha256(Data(query.utf8))
+        case .postgres(_, let query): "postgres query " + EgressLedger.sha256(Data(query.utf8))
         }
     }
 }

@@ -30,6 +30,8 @@ final class PostgresReplicaChannel: WakeUpBroadcast, SweepLock, Service {
 
     private struct Session {
         var connection: PostgresConnection
+        /// The server process of the session (`pg_backend_pid()`), for logs and `pg_locks`.
+        var backendPID: Int32
         var holdsSweepLock = false
     }
 
@@ -52,6 +54,9 @@ final class PostgresReplicaChannel: WakeUpBroadcast, SweepLock, Service {
 
     /// Whether the `LISTEN` session is up (for tests and logs).
     var isConnected: Bool { session.withLock { $0 != nil } }
+
+    /// The server process id of the current session, if it is up.
+    var backendPID: Int32? { session.withLock { $0?.backendPID } }
 
     /// How many times a listening session was established (1 until the first loss).
     var sessionCount: Int { sessions.withLock { $0 } }
@@ -79,7 +84,7 @@ final class PostgresReplicaChannel: WakeUpBroadcast, SweepLock, Service {
                 // PostgresLocation's errors name user@host:port/db and the key; PSQLError's description
                 // is generic by design. Neither carries the password.
                 logger.warning("the link to the other replicas (PostgreSQL LISTEN) failed; wake-ups stay local and long-polls re-read at their timeout until it is back",
-                               metadata: ["error": "\(error)", "failures": "\(failures)", "retry_in": "\(delay)"])
+                               metadata: ["error": "\(Self.describe(error))", "failures": "\(failures)", "retry_in": "\(delay)"])
             }
             if Task.isShuttingDownGracefully || Task.isCancelled { break }
             let wait = delay
@@ -90,13 +95,17 @@ final class PostgresReplicaChannel: WakeUpBroadcast, SweepLock, Service {
 
     /// Listens on `connection` until it closes or the task is cancelled.
     private func listen(on connection: PostgresConnection) async throws {
+        var pid: Int32 = 0
+        for try await value in try await connection.query("SELECT pg_backend_pid()", logger: logger).decode(Int32.self) { pid = value }
+        let backendPID = pid
         try await connection.listen(on: Self.channel) { notifications in
             let count = sessions.withLock { count in
                 count += 1
                 return count
             }
-            session.withLock { $0 = Session(connection: connection) }
-            logger.info("listening for the other replicas' wake-ups (PostgreSQL LISTEN \(Self.channel))", metadata: ["session": "\(count)"])
+            session.withLock { $0 = Session(connection: connection, backendPID: backendPID) }
+            logger.info("listening for the other replicas' wake-ups (PostgreSQL LISTEN \(Self.channel))",
+                        metadata: ["session": "\(count)", "backend_pid": "\(backendPID)"])
             // Anything sent while the session was down is lost: every waiting long-poll re-reads.
             await signals.notifyAll()
             for try await notification in notifications {
@@ -121,7 +130,7 @@ final class PostgresReplicaChannel: WakeUpBroadcast, SweepLock, Service {
             do {
                 try await connection.query("SELECT pg_notify(\(Self.channel), \(payload))", logger: logger)
             } catch {
-                logger.warning("could not notify the other replicas; their long-polls re-read at their timeout", metadata: ["error": "\(error)"])
+                logger.warning("could not notify the other replicas; their long-polls re-read at their timeout", metadata: ["error": "\(Self.describe(error))"])
                 return
             }
         }
@@ -180,5 +189,19 @@ extension ReplicaLink {
             let channel = PostgresReplicaChannel(signals: signals, logger: logger, connect: connect)
             return (channel, channel, channel)
         }
+    }
+}
+
+extension PostgresReplicaChannel {
+    /// An error for the log: postgres-nio's code and the server's message and SQLSTATE (e.g.
+    /// `server: terminating connection due to administrator command (57P01)`), never the query's
+    /// arguments or the password; other errors (``AuditPostgres``'s connection errors name the key
+    /// and `user@host:port/db`) as they describe themselves.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        var text = "\(error.code)"
+        if let message = error.serverInfo?[.message] { text += ": \(message)" }
+        if let state = error.serverInfo?[.sqlState] { text += " (\(state))" }
+        return text
     }
 }
