@@ -3,6 +3,7 @@ import AuditAgent
 import AuditClient
 import AuditCore
 import AuditPKI
+import AuditPostgres
 import AuditReport
 import AuditSpec
 import AuditWire
@@ -25,12 +26,32 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Root seed of the bootstrap (default: the spec's tests.seed, so two demo runs give the same report).") var seed: UInt64?
     @Option(help: "Working folder (default: a new temporary folder).") var work: String?
     @Flag(help: "Keep the coordinator running after the audit, with its read-only dashboard, until Ctrl-C.") var serve = false
+    @Option(help: "Run the coordinator on this PostgreSQL database, postgres://USER@HOST[:PORT]/DATABASE, instead of a SQLite file (no password in the URL).")
+    var database: String?
+    @Option(help: "File holding the database password (with --database).") var databasePasswordFile: String?
+    @Option(help: "Environment variable holding the database password (with --database).") var databasePasswordEnv: String?
+    @Option(help: "TLS to the database: verify-full (default), require, or disable (loopback only).") var databaseTls: String?
+    @Option(help: "PEM file of the CA of the database server's certificate (verify-full).") var databaseCa: String?
+
+    /// The keys of the PostgreSQL flags, so their errors name what was typed.
+    static let databaseKeys = PostgresLocation.Keys(url: "--database", passwordFile: "--database-password-file",
+                                                    passwordEnvironment: "--database-password-env", tls: "--database-tls",
+                                                    caFile: "--database-ca")
 
     func run() async throws {
         do {
             let folder = try sites ?? BundledSites.locate()
+            let postgres = try database.map { url in
+                let cwd = FileManager.default.currentDirectoryPath
+                func absolute(_ path: String?) -> String? { path.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
+                return try PostgresLocation(url: url, passwordFile: absolute(databasePasswordFile), passwordEnvironment: databasePasswordEnv,
+                                            tls: databaseTls, caFile: absolute(databaseCa), keys: Self.databaseKeys)
+            }
+            if postgres == nil, databasePasswordFile != nil || databasePasswordEnv != nil || databaseTls != nil || databaseCa != nil {
+                throw CommandError("--database-password-file, --database-password-env, --database-tls and --database-ca need --database postgres://…")
+            }
             let runner = DemoRunner(sitesFolder: folder, specPath: spec ?? folder + "/" + BundledSites.demoSpec,
-                                    bootstrap: bootstrap, seed: seed, work: work, serve: serve)
+                                    bootstrap: bootstrap, seed: seed, work: work, serve: serve, postgres: postgres)
             try await runner.run()
         } catch { throw fail(error) }
     }
@@ -39,6 +60,22 @@ struct Demo: AsyncParsableCommand {
 /// The demo's steps; child processes are always stopped, whatever happens.
 struct DemoRunner {
     let sitesFolder: String, specPath: String, bootstrap: Int?, seed: UInt64?, work: String?, serve: Bool
+    /// The coordinator's PostgreSQL database, or nil for a SQLite file in the working folder.
+    var postgres: PostgresLocation? = nil
+
+    /// The `database:` line and, for PostgreSQL, the `postgres:` section of the demo coordinator's YAML.
+    func databaseYAML(root: String) -> String {
+        guard let postgres else { return "database: sqlite:\(root)/coordinator.db" }
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        var lines = ["database: \(quoted(postgres.url))", "postgres:", "  tls: \(postgres.tls)"]
+        switch postgres.password {
+        case .file(let path)?: lines.append("  password_file: \(quoted(path))")
+        case .environment(let name)?: lines.append("  password_env: \(name)")
+        case nil: break
+        }
+        if let ca = postgres.caFile { lines.append("  ca: \(quoted(ca))") }
+        return lines.joined(separator: "\n")
+    }
 
     func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 
@@ -53,6 +90,12 @@ struct DemoRunner {
         var auditSpec = try AuditSpec.load(path: specPath)
         if let bootstrap { auditSpec.tests.bootstrapReplicates = bootstrap }
         say("fairuse demo — working folder \(root)")
+        if let postgres {
+            // Reach the database now, so a wrong password or an untrusted server is named with its flag
+            // before any process starts.
+            try await postgres.withConnection(logger: Logger(label: "fairuse.demo", factory: { _ in SwiftLogNoOpLogHandler() })) { _ in }
+            say("· store: PostgreSQL \(postgres) (TLS \(postgres.tls)); no SQLite file")
+        }
 
         // 1. PKI.
         let pki = PKIStore(directory: root + "/pki")
@@ -77,7 +120,7 @@ struct DemoRunner {
             listen: { host: 127.0.0.1, port: 0 }
             observability: { listen: "127.0.0.1:0", port_file: \(metricsPortFile) }
             tls: { certificate: \(pki.certificatePath(for: .coordinator)), key: \(pki.keyPath(for: .coordinator)), ca: \(pki.caCertificatePath) }
-            database: sqlite:\(root)/coordinator.db
+            \(databaseYAML(root: root))
             port_file: \(portFile)
             limits: { long_poll_seconds: 5 }
             researchers:

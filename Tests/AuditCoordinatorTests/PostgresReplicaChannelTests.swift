@@ -61,6 +61,7 @@ struct PostgresReplicaChannelTests {
             let rows = try await connection.query("""
                 SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
                 AND classid::bigint = \(high) AND objid::bigint = \(low) AND objsubid = 1
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 """, logger: ReplicaTestDatabase.logger)
             for try await pid in rows.decode(Int32.self) { pids.append(pid) }
             return pids

@@ -44,7 +44,7 @@ final class PostgresBackend: StoreBackend {
     }
 
     deinit {
-        for connection in idle.withLock({ $0 }) { connection.close().whenComplete { _ in } }
+        for connection in idle.withLock({ $0 }) { Self.discard(connection) }
         threads.shutdownGracefully { _ in }
     }
 
@@ -77,9 +77,9 @@ final class PostgresBackend: StoreBackend {
                 let failure = error as? PostgresStatementFailure
                 if failure == nil || failure?.sqlState != nil {
                     // The connection is fine; end the transaction and keep it.
-                    if (try? transaction.execute("ROLLBACK")) != nil { checkIn(connection) } else { connection.close().whenComplete { _ in } }
+                    if (try? transaction.execute("ROLLBACK")) != nil { checkIn(connection) } else { Self.discard(connection) }
                 } else {
-                    connection.close().whenComplete { _ in }
+                    Self.discard(connection)
                 }
                 guard let failure else { throw error }
                 if write && failure.isRetryable && attempt < maxAttempts {
@@ -106,6 +106,12 @@ final class PostgresBackend: StoreBackend {
             let described = location.connectionFailure(error)
             throw StoreError(code: .database, message: "\(name): \(described.message)")
         }
+    }
+
+    /// Closes `connection` without waiting, keeping it alive until the close completes (postgres-nio
+    /// asserts that a connection is closed before it is released).
+    private static func discard(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     private func checkIn(_ connection: PostgresConnection) {
