@@ -145,7 +145,11 @@ struct PostgresReplicaChannelTests {
             }
         }
     }
+}
 
+/// The NOTIFY payload format, without a server.
+@Suite("Replica wake-up payloads")
+struct ReplicaWakeUpPayloadTests {
     /// Many sites are sent in several NOTIFY payloads, each under PostgreSQL's 8000-byte limit, together naming every site once.
     @Test func longSiteListsAreSplitUnderThePayloadLimit() throws {
         let sites = try (0..<2000).map { try SiteID(validating: "site-\(String(repeating: "x", count: 20))-\($0)") }
@@ -154,6 +158,12 @@ struct PostgresReplicaChannelTests {
         #expect(payloads.allSatisfy { $0.utf8.count <= 7000 })
         let named = payloads.flatMap { PostgresReplicaChannel.sites(in: $0) }
         #expect(named.count == sites.count && Set(named) == Set(sites))
+    }
+
+    @Test func aPayloadNamesOnlyValidSiteIDs() {
+        #expect(PostgresReplicaChannel.sites(in: "alpha,BETA,,../x,beta-2,a b") == ["alpha", "beta-2"])
+        #expect(PostgresReplicaChannel.sites(in: "").isEmpty)
+        #expect(PostgresReplicaChannel.payloads([]).isEmpty)
     }
 }
 
