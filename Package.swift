@@ -96,10 +96,14 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // The coordinator: HTTPS API (mutual TLS), durable state (GRDB/SQLite), audit lifecycle, combiner.
+        // The coordinator: HTTPS API (mutual TLS), durable state (SQLite through GRDB, or PostgreSQL through
+        // postgres-nio), audit lifecycle, combiner.
         .target(name: "AuditCoordinator", dependencies: [
             "AuditCore", "AuditWire", "AuditPKI", "AuditStats", "AuditSpec", "AuditTable", "AuditReport", "AuditLogging",
+            "AuditPostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -129,22 +133,32 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            "AuditPostgres",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // Test-only (depended on by test targets alone): a throwaway CA, an in-process coordinator on
         // loopback with mutual TLS, scoped agents and clients, a manual clock, the bundled sites.
         .target(name: "AuditTestSupport", dependencies: [
-            "AuditClient", "AuditCore", "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditSpec",
+            "AuditClient", "AuditCore", "AuditCoordinator", "AuditAgent", "AuditPKI", "AuditWire", "AuditSpec", "AuditPostgres",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The federation benchmarks behind `fairuse benchmark load|combine` (Deploy/BENCHMARK.md): simulated
+        // mutual-TLS agents against a coordinator process, and the coordinator's combine on synthetic sites.
+        // A library rather than code in `fairuse`, so the executable stays thin; not test-only, unlike AuditTestSupport.
+        .target(name: "AuditBenchmark", dependencies: [
+            "AuditAgent", "AuditClient", "AuditCoordinator", "AuditCore", "AuditPKI", "AuditSpec", "AuditStats", "AuditWire",
+        ]),
         .executableTarget(
             name: "fairuse",
             dependencies: [
                 "AuditCore", "AuditStats", "AuditSpec", "AuditTable", "AuditModelTypes", "AuditModels", "AuditReport",
-                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient", "AuditLogging",
+                "AuditWire", "AuditPKI", "AuditCoordinator", "AuditAgent", "AuditClient", "AuditLogging", "AuditBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -187,9 +201,12 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "AuditAgentTests", dependencies: ["AuditCore", "AuditAgent", "AuditStats", "AuditWire", "AuditSpec", "AuditModels",
-                                                           "AuditTable", "AuditTestSupport"]),
+                                                           "AuditTable", "AuditTestSupport", "AuditPostgres",
+                                                           .product(name: "GRDB", package: "GRDB.swift"),
+                                                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                           .product(name: "Logging", package: "swift-log")]),
         // The command line as people meet it: help, errors, exit statuses (runs the built executable).
-        .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator"]),
+        .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditClient", "AuditCore", "AuditPKI", "AuditWire", "AuditModels", "AuditStats",
             "AuditSpec", "AuditReport", "AuditTestSupport",

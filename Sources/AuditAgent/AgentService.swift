@@ -148,7 +148,7 @@ public struct AgentService: Service {
             }
         }
         var draft: ReleaseRecord?
-        let outcome = runner.run(task, progress: { progress("  " + $0) }, report: { reporter.yield($0) }, draft: { draft = $0 })
+        let outcome = await runner.run(task, progress: { progress("  " + $0) }, report: { reporter.yield($0) }, draft: { draft = $0 })
         reporter.finish()
         await poster.value
         switch outcome {

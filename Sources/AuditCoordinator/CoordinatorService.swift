@@ -12,7 +12,7 @@ import X509
 
 /// The coordinator process: the HTTPS API (TLS 1.3, client certificate required), the combiner
 /// and the deadline watcher, run as one `ServiceGroup` with graceful shutdown on SIGTERM/SIGINT.
-/// State lives in SQLite; on start the open audits are resumed (combining audits are combined
+/// State lives in SQLite or PostgreSQL; on start the open audits are resumed (combining audits are combined
 /// again, overdue ones expire).
 public enum CoordinatorService {
     /// The coordinator's software version.
@@ -25,10 +25,19 @@ public enum CoordinatorService {
     public static func services(configuration: CoordinatorConfiguration, logger: Logger, clock: AuditClock = .system,
                                 deadlineSweep: Duration = .seconds(1),
                                 onObservabilityListening: @escaping @Sendable (Int) async -> Void = { _ in },
-                                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws
+                                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws
         -> (coordinator: Coordinator, services: [any Service]) {
-        let store = try Store.open(path: configuration.databasePath)
-        let coordinator = Coordinator(configuration: configuration, store: store, logger: logger, clock: clock)
+        let store = if let postgres = configuration.postgres {
+            try await Store.open(postgres: postgres, connections: configuration.postgresConnections)
+        } else {
+            try await Store.open(path: configuration.databasePath)
+        }
+        // Replicas sharing a PostgreSQL store wake each other and share the sweep through it (a session
+        // of their own, opened with the same location); a SQLite store has one coordinator.
+        let link: ReplicaLink = store.postgresLocation.map { location in
+            .postgres(connect: { logger in try await location.connect(logger: logger) })
+        } ?? .local
+        let coordinator = Coordinator(configuration: configuration, store: store, logger: logger, clock: clock, link: link)
         // A wrong file is named with its configuration key here, before swift-nio-ssl reads it.
         try TLSFiles.check(certificate: configuration.certificatePath, key: configuration.keyPath, ca: configuration.caPath)
         let ca = try PKIStore.loadCertificate(path: configuration.caPath)
@@ -107,7 +116,7 @@ public enum CoordinatorService {
 
     /// Runs a coordinator until SIGTERM or SIGINT.
     public static func run(configuration: CoordinatorConfiguration, logger: Logger) async throws {
-        let (_, services) = try services(configuration: configuration, logger: logger)
+        let (_, services) = try await services(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -62,18 +62,29 @@ final class CSVChunkOutput: @unchecked Sendable {
     /// The line number after the chunk's last record.
     var endLine = 0
 
+    /// Columns whose buffer the gathering has already freed (set once gathering has finished).
+    var freedColumns: Set<Int> = []
+
     init(columns: Int) { book = CSVChunkBook(columns: columns) }
 
     deinit {
-        for p in buffers { free(p) }
+        for (c, p) in buffers.enumerated() where !freedColumns.contains(c) { free(p) }
     }
 }
 
 /// Pass 1 over one range of whole records: tokenizes, parses numbers and interns text in one sweep.
 enum CSVChunkParser {
     /// Parses `start..<stop` (which begins on a record boundary) into `out`.
+    ///
+    /// With `releasing` (only for a read-only private file mapping, see `CSVFileReader`), the
+    /// whole pages already read are dropped from the process every `releaseStep` bytes, so
+    /// the file does not stay resident: a 5 GB file would otherwise count 5 GB towards the
+    /// process's memory while it is parsed. Unmodified pages of such a mapping read back from the
+    /// file if touched again (the backfill of text columns, another worker sharing a boundary
+    /// page), so dropping them changes no value.
     static func parse(_ b: UnsafePointer<UInt8>, start: Int, stop: Int, firstLine: Int,
-                      initial: [CSVColumnState], source: String, into out: CSVChunkOutput) {
+                      initial: [CSVColumnState], source: String, releasing: Bool = false,
+                      releaseStep: Int = 32 << 20, into out: CSVChunkOutput) {
         let n = initial.count
         var book = CSVChunkBook(columns: n)
         let state = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
@@ -104,8 +115,13 @@ enum CSVChunkParser {
         var pos = start
         var line = firstLine
         var rows = 0
+        var released = start
         rowLoop: while CSVTokenizer.skipBlankLines(b, &pos, stop, &line) {
             if rows == capacity { grow(bufs, n, &capacity) }
+            if releasing && pos - released >= releaseStep {
+                CSVPages.release(b, from: released, to: pos)
+                released = pos
+            }
             rowStarts.append(pos)
             rowLines.append(line)
             let rowLine = line
@@ -142,6 +158,7 @@ enum CSVChunkParser {
             }
             rows &+= 1
         }
+        if releasing { CSVPages.release(b, from: released, to: pos) }
         out.rows = rows
         out.endLine = line
         out.rowStarts = rowStarts
@@ -234,5 +251,20 @@ enum CSVChunkParser {
                                     codes: prefix[slot].codes + book.text[c]!.codes, firstRow: 0)
         }
         chunk.book = book
+    }
+}
+
+/// Dropping the pages of a read-only file mapping that the parser has read.
+enum CSVPages {
+    /// `madvise(MADV_DONTNEED)` on the whole pages inside `b[from..<to]` (a no-op off Linux).
+    static func release(_ b: UnsafePointer<UInt8>, from: Int, to: Int) {
+        #if os(Linux)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: b) + from + page - 1) / page * page
+        let last = (Int(bitPattern: b) + to) / page * page
+        if last > first, let start = UnsafeMutableRawPointer(bitPattern: first) {
+            _ = madvise(start, last - first, MADV_DONTNEED)
+        }
+        #endif
     }
 }

@@ -21,6 +21,11 @@ struct CSVTableReader {
     let kinds: [String: ColumnKind]
     /// At most this many threads (tests use 1 to compare against the parallel path).
     var maxWorkers = 8
+    /// Whether the buffer is a private read-only file mapping whose pages the parser may drop
+    /// once read (see `CSVChunkParser.parse`).
+    var releasesPages = false
+    /// Bytes parsed between two releases when ``releasesPages`` (tests make it small).
+    var releaseStep = 32 << 20
 
     /// Below this many data bytes, one thread does all the work.
     static let bytesPerExtraThread = 4 << 20
@@ -53,10 +58,11 @@ struct CSVTableReader {
         let data = CSVSendablePointer(base: b)
         let parseRanges = ranges
         let parseChunks = chunks
+        let releasing = releasesPages, releaseStep = releaseStep
         Self.inParallel(chunks.count) { k in
             CSVChunkParser.parse(data.base, start: parseRanges[k].lowerBound, stop: parseRanges[k].upperBound,
                               firstLine: k == 0 ? firstLine : 0, initial: initial, source: source,
-                              into: parseChunks[k])
+                              releasing: releasing, releaseStep: releaseStep, into: parseChunks[k])
         }
         // A quote left open at the end of a chunk that is not the last may close in the next
         // one: the split was not a record boundary, so read from there on in one piece.
@@ -64,7 +70,8 @@ struct CSVTableReader {
            chunks[j].structural!.code == .unterminatedQuote {
             let rest = CSVChunkOutput(columns: names.count)
             CSVChunkParser.parse(b, start: ranges[j].lowerBound, stop: end, firstLine: j == 0 ? firstLine : 0,
-                              initial: initial, source: source, into: rest)
+                              initial: initial, source: source, releasing: releasesPages,
+                              releaseStep: releaseStep, into: rest)
             chunks = Array(chunks[..<j]) + [rest]
             ranges = Array(ranges[..<j]) + [ranges[j].lowerBound..<end]
         }
@@ -132,6 +139,8 @@ struct CSVTableReader {
 
     /// Concatenates the chunks' buffers of each numeric column into one array, over `workers`
     /// threads (each building whole columns, so the result does not depend on the split).
+    /// Each chunk buffer is freed as soon as it is copied, so the numbers are held about once,
+    /// not twice, at the peak.
     private static func gatherNumeric(_ numeric: [Int], chunks: [CSVChunkOutput], rowCount: Int,
                                       workers: Int) -> [Int: [Double]] {
         let slots = CSVSendableSlots(count: numeric.count)
@@ -142,9 +151,12 @@ struct CSVTableReader {
                 let c = numeric[i]
                 slots.base[i] = [Double](unsafeUninitializedCapacity: rowCount) { out, initialized in
                     var at = 0
-                    for chunk in chunks where chunk.rows > 0 {
-                        (out.baseAddress! + at).update(from: chunk.buffers[c], count: chunk.rows)
-                        at += chunk.rows
+                    for chunk in chunks {
+                        if chunk.rows > 0 {
+                            (out.baseAddress! + at).update(from: chunk.buffers[c], count: chunk.rows)
+                            at += chunk.rows
+                        }
+                        free(chunk.buffers[c])
                     }
                     initialized = rowCount
                 }
@@ -152,6 +164,7 @@ struct CSVTableReader {
             }
         }
         inParallel(numeric.count < 2 ? 1 : workers, gather)
+        for chunk in chunks { chunk.freedColumns = Set(numeric) }
         var result: [Int: [Double]] = [:]
         for (i, c) in numeric.enumerated() { result[c] = slots.base[i] }
         return result

@@ -51,6 +51,9 @@ public struct DataError: Error, Sendable, CustomStringConvertible, Equatable {
     public let file: String
     /// The 1-based physical line of the file (the header is line 1), when the problem has one.
     public let line: Int?
+    /// The 1-based data row of a table built from a stream of rows (a database query's result),
+    /// when the problem has one; such sources have no lines.
+    public let row: Int?
     /// The column name, when the problem concerns one column.
     public let column: String?
     /// Plain words saying what was expected; never contains a data value.
@@ -58,25 +61,37 @@ public struct DataError: Error, Sendable, CustomStringConvertible, Equatable {
 
     /// Creates an error; `message` must not contain any data value.
     public init(code: Code, file: String, line: Int? = nil, column: String? = nil, message: String) {
+        self.init(code: code, file: file, line: line, row: nil, column: column, message: message)
+    }
+
+    /// Creates an error about a data row of a streamed source; `message` must not contain any data value.
+    public init(code: Code, file: String, row: Int?, column: String? = nil, message: String) {
+        self.init(code: code, file: file, line: nil, row: row, column: column, message: message)
+    }
+
+    private init(code: Code, file: String, line: Int?, row: Int?, column: String?, message: String) {
         self.code = code
         self.file = file
         self.line = line
+        self.row = row
         self.column = column
         self.message = message
     }
 
-    /// `file:line: column 'name': message`, omitting the parts that do not apply.
+    /// `file:line: column 'name': message` (or `source: row N: …` for a streamed source),
+    /// omitting the parts that do not apply.
     public var description: String {
         var text = file
         if let line { text += ":\(line)" }
         text += ": "
+        if let row { text += "row \(row): " }
         if let column { text += "column '\(column)': " }
         return text + message
     }
 
     /// The same error with its line number shifted (used when a chunk was parsed with relative lines).
     func shiftingLine(by offset: Int) -> DataError {
-        DataError(code: code, file: file, line: line.map { $0 + offset }, column: column, message: message)
+        DataError(code: code, file: file, line: line.map { $0 + offset }, row: row, column: column, message: message)
     }
 
     /// A quoted field that starts on `line` and is never closed.

@@ -99,8 +99,10 @@ public struct DataTable: Sendable {
 
     /// Reads and types a CSV file.
     public static func read(path: String, kinds: [String: ColumnKind] = [:]) throws(DataError) -> DataTable {
-        try CSVFileReader.withContents(path: path) { (bytes) throws(DataError) -> DataTable in
-            try CSVTableReader(source: path, kinds: kinds).read(bytes)
+        try CSVFileReader.withContents(path: path) { (bytes, releasable) throws(DataError) -> DataTable in
+            var reader = CSVTableReader(source: path, kinds: kinds)
+            reader.releasesPages = releasable
+            return try reader.read(bytes)
         }
     }
 

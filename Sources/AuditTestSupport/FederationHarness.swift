@@ -121,7 +121,7 @@ final class RunningCoordinator: Sendable {
     func start(_ configuration: CoordinatorConfiguration, clock: AuditClock) async throws -> Int {
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
         let (metricsPorts, metricsListening) = AsyncStream.makeStream(of: Int.self)
-        let (coordinator, services) = try CoordinatorService.services(
+        let (coordinator, services) = try await CoordinatorService.services(
             configuration: configuration, logger: logger, clock: clock, deadlineSweep: .milliseconds(20),
             onObservabilityListening: { port in
                 metricsListening.yield(port)

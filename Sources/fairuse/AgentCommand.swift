@@ -49,7 +49,7 @@ struct AgentCommand: AsyncParsableCommand {
                 report(problem == nil, problem ?? "\(location.what) \(location.path): writable (created, appended, synced, removed a probe)")
             }
             do {
-                let header = try DataHeader.read(configuration.data)
+                let header = try await DataHeader.read(configuration.data)
                 report(header.problems.isEmpty, "data header: \(header.columns.count) columns"
                        + (header.problems.isEmpty ? "" : "; " + header.problems.joined(separator: "; ") + " — fix the data's header"))
                 if let spec, let audit = try? AuditSpec.load(path: spec) {
@@ -69,7 +69,7 @@ struct AgentCommand: AsyncParsableCommand {
                     var quick = audit
                     quick.tests.bootstrapReplicates = 0
                     let task = SiteTask(id: TaskID.generate(), audit: AuditID.generate(), spec: quick, rootSeed: 0, createdAt: Date(), deadline: nil)
-                    switch TaskRunner(site: try SiteID(validating: configuration.site), policy: configuration.policy, data: configuration.data).run(task) {
+                    switch await TaskRunner(site: try SiteID(validating: configuration.site), policy: configuration.policy, data: configuration.data).run(task) {
                     case .result(let r): report(true, "data fits \(spec): \(r.rowCounts.total) rows, \(r.suppressed.count) suppression finding(s)")
                     case .refusal(let r): report(false, "the task would be refused: \(r.code): \(r.reason)")
                     }
@@ -100,7 +100,7 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
-    struct Approve: ParsableCommand {
+    struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approve (or --decline) a task waiting for approval; without TASK, list them.",
             discussion: """
@@ -115,7 +115,7 @@ struct AgentCommand: AsyncParsableCommand {
         @Flag(help: "Only show what would leave; record no decision.") var show = false
         @Flag(help: "Approve after showing what would leave, without asking.") var yes = false
         @Flag(help: "Do not fit the models: preview from the spec and the data's group counts only.") var quick = false
-        func run() throws {
+        func run() async throws {
             let configuration = try AgentConfiguration.load(path: config)
             let state = AgentState(directory: configuration.stateDirectory)
             guard let task else {
@@ -137,7 +137,7 @@ struct AgentCommand: AsyncParsableCommand {
             if !quick {
                 FileHandle.standardError.write(Data("running the task on this site's data to show exactly what it would send (as long as the task itself; --quick reads counts only)…\n".utf8))
             }
-            let preview = quick ? ReleasePreview.fromCounts(pending, runner: runner) : ReleasePreview.computed(pending, runner: runner)
+            let preview = quick ? await ReleasePreview.fromCounts(pending, runner: runner) : await ReleasePreview.computed(pending, runner: runner)
             print(preview.text, terminator: "")
             if show { return }
             if !yes {

@@ -9,7 +9,7 @@ import Foundation
 /// `fairuse benchmark`: the whole audit (three techniques, three metrics, B = 2000) on the
 /// bundled flchain data and on a seeded synthetic table, next to the Python reference on the
 /// same inputs in the same run. Build with `-c release`; timings are never asserted in tests.
-struct Benchmark: ParsableCommand {
+struct Benchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Time the audit against the Python reference on the same inputs.")
 
@@ -32,9 +32,9 @@ struct Benchmark: ParsableCommand {
     @Option(help: "With --payload: the bundled Sites folder.") var sites: String = "Sites"
     @Flag(help: "With --payload: print JSON.") var json = false
 
-    func run() throws {
+    func run() async throws {
         if payload {
-            try PayloadBenchmark(sitesFolder: sites, flchain: flchain, json: json).run()
+            try await PayloadBenchmark(sitesFolder: sites, flchain: flchain, json: json).run()
             return
         }
         if let modelClass {

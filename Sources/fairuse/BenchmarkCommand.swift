@@ -7,6 +7,6 @@ struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Time the audit against the Python reference (default), the coordinator under load, or the combine.",
-        subcommands: [Benchmark.self],
+        subcommands: [Benchmark.self, BenchmarkLoad.self, BenchmarkCombine.self],
         defaultSubcommand: Benchmark.self)
 }

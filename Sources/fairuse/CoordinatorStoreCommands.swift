@@ -24,7 +24,7 @@ extension CoordinatorCommand {
                     throw CommandError("\(config): no retention: section (or an empty one), so everything is kept; "
                                        + "add e.g. retention: { submissions: 90d, audits: 730d, events: 365d }")
                 }
-                let store = try Store.open(path: configuration.databasePath)
+                let store = try await Store.open(path: configuration.databasePath)
                 let outcome = try await store.applyRetention(configuration.retention, now: Date(), dryRun: dryRun)
                 if json {
                     let encoder = JSONEncoder()
@@ -50,7 +50,7 @@ extension CoordinatorCommand {
         func run() async throws {
             do {
                 let configuration = try CoordinatorConfiguration.load(path: config)
-                let store = try Store.open(path: configuration.databasePath)
+                let store = try await Store.open(path: configuration.databasePath)
                 let migrations = try await store.backup(toSQLiteFile: out)
                 print("backed up to \(out) (schema \(migrations.last ?? "empty"), \(migrations.count) migrations)")
             } catch { throw fail(error) }

@@ -21,7 +21,7 @@ struct PayloadBenchmark {
         var jsonBytes: Int, compressedBytes: Int
     }
 
-    func run() throws {
+    func run() async throws {
         var rows: [Row] = []
         let demoSpec = try AuditSpec.load(path: "\(sitesFolder)/specs/flchain_5y_mortality.yaml")
         for b in [200, 2000] {
@@ -30,7 +30,7 @@ struct PayloadBenchmark {
             for name in ["olmsted-central", "olmsted-north", "olmsted-south"] {
                 let configuration = try AgentConfiguration.load(path: "\(sitesFolder)/\(name)/agent.yaml")
                 let data = AgentConfiguration.DataSource.csv(path: "\(sitesFolder)/\(name)/data.csv")
-                rows.append(try measure(spec: spec, site: name, policy: configuration.policy, data: data,
+                rows.append(try await measure(spec: spec, site: name, policy: configuration.policy, data: data,
                                         label: "demo (3 sites)"))
             }
         }
@@ -46,7 +46,7 @@ struct PayloadBenchmark {
             let policy = SitePolicy(allowedModels: ["logistic_regression"], allowedMetrics: ["error", "auc", "ece"],
                                     allowedTechniques: ["onehot", "intersectional", "decoupled"], minCell: minCell,
                                     maxGroups: 32)
-            rows.append(try measure(spec: spec, site: "flchain-all", policy: policy, data: .csv(path: flchain),
+            rows.append(try await measure(spec: spec, site: "flchain-all", policy: policy, data: .csv(path: flchain),
                                     label: "flchain, one site, 24 groups, min_cell \(minCell)"))
         }
         if json {
@@ -64,12 +64,12 @@ struct PayloadBenchmark {
     }
 
     private func measure(spec: AuditSpec, site: String, policy: SitePolicy, data: AgentConfiguration.DataSource,
-                         label: String) throws -> Row {
+                         label: String) async throws -> Row {
         FileHandle.standardError.write(Data("· \(label): \(site), B = \(spec.tests.bootstrapReplicates)\n".utf8))
         let task = SiteTask(id: TaskID.generate(), audit: AuditID.generate(), spec: spec, rootSeed: 1,
                             createdAt: Date(), deadline: nil)
         let runner = TaskRunner(site: try SiteID(validating: site), policy: policy, data: data)
-        guard case .result(let result) = runner.run(task) else {
+        guard case .result(let result) = await runner.run(task) else {
             throw PayloadBenchmarkError(message: "\(site) refused the \(label) task")
         }
         let body = try PayloadCodec.encodeJSON(result)

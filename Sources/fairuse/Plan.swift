@@ -10,7 +10,7 @@ import Foundation
 
 /// `fairuse plan`: what an audit can detect, from group counts alone, before any model is fitted
 /// (methods spec §2.8–2.9).
-struct Plan: ParsableCommand {
+struct Plan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Testability before compute: BoP limits, Proposition 4 sample sizes, detectable gains per group.",
         discussion: """
@@ -44,12 +44,12 @@ struct Plan: ParsableCommand {
         if let vcDimension, vcDimension < 1 { throw ValidationError("--vc-dimension must be at least 1") }
     }
 
-    func run() throws {
+    func run() async throws {
         try OutputPaths.check(files: [json])
-        try makePlan()
+        try await makePlan()
     }
 
-    func makePlan() throws {
+    func makePlan() async throws {
         let auditSpec = try AuditSpec.load(path: spec)
         // Every figure of the plan (McNemar power, the BoP classification limits, Proposition 4) is
         // for a binary outcome; printing them for a continuous one would mislead.
@@ -58,8 +58,7 @@ struct Plan: ParsableCommand {
         }
         var counts: [TestabilityPlan.SiteCounts] = []
         var firstDataset: AuditDataset?
-        func add(name: String, path: String, minCell: Int?) throws {
-            let dataset = try AuditDataset.load(path: path, spec: auditSpec)
+        func add(name: String, dataset: AuditDataset, minCell: Int?) {
             if firstDataset == nil { firstDataset = dataset }
             counts.append(.init(name: name, minCell: minCell, groups: GroupCensus.counts(dataset, spec: auditSpec)))
         }
@@ -67,19 +66,20 @@ struct Plan: ParsableCommand {
             for site in sites {
                 let file = site.hasSuffix(".yaml") || site.hasSuffix(".yml") ? site : URL(fileURLWithPath: site).appendingPathComponent("agent.yaml").path
                 let configuration = try AgentConfiguration.load(path: file)
-                let path = try DataSourceLoader.csvPath(for: configuration.data)
-                defer { if DataSourceLoader.isTemporary(configuration.data) { try? FileManager.default.removeItem(atPath: path) } }
-                try add(name: configuration.site, path: path, minCell: configuration.policy.minCell)
+                add(name: configuration.site, dataset: try await SiteData(configuration.data).load(spec: auditSpec).dataset,
+                    minCell: configuration.policy.minCell)
             }
         } else if !data.isEmpty {
             // Sites are named by file name, or by the path as given when two files share a name (site/data.csv).
             let names = data.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
             for (path, name) in zip(data, names) {
-                try add(name: names.filter { $0 == name }.count > 1 ? path : name, path: path, minCell: nil)
+                add(name: names.filter { $0 == name }.count > 1 ? path : name,
+                    dataset: try AuditDataset.load(path: path, spec: auditSpec), minCell: nil)
             }
         } else {
             guard let path = auditSpec.resolvedDataPath(specPath: spec) else { throw ValidationError("the spec names no `data`; give --data or --sites") }
-            try add(name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, path: path, minCell: nil)
+            add(name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
+                dataset: try AuditDataset.load(path: path, spec: auditSpec), minCell: nil)
         }
         let groupCount = Set(counts.flatMap { $0.groups.map(\.key) }).count
         let dimension = vcDimension ?? firstDataset.map { GroupCensus.vcDimension($0, groups: groupCount) } ?? 1

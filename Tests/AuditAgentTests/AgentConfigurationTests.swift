@@ -68,7 +68,22 @@ struct AgentConfigurationTests {
               description: "\(file):7: data.query: missing required key 'query' in data; expected the SQL query that yields the cohort table"),
         .init(label: "no data source", yaml: agent().replacingOccurrences(of: "csv: data.csv", with: "query: SELECT 1"),
               code: .missingKey, key: "data", line: 7,
-              description: "\(file):7: data: expected csv: PATH, or sqlite: PATH with query: SQL"),
+              description: "\(file):7: data: expected csv: PATH, sqlite: PATH with query: SQL, or postgres: URL with query: SQL"),
+        .init(label: "postgres without query", yaml: agent().replacingOccurrences(of: "csv: data.csv", with: "postgres: postgres://audit@db.example.org/omop"),
+              code: .missingKey, key: "data.query", line: 7,
+              description: "\(file):7: data.query: missing required key 'query' in data; expected the SQL query that yields the cohort table"),
+        .init(label: "a password in the postgres URL", yaml: agent().replacingOccurrences(
+                of: "csv: data.csv", with: "postgres: postgres://audit:Secret-99@db.example.org/omop\n  query: SELECT 1"),
+              code: .invalidValue, key: "data.postgres", line: 8, description: "\(file):8: data.postgres: the URL contains a password (user:password@…), which is not shown here and not accepted in a URL; put the password in a file named by data.password_file or in an environment variable named by data.password_env, and write postgres://USER@HOST[:PORT]/DATABASE"),
+        .init(label: "tls disabled to a remote warehouse", yaml: agent().replacingOccurrences(
+                of: "csv: data.csv", with: "postgres: postgres://audit@db.example.org/omop\n  tls: disable\n  query: SELECT 1"),
+              code: .invalidValue, key: "data.tls", line: 9, description: "\(file):9: data.tls: tls: disable is accepted only for a loopback host, and db.example.org is not one: the login and every row would cross the network unencrypted; use verify-full (with data.ca) or require"),
+        .init(label: "a CA without verify-full", yaml: agent().replacingOccurrences(
+                of: "csv: data.csv", with: "postgres: postgres://audit@db.example.org/omop\n  tls: require\n  ca: ca.pem\n  query: SELECT 1"),
+              code: .invalidValue, key: "data.ca", line: 10, description: "\(file):10: data.ca: a CA file is used only with data.tls: verify-full, and data.tls is require; set data.tls: verify-full or remove data.ca"),
+        .init(label: "a password file beside a CSV", yaml: agent().replacingOccurrences(of: "csv: data.csv", with: "csv: data.csv\n  password_file: pw"),
+              code: .invalidValue, key: "data.password_file", line: 9,
+              description: "\(file):9: data.password_file: only a postgres: source takes password_file"),
         .init(label: "scalar for a mapping", yaml: agent().replacingOccurrences(of: "data:\n  csv: data.csv\n", with: "data: data.csv\n"),
               code: .wrongType, key: "data", line: 7,
               description: "\(file):7: data: expected a mapping of keys to values, found the string 'data.csv'"),
@@ -127,6 +142,21 @@ struct AgentConfigurationTests {
         #expect(configuration.policy.crossAudit == .refuse)
         // Absent, the action is withhold.
         #expect(try AgentConfiguration.parse(yaml: agent(), file: Self.file).policy.crossAudit == .withhold)
+    }
+
+    @Test func readsAPostgresSourceWithPathsResolvedAgainstTheFile() throws {
+        let yaml = agent().replacingOccurrences(of: "csv: data.csv", with: """
+            postgres: postgres://audit@warehouse.example.org:6432/omop
+              password_file: secrets/pg-password
+              ca: warehouse-ca.pem
+              query: "SELECT person_id, gender FROM cohort"
+            """)
+        let configuration = try AgentConfiguration.parse(yaml: yaml, file: Self.file)
+        guard case .postgres(let location, let query) = configuration.data else { Issue.record("not a postgres source"); return }
+        #expect(query == "SELECT person_id, gender FROM cohort")
+        #expect(location.description == "audit@warehouse.example.org:6432/omop" && location.tls == .verifyFull)
+        #expect(location.password == .file("/etc/fairuse/secrets/pg-password") && location.caFile == "/etc/fairuse/warehouse-ca.pem")
+        #expect(location.keys.passwordFile == "data.password_file" && location.keys.url == "data.postgres")
     }
 
     /// `Sites/`, found from this file's path: Tests/AuditAgentTests/AgentConfigurationTests.swift.

@@ -77,10 +77,10 @@ struct PreflightTests {
                     + "fix the path or its permissions for the agent's user, or change ledger in agent.yaml"])
     }
 
-    @Test func theHeaderNamesEveryColumnASpecNeedsAndLacks() throws {
+    @Test func theHeaderNamesEveryColumnASpecNeedsAndLacks() async throws {
         let root = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let header = try DataHeader.read(.csv(path: BundledSites.data("olmsted-north")))
+        let header = try await DataHeader.read(.csv(path: BundledSites.data("olmsted-north")))
         #expect(header.columns == ["sex", "age_group", "sample_yr", "kappa", "lambda", "flc_grp", "creatinine", "mgus", "death_5y"])
         #expect(header.problems == [])
         let spec = try BundledSites.spec(bootstrap: 0)
@@ -88,22 +88,22 @@ struct PreflightTests {
         // The same data without the outcome and one group attribute.
         let trimmed = root + "/trimmed.csv"
         try Data("\u{FEFF}\"sex\",kappa,\"lambda, free\",kappa\r\nfemale,1,2,3\r\n".utf8).write(to: URL(fileURLWithPath: trimmed))
-        let cut = try DataHeader.read(.csv(path: trimmed))
+        let cut = try await DataHeader.read(.csv(path: trimmed))
         #expect(cut.columns == ["sex", "kappa", "lambda, free", "kappa"])
         #expect(cut.problems == ["column 'kappa' appears twice"])
         #expect(cut.missing(for: spec) == DataHeader.required(by: spec).filter { !["sex", "kappa"].contains($0) })
         #expect(cut.missing(for: spec).contains(spec.outcome.column))
     }
 
-    @Test func anEmptyOrMissingDataFileIsNamed() throws {
+    @Test func anEmptyOrMissingDataFileIsNamed() async throws {
         let root = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try Data().write(to: URL(fileURLWithPath: root + "/empty.csv"))
-        #expect(throws: DataHeaderError.self) { try DataHeader.read(.csv(path: root + "/empty.csv")) }
-        do { _ = try DataHeader.read(.csv(path: root + "/empty.csv")) } catch {
+        await #expect(throws: DataHeaderError.self) { try await DataHeader.read(.csv(path: root + "/empty.csv")) }
+        do { _ = try await DataHeader.read(.csv(path: root + "/empty.csv")) } catch {
             #expect("\(error)" == "\(root)/empty.csv: the data file is empty; expected a header line")
         }
-        do { _ = try DataHeader.read(.csv(path: root + "/absent.csv")) } catch {
+        do { _ = try await DataHeader.read(.csv(path: root + "/absent.csv")) } catch {
             #expect("\(error)" == "\(root)/absent.csv: cannot open the data file for reading (No such file or directory)")
         }
     }

@@ -46,16 +46,16 @@ struct ReleasePreviewTests {
         return (runner, task, directory)
     }
 
-    @Test func computedPreviewIsWhatTheRunnerWouldSend() throws {
+    @Test func computedPreviewIsWhatTheRunnerWouldSend() async throws {
         let (runner, task, directory) = try Self.fixtureSite()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let preview = ReleasePreview.computed(task, runner: runner)
+        let preview = await ReleasePreview.computed(task, runner: runner)
         print(preview.text)
         #expect(preview.basis == .computed && preview.refusal == nil)
         #expect(preview.withheld == ["sex=M;age=old"])
         #expect(preview.released.sorted() == ["sex=F;age=old", "sex=F;age=young", "sex=M;age=young"])
         // The same code path as the agent: the preview describes exactly the result the runner returns.
-        guard case .result(let result) = runner.run(task) else {
+        guard case .result(let result) = await runner.run(task) else {
             Issue.record("the fixture task was refused")
             return
         }
@@ -86,26 +86,26 @@ struct ReleasePreviewTests {
         #expect(!preview.text.contains(directory))
     }
 
-    @Test func countPreviewAgreesOnGroupsWithoutFitting() throws {
+    @Test func countPreviewAgreesOnGroupsWithoutFitting() async throws {
         let (runner, task, directory) = try Self.fixtureSite()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let quick = ReleasePreview.fromCounts(task, runner: runner)
+        let quick = await ReleasePreview.fromCounts(task, runner: runner)
         print(quick.text)
         #expect(quick.basis == .counts && quick.refusal == nil)
         #expect(quick.withheld == ["sex=M;age=old"])
         #expect(quick.released.sorted() == ["sex=F;age=old", "sex=F;age=young", "sex=M;age=young"])
         #expect(quick.lines.contains { $0.hasPrefix("not known without fitting the models:") })
-        let computed = ReleasePreview.computed(task, runner: runner)
+        let computed = await ReleasePreview.computed(task, runner: runner)
         #expect((computed.numbers ?? 0) <= (quick.numbers ?? 0))
     }
 
-    @Test func refusedTaskSendsOnlyTheRefusal() throws {
+    @Test func refusedTaskSendsOnlyTheRefusal() async throws {
         let (runner, task, directory) = try Self.fixtureSite()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var policy = runner.policy
         policy.allowedModels = []
         let strict = TaskRunner(site: runner.site, policy: policy, data: runner.data)
-        for preview in [ReleasePreview.computed(task, runner: strict), ReleasePreview.fromCounts(task, runner: strict)] {
+        for preview in [await ReleasePreview.computed(task, runner: strict), await ReleasePreview.fromCounts(task, runner: strict)] {
             #expect(preview.refusal?.code == "model_not_allowed")
             #expect(preview.lines.last == "Only this refusal would leave the site; no statistic would.")
         }

@@ -43,7 +43,7 @@ struct TaskRunnerCrossAuditTests {
                    data: .csv(path: data), register: ReleaseRegister(stateDirectory: state))
     }
 
-    @Test func aContinuousOutcomeIsCheckedAcrossARestart() throws {
+    @Test func aContinuousOutcomeIsCheckedAcrossARestart() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-xaudit-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -51,7 +51,7 @@ struct TaskRunnerCrossAuditTests {
         try Self.writeSite(to: data)
         let first = Self.task(groups: [GroupAttributeSpec(column: "sex"), GroupAttributeSpec(column: "age", cuts: [65])])
         var drafted: ReleaseRecord?
-        guard case .result(let one) = try Self.runner(data: data, state: state).run(first, draft: { drafted = $0 }) else {
+        guard case .result(let one) = try await Self.runner(data: data, state: state).run(first, draft: { drafted = $0 }) else {
             Issue.record("audit 1 refused"); return
         }
         // (F, <65) has 2 test rows: withheld within the audit. The runner drafts, it does not register.
@@ -65,7 +65,7 @@ struct TaskRunnerCrossAuditTests {
         // A new runner (the agent restarted) reads the register: by sex alone, F would give
         // (F, <65) back as F − (F, 65+), so F is withheld and the total is M's rows only.
         let second = Self.task(groups: [GroupAttributeSpec(column: "sex")])
-        guard case .result(let two) = try Self.runner(data: data, state: state).run(second) else {
+        guard case .result(let two) = try await Self.runner(data: data, state: state).run(second) else {
             Issue.record("audit 2 refused"); return
         }
         let finding = try #require(two.suppressed.first { $0.rule == "earlier_release" })
@@ -74,7 +74,7 @@ struct TaskRunnerCrossAuditTests {
         #expect(two.regressionTechniques?.first?.statistics.groups.compactMap { $0?.key } == ["sex=M"])
 
         // Under refuse, the same task is refused with disclosure_risk, naming audit 1 and no count.
-        guard case .refusal(let refusal) = try Self.runner(data: data, state: state, action: .refuse).run(second) else {
+        guard case .refusal(let refusal) = try await Self.runner(data: data, state: state, action: .refuse).run(second) else {
             Issue.record("expected a refusal"); return
         }
         #expect(refusal.code == RefusalCode.disclosureRisk && refusal.reason.contains(first.audit.rawValue))
@@ -82,14 +82,14 @@ struct TaskRunnerCrossAuditTests {
 
         // The data changed (one more row): the earlier release is on another digest and not compared.
         try (String(contentsOfFile: data, encoding: .utf8) + "M,70,1.0,190\n").write(toFile: data, atomically: true, encoding: .utf8)
-        guard case .result(let three) = try Self.runner(data: data, state: state).run(second) else {
+        guard case .result(let three) = try await Self.runner(data: data, state: state).run(second) else {
             Issue.record("audit 3 refused"); return
         }
         #expect(!three.suppressed.contains { $0.rule == "earlier_release" })
 
         // An unreadable register refuses (fail closed) and says so without a path.
         try Data("{".utf8).write(to: URL(fileURLWithPath: state + "/releases.json"))
-        guard case .refusal(let broken) = try Self.runner(data: data, state: state).run(second) else {
+        guard case .refusal(let broken) = try await Self.runner(data: data, state: state).run(second) else {
             Issue.record("expected a refusal"); return
         }
         #expect(broken.code == RefusalCode.failed && broken.reason.contains("release register") && !broken.reason.contains(state))

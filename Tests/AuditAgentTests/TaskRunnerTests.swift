@@ -23,12 +23,12 @@ struct TaskRunnerTests {
     }
 
     /// Re-running a task gives the same bytes, so a resend after an agent restart is a duplicate, not a conflict.
-    @Test func rerunIsBitIdentical() throws {
+    @Test func rerunIsBitIdentical() async throws {
         var spec = try BundledSites.spec(bootstrap: 50)
         spec.techniques = [.onehot]
         let task = Self.task(spec, seed: 7)
         let runner = try Self.runner("olmsted-north", minCell: 5, techniques: ["onehot"])
-        guard case .result(let a) = runner.run(task), case .result(let b) = runner.run(task) else {
+        guard case .result(let a) = await runner.run(task), case .result(let b) = await runner.run(task) else {
             Issue.record("expected results"); return
         }
         #expect(try PayloadCodec.encodeJSON(a) == PayloadCodec.encodeJSON(b))
@@ -36,10 +36,10 @@ struct TaskRunnerTests {
 
     /// Everything a site sends respects its min_cell, and no row-level array leaves.
     @Test(arguments: [5, 10])
-    func nothingBelowMinCellLeaves(minCell: Int) throws {
+    func nothingBelowMinCellLeaves(minCell: Int) async throws {
         let spec = try BundledSites.spec(bootstrap: 20)
         for name in BundledSites.names {
-            guard case .result(let result) = try Self.runner(name, minCell: minCell).run(Self.task(spec, seed: 1)) else {
+            guard case .result(let result) = try await Self.runner(name, minCell: minCell).run(Self.task(spec, seed: 1)) else {
                 Issue.record("\(name): refused"); continue
             }
             for technique in result.techniques {
@@ -64,17 +64,17 @@ struct TaskRunnerTests {
     /// Every integer-valued cell of every result the bundled sites send (binary outcome, three
     /// techniques, real data with small error cells) is 0 or ≥ min_cell (`SmallCellScan`).
     @Test(arguments: [5, 10])
-    func noIntegerCellOfASentResultIsSmall(minCell: Int) throws {
+    func noIntegerCellOfASentResultIsSmall(minCell: Int) async throws {
         let spec = try BundledSites.spec(bootstrap: 0)
         for name in BundledSites.names {
-            guard case .result(let result) = try Self.runner(name, minCell: minCell).run(Self.task(spec, seed: 1)) else {
+            guard case .result(let result) = try await Self.runner(name, minCell: minCell).run(Self.task(spec, seed: 1)) else {
                 Issue.record("\(name): refused"); continue
             }
             #expect(try SmallCellScan.violations(in: result, minCell: minCell) == [], "\(name)")
         }
         // The scan is not vacuous: with disclosure control off (min_cell 1) it finds small cells,
         // McNemar cells among them.
-        guard case .result(let open) = try Self.runner("olmsted-south", minCell: 1).run(Self.task(spec, seed: 1)) else {
+        guard case .result(let open) = try await Self.runner("olmsted-south", minCell: 1).run(Self.task(spec, seed: 1)) else {
             Issue.record("refused"); return
         }
         let found = try SmallCellScan.violations(in: open, minCell: minCell)

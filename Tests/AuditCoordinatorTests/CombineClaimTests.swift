@@ -6,7 +6,7 @@ import Testing
 /// The combine claim (`combine_claim`): of several replicas sharing the store one combines an
 /// audit, and a combine whose replica stopped renewing its lease is taken over. Times are the
 /// store's wall-clock arguments; the expected leases are computed here from `t0`.
-@Suite("Store: combine claims")
+@Suite("Store: combine claims", .bothStoreBackends)
 struct CombineClaimTests {
     let t0 = StoreFixture.t0
     let lease = Duration.seconds(30)
@@ -92,9 +92,10 @@ struct CombineClaimTests {
     /// Two store handles on one SQLite file, as two replica processes on one machine: claims race
     /// and exactly one wins each round.
     @Test func concurrentClaimsFromTwoHandlesGrantOne() async throws {
-        try await StoreFixture.withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("shared.db").path
-            let one = try Store.open(path: path), two = try Store.open(path: path)
+        do {
+            let open = try await StoreFixture.durableStore()
+            let one = try await open()
+            let two = try await open()
             for site: SiteID in ["a", "b"] { try await one.registerSite(id: site, fingerprint: "fp-\(site)", at: t0) }
             try await one.createAudit(StoreFixture.audit(sites: ["a", "b"], minSites: 2, requiredSites: []), at: t0)
             for site in ["a", "b"] {

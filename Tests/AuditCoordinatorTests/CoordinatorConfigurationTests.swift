@@ -1,4 +1,5 @@
 import AuditLogging
+import AuditPostgres
 import AuditSpec
 import Foundation
 import Testing
@@ -36,7 +37,7 @@ struct CoordinatorConfigurationTests {
 
     static let cases: [InvalidCoordinatorConfiguration] = [
         .init(label: "misspelt top-level key", yaml: coordinator("limts:\n  long_poll_seconds: 5\n"), code: .unknownKey, key: "limts", line: 6,
-              description: "\(file):6: limts: unknown key 'limts'; expected one of listen, tls, database, port_file, limits, default_deadline_seconds, observability, logging, researchers, retention, replicas (did you mean 'limits'?)"),
+              description: "\(file):6: limts: unknown key 'limts'; expected one of listen, tls, database, postgres, port_file, limits, default_deadline_seconds, observability, logging, researchers, retention, replicas (did you mean 'limits'?)"),
         .init(label: "misspelt nested key", yaml: coordinator("listen: { host: 0.0.0.0, prot: 8443 }\n"), code: .unknownKey, key: "listen.prot", line: 6,
               description: "\(file):6: listen.prot: unknown key 'prot' in listen; expected one of host, port (did you mean 'port'?)"),
         .init(label: "string for a port", yaml: coordinator("listen:\n  port: https\n"), code: .wrongType, key: "listen.port", line: 7,
@@ -51,9 +52,39 @@ struct CoordinatorConfigurationTests {
               description: "\(file):5: tls.crl_when_stale: expected warn or refuse, found 'ignore'"),
         .init(label: "missing tls.ca", yaml: coordinator().replacingOccurrences(of: "  ca: ca.pem\n", with: ""), code: .missingKey, key: "tls.ca", line: 1,
               description: "\(file):1: tls.ca: missing required key 'ca' in tls; expected the federation CA certificate (PEM) path"),
-        .init(label: "PostgreSQL", yaml: coordinator().replacingOccurrences(of: "sqlite:fairuse.db", with: "postgres://db/fairuse"),
+        .init(label: "PostgreSQL without a user", yaml: coordinator().replacingOccurrences(of: "sqlite:fairuse.db", with: "postgres://db/fairuse"),
               code: .invalidValue, key: "database", line: 5,
-              description: "\(file):5: database: expected sqlite:PATH (PostgreSQL is not supported yet)"),
+              description: "\(file):5: database: 'postgres://db/fairuse' names no user (USER@ before the host); expected postgres://USER@HOST[:PORT]/DATABASE"),
+        .init(label: "neither sqlite nor postgres", yaml: coordinator().replacingOccurrences(of: "sqlite:fairuse.db", with: "mysql:fairuse"),
+              code: .invalidValue, key: "database", line: 5,
+              description: "\(file):5: database: expected sqlite:PATH or postgres://USER@HOST[:PORT]/DATABASE"),
+        .init(label: "a password in the database URL",
+              yaml: coordinator().replacingOccurrences(of: "sqlite:fairuse.db", with: "postgres://fairuse:s3cret@db.example.org/fairuse"),
+              code: .invalidValue, key: "database", line: 5,
+              description: "\(file):5: database: the URL contains a password (user:password@…), which is not shown here and not accepted in a URL; put the password in a file named by postgres.password_file or in an environment variable named by postgres.password_env, and write postgres://USER@HOST[:PORT]/DATABASE"),
+        .init(label: "a postgres section beside a SQLite database", yaml: coordinator("postgres: { tls: require }\n"),
+              code: .invalidValue, key: "postgres", line: 6,
+              description: "\(file):6: postgres: the postgres section is read only with database: postgres://USER@HOST[:PORT]/DATABASE"),
+        .init(label: "TLS off to a remote database",
+              yaml: coordinator("postgres:\n  password_file: pw\n  tls: disable\n").replacingOccurrences(of: "sqlite:fairuse.db", with: "postgres://fairuse@db.example.org/fairuse"),
+              code: .invalidValue, key: "postgres.tls", line: 8,
+              description: "\(file):8: postgres.tls: tls: disable is accepted only for a loopback host, and db.example.org is not one: the login and every row would cross the network unencrypted; use verify-full (with postgres.ca) or require"),
+        .init(label: "unknown TLS mode",
+              yaml: coordinator("postgres: { tls: prefer }\n").replacingOccurrences(of: "sqlite:fairuse.db", with: "postgres://fairuse@db.example.org/fairuse"),
+              code: .invalidValue, key: "postgres.tls", line: 6,
+              description: "\(file):6: postgres.tls: expected disable, require or verify-full, found 'prefer'"),
+        .init(label: "two password sources",
+              yaml: coordinator("postgres: { password_file: pw, password_env: PGPW }\n").replacingOccurrences(of: "sqlite:fairuse.db", with: "postgres://fairuse@db.example.org/fairuse"),
+              code: .invalidValue, key: "postgres.password_file", line: 6,
+              description: "\(file):6: postgres.password_file: set either postgres.password_file or postgres.password_env, not both"),
+        .init(label: "an inline password key",
+              yaml: coordinator("postgres: { password: s3cret }\n").replacingOccurrences(of: "sqlite:fairuse.db", with: "postgres://fairuse@db.example.org/fairuse"),
+              code: .unknownKey, key: "postgres.password", line: 6,
+              description: "\(file):6: postgres.password: unknown key 'password' in postgres; expected one of password_file, password_env, tls, ca, connections (did you mean 'password_file'?)"),
+        .init(label: "too many connections",
+              yaml: coordinator("postgres: { connections: 500 }\n").replacingOccurrences(of: "sqlite:fairuse.db", with: "postgres://fairuse@db.example.org/fairuse"),
+              code: .invalidValue, key: "postgres.connections", line: 6,
+              description: "\(file):6: postgres.connections: expected an integer in 1 … 64, found 500"),
         .init(label: "researchers as a mapping", yaml: coordinator("researchers: { name: alice }\n"), code: .wrongType, key: "researchers", line: 6,
               description: "\(file):6: researchers: expected a list of mappings with the keys name, token_sha256, found a mapping"),
         .init(label: "misspelt researcher key", yaml: coordinator("researchers:\n  - { name: alice, token_sha: \(zeros) }\n"),
@@ -96,6 +127,27 @@ struct CoordinatorConfigurationTests {
         #expect(error.line == bad.line)
         #expect(error.description == bad.description)
         #expect(!error.description.contains("s3cret"))
+    }
+
+    @Test func readsThePostgresSectionAndResolvesItsPaths() throws {
+        let yaml = coordinator("""
+            postgres:
+              password_file: secrets/db-password
+              tls: verify-full
+              ca: db-ca.pem
+              connections: 12
+            """).replacingOccurrences(of: "sqlite:fairuse.db", with: "postgres://fairuse@db.example.org:6432/audits")
+        let config = try CoordinatorConfiguration.parse(yaml: yaml, file: Self.file)
+        let location = try #require(config.postgres)
+        #expect(location.description == "fairuse@db.example.org:6432/audits")
+        #expect(location.password == .file("/srv/fairuse/secrets/db-password"))
+        #expect(location.tls == .verifyFull)
+        #expect(location.caFile == "/srv/fairuse/db-ca.pem")
+        #expect(location.keys.tls == "postgres.tls")
+        #expect(config.postgresConnections == 12)
+        #expect(config.databasePath == "")
+        // SQLite stays the default, with no PostgreSQL location.
+        #expect(try CoordinatorConfiguration.parse(yaml: coordinator(), file: Self.file).postgres == nil)
     }
 
     @Test func readsEveryKeyAndResolvesPathsAgainstTheFile() throws {

@@ -14,7 +14,7 @@ struct ListenTests {
             // A second coordinator on the first one's port, with its own database.
             var second = federation.configuration
             second.databasePath = federation.root + "/second.db"
-            let (_, services) = try CoordinatorService.services(configuration: second, logger: FederationHarness.logger)
+            let (_, services) = try await CoordinatorService.services(configuration: second, logger: FederationHarness.logger)
             let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: FederationHarness.logger))
             let error = try await #require(throws: ListenError.self) { try await group.run() }
             #expect(error.code == .addressInUse)
@@ -31,7 +31,7 @@ struct ListenTests {
             second.port = 0
             second.databasePath = federation.root + "/second.db"
             second.observability = ObservabilityConfiguration(listen: ListenAddress(host: "127.0.0.1", port: taken))
-            let (_, services) = try CoordinatorService.services(configuration: second, logger: FederationHarness.logger)
+            let (_, services) = try await CoordinatorService.services(configuration: second, logger: FederationHarness.logger)
             let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: FederationHarness.logger))
             let error = try await #require(throws: ListenError.self) { try await group.run() }
             #expect(error.code == .addressInUse)
@@ -67,7 +67,7 @@ struct ListenTests {
 
     @Test func readinessNeedsTheListenerAndNoShutdown() async throws {
         let readiness = Readiness()
-        let store = try Store.inMemory()
+        let store = try await Store.inMemory()
         var checks = await readiness.checks(store: store)
         #expect(checks.map(\.name) == ["tls", "store", "shutdown"])
         #expect(checks.map(\.passed) == [false, true, true])

@@ -6,7 +6,7 @@ import Testing
 
 /// `retention:` and ``Store/applyRetention(_:now:dryRun:)``: what ages out, what never does, and the dry run.
 /// Expected counts come from the fixture's construction and from `COUNT(*)` queries, not from the outcome.
-@Suite("Store: retention")
+@Suite("Store: retention", .bothStoreBackends)
 struct StoreRetentionTests {
     let t0 = StoreFixture.t0
     let day: TimeInterval = 86_400

@@ -1,12 +1,11 @@
 import AuditCore
 import AuditSpec
 import Foundation
-import GRDB
 import Testing
 @testable import AuditCoordinator
 
 /// The spec is parsed and validated once, at launch, and stored parsed; later readers decode it.
-@Suite("Store: the spec stored parsed")
+@Suite("Store: the spec stored parsed", .bothStoreBackends)
 struct StoreSpecTests {
     static let yaml = "fairuse: 1\nname: sepsis\noutcome:\n  column: died\ngroups:\n  - sex\ntests:\n  seed: 7\n"
 
@@ -25,7 +24,7 @@ struct StoreSpecTests {
         #expect(record.specJSON != nil)
         #expect(try record.spec() == spec)
         // The stored JSON is what readers use: rewriting the YAML does not change the spec they get.
-        try await store.writer.write { db in try db.execute(sql: "UPDATE audit SET spec_yaml = 'not: [yaml'") }
+        _ = try await store.execute(raw: "UPDATE audit SET spec_yaml = 'not: [yaml'")
         #expect(try #require(try await store.audit(id: "audit-1")).spec() == spec)
     }
 
@@ -40,7 +39,7 @@ struct StoreSpecTests {
     @Test func anUnreadableStoredSpecIsADatabaseErrorNamingTheAudit() async throws {
         let store = try await StoreFixture.store()
         try await Self.launch(store, spec: try AuditSpec.parse(yaml: Self.yaml, source: "spec.yaml"))
-        try await store.writer.write { db in try db.execute(sql: "UPDATE audit SET spec_json = '{\"fairuse\": 2}'") }
+        _ = try await store.execute(raw: "UPDATE audit SET spec_json = '{\"fairuse\": 2}'")
         let record = try #require(try await store.audit(id: "audit-1"))
         let error = try #require(throws: StoreError.self) { try record.spec() }
         #expect(error.code == .database)

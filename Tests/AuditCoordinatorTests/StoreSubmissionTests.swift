@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import AuditCoordinator
 
-@Suite("Store: submissions")
+@Suite("Store: submissions", .bothStoreBackends)
 struct StoreSubmissionTests {
     let t0 = StoreFixture.t0
     let payload = Data(#"{"groups":[{"n":120}]}"#.utf8)
@@ -85,8 +85,8 @@ struct StoreSubmissionTests {
     }
 
     @Test func concurrentSubmissionsFromTwoTasksAreBothStored() async throws {
-        try await StoreFixture.withTemporaryDirectory { directory in
-            let store = try Store.open(path: directory.appendingPathComponent("coordinator.sqlite").path)
+        do {
+            let store = try await StoreFixture.durableStore()()
             for site: SiteID in ["a", "b"] { try await store.registerSite(id: site, fingerprint: "fp-\(site)", at: t0) }
             try await store.createAudit(StoreFixture.audit(sites: ["a", "b"], minSites: 2, requiredSites: []), at: t0)
             let outcomes = try await withThrowingTaskGroup(of: SubmissionOutcome.self) { group in

@@ -1,42 +1,7 @@
 import AuditCore
 import Foundation
-import GRDB
 import Testing
 @testable import AuditCoordinator
-
-/// Shared stores, launches and helpers for the store tests.
-enum StoreFixture {
-    static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
-    static let deadline = t0.addingTimeInterval(3_600)
-
-    /// An in-memory store with sites registered (fingerprints `fp-<id>`).
-    static func store(sites: [SiteID] = ["a", "b", "c"]) async throws -> Store {
-        let store = try Store.inMemory()
-        for site in sites { try await store.registerSite(id: site, fingerprint: "fp-\(site)", at: t0) }
-        return store
-    }
-
-    /// A launch over `sites` with task ids `<audit>-<site>`.
-    static func audit(_ id: String = "audit-1", sites: [SiteID] = ["a", "b", "c"], minSites: Int = 2,
-                      requiredSites: [SiteID] = ["a"], rootSeed: UInt64 = 42) -> NewAudit {
-        NewAudit(id: AuditID(stringLiteral: id), name: "sepsis fairness", specYAML: "fairuse: 1\noutcome: died\n", specSHA256: "spec-sha",
-                 sites: sites, minSites: minSites, requiredSites: requiredSites, deadline: deadline,
-                 rootSeed: rootSeed, taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID(stringLiteral: "\(id)-\($0)")) }))
-    }
-
-    /// A temporary directory, removed after `body`.
-    static func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        return try await body(directory)
-    }
-
-    /// The number of rows in `table`.
-    static func count(_ table: String, in store: Store) async throws -> Int {
-        try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
-    }
-}
 
 /// Expects `body` to throw a ``StoreError`` with `code`, and returns it.
 @discardableResult
@@ -54,7 +19,7 @@ func expectStoreError<T>(_ code: StoreError.Code, sourceLocation: SourceLocation
     return nil
 }
 
-@Suite("Store: sites and audits")
+@Suite("Store: sites and audits", .bothStoreBackends)
 struct StoreTests {
     let t0 = StoreFixture.t0
 

@@ -19,11 +19,16 @@ enum CommandRunner {
         var error: String
     }
 
-    /// Runs `fairuse arguments…` in `directory` and waits for it to exit.
-    static func run(_ arguments: [String], in directory: URL = FileManager.default.temporaryDirectory) throws -> Result {
+    /// Runs `fairuse arguments…` in `directory` and waits for it to exit; `environment` replaces
+    /// variables of the test's own environment.
+    static func run(_ arguments: [String], in directory: URL = FileManager.default.temporaryDirectory,
+                    environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = directory
         // Files rather than pipes: neither stream can fill up and block the child.
         let folder = try temporaryFolder()

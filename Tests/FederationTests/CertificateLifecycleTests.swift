@@ -277,8 +277,8 @@ import Testing
             var configuration = federation.configuration
             configuration.keyPath = notPEM
             configuration.databasePath = federation.root + "/other.db"
-            let coordinator = #expect(throws: PKIError.self) {
-                _ = try CoordinatorService.services(configuration: configuration, logger: FederationHarness.logger)
+            let coordinator = await #expect(throws: PKIError.self) {
+                _ = try await CoordinatorService.services(configuration: configuration, logger: FederationHarness.logger)
             }
             #expect(coordinator?.description.hasPrefix("cannot read private key \(notPEM) (tls.key): expected a P-256 private key") == true)
         }

@@ -19,7 +19,7 @@ struct CoordinatorStoreCommandTests {
             \(retention)
             """.write(toFile: root + "/coordinator.yaml", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
-        let store = try Store.open(path: root + "/state/coordinator.db")
+        let store = try await Store.open(path: root + "/state/coordinator.db")
         let old = Date(timeIntervalSince1970: 1_000_000_000)
         let sites = try ["a", "b", "c"].map { try SiteID(validating: $0) }
         for site in sites { try await store.registerSite(id: site, fingerprint: "fp-\(site)", at: old) }
@@ -71,8 +71,9 @@ struct CoordinatorStoreCommandTests {
             let out = root + "/backup.db"
             let first = try await AgentCommandLedgerTests.run(["coordinator", "backup", "--config", config, "--out", out], root: root)
             #expect(first.status == 0, "\(first.output)")
-            #expect(first.output.contains("backed up to \(out) (schema v6-ledger-heads"))
-            let copy = try Store.open(path: out)
+            let schema = try #require(try await store.appliedMigrations().last)
+            #expect(first.output.contains("backed up to \(out) (schema \(schema), "))
+            let copy = try await Store.open(path: out)
             #expect(try await copy.audit(id: old)?.state == .cancelled)
             #expect(try await copy.sites().count == 3)
             let again = try await AgentCommandLedgerTests.run(["coordinator", "backup", "--config", config, "--out", out], root: root)

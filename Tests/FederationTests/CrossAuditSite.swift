@@ -61,14 +61,14 @@ struct CrossAuditSite {
 enum CoordinatorRecords {
     /// Every result an audit stored, decoded.
     static func results(_ federation: FederationHarness, audit: AuditID) async throws -> [TaskResult] {
-        let store = try Store.open(path: federation.configuration.databasePath)
+        let store = try await Store.open(path: federation.configuration.databasePath)
         return try await store.submissions(of: audit).map { try PayloadCodec.decodeJSON(TaskResult.self, from: $0.payload) }
     }
 
     /// All the text the coordinator stored: audits (spec, result), tasks (with refusal details),
     /// submissions, events, sites (policy), and the raw bytes of its database files.
     static func everything(_ federation: FederationHarness) async throws -> String {
-        let store = try Store.open(path: federation.configuration.databasePath)
+        let store = try await Store.open(path: federation.configuration.databasePath)
         var text = ""
         for audit in try await store.audits() {
             text += "\(audit)\n"

@@ -67,7 +67,7 @@ struct FederatedEqualsPooledTests {
             let attempts = entries.filter { $0.kind == .attempt }
             #expect(attempts.map(\.message) == [.hello] + Array(repeating: .progress, count: 10) + [.result])
             #expect(entries.filter { $0.kind == .ack }.map(\.answers) == attempts.map(\.sequence))
-            #expect(!entries.contains { $0.kind == .failed })
+            #expect(!entries.contains { $0.kind == .failed }, "\(entries.filter { $0.kind == .failed }.map(\.payload))")
             for entry in attempts where entry.message == .progress {
                 let progress = try PayloadCodec.decodeJSON(TaskProgress.self, from: Data(entry.payload.utf8))
                 #expect(TaskProgress.stages.contains(progress.stage) && progress.total == 10)

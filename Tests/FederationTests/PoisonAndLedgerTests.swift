@@ -23,9 +23,9 @@ struct PoisonAndLedgerTests {
     }
 
     /// A site's honest result for its task, computed by the agent's own runner on bundled data.
-    static func result(for task: SiteTask, site: String, data: String) throws -> TaskResult {
+    static func result(for task: SiteTask, site: String, data: String) async throws -> TaskResult {
         let runner = TaskRunner(site: try SiteID(validating: site), policy: policy, data: .csv(path: BundledSites.data(data)))
-        guard case .result(let result) = runner.run(task) else { throw CancellationError() }
+        guard case .result(let result) = await runner.run(task) else { throw CancellationError() }
         return result
     }
 
@@ -41,7 +41,7 @@ struct PoisonAndLedgerTests {
             let audit = try await federation.withOperator { try await $0.launch(launch) }.id
             let error = try await federation.withSiteClient("alpha") { alpha -> AgentError? in
                 let task = try #require(try await alpha.tasks(wait: 0).first)
-                var poisoned = try Self.result(for: task, site: "alpha", data: "olmsted-north")
+                var poisoned = try await Self.result(for: task, site: "alpha", data: "olmsted-north")
                 poisoned.techniques[0].statistics.groups[0]?.logLossSum[0] = 1.7e308
                 do { _ = try await alpha.submit(task: task.id, json: try PayloadCodec.encodeJSON(poisoned)); return nil } catch let e as AgentError { return e }
             }
@@ -49,7 +49,7 @@ struct PoisonAndLedgerTests {
             #expect(error?.message.hasPrefix("1.7e+308 exceeds the group's count") == true, "\(String(describing: error))")
             try await federation.withSiteClient("beta") { beta in
                 let task = try #require(try await beta.tasks(wait: 0).first)
-                _ = try await beta.submit(task: task.id, json: try PayloadCodec.encodeJSON(try Self.result(for: task, site: "beta", data: "olmsted-south")))
+                _ = try await beta.submit(task: task.id, json: try PayloadCodec.encodeJSON(try await Self.result(for: task, site: "beta", data: "olmsted-south")))
             }
             let end = try await federation.waitForEnd(audit)
             #expect(end.state == .partial)
@@ -57,7 +57,7 @@ struct PoisonAndLedgerTests {
             #expect(alphaStatus.state == .failed)
             #expect(alphaStatus.detail?.contains("result rejected: techniques[0].statistics.groups[0].log_loss_sum[0]: 1.7e+308 exceeds") == true,
                     "\(String(describing: alphaStatus.detail))")
-            let store = try Store.open(path: federation.configuration.databasePath)
+            let store = try await Store.open(path: federation.configuration.databasePath)
             #expect(try await store.submissions(of: audit).count == 1)   // beta's only
             let report = try await federation.withOperator { try await $0.report(audit, format: "json") }
             #expect(report.contains("not in the pooled result: alpha (failed: result rejected: "))
@@ -90,7 +90,7 @@ struct PoisonAndLedgerTests {
                                                                                     maxGroups: 16, manualApproval: false)))
                 #expect(hello.ledgerHead?.sequence == 1)
                 let task = try #require(try await sender.tasks(wait: 0).first)
-                let result = try Self.result(for: task, site: "alpha", data: "olmsted-north")
+                let result = try await Self.result(for: task, site: "alpha", data: "olmsted-north")
                 let offline = LedgeredClient(client: unreachable, ledger: ledger, destination: "https://127.0.0.1:9")
                 await #expect(throws: AgentError.self) { _ = try await offline.submit(result) }
                 guard case .unacknowledged(let attempt) = try ledger.delivery(of: task.id.rawValue) else {

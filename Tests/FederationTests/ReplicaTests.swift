@@ -19,9 +19,9 @@ struct ReplicaTests {
                                    allowedTechniques: ["onehot", "intersectional", "decoupled"], minCell: 1)
 
     /// A site's honest result for its task, computed by the agent's own runner on bundled data.
-    static func result(for task: SiteTask, site: String, data: String) throws -> TaskResult {
+    static func result(for task: SiteTask, site: String, data: String) async throws -> TaskResult {
         let runner = TaskRunner(site: try SiteID(validating: site), policy: policy, data: .csv(path: BundledSites.data(data)))
-        guard case .result(let result) = runner.run(task) else { throw CancellationError() }
+        guard case .result(let result) = await runner.run(task) else { throw CancellationError() }
         return result
     }
 
@@ -59,7 +59,7 @@ struct ReplicaTests {
 
                 // The same result, four times through each replica at once: one stored, every receipt the same.
                 let alphaTask = try #require(try await alphaTwo.tasks(wait: 0).first)
-                let json = try PayloadCodec.encodeJSON(try Self.result(for: alphaTask, site: "alpha", data: "olmsted-north"))
+                let json = try PayloadCodec.encodeJSON(try await Self.result(for: alphaTask, site: "alpha", data: "olmsted-north"))
                 let outcomes = await withTaskGroup(of: String.self) { group in
                     for client in Array(repeating: [alphaOne, alphaTwo], count: 4).flatMap({ $0 }) {
                         group.addTask { await Self.upload(client, task: alphaTask.id, json: json) }
@@ -71,7 +71,7 @@ struct ReplicaTests {
                 // Two different results for beta's task, one through each replica at once: exactly one
                 // stored, the other a 409 conflict, and the stored body is the accepted one.
                 let betaTask = try #require(try await betaOne.tasks(wait: 0).first)
-                let honest = try Self.result(for: betaTask, site: "beta", data: "olmsted-south")
+                let honest = try await Self.result(for: betaTask, site: "beta", data: "olmsted-south")
                 var other = honest
                 other.agentVersion = "another build"
                 let bodies = [try PayloadCodec.encodeJSON(honest), try PayloadCodec.encodeJSON(other)]
@@ -83,7 +83,7 @@ struct ReplicaTests {
 
                 let end = try await federation.waitForEnd(audit, timeout: .seconds(120))
                 #expect(end.state == .complete)
-                let store = try Store.open(path: federation.configuration.databasePath)
+                let store = try await Store.open(path: federation.configuration.databasePath)
                 let submissions = try await store.submissions(of: audit)
                 #expect(submissions.count == 2)
                 #expect(submissions.first { $0.taskID == alphaTask.id }?.payload == json)
@@ -105,10 +105,10 @@ struct ReplicaTests {
             try await federation.addSite("beta")
             let audit = try await Self.launch(federation, sites: ["alpha", "beta"])
             // The dead replica: its own handle on the shared store, used the way its routes would.
-            let dead = try Store.open(path: federation.configuration.databasePath)
+            let dead = try await Store.open(path: federation.configuration.databasePath)
             for (site, data) in [("alpha", "olmsted-north"), ("beta", "olmsted-south")] {
                 let task = try #require(try await federation.withSiteClient(site) { try await $0.tasks(wait: 0).first })
-                let json = try PayloadCodec.encodeJSON(try Self.result(for: task, site: site, data: data))
+                let json = try PayloadCodec.encodeJSON(try await Self.result(for: task, site: site, data: data))
                 let key = PayloadCodec.idempotencyKey(of: json)
                 _ = try await dead.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key, payload: json, at: manual.now)
             }
@@ -139,9 +139,9 @@ struct ReplicaTests {
         try await FederationHarness.withFederation { federation in
             try await federation.addSite("alpha")
             let audit = try await Self.launch(federation, sites: ["alpha"])
-            let dead = try Store.open(path: federation.configuration.databasePath)
+            let dead = try await Store.open(path: federation.configuration.databasePath)
             let task = try #require(try await federation.withSiteClient("alpha") { try await $0.tasks(wait: 0).first })
-            let json = try PayloadCodec.encodeJSON(try Self.result(for: task, site: "alpha", data: "olmsted-north"))
+            let json = try PayloadCodec.encodeJSON(try await Self.result(for: task, site: "alpha", data: "olmsted-north"))
             let key = PayloadCodec.idempotencyKey(of: json)
             guard case .stored(let applied) = try await dead.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key,
                                                                               payload: json, at: Date()) else {

@@ -75,7 +75,7 @@ struct SecurityTests {
     static func submissions(_ alpha: CoordinatorClient, betaTask: SiteTask, audit: AuditID, federation: FederationHarness) async throws {
         let alphaTask = try #require(try await alpha.tasks(wait: 0).first)
         let runner = TaskRunner(site: try SiteID(validating: "alpha"), policy: SitePolicy(allowedModels: ["logistic_regression"], allowedMetrics: ["error"], allowedTechniques: ["onehot", "intersectional", "decoupled"], minCell: 1), data: .csv(path: BundledSites.data("olmsted-north")))
-        guard case .result(let result) = runner.run(alphaTask) else { Issue.record("no result"); return }
+        guard case .result(let result) = await runner.run(alphaTask) else { Issue.record("no result"); return }
         let json = try PayloadCodec.encodeJSON(result)
         // Site alpha posting to beta's task.
         // Another site's task answers exactly like a task that does not exist (protocol §2).

@@ -1,5 +1,6 @@
 import AuditLogging
 import AuditPKI
+import AuditPostgres
 import AuditSpec
 import Foundation
 
@@ -7,7 +8,10 @@ extension AgentConfiguration {
     /// The keys of `agent.yaml`, by section, in the order of the documented example.
     static let keys = ["site", "coordinator", "tls", "data", "policy", "ledger", "state_dir", "poll_seconds", "logging"]
     static let tlsKeys = ["certificate", "key", "ca", "crl", "crl_when_stale"]
-    static let dataKeys = ["csv", "sqlite", "query"]
+    static let dataKeys = ["csv", "sqlite", "postgres", "password_file", "password_env", "tls", "ca", "query"]
+    /// The keys of a PostgreSQL source, as errors name them.
+    static let postgresKeys = PostgresLocation.Keys(url: "data.postgres", passwordFile: "data.password_file",
+                                                    passwordEnvironment: "data.password_env", tls: "data.tls", caFile: "data.ca")
     static let policyKeys = ["allowed_models", "allowed_metrics", "allowed_techniques", "min_cell", "max_groups",
                              "max_bootstrap", "manual_approval", "cross_audit"]
 
@@ -43,9 +47,29 @@ extension AgentConfiguration {
         } else if let sqlite = try reader.string("sqlite", in: data, expected: "a SQLite file path") {
             let query = try reader.string("query", in: data, required: true, expected: "the SQL query that yields the cohort table")!
             source = .sqlite(path: resolve(sqlite), query: query)
+        } else if let url = try reader.string("postgres", in: data, expected: "a postgres://user@host:port/database URL") {
+            let query = try reader.string("query", in: data, required: true, expected: "the SQL query that yields the cohort table")!
+            let passwordFile = try reader.string("password_file", in: data, expected: "a file holding the password").map(resolve)
+            let passwordEnvironment = try reader.string("password_env", in: data, expected: "an environment variable name")
+            let tls = try reader.string("tls", in: data, expected: "disable, require or verify-full")
+            let ca = try reader.string("ca", in: data, expected: "the PEM file of the database server's CA").map(resolve)
+            do {
+                let location = try PostgresLocation(url: url, passwordFile: passwordFile, passwordEnvironment: passwordEnvironment,
+                                                    tls: tls, caFile: ca, keys: postgresKeys)
+                source = .postgres(location: location, query: query)
+            } catch {
+                // The key the location's error names (data.postgres, data.tls, …), at its line; never the URL's text.
+                let key = (error.key ?? "data.postgres").replacingOccurrences(of: "data.", with: "")
+                throw reader.error(.invalidValue, key, in: data, error.message)
+            }
         } else {
             throw ConfigurationError(code: .missingKey, file: file, key: "data", line: data.line,
-                                     message: "expected csv: PATH, or sqlite: PATH with query: SQL")
+                                     message: "expected csv: PATH, sqlite: PATH with query: SQL, or postgres: URL with query: SQL")
+        }
+        if case .postgres = source {} else {
+            for key in ["password_file", "password_env", "tls", "ca"] where try reader.string(key, in: data, expected: "nothing") != nil {
+                throw reader.error(.invalidValue, key, in: data, "only a postgres: source takes \(key)")
+            }
         }
         var policy = SitePolicy()
         if let section = try reader.section("policy", in: root, allowed: policyKeys) {

@@ -1,5 +1,6 @@
 import AuditLogging
 import AuditPKI
+import AuditPostgres
 import Foundation
 
 /// The site agent's configuration (`agent.yaml`), owned by the hospital and validated at start-up.
@@ -12,6 +13,8 @@ import Foundation
 ///   # optional: crl: crl.pem (the CA's revocation list; the agent keeps the newest it fetches there),
 ///   #           crl_when_stale: warn | refuse
 /// data: { csv: data.csv }                 # or { sqlite: data.db, query: "SELECT * FROM cohort" }
+///   # or { postgres: postgres://audit@warehouse.example.org:5432/omop, password_file: pg-password,
+///   #      tls: verify-full, ca: warehouse-ca.pem, query: "SELECT … FROM …" }  (Deploy/README.md)
 /// policy:                                  # default-deny: empty lists allow nothing
 ///   allowed_models: [logistic_regression]
 ///   allowed_metrics: [error, auc, ece]
@@ -36,6 +39,9 @@ public struct AgentConfiguration: Sendable, Equatable {
         case csv(path: String)
         /// A SQLite database and the query that yields the cohort table.
         case sqlite(path: String, query: String)
+        /// A PostgreSQL database (its keys are `data.postgres`, `data.password_file` or
+        /// `data.password_env`, `data.tls`, `data.ca`) and the query that yields the cohort table.
+        case postgres(location: PostgresLocation, query: String)
     }
 
     /// This site's id (must match its certificate).

@@ -1,24 +1,17 @@
 import AuditSpec
 import Foundation
-import GRDB
 
 /// The column names of the site's data, read without loading the rows: the CSV's first record,
-/// or the SQLite query's result columns (the statement is prepared, not run). `agent check` uses
-/// them to name every column a spec needs that the data lacks.
+/// or a query's result columns (``SiteData/columns()``: a SQLite statement is prepared, not run;
+/// a PostgreSQL query runs wrapped in `LIMIT 0`). `agent check` uses them to name every column a
+/// spec needs that the data lacks.
 public struct DataHeader: Sendable, Equatable {
     /// The names, in order.
     public var columns: [String]
 
-    /// Reads the header of `source`; errors name the file and what is wrong.
-    public static func read(_ source: AgentConfiguration.DataSource) throws -> DataHeader {
-        switch source {
-        case .csv(let path): return DataHeader(columns: try csvHeader(path: path))
-        case .sqlite(let path, let query):
-            var configuration = Configuration()
-            configuration.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            return DataHeader(columns: try queue.read { db in try db.makeStatement(sql: query).columnNames })
-        }
+    /// Reads the header of `source`; errors name the file or the configuration key and what is wrong.
+    public static func read(_ source: AgentConfiguration.DataSource) async throws -> DataHeader {
+        DataHeader(columns: try await SiteData(source).columns())
     }
 
     /// The first record of a CSV file (RFC 4180 quoting), read in chunks up to 1 MiB.

@@ -25,8 +25,8 @@ public struct WritableLocation: Sendable, Equatable {
         self.setting = setting
     }
 
-    /// Every place the agent of `configuration` writes: the state folder and its sub-folders, the
-    /// ledger, and for a SQLite source the temporary folder its query's rows are exported to.
+    /// Every place the agent of `configuration` writes: the state folder and its sub-folders and the
+    /// ledger. (No data source writes: a query's rows stream into memory, never to a temporary file.)
     public static func all(for configuration: AgentConfiguration) -> [WritableLocation] {
         let state = configuration.stateDirectory
         var out = [WritableLocation(what: "the state folder", path: state, kind: .folder, setting: "state_dir in agent.yaml")]
@@ -35,10 +35,6 @@ public struct WritableLocation: Sendable, Equatable {
                                         setting: "state_dir in agent.yaml"))
         }
         out.append(WritableLocation(what: "the egress ledger", path: configuration.ledgerPath, kind: .file, setting: "ledger in agent.yaml"))
-        if case .sqlite = configuration.data {
-            out.append(WritableLocation(what: "the temporary folder (SQLite query export)", path: FileManager.default.temporaryDirectory.path,
-                                        kind: .folder, setting: "TMPDIR in the agent's environment"))
-        }
         return out
     }
 

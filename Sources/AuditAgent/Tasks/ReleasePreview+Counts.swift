@@ -10,7 +10,7 @@ extension ReleasePreview {
     /// groups are withheld is exact (the split is stratified by group × label, `GroupCensus`);
     /// what depends on the models' predictions — merged bins, dropped joint cells, withheld error
     /// statistics — is not known, and the preview says so.
-    public static func fromCounts(_ task: SiteTask, runner: TaskRunner) -> ReleasePreview {
+    public static func fromCounts(_ task: SiteTask, runner: TaskRunner) async -> ReleasePreview {
         let spec = task.spec, policy = runner.policy
         func refusal(_ code: String, _ reason: String) -> ReleasePreview {
             refused(TaskRefusal(task: task.id, site: runner.site, code: code, reason: reason), task: task, basis: .counts)
@@ -24,9 +24,7 @@ extension ReleasePreview {
         }
         let census: [TestabilityPlan.GroupCount]
         do {
-            let path = try DataSourceLoader.csvPath(for: runner.data)
-            defer { if DataSourceLoader.isTemporary(runner.data) { try? FileManager.default.removeItem(atPath: path) } }
-            census = GroupCensus.counts(try AuditDataset.load(path: path, spec: spec), spec: spec)
+            census = GroupCensus.counts(try await SiteData(runner.data).load(spec: spec).dataset, spec: spec)
         } catch {
             return refusal(RefusalCode.dataInvalid, RefusalReason.dataInvalid(error))
         }

@@ -39,8 +39,8 @@ public struct ReleasePreview: Sendable, Equatable {
     public var text: String { lines.joined(separator: "\n") + "\n" }
 
     /// Runs the task as the agent would and describes what it would send.
-    public static func computed(_ task: SiteTask, runner: TaskRunner) -> ReleasePreview {
-        switch runner.run(task) {
+    public static func computed(_ task: SiteTask, runner: TaskRunner) async -> ReleasePreview {
+        switch await runner.run(task) {
         case .refusal(let refusal):
             return refused(refusal, task: task, basis: .computed)
         case .result(let result):

@@ -11,22 +11,23 @@ extension TaskRunner {
         var earlier: [ReleasedPartition]
     }
 
-    /// Reads the register and rebuilds each earlier release on the data at `path` with SHA-256
-    /// `digest` (the same bytes,
-    /// so the same rows in the same order); nil when the runner keeps no register. Earlier
-    /// releases of the same task (a resend after a restart) are not "earlier".
-    func crossAuditContext(path: String, digest: String, task: SiteTask) throws -> CrossAuditContext? {
+    /// Reads the register and rebuilds each earlier release on the data `loaded` read (the same
+    /// digest, so the same rows in the same order); nil when the runner keeps no register.
+    /// Earlier releases of the same task (a resend after a restart) are not "earlier".
+    func crossAuditContext(_ data: SiteData, loaded: SiteData.Loaded, task: SiteTask) async throws -> CrossAuditContext? {
         guard let register else { return nil }
-        var loaded: [String: AuditDataset] = [:]
-        let earlier = try register.releases(onDataset: digest).filter { $0.task != task.id.rawValue }.map { record in
+        var datasets: [String: AuditDataset] = [:]
+        var earlier: [ReleasedPartition] = []
+        for record in try register.releases(onDataset: loaded.digest) where record.task != task.id.rawValue {
             let spec = try AuditSpec.parse(yaml: record.specYAML, source: register.path)
-            let dataset = try loaded[record.specYAML] ?? AuditDataset.load(path: path, spec: spec)
-            loaded[record.specYAML] = dataset
-            return ReleasedPartition(name: "audit \(record.audit) (task \(record.task))", keys: dataset.rowKeys,
-                                     labels: spec.outcome.type == .binary ? dataset.labels : nil,
-                                     released: Set(record.releasedGroups))
+            let dataset: AuditDataset
+            if let known = datasets[record.specYAML] { dataset = known } else { dataset = try await data.load(spec: spec, sameAs: loaded) }
+            datasets[record.specYAML] = dataset
+            earlier.append(ReleasedPartition(name: "audit \(record.audit) (task \(record.task))", keys: dataset.rowKeys,
+                                             labels: spec.outcome.type == .binary ? dataset.labels : nil,
+                                             released: Set(record.releasedGroups)))
         }
-        return CrossAuditContext(digest: digest, earlier: earlier)
+        return CrossAuditContext(digest: loaded.digest, earlier: earlier)
     }
 
     /// The cross-audit decision on a candidate release of `released` keys over `dataset` (every

@@ -9,11 +9,10 @@ extension TaskRunner {
     /// A continuous outcome: fits the regressors locally, computes each technique's regression sums
     /// and withholds every group with fewer than `min_cell` test rows (from the population too, so
     /// no group is recoverable by subtraction). The result carries `regression_techniques`.
-    func releaseRegression(_ task: SiteTask, path: String, extraction: ExtractionSettings, context: CrossAuditContext?,
-                           progress: @Sendable (LocalAudit.Stage, String) -> Void) throws -> Release {
-        let dataset = try AuditDataset.load(path: path, spec: task.spec)
+    func releaseRegression(_ task: SiteTask, dataset: AuditDataset, label: String, extraction: ExtractionSettings,
+                           context: CrossAuditContext?, progress: @Sendable (LocalAudit.Stage, String) -> Void) throws -> Release {
         let rare = RareLevels.find(dataset, minCell: policy.minCell)
-        let trained = try LocalRegressionAudit.train(spec: task.spec, dataPath: path,
+        let trained = try LocalRegressionAudit.train(spec: task.spec, dataPath: label,
                                                      dataset: rare.attributes.isEmpty ? dataset : dataset.keepingRows(rare.kept),
                                                      progress: progress)
         if let refusal = policy.check(groupCount: trained.result.groups.count) {

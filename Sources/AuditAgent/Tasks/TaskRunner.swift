@@ -40,13 +40,13 @@ public struct TaskRunner: Sendable {
     /// Runs the task; `progress` gets plain messages (counts only) for the local log, `report` the
     /// structured progress that may be sent to the coordinator (stage, technique, step count only).
     /// Both outcome types share this skeleton: policy and digest checks before any data is read,
-    /// the data source (a temporary CSV removed when the task ends), the group-count policy, the
+    /// the data source (``SiteData``: a CSV file, or a query streamed into the table), the group-count policy, the
     /// extraction settings keyed by the coordinator's root seed, and the released row counts.
     /// `draft` gets the register record of a result (the agent records it when it hands the
     /// result to the sender; nothing is recorded here).
     public func run(_ task: SiteTask, progress: @escaping @Sendable (String) -> Void = { _ in },
                     report: @escaping @Sendable (TaskProgress) -> Void = { _ in },
-                    draft: (ReleaseRecord) -> Void = { _ in }) -> Outcome {
+                    draft: (ReleaseRecord) -> Void = { _ in }) async -> Outcome {
         if let refusal = policy.check(task.spec) { return refuse(task, refusal.code, refusal.reason) }
         guard task.specSHA256 == SiteTask.specDigest(task.spec) else {
             return refuse(task, RefusalCode.specMismatch, "the task's spec does not match its SHA-256")
@@ -63,16 +63,15 @@ public struct TaskRunner: Sendable {
             reportStage(stageName.rawValue, techniques.first { message.hasPrefix($0 + " ") || message.hasPrefix($0 + ":") })
         }
         do {
-            let path = try DataSourceLoader.csvPath(for: data)
-            // A SQLite query's rows are a temporary CSV of patient data: removed when the task ends.
-            defer { if DataSourceLoader.isTemporary(data) { try? FileManager.default.removeItem(atPath: path) } }
             var extraction = LocalAudit.extractionSettings(task.spec, site: site.rawValue)
             extraction.rootSeed = task.rootSeed
-            // A file that cannot be read is the data's problem (data_invalid), not the register's.
-            let digest = register == nil ? "" : try DatasetDigest.sha256(ofFile: path)
+            // The data streams into the table (a query's rows are never written to a file); a
+            // source that cannot be read is the data's problem (data_invalid), not the register's.
+            let siteData = SiteData(data)
+            let loaded = try await siteData.load(spec: task.spec, digest: register != nil)
             let context: CrossAuditContext?
             do {
-                context = try crossAuditContext(path: path, digest: digest, task: task)
+                context = try await crossAuditContext(siteData, loaded: loaded, task: task)
             } catch {
                 // Fail closed: without the register no release can be checked against the earlier ones.
                 progress("the release register could not be used: \(error)")
@@ -80,8 +79,10 @@ public struct TaskRunner: Sendable {
                               + "nothing is released until the site repairs it")
             }
             let release = task.spec.outcome.type == .continuous
-                ? try releaseRegression(task, path: path, extraction: extraction, context: context, progress: pipelineProgress)
-                : try releaseBinary(task, path: path, extraction: extraction, context: context, progress: pipelineProgress)
+                ? try releaseRegression(task, dataset: loaded.dataset, label: siteData.label, extraction: extraction,
+                                        context: context, progress: pipelineProgress)
+                : try releaseBinary(task, dataset: loaded.dataset, label: siteData.label, extraction: extraction,
+                                    context: context, progress: pipelineProgress)
             if let refusal = release.refusal { return refuse(task, refusal.code, refusal.reason) }
             reportStage("disclosure", nil)
             // Row counts cover only the released groups: the site's full counts minus the released
@@ -117,11 +118,10 @@ public struct TaskRunner: Sendable {
     /// A binary outcome: withholds rows of rare group levels, trains, checks the release against
     /// the earlier ones (cross-audit), then releases each technique's statistics through
     /// disclosure control.
-    func releaseBinary(_ task: SiteTask, path: String, extraction: ExtractionSettings, context: CrossAuditContext?,
-                       progress: @Sendable (LocalAudit.Stage, String) -> Void) throws -> Release {
-        let dataset = try AuditDataset.load(path: path, spec: task.spec)
+    func releaseBinary(_ task: SiteTask, dataset: AuditDataset, label: String, extraction: ExtractionSettings,
+                       context: CrossAuditContext?, progress: @Sendable (LocalAudit.Stage, String) -> Void) throws -> Release {
         let rare = RareLevels.find(dataset, minCell: policy.minCell)
-        let trained = try LocalAudit.train(spec: task.spec, dataPath: path,
+        let trained = try LocalAudit.train(spec: task.spec, dataPath: label,
                                            dataset: rare.attributes.isEmpty ? dataset : dataset.keepingRows(rare.kept),
                                            progress: progress)
         if let refusal = policy.check(groupCount: trained.result.groups.count) {
@@ -155,24 +155,6 @@ public struct TaskRunner: Sendable {
         var p = predictions
         p.sites = Array(repeating: site, count: p.count)
         return p
-    }
-}
-
-/// Reads the configured data source into a CSV file the audit pipeline can read (a SQLite query's
-/// result becomes a private temporary file; ``isTemporary(_:)`` says whether to remove it).
-public enum DataSourceLoader {
-    /// Whether ``csvPath(for:)`` of this source makes a temporary file.
-    public static func isTemporary(_ source: AgentConfiguration.DataSource) -> Bool {
-        if case .sqlite = source { return true }
-        return false
-    }
-
-    /// The CSV path of the source.
-    public static func csvPath(for source: AgentConfiguration.DataSource) throws -> String {
-        switch source {
-        case .csv(let path): return path
-        case .sqlite(let path, let query): return try SQLiteSource.export(database: path, query: query)
-        }
     }
 }
 

@@ -1,6 +1,5 @@
 import AuditCore
 import Foundation
-import GRDB
 
 /// The result of applying one event to a stored audit: the machine as persisted and the actions for the caller.
 public struct AppliedTransition: Sendable, Hashable {
@@ -48,14 +47,14 @@ public struct AuditLifecycle: Sendable {
     @discardableResult
     public func apply(_ event: AuditStateMachine.Event, to auditID: AuditID, at time: Date) async throws
         -> AppliedTransition {
-        try await store.write("applying an event to audit \(auditID)") { db in
-            try Self.apply(event, auditID: auditID, at: time, in: db)
+        try await store.write("applying an event to audit \(auditID)") { tx in
+            try Self.apply(event, auditID: auditID, at: time, in: tx)
         }
     }
 
     /// The stored audit's machine (its current round's tasks).
     public func machine(for auditID: AuditID) async throws -> AuditStateMachine {
-        try await store.read("loading audit \(auditID)") { db in try Self.load(auditID, in: db).machine }
+        try await store.read("loading audit \(auditID)") { tx in try Self.load(auditID, lock: false, in: tx).machine }
     }
 
     /// After a restart: for every open audit, re-issue `startCombining` if it was combining, and expire it if its
@@ -84,12 +83,22 @@ public struct AuditLifecycle: Sendable {
         var machine: AuditStateMachine
     }
 
-    /// Reads the audit and its current round's tasks and rebuilds the machine.
-    static func load(_ auditID: AuditID, in db: Database) throws -> Loaded {
-        guard let audit = try AuditRecord.fetch(db, id: auditID) else {
+    /// Locks the audit's row until the transaction ends (PostgreSQL; SQLite's single writer needs no
+    /// lock), so writers of one audit on different coordinator replicas take turns; `notFound` if absent.
+    static func lock(_ auditID: AuditID, in tx: any StoreTransaction) throws {
+        guard tx.dialect == .postgres else { return }
+        guard try tx.exists("SELECT id FROM audit WHERE id = ? FOR UPDATE", [auditID]) else {
             throw StoreError.notFound("audit \(auditID) not found")
         }
-        let tasks = try SiteTaskRecord.currentRound(db, auditID: auditID)
+    }
+
+    /// Reads the audit and its current round's tasks and rebuilds the machine; with `lock` (every
+    /// write), the audit row stays locked until the transaction ends (see ``lock(_:in:)``).
+    static func load(_ auditID: AuditID, lock: Bool, in tx: any StoreTransaction) throws -> Loaded {
+        guard let audit = try AuditRecord.fetch(tx, id: auditID, lock: lock) else {
+            throw StoreError.notFound("audit \(auditID) not found")
+        }
+        let tasks = try SiteTaskRecord.currentRound(tx, auditID: auditID)
         let machine = AuditStateMachine(
             restoring: audit.id, state: audit.state,
             tasks: tasks.map { AuditStateMachine.SiteTask(site: $0.siteID, state: $0.state, detail: $0.detail) },
@@ -100,39 +109,39 @@ public struct AuditLifecycle: Sendable {
 
     /// Loads, applies and persists; throws `illegalTransition` (writing nothing) when the machine rejects the event.
     static func apply(_ event: AuditStateMachine.Event, auditID: AuditID, at time: Date,
-                      in db: Database) throws -> AppliedTransition {
-        let loaded = try load(auditID, in: db)
+                      in tx: any StoreTransaction) throws -> AppliedTransition {
+        let loaded = try load(auditID, lock: true, in: tx)
         let transition: AuditStateMachine.Transition
         switch loaded.machine.apply(event, at: time) {
         case let .success(value): transition = value
         case let .failure(error): throw StoreError.rejected(error)
         }
-        try persist(transition, from: loaded, at: time, in: db)
+        try persist(transition, from: loaded, at: time, in: tx)
         return AppliedTransition(auditID: auditID, machine: transition.machine, actions: transition.actions)
     }
 
     /// Writes the difference between the loaded machine and the transition's, plus its event rows.
     static func persist(_ transition: AuditStateMachine.Transition, from loaded: Loaded, at time: Date,
-                        in db: Database) throws {
+                        in tx: any StoreTransaction) throws {
         let old = loaded.machine
         let new = transition.machine
         guard old != new || !transition.actions.isEmpty else { return }
-        try db.execute(sql: "UPDATE audit SET state = ?, failure = ?, updated_at = ? WHERE id = ?",
-                       arguments: [new.state.rawValue, new.failure, time, loaded.audit.id])
+        try tx.execute("UPDATE audit SET state = ?, failure = ?, updated_at = ? WHERE id = ?",
+                       [new.state.rawValue, new.failure, time, loaded.audit.id])
         let taskIDs = Dictionary(loaded.tasks.map { ($0.siteID, $0.id) }, uniquingKeysWith: { first, _ in first })
         for (before, after) in zip(old.tasks, new.tasks) where before != after {
             guard let taskID = taskIDs[after.site] else { continue }
-            try db.execute(sql: "UPDATE site_task SET state = ?, detail = ?, updated_at = ? WHERE id = ?",
-                           arguments: [after.state.rawValue, after.detail, time, taskID])
+            try tx.execute("UPDATE site_task SET state = ?, detail = ?, updated_at = ? WHERE id = ?",
+                           [after.state.rawValue, after.detail, time, taskID])
         }
-        try recordEvents(transition.actions, auditID: loaded.audit.id, taskIDs: taskIDs, at: time, in: db)
+        try recordEvents(transition.actions, auditID: loaded.audit.id, taskIDs: taskIDs, at: time, in: tx)
     }
 
     /// Inserts one `event` row per `recordEvent` action, with the task id of the entry's site.
     static func recordEvents(_ actions: [AuditStateMachine.Action], auditID: AuditID, taskIDs: [SiteID: TaskID],
-                             at time: Date, in db: Database) throws {
+                             at time: Date, in tx: any StoreTransaction) throws {
         for case let .recordEvent(entry) in actions {
-            try EventRecord.insert(db, auditID: auditID, taskID: entry.site.flatMap { taskIDs[$0] },
+            try EventRecord.insert(tx, auditID: auditID, taskID: entry.site.flatMap { taskIDs[$0] },
                                    siteID: entry.site, kind: entry.kind, detail: entry.detail, at: time)
         }
     }

@@ -1,11 +1,12 @@
 import AuditLogging
 import AuditPKI
+import AuditPostgres
 import AuditSpec
 import Foundation
 
 extension CoordinatorConfiguration {
     /// The keys of `coordinator.yaml`, by section, in the order of the documented example.
-    static let keys = ["listen", "tls", "database", "port_file", "limits", "default_deadline_seconds", "observability",
+    static let keys = ["listen", "tls", "database", "postgres", "port_file", "limits", "default_deadline_seconds", "observability",
                        "logging", "researchers", "retention", "replicas"]
     static let listenKeys = ["host", "port"]
     static let tlsKeys = ["certificate", "key", "ca", "crl", "crl_when_stale"]
@@ -13,6 +14,7 @@ extension CoordinatorConfiguration {
     static let researcherKeys = ["name", "token_sha256"]
     static let observabilityKeys = ["listen", "allow_non_loopback", "port_file"]
     static let loggingKeys = ["format", "level"]
+    static let postgresKeys = ["password_file", "password_env", "tls", "ca", "connections"]
     static let replicasKeys = ["combine_lease_seconds"]
 
     /// Reads and validates `coordinator.yaml`.
@@ -33,15 +35,21 @@ extension CoordinatorConfiguration {
         func path(_ key: String, _ what: String) throws(ConfigurationError) -> String {
             resolve(try reader.string(key, in: tls, required: true, expected: what)!)
         }
-        let database = try reader.string("database", in: root, required: true, expected: "sqlite:PATH")!
-        guard database.hasPrefix("sqlite:"), database.count > "sqlite:".count else {
-            throw reader.error(.invalidValue, "database", in: root, "expected sqlite:PATH (PostgreSQL is not supported yet)")
+        let database = try reader.string("database", in: root, required: true,
+                                         expected: "sqlite:PATH or postgres://USER@HOST[:PORT]/DATABASE")!
+        let postgres = try Self.postgres(reader, database: database, resolve: resolve)
+        guard postgres != nil || (database.hasPrefix("sqlite:") && database.count > "sqlite:".count) else {
+            throw reader.error(.invalidValue, "database", in: root, "expected sqlite:PATH or postgres://USER@HOST[:PORT]/DATABASE")
         }
         var config = CoordinatorConfiguration(
             certificatePath: try path("certificate", "the coordinator certificate (PEM) path"),
             keyPath: try path("key", "the coordinator private key (PEM) path"),
             caPath: try path("ca", "the federation CA certificate (PEM) path"),
-            databasePath: resolve(String(database.dropFirst("sqlite:".count))))
+            databasePath: postgres == nil ? resolve(String(database.dropFirst("sqlite:".count))) : "")
+        if let postgres {
+            config.postgres = postgres.location
+            config.postgresConnections = postgres.connections
+        }
         config.revocationListPath = try reader.string("crl", in: tls, expected: "the federation CA's revocation list (PEM) path").map(resolve)
         if let policy = try reader.string("crl_when_stale", in: tls, expected: "warn or refuse") {
             guard let value = RevocationList.StalePolicy(rawValue: policy) else {
@@ -70,6 +78,42 @@ extension CoordinatorConfiguration {
             config.combineLeaseSeconds = try reader.int("combine_lease_seconds", in: replicas, range: 3...3600) ?? config.combineLeaseSeconds
         }
         return config
+    }
+
+    /// `database: postgres://…` with the `postgres:` section (password file or variable, TLS mode, CA,
+    /// connections); nil for `sqlite:`. Errors name the key (`database` or `postgres.tls`, …), the
+    /// file and line, and never repeat a password written into the URL.
+    static func postgres(_ reader: ConfigurationReader, database: String, resolve: (String) -> String) throws(ConfigurationError)
+        -> (location: PostgresLocation, connections: Int)? {
+        let root = reader.root
+        let section = try reader.section("postgres", in: root, allowed: postgresKeys)
+        guard database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") || database.contains("@") else {
+            if section != nil {
+                throw reader.error(.invalidValue, "postgres", in: root,
+                                   "the postgres section is read only with database: postgres://USER@HOST[:PORT]/DATABASE")
+            }
+            return nil
+        }
+        let keys = PostgresLocation.Keys(url: "database", passwordFile: "postgres.password_file",
+                                         passwordEnvironment: "postgres.password_env", tls: "postgres.tls", caFile: "postgres.ca")
+        var passwordFile: String?, passwordEnv: String?, tls: String?, ca: String?, connections: Int?
+        if let section {
+            passwordFile = try reader.string("password_file", in: section, expected: "the path of a file holding the password").map(resolve)
+            passwordEnv = try reader.string("password_env", in: section, expected: "the name of an environment variable holding the password")
+            tls = try reader.string("tls", in: section, expected: "verify-full, require or disable")
+            ca = try reader.string("ca", in: section, expected: "the PEM file of the CA of the server's certificate").map(resolve)
+            connections = try reader.int("connections", in: section, range: 1...64)
+        }
+        do {
+            let location = try PostgresLocation(url: database, passwordFile: passwordFile, passwordEnvironment: passwordEnv,
+                                                tls: tls, caFile: ca, keys: keys)
+            return (location, connections ?? 8)
+        } catch {
+            guard let key = error.key, key.hasPrefix("postgres."), let section else {
+                throw reader.error(.invalidValue, "database", in: root, error.message)
+            }
+            throw reader.error(.invalidValue, String(key.dropFirst("postgres.".count)), in: section, error.message)
+        }
     }
 
     /// `observability`: `listen: host:port`, loopback unless `allow_non_loopback: true`, because

@@ -1,4 +1,5 @@
 import AuditLogging
+import AuditPostgres
 import AuditPKI
 import AuditWire
 
@@ -9,7 +10,12 @@ import AuditWire
 /// listen: { host: 127.0.0.1, port: 8443 }      # port 0 picks a free port (see port_file)
 /// tls: { certificate: coordinator.pem, key: coordinator-key.pem, ca: ca.pem }
 ///   # optional: crl: crl.pem (the CA's revocation list, re-read when it changes), crl_when_stale: warn | refuse
-/// database: sqlite:fairuse.db
+/// database: sqlite:fairuse.db                   # or postgres://USER@HOST[:PORT]/DATABASE, with:
+/// postgres:                                      # only with a postgres:// database
+///   password_file: /run/secrets/fairuse-db       # or password_env: FAIRUSE_DB_PASSWORD (never in the URL)
+///   tls: verify-full                             # verify-full (default) | require | disable (loopback only)
+///   ca: db-ca.pem                                # the CA of the server's certificate (verify-full)
+///   connections: 8                               # at most this many connections (1-64)
 /// port_file: coordinator.port                    # optional: the bound port is written here
 /// limits: { max_compressed_bytes: 33554432, max_decompressed_bytes: 268435456, long_poll_seconds: 25 }
 /// default_deadline_seconds: 7200
@@ -38,8 +44,12 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var keyPath: String
     /// The federation CA (PEM) that signs every client certificate.
     public var caPath: String
-    /// The SQLite database file.
+    /// The SQLite database file (unused when ``postgres`` is set).
     public var databasePath: String
+    /// The PostgreSQL database (`database: postgres://…` and the `postgres:` section); nil for SQLite.
+    public var postgres: PostgresLocation?
+    /// At most this many PostgreSQL connections (`postgres.connections`).
+    public var postgresConnections: Int = 8
     /// Where to write the bound port, if anywhere.
     public var portFile: String?
     /// Largest compressed request body; defaults to the protocol's (§6, `PayloadLimits`).

@@ -1,6 +1,5 @@
 import AuditCore
 import Foundation
-import GRDB
 
 extension Store {
     /// Creates an audit and one queued task per site in ONE transaction, applying `launched` to a new machine.
@@ -9,12 +8,12 @@ extension Store {
     /// launch is invalid: no sites, duplicates, `minSites` out of range, unknown required site, past deadline).
     @discardableResult
     public func createAudit(_ new: NewAudit, at time: Date) async throws -> AppliedTransition {
-        try await write("creating audit \(new.id)") { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM audit WHERE id = ?", arguments: [new.id]) != nil {
+        try await write("creating audit \(new.id)") { tx in
+            if try tx.exists("SELECT 1 FROM audit WHERE id = ?", [new.id]) {
                 throw StoreError(code: .duplicateAudit, message: "audit \(new.id) already exists")
             }
             for siteID in new.sites {
-                guard let site = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [siteID]).first else {
+                guard let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id = ?" + tx.forUpdate, [siteID]).first else {
                     throw StoreError.notFound("audit \(new.id): site \(siteID) is not registered")
                 }
                 guard site.status == .active else {
@@ -29,11 +28,11 @@ extension Store {
             case let .failure(error): throw StoreError.rejected(error)
             }
             let machine = transition.machine
-            try db.execute(sql: """
+            try tx.execute("""
                 INSERT INTO audit (id, name, spec_yaml, spec_sha256, spec_json, state, min_sites, required_sites_json,
                                    deadline, created_at, updated_at, root_seed)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [new.id, new.name, new.specYAML, new.specSHA256, try new.spec.map(AuditRecord.specJSON),
+                """, [new.id, new.name, new.specYAML, new.specSHA256, try new.spec.map(AuditRecord.specJSON),
                                  machine.state.rawValue, machine.minSites,
                                  AuditRecord.requiredSitesJSON(machine.requiredSites),
                                  new.deadline, time, time, Int64(bitPattern: new.rootSeed)])
@@ -41,32 +40,32 @@ extension Store {
             for task in machine.tasks {
                 let taskID = new.taskIDs[task.site] ?? TaskID.generate()
                 taskIDs[task.site] = taskID
-                try db.execute(sql: """
+                try tx.execute("""
                     INSERT INTO site_task (id, audit_id, site_id, round, state, updated_at) VALUES (?, ?, ?, 1, ?, ?)
-                    """, arguments: [taskID, new.id, task.site, task.state.rawValue, time])
+                    """, [taskID, new.id, task.site, task.state.rawValue, time])
             }
-            try AuditLifecycle.recordEvents(transition.actions, auditID: new.id, taskIDs: taskIDs, at: time, in: db)
+            try AuditLifecycle.recordEvents(transition.actions, auditID: new.id, taskIDs: taskIDs, at: time, in: tx)
             return AppliedTransition(auditID: new.id, machine: machine, actions: transition.actions)
         }
     }
 
     /// Every audit, oldest first.
     public func audits() async throws -> [AuditRecord] {
-        try await read("listing audits") { db in
-            try AuditRecord.fetchAll(db, "SELECT * FROM audit ORDER BY created_at, id")
+        try await read("listing audits") { tx in
+            try AuditRecord.fetchAll(tx, "SELECT * FROM audit ORDER BY created_at, id")
         }
     }
 
     /// The audit with this id, or `nil`.
     public func audit(id: AuditID) async throws -> AuditRecord? {
-        try await read("reading audit \(id)") { db in try AuditRecord.fetch(db, id: id) }
+        try await read("reading audit \(id)") { tx in try AuditRecord.fetch(tx, id: id) }
     }
 
     /// Audits that are not final (created, dispatched, collecting, combining), earliest deadline first:
     /// what a restarted coordinator must resume (see ``AuditLifecycle/resume(at:)``).
     public func openAudits() async throws -> [AuditRecord] {
-        try await read("listing open audits") { db in
-            try AuditRecord.fetchAll(db, """
+        try await read("listing open audits") { tx in
+            try AuditRecord.fetchAll(tx, """
                 SELECT * FROM audit WHERE state IN ('created', 'dispatched', 'collecting', 'combining')
                 ORDER BY deadline, id
                 """)
@@ -75,23 +74,23 @@ extension Store {
 
     /// The audit's tasks (all rounds), in round then launch order.
     public func tasks(of auditID: AuditID) async throws -> [SiteTaskRecord] {
-        try await read("listing tasks of audit \(auditID)") { db in
-            try SiteTaskRecord.fetchAll(db, "SELECT * FROM site_task WHERE audit_id = ? ORDER BY round, rowid",
+        try await read("listing tasks of audit \(auditID)") { tx in
+            try SiteTaskRecord.fetchAll(tx, "SELECT * FROM site_task WHERE audit_id = ? ORDER BY round, rowid",
                                         [auditID])
         }
     }
 
     /// The task with this id, or `nil`.
     public func task(id: TaskID) async throws -> SiteTaskRecord? {
-        try await read("reading task \(id)") { db in try SiteTaskRecord.fetch(db, id: id) }
+        try await read("reading task \(id)") { tx in try SiteTaskRecord.fetch(tx, id: id) }
     }
 
     /// A site's open tasks (queued, delivered, accepted) of audits that are not combining or final, with their
     /// audits: what a long-poll returns, so a restarted agent re-syncs.
     public func openTasks(for siteID: SiteID) async throws -> [OpenTask] {
-        try await read("listing open tasks of site \(siteID)") { db in
-            try Self.openTaskRows(db, siteID: siteID).map { task in
-                guard let audit = try AuditRecord.fetch(db, id: task.auditID) else {
+        try await read("listing open tasks of site \(siteID)") { tx in
+            try Self.openTaskRows(tx, siteID: siteID).map { task in
+                guard let audit = try AuditRecord.fetch(tx, id: task.auditID) else {
                     throw StoreError.corrupt("task \(task.id) names a missing audit")
                 }
                 return OpenTask(task: task, audit: audit)
@@ -104,35 +103,35 @@ extension Store {
     /// Throws `illegalTransition` (storing nothing) if the audit is not combining, e.g. it was cancelled meanwhile.
     @discardableResult
     public func storeResult(auditID: AuditID, resultJSON: String, at time: Date) async throws -> AppliedTransition {
-        try await write("storing the result of audit \(auditID)") { db in
-            let applied = try AuditLifecycle.apply(.combineSucceeded, auditID: auditID, at: time, in: db)
-            try db.execute(sql: "UPDATE audit SET result_json = ? WHERE id = ?", arguments: [resultJSON, auditID])
+        try await write("storing the result of audit \(auditID)") { tx in
+            let applied = try AuditLifecycle.apply(.combineSucceeded, auditID: auditID, at: time, in: tx)
+            try tx.execute("UPDATE audit SET result_json = ? WHERE id = ?", [resultJSON, auditID])
             return applied
         }
     }
 
     /// The audit's stored submissions, in the order received.
     public func submissions(of auditID: AuditID) async throws -> [SubmissionRecord] {
-        try await read("listing submissions of audit \(auditID)") { db in
-            try Row.fetchAll(db, sql: """
+        try await read("listing submissions of audit \(auditID)") { tx in
+            try tx.fetchAll("""
                 SELECT submission.* FROM submission JOIN site_task ON site_task.id = submission.task_id
                 WHERE site_task.audit_id = ? ORDER BY submission.received_at, site_task.rowid
-                """, arguments: [auditID]).map(SubmissionRecord.init(row:))
+                """, [auditID]).map(SubmissionRecord.init(row:))
         }
     }
 
     /// The audit's event log, oldest first.
     public func events(of auditID: AuditID) async throws -> [EventRecord] {
-        try await read("listing events of audit \(auditID)") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE audit_id = ? ORDER BY id", arguments: [auditID])
+        try await read("listing events of audit \(auditID)") { tx in
+            try tx.fetchAll("SELECT * FROM event WHERE audit_id = ? ORDER BY id", [auditID])
                 .map(EventRecord.init(row:))
         }
     }
 
     /// A site's own events (registration, revocation) and its task events, oldest first.
     public func events(ofSite siteID: SiteID) async throws -> [EventRecord] {
-        try await read("listing events of site \(siteID)") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE site_id = ? ORDER BY id", arguments: [siteID])
+        try await read("listing events of site \(siteID)") { tx in
+            try tx.fetchAll("SELECT * FROM event WHERE site_id = ? ORDER BY id", [siteID])
                 .map(EventRecord.init(row:))
         }
     }

@@ -1,6 +1,5 @@
 import AuditCore
 import Foundation
-import GRDB
 
 /// What operations reads from the store: counts by state for `/metrics`, a write probe for
 /// `/readyz`, and the event log filtered for `fairuse coordinator events`.
@@ -17,12 +16,12 @@ extension Store {
 
     /// Counts audits, tasks and sites by state in one read snapshot.
     public func stateCounts() async throws -> StateCounts {
-        try await read("counting audits, tasks and sites by state") { db in
+        try await read("counting audits, tasks and sites by state") { tx in
             func counts<S: RawRepresentable & CaseIterable & Hashable>(_ table: String, _ column: String, _ type: S.Type) throws
                 -> [S: Int] where S.RawValue == String {
                 var out = Dictionary(uniqueKeysWithValues: S.allCases.map { ($0, 0) })
-                for row in try Row.fetchAll(db, sql: "SELECT \(column) AS s, COUNT(*) AS n FROM \(table) GROUP BY \(column)") {
-                    if let state = S(rawValue: row["s"]) { out[state] = row["n"] }
+                for row in try tx.fetchAll("SELECT \(column) AS s, COUNT(*) AS n FROM \(table) GROUP BY \(column)", []) {
+                    if let state = S(rawValue: try row.get("s")) { out[state] = try row.get("n", as: Int.self) }
                 }
                 return out
             }
@@ -35,9 +34,15 @@ extension Store {
     /// Commits a write that changes nothing a reader sees (the header's `user_version`, set to
     /// itself), so a read-only file, a lost lock or a full disk fails here and `/readyz` says so.
     public func probeWrite() async throws {
-        try await write("probing that the store is writable") { db in
-            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-            try db.execute(sql: "PRAGMA user_version = \(version)")
+        try await write("probing that the store is writable") { tx in
+            switch tx.dialect {
+            case .sqlite:
+                let version = try tx.fetchColumn("PRAGMA user_version", as: Int.self).first ?? 0
+                try tx.execute("PRAGMA user_version = \(version)")
+            case .postgres:
+                // Assigning a transaction id is a write: it fails on a read-only server or standby.
+                try tx.execute("SELECT txid_current()")
+            }
         }
     }
 
@@ -63,14 +68,14 @@ extension Store {
 
     /// The newest `filter.limit` events matching `filter`, oldest first.
     public func events(matching filter: EventFilter) async throws -> [EventRecord] {
-        try await read("listing events") { db in
-            var clauses: [String] = [], arguments: StatementArguments = []
+        try await read("listing events") { tx in
+            var clauses: [String] = [], arguments: StoreArguments = []
             if let audit = filter.audit { clauses.append("audit_id = ?"); arguments += [audit] }
             if let site = filter.site { clauses.append("site_id = ?"); arguments += [site] }
             if let since = filter.since { clauses.append("at >= ?"); arguments += [since] }
             let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             arguments += [filter.limit]
-            return Array(try Row.fetchAll(db, sql: "SELECT * FROM event \(condition) ORDER BY id DESC LIMIT ?", arguments: arguments)
+            return Array(try tx.fetchAll("SELECT * FROM event \(condition) ORDER BY id DESC LIMIT ?", arguments)
                 .map(EventRecord.init(row:)).reversed())
         }
     }

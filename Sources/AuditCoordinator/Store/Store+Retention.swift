@@ -1,6 +1,5 @@
 import AuditCore
 import Foundation
-import GRDB
 
 extension Store {
     /// The audit states whose records may age out: nothing of an open audit is ever deleted.
@@ -17,11 +16,10 @@ extension Store {
                        events: policy.events.map { now.addingTimeInterval(-Double($0.components.seconds)) })
         let operation = dryRun ? "counting what retention would delete" : "applying the retention policy"
         do {
-            return try await write(operation) { db in
+            return try await write(operation) { tx in
                 var outcome = RetentionOutcome(dryRun: dryRun)
                 func delete(_ sql: String, _ cutoff: Date) throws -> Int {
-                    try db.execute(sql: sql, arguments: [cutoff])
-                    return db.changesCount
+                    try tx.execute(sql, [cutoff])
                 }
                 if let cutoff = cutoffs.audits {
                     let old = "SELECT id FROM audit WHERE state IN (\(finished)) AND updated_at < ?"
@@ -47,7 +45,7 @@ extension Store {
                 }
                 // A dry run leaves by throwing, so the transaction rolls back whatever the backend.
                 if dryRun { throw DryRun(outcome: outcome) }
-                try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: nil, kind: .retentionApplied,
+                try EventRecord.insert(tx, auditID: nil, taskID: nil, siteID: nil, kind: .retentionApplied,
                                        detail: outcome.summary, at: now)
                 return outcome
             }

@@ -1,6 +1,5 @@
 import AuditCore
 import Foundation
-import GRDB
 
 extension EventKind {
     /// A site registered a new certificate with an overlap window; the detail names the window's end.
@@ -28,8 +27,8 @@ extension Store {
     @discardableResult
     public func rotateSite(id: SiteID, fingerprint: String, overlap: TimeInterval, at time: Date) async throws -> SiteRecord {
         guard overlap >= 0 else { throw StoreError(code: .invalidArgument, message: "the overlap must not be negative") }
-        return try await write("rotating site \(id)") { db in
-            guard let site = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [id]).first else {
+        return try await write("rotating site \(id)") { tx in
+            guard let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id = ?" + tx.forUpdate, [id]).first else {
                 throw StoreError.notFound("site \(id) not found")
             }
             guard site.status == .active else {
@@ -38,20 +37,20 @@ extension Store {
             guard site.fingerprint != fingerprint else {
                 throw StoreError(code: .conflict, message: "site \(id) already uses this certificate; rotate to a new one")
             }
-            if let holder = try String.fetchOne(db, sql: """
+            if let holder = try tx.fetchColumn("""
                 SELECT id FROM site WHERE fingerprint = ? UNION SELECT site_id FROM site_previous_certificate WHERE fingerprint = ?
-                """, arguments: [fingerprint, fingerprint]) {
+                """, [fingerprint, fingerprint], as: String.self).first {
                 throw StoreError(code: .duplicateFingerprint, message: "site \(id): the certificate fingerprint is already registered to site \(holder)")
             }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM revoked_certificate WHERE fingerprint = ?", arguments: [fingerprint]) != nil {
+            if try tx.exists("SELECT 1 FROM revoked_certificate WHERE fingerprint = ?", [fingerprint]) {
                 throw StoreError(code: .duplicateFingerprint, message: "site \(id): the certificate was revoked; issue a new one")
             }
-            try Self.revokePreviousCertificates(db, site: id, reason: "replaced by another rotation", at: time)
+            try Self.revokePreviousCertificates(tx, site: id, reason: "replaced by another rotation", at: time)
             let until = time.addingTimeInterval(overlap)
-            try db.execute(sql: "INSERT INTO site_previous_certificate (fingerprint, site_id, until) VALUES (?, ?, ?)",
-                           arguments: [site.fingerprint, id, until])
-            try db.execute(sql: "UPDATE site SET fingerprint = ? WHERE id = ?", arguments: [fingerprint, id])
-            try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: id, kind: .siteRotated,
+            try tx.execute("INSERT INTO site_previous_certificate (fingerprint, site_id, until) VALUES (?, ?, ?)",
+                           [site.fingerprint, id, until])
+            try tx.execute("UPDATE site SET fingerprint = ? WHERE id = ?", [fingerprint, id])
+            try EventRecord.insert(tx, auditID: nil, taskID: nil, siteID: id, kind: .siteRotated,
                                    detail: "new certificate \(fingerprint); the previous one is accepted until "
                                        + "\(until.formatted(.iso8601)) or the new one's first use", at: time)
             var rotated = site
@@ -64,28 +63,29 @@ extension Store {
     /// certificate revokes its previous one, and a previous certificate presented after its window is revoked.
     public func standing(ofSiteCertificate fingerprint: String, at time: Date) async throws -> SiteCertificateStanding {
         // Most requests come with a current certificate and no rotation pending: answer those with a read.
-        let quick: SiteCertificateStanding? = try await read("looking up a site certificate") { db in
-            if let site = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE fingerprint = ? AND status = 'active'", [fingerprint]).first,
-               try Bool.fetchOne(db, sql: "SELECT 1 FROM site_previous_certificate WHERE site_id = ?", arguments: [site.id]) == nil {
+        let quick: SiteCertificateStanding? = try await read("looking up a site certificate") { tx in
+            if let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE fingerprint = ? AND status = 'active'", [fingerprint]).first,
+               try !tx.exists("SELECT 1 FROM site_previous_certificate WHERE site_id = ?", [site.id]) {
                 return .current(site.id)
             }
-            if let site = try String.fetchOne(db, sql: "SELECT site_id FROM revoked_certificate WHERE fingerprint = ?", arguments: [fingerprint]) {
+            if let site = try tx.fetchColumn("SELECT site_id FROM revoked_certificate WHERE fingerprint = ?", [fingerprint], as: String.self).first {
                 return SiteID(rawValue: site).map { .revoked($0) } ?? .unknown
             }
             return nil
         }
         if let quick { return quick }
-        return try await write("resolving a site certificate") { db in
-            if let site = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE fingerprint = ? AND status = 'active'", [fingerprint]).first {
-                try Self.revokePreviousCertificates(db, site: site.id, reason: "the new certificate was used", at: time)
+        return try await write("resolving a site certificate") { tx in
+            if let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE fingerprint = ? AND status = 'active'" + tx.forUpdate,
+                                                 [fingerprint]).first {
+                try Self.revokePreviousCertificates(tx, site: site.id, reason: "the new certificate was used", at: time)
                 return .current(site.id)
             }
-            if let row = try Row.fetchOne(db, sql: "SELECT site_id, until FROM site_previous_certificate WHERE fingerprint = ?",
-                                          arguments: [fingerprint]),
-               let site = SiteID(rawValue: row["site_id"]) {
-                let until: Date = row["until"]
+            if let row = try tx.fetchOne("SELECT site_id, until FROM site_previous_certificate WHERE fingerprint = ?",
+                                          [fingerprint]),
+               let site = SiteID(rawValue: try row.get("site_id")) {
+                let until: Date = try row.get("until")
                 if time < until { return .previous(site) }
-                try Self.revokePreviousCertificates(db, site: site, reason: "its overlap window ended", at: time)
+                try Self.revokePreviousCertificates(tx, site: site, reason: "its overlap window ended", at: time)
                 return .revoked(site)
             }
             return .unknown
@@ -93,14 +93,14 @@ extension Store {
     }
 
     /// Moves a site's previous certificates (if any) to the revoked certificates.
-    static func revokePreviousCertificates(_ db: Database, site: SiteID, reason: String, at time: Date) throws {
-        let fingerprints = try String.fetchAll(db, sql: "SELECT fingerprint FROM site_previous_certificate WHERE site_id = ?",
-                                               arguments: [site])
+    static func revokePreviousCertificates(_ tx: any StoreTransaction, site: SiteID, reason: String, at time: Date) throws {
+        let fingerprints = try tx.fetchColumn("SELECT fingerprint FROM site_previous_certificate WHERE site_id = ?",
+                                               [site], as: String.self)
         for fingerprint in fingerprints {
-            try db.execute(sql: "INSERT OR IGNORE INTO revoked_certificate (fingerprint, site_id, revoked_at) VALUES (?, ?, ?)",
-                           arguments: [fingerprint, site, time])
-            try db.execute(sql: "DELETE FROM site_previous_certificate WHERE fingerprint = ?", arguments: [fingerprint])
-            try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: site, kind: .previousCertificateRevoked,
+            try tx.execute("INSERT INTO revoked_certificate (fingerprint, site_id, revoked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           [fingerprint, site, time])
+            try tx.execute("DELETE FROM site_previous_certificate WHERE fingerprint = ?", [fingerprint])
+            try EventRecord.insert(tx, auditID: nil, taskID: nil, siteID: site, kind: .previousCertificateRevoked,
                                    detail: "certificate \(fingerprint): \(reason)", at: time)
         }
     }

@@ -1,6 +1,5 @@
 import AuditCore
 import Foundation
-import GRDB
 
 extension Store {
     /// Registers a site (protocol §3): a new id is added; an active site registered again with the
@@ -13,36 +12,35 @@ extension Store {
         guard !fingerprint.isEmpty else {
             throw StoreError(code: .invalidArgument, message: "site \(id) needs a non-empty fingerprint")
         }
-        return try await write("registering site \(id)") { db in
-            let existing = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [id]).first
+        return try await write("registering site \(id)") { tx in
+            let existing = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id = ?" + tx.forUpdate, [id]).first
             if let existing, existing.status == .active {
                 if existing.fingerprint == fingerprint { return (existing, false) }
                 throw StoreError(code: .duplicateSite,
                                  message: "site \(id) is already registered with another certificate; revoke it first to rotate")
             }
-            if let holder = try String.fetchOne(db, sql: """
+            if let holder = try tx.fetchColumn("""
                 SELECT id FROM site WHERE fingerprint = ? UNION SELECT site_id FROM site_previous_certificate WHERE fingerprint = ?
-                """, arguments: [fingerprint, fingerprint]) {
+                """, [fingerprint, fingerprint], as: String.self).first {
                 throw StoreError(
                     code: .duplicateFingerprint,
                     message: "site \(id): the certificate fingerprint is already registered to site \(holder)")
             }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM revoked_certificate WHERE fingerprint = ?",
-                                 arguments: [fingerprint]) != nil {
+            if try tx.exists("SELECT 1 FROM revoked_certificate WHERE fingerprint = ?", [fingerprint]) {
                 throw StoreError(code: .duplicateFingerprint,
                                  message: "site \(id): the certificate was revoked; issue a new one")
             }
             let site = SiteRecord(id: id, fingerprint: fingerprint, status: .active, addedAt: time)
             if existing == nil {
-                try db.execute(sql: "INSERT INTO site (id, fingerprint, status, added_at) VALUES (?, ?, ?, ?)",
-                               arguments: [id, fingerprint, site.status.rawValue, time])
+                try tx.execute("INSERT INTO site (id, fingerprint, status, added_at) VALUES (?, ?, ?, ?)",
+                               [id, fingerprint, site.status.rawValue, time])
             } else {
-                try db.execute(sql: """
+                try tx.execute("""
                     UPDATE site SET fingerprint = ?, status = 'active', added_at = ?, revoked_at = NULL,
                         last_contact_at = NULL, agent_version = NULL, policy_json = NULL WHERE id = ?
-                    """, arguments: [fingerprint, time, id])
+                    """, [fingerprint, time, id])
             }
-            try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: id, kind: .siteRegistered,
+            try EventRecord.insert(tx, auditID: nil, taskID: nil, siteID: id, kind: .siteRegistered,
                                    detail: existing == nil ? "" : "registered again after revocation, with a new certificate",
                                    at: time)
             return (site, true)
@@ -51,8 +49,8 @@ extension Store {
 
     /// Whether a certificate with this fingerprint was ever revoked.
     public func isRevoked(fingerprint: String) async throws -> Bool {
-        try await read("looking up a revoked certificate") { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM revoked_certificate WHERE fingerprint = ?", arguments: [fingerprint]) != nil
+        try await read("looking up a revoked certificate") { tx in
+            try tx.exists("SELECT 1 FROM revoked_certificate WHERE fingerprint = ?", [fingerprint])
         }
     }
 
@@ -61,22 +59,22 @@ extension Store {
     /// Revoking an already revoked site changes nothing and returns no transitions.
     @discardableResult
     public func revokeSite(id: SiteID, at time: Date) async throws -> [AppliedTransition] {
-        try await write("revoking site \(id)") { db in
-            guard let site = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [id]).first else {
+        try await write("revoking site \(id)") { tx in
+            guard let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id = ?" + tx.forUpdate, [id]).first else {
                 throw StoreError.notFound("site \(id) not found")
             }
             guard site.status == .active else { return [] }
-            try db.execute(sql: "UPDATE site SET status = 'revoked', revoked_at = ? WHERE id = ?",
-                           arguments: [time, id])
-            try db.execute(sql: "INSERT OR IGNORE INTO revoked_certificate (fingerprint, site_id, revoked_at) VALUES (?, ?, ?)",
-                           arguments: [site.fingerprint, id, time])
-            try Self.revokePreviousCertificates(db, site: id, reason: "the site was revoked", at: time)
-            try EventRecord.insert(db, auditID: nil, taskID: nil, siteID: id, kind: .siteRevoked, detail: "",
+            try tx.execute("UPDATE site SET status = 'revoked', revoked_at = ? WHERE id = ?",
+                           [time, id])
+            try tx.execute("INSERT INTO revoked_certificate (fingerprint, site_id, revoked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           [site.fingerprint, id, time])
+            try Self.revokePreviousCertificates(tx, site: id, reason: "the site was revoked", at: time)
+            try EventRecord.insert(tx, auditID: nil, taskID: nil, siteID: id, kind: .siteRevoked, detail: "",
                                    at: time)
             var results: [AppliedTransition] = []
-            for task in try Self.openTaskRows(db, siteID: id) {
+            for task in try Self.openTaskRows(tx, siteID: id) {
                 results.append(try AuditLifecycle.apply(.taskFailed(site: id, reason: "site revoked"),
-                                                        auditID: task.auditID, at: time, in: db))
+                                                        auditID: task.auditID, at: time, in: tx))
             }
             return results
         }
@@ -84,21 +82,21 @@ extension Store {
 
     /// Every site, active and revoked, ordered by id.
     public func sites() async throws -> [SiteRecord] {
-        try await read("listing sites") { db in try SiteRecord.fetchAll(db, "SELECT * FROM site ORDER BY id") }
+        try await read("listing sites") { tx in try SiteRecord.fetchAll(tx, "SELECT * FROM site ORDER BY id") }
     }
 
     /// The site with this id, whatever its status.
     public func site(id: SiteID) async throws -> SiteRecord? {
-        try await read("reading site \(id)") { db in
-            try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE id = ?", [id]).first
+        try await read("reading site \(id)") { tx in
+            try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id = ?", [id]).first
         }
     }
 
     /// The ACTIVE site holding this certificate fingerprint (for authentication); `nil` if unknown or revoked,
     /// unless `includeRevoked` is `true`.
     public func site(forFingerprint fingerprint: String, includeRevoked: Bool = false) async throws -> SiteRecord? {
-        try await read("looking up a site by fingerprint") { db in
-            let site = try SiteRecord.fetchAll(db, "SELECT * FROM site WHERE fingerprint = ?", [fingerprint]).first
+        try await read("looking up a site by fingerprint") { tx in
+            let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE fingerprint = ?", [fingerprint]).first
             guard let site, includeRevoked || site.status == .active else { return nil }
             return site
         }
@@ -107,18 +105,18 @@ extension Store {
     /// Records that a site's agent called in: its last contact time and, when given (at hello), its
     /// agent build and policy summary; a poll (nil) keeps the ones last reported.
     public func touch(site id: SiteID, agentVersion: String?, policyJSON: String?, at time: Date) async throws {
-        try await write("touching site \(id)") { db in
-            try db.execute(sql: """
+        try await write("touching site \(id)") { tx in
+            let changed = try tx.execute("""
                 UPDATE site SET last_contact_at = ?, agent_version = COALESCE(?, agent_version),
                     policy_json = COALESCE(?, policy_json) WHERE id = ?
-                """, arguments: [time, agentVersion, policyJSON, id])
-            guard db.changesCount > 0 else { throw StoreError.notFound("site \(id) not found") }
+                """, [time, agentVersion, policyJSON, id])
+            guard changed > 0 else { throw StoreError.notFound("site \(id) not found") }
         }
     }
 
     /// Open tasks of a site whose audit is still collecting (not combining or final), in launch order.
-    static func openTaskRows(_ db: Database, siteID: SiteID) throws -> [SiteTaskRecord] {
-        try SiteTaskRecord.fetchAll(db, """
+    static func openTaskRows(_ tx: any StoreTransaction, siteID: SiteID) throws -> [SiteTaskRecord] {
+        try SiteTaskRecord.fetchAll(tx, """
             SELECT site_task.* FROM site_task JOIN audit ON audit.id = site_task.audit_id
             WHERE site_task.site_id = ?
               AND site_task.state IN ('queued', 'delivered', 'accepted')

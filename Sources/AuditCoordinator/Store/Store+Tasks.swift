@@ -1,6 +1,5 @@
 import AuditCore
 import Foundation
-import GRDB
 
 extension Store {
     /// Records that a poll handed the task to its site's agent (`taskDelivered`); a re-delivery writes nothing.
@@ -28,20 +27,22 @@ extension Store {
     /// take a result (refused, failed, expired, cancelled, or its audit is combining or final).
     public func recordSubmission(task taskID: TaskID, idempotencyKey: String, bodySHA256: String, payload: Data,
                                  at time: Date) async throws -> SubmissionOutcome {
-        try await write("recording a submission for task \(taskID)") { db in
-            guard let task = try SiteTaskRecord.fetch(db, id: taskID) else {
+        try await write("recording a submission for task \(taskID)") { tx in
+            guard let task = try SiteTaskRecord.fetch(tx, id: taskID) else {
                 throw StoreError.notFound("task \(taskID) not found")
             }
-            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE task_id = ?",
-                                               arguments: [taskID]).map(SubmissionRecord.init(row:)) {
+            // Lock the audit first, so a concurrent upload of the same task (another replica) waits here
+            // and then finds this one's submission.
+            try AuditLifecycle.lock(task.auditID, in: tx)
+            if let existing = try tx.fetchOne("SELECT * FROM submission WHERE task_id = ?", [taskID]).map(SubmissionRecord.init(row:)) {
                 return existing.bodySHA256 == bodySHA256 ? .duplicate(receivedAt: existing.receivedAt) : .conflict
             }
             let applied = try AuditLifecycle.apply(.resultSubmitted(site: task.siteID), auditID: task.auditID,
-                                                   at: time, in: db)
-            try db.execute(sql: """
+                                                   at: time, in: tx)
+            try tx.execute("""
                 INSERT INTO submission (task_id, idempotency_key, body_sha256, payload, received_at)
                 VALUES (?, ?, ?, ?, ?)
-                """, arguments: [taskID, idempotencyKey, bodySHA256, payload, time])
+                """, [taskID, idempotencyKey, bodySHA256, payload, time])
             return .stored(applied)
         }
     }
@@ -50,16 +51,16 @@ extension Store {
     @discardableResult
     public func recordRefusal(task taskID: TaskID, code: String, reason: String, at time: Date) async throws
         -> AppliedTransition {
-        try await write("recording a refusal for task \(taskID)") { db in
-            guard let task = try SiteTaskRecord.fetch(db, id: taskID) else {
+        try await write("recording a refusal for task \(taskID)") { tx in
+            guard let task = try SiteTaskRecord.fetch(tx, id: taskID) else {
                 throw StoreError.notFound("task \(taskID) not found")
             }
             if task.state == .refused && task.detail == "\(code): \(reason)" {
-                let machine = try AuditLifecycle.load(task.auditID, in: db).machine
+                let machine = try AuditLifecycle.load(task.auditID, lock: true, in: tx).machine
                 return AppliedTransition(auditID: task.auditID, machine: machine, actions: [])
             }
             return try AuditLifecycle.apply(.taskRefused(site: task.siteID, code: code, reason: reason),
-                                            auditID: task.auditID, at: time, in: db)
+                                            auditID: task.auditID, at: time, in: tx)
         }
     }
 
@@ -76,10 +77,9 @@ extension Store {
     /// or accepted), so a late report cannot touch a finished task. Returns whether it was recorded.
     @discardableResult
     public func recordProgress(task taskID: TaskID, text: String, at time: Date) async throws -> Bool {
-        try await write("recording progress of task \(taskID)") { db in
-            try db.execute(sql: "UPDATE site_task SET progress = ? WHERE id = ? AND state IN ('delivered', 'accepted')",
-                           arguments: [text, taskID])
-            return db.changesCount > 0
+        try await write("recording progress of task \(taskID)") { tx in
+            try tx.execute("UPDATE site_task SET progress = ? WHERE id = ? AND state IN ('delivered', 'accepted')",
+                           [text, taskID]) > 0
         }
     }
 
@@ -87,11 +87,11 @@ extension Store {
         _ taskID: TaskID, at time: Date, _ operation: String,
         _ event: @escaping @Sendable (SiteID) -> AuditStateMachine.Event
     ) async throws -> AppliedTransition {
-        try await write(operation) { db in
-            guard let task = try SiteTaskRecord.fetch(db, id: taskID) else {
+        try await write(operation) { tx in
+            guard let task = try SiteTaskRecord.fetch(tx, id: taskID) else {
                 throw StoreError.notFound("task \(taskID) not found")
             }
-            return try AuditLifecycle.apply(event(task.siteID), auditID: task.auditID, at: time, in: db)
+            return try AuditLifecycle.apply(event(task.siteID), auditID: task.auditID, at: time, in: tx)
         }
     }
 }

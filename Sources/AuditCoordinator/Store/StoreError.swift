@@ -16,6 +16,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             case illegalTransition = "illegal_transition"
             case invalidArgument = "invalid_argument"
             case database = "database"
+            case unknownSchema = "unknown_schema"
         }
 
         private let base: Base
@@ -35,8 +36,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let illegalTransition = Code(.illegalTransition)
         /// The request itself is invalid: a bad launch (no sites, `min_sites` out of range, …) or a revoked site.
         public static let invalidArgument = Code(.invalidArgument)
-        /// SQLite failed, or a stored value could not be read back.
+        /// The database failed, or a stored value could not be read back.
         public static let database = Code(.database)
+        /// The database has applied a schema migration this binary does not know: it was written by a
+        /// newer fairuse, and this one refuses to run against it.
+        public static let unknownSchema = Code(.unknownSchema)
 
         /// A stable, machine-readable name, e.g. `duplicate_fingerprint`.
         public var description: String { base.rawValue }

@@ -97,36 +97,76 @@ public struct AuditDataset: Sendable {
             }
             labels = outcomeCodes.map { $0 == Int32(positive) ? UInt8(1) : UInt8(0) }
         }
-        // Group attributes.
-        var attributeValues: [[String]] = []
+        // Group attributes: each row's level as a code into the attribute's levels, then each
+        // row's key from its codes. Equal keys share one string (built once per combination), so
+        // ten million rows cost ten million references, not ten million joined strings.
+        var attributeLevels: [[String]] = [], attributeCodes: [[Int32]] = []
         for attribute in spec.groups {
             let c = try column(attribute.column, role: "group attribute")
-            var values: [String] = []
-            values.reserveCapacity(table.rowCount)
             switch c.values {
             case .categorical(let levels, let codes):
                 for l in levels where l.contains(where: { ";=,\n\r".contains($0) }) {
                     _ = l
                     throw fail(.invalidData, c.name, "group values must not contain ';', '=', ',' or a line break")
                 }
-                for (row, code) in codes.enumerated() {
-                    guard code >= 0 else { throw fail(.invalidData, c.name, "data row \(row + 1): the group attribute is missing") }
-                    values.append(levels[Int(code)])
+                if let row = codes.firstIndex(where: { $0 < 0 }) {
+                    throw fail(.invalidData, c.name, "data row \(row + 1): the group attribute is missing")
                 }
+                attributeLevels.append(levels)
+                attributeCodes.append(codes)
             case .numeric(let numbers):
                 guard attribute.isNumeric else {
                     throw fail(.invalidData, c.name, "internal: numeric column for a categorical attribute")
                 }
+                var levels: [String] = [], index: [String: Int32] = [:], codes: [Int32] = []
+                codes.reserveCapacity(numbers.count)
                 for (row, x) in numbers.enumerated() {
                     guard !x.isNaN else { throw fail(.invalidData, c.name, "data row \(row + 1): the group attribute is missing") }
-                    values.append(attribute.level(for: x))
+                    let level = attribute.level(for: x)
+                    if let code = index[level] {
+                        codes.append(code)
+                    } else {
+                        index[level] = Int32(levels.count)
+                        codes.append(Int32(levels.count))
+                        levels.append(level)
+                    }
                 }
+                attributeLevels.append(levels)
+                attributeCodes.append(codes)
             }
-            attributeValues.append(values)
         }
+        let attributeValues = zip(attributeLevels, attributeCodes).map { levels, codes in codes.map { levels[Int($0)] } }
         let attributes = spec.groups.map(\.displayName)
-        let rowKeys = (0..<table.rowCount).map { row in
-            zip(attributes, attributeValues).map { "\($0)=\($1[row])" }.joined(separator: ";")
+        func key(_ combination: [Int32]) -> String {
+            attributes.indices.map { "\(attributes[$0])=\(attributeLevels[$0][Int(combination[$0])])" }.joined(separator: ";")
+        }
+        var combination = [Int32](repeating: 0, count: attributes.count)
+        let rowKeys: [String]
+        var combinations = 1
+        for levels in attributeLevels { combinations = min(combinations * max(1, levels.count), 1 << 21) }
+        if combinations <= 1 << 20 {
+            // Few combinations (the usual case): a flat table indexed by the mixed-radix code.
+            var known = [String?](repeating: nil, count: combinations)
+            rowKeys = (0..<table.rowCount).map { row -> String in
+                var code = 0
+                for a in attributes.indices {
+                    combination[a] = attributeCodes[a][row]
+                    code = code * attributeLevels[a].count + Int(combination[a])
+                }
+                if let made = known[code] { return made }
+                let made = key(combination)
+                known[code] = made
+                return made
+            }
+        } else {
+            var keyOfCombination: [[Int32]: String] = [:]
+            rowKeys = (0..<table.rowCount).map { row -> String in
+                for a in attributes.indices { combination[a] = attributeCodes[a][row] }
+                if let made = keyOfCombination[combination] { return made }
+                let made = key(combination)
+                keyOfCombination[combination] = made
+                return made
+            }
         }
         // Features.
         let reserved = Set([spec.outcome.column] + spec.groups.map(\.column) + spec.features.exclude)

@@ -218,13 +218,14 @@ extension LogisticRegression {
             return m / weightSum
         }
 
-        /// The Hessian ∇²f = C · Σ_i s_i x̃_i x̃_iᵀ + diag(1, …, 1, 0) with x̃_i = (x_i, 1), written
-        /// row-major into `h` ((d + 1)² doubles), from the curvatures `s` of an ``evaluate`` call.
+        /// The Hessian ∇²f = C · Σ_i s_i x̃_i x̃_iᵀ + diag(1, …, 1, 0) with x̃_i = (x_i, extra_i, 1),
+        /// written row-major into `h` ((d + 1)² doubles), from the curvatures `s` of an ``evaluate`` call.
         ///
-        /// Rank-4 updates of the upper triangle, in up to 4 fixed row chunks summed in order.
+        /// Rank-4 updates of the upper triangle, in up to 4 fixed row chunks summed in order. Appended
+        /// columns are read in place (their blocks are summed from `extra`), so a model with group
+        /// indicators needs no wider copy of the design.
         func hessian(curvature s: UnsafePointer<Double>, into h: UnsafeMutablePointer<Double>) {
-            precondition(extra == nil, "the Hessian needs the columns in one matrix")
-            let d = columnCount, m = d + 1, size = m * m
+            let d = columnCount, m = d + 1, size = m * m, base = baseColumns, e = extraColumns
             let work = rowCount * max(d * d, 1)
             let count = max(1, min(4, work / (8 * Kernels.entriesPerChunk), rowCount))
             let partStride = Kernels.paddedStride(size)
@@ -232,10 +233,14 @@ extension LogisticRegression {
             defer { Kernels.deallocateAligned(parts) }
             parts.initialize(repeating: 0, count: count * partStride)
             let me = self
-            let partsP = Shared(value: parts), sP = Shared(value: s)
+            let partsP = Shared(value: parts), sP = Shared(value: s), extraP = Shared(value: extra)
             Kernels.forEachChunk(count) { k in
                 let rows = (k * me.rowCount / count)..<((k + 1) * me.rowCount / count)
-                Self.hessianRows(x: me.x, d: d, rows: rows, s: sP.value, h: partsP.value + k * partStride)
+                Self.hessianRows(x: me.x, d: base, stride: m, rows: rows, s: sP.value, h: partsP.value + k * partStride)
+                if let extra = extraP.value {
+                    Self.hessianExtraRows(x: me.x, base: base, extra: extra, e: e, stride: m, rows: rows,
+                                          s: sP.value, h: partsP.value + k * partStride)
+                }
             }
             h.update(from: parts, count: size)
             for k in 1..<count {
@@ -252,10 +257,11 @@ extension LogisticRegression {
             }
         }
 
-        /// Adds Σ_{i ∈ rows} s_i x̃_i x̃_iᵀ to the upper triangle of `h` (row-major, (d + 1)²).
-        static func hessianRows(x: UnsafePointer<Double>, d: Int, rows: Range<Int>,
+        /// Adds Σ_{i ∈ rows} s_i x̃_i x̃_iᵀ to the upper triangle of `h` (row-major, `stride` = the
+        /// parameter count, intercept last) for the first `d` columns and the intercept.
+        static func hessianRows(x: UnsafePointer<Double>, d: Int, stride m: Int, rows: Range<Int>,
                                 s: UnsafePointer<Double>, h: UnsafeMutablePointer<Double>) {
-            let m = d + 1
+            let b = m - 1
             var i = rows.lowerBound
             while i + 4 <= rows.upperBound {
                 let x0 = x + i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
@@ -264,9 +270,9 @@ extension LogisticRegression {
                     let a = s4 * SIMD4<Double>(x0[j], x1[j], x2[j], x3[j])
                     let row = h + j * m
                     Kernels.axpy4(a, x0 + j, x1 + j, x2 + j, x3 + j, row + j, d - j)
-                    row[d] += Kernels.lanes(a)
+                    row[b] += Kernels.lanes(a)
                 }
-                h[d * m + d] += Kernels.lanes(s4)
+                h[b * m + b] += Kernels.lanes(s4)
                 i += 4
             }
             while i < rows.upperBound {
@@ -275,10 +281,36 @@ extension LogisticRegression {
                     let a = si * xi[j]
                     let row = h + j * m
                     Kernels.axpy(a, xi + j, row + j, d - j)
-                    row[d] += a
+                    row[b] += a
                 }
-                h[d * m + d] += si
+                h[b * m + b] += si
                 i += 1
+            }
+        }
+
+        /// Adds the appended columns' blocks of Σ_{i ∈ rows} s_i x̃_i x̃_iᵀ to the upper triangle of `h`:
+        /// their cross terms with the `base` columns of `x`, with each other and with the intercept.
+        /// The cross terms are summed contiguously per appended column, then added to `h`.
+        static func hessianExtraRows(x: UnsafePointer<Double>, base: Int, extra: UnsafePointer<Double>, e: Int,
+                                     stride m: Int, rows: Range<Int>, s: UnsafePointer<Double>,
+                                     h: UnsafeMutablePointer<Double>) {
+            let b = m - 1
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, e * base)) { cross in
+                let t = cross.baseAddress!
+                t.initialize(repeating: 0, count: e * base)
+                for i in rows {
+                    let xi = x + i * base, ei = extra + i * e, si = s[i]
+                    for k in 0..<e {
+                        let a = si * ei[k]
+                        if base > 0 { Kernels.axpy(a, xi, t + k * base, base) }
+                        let row = h + (base + k) * m
+                        Kernels.axpy(a, ei + k, row + base + k, e - k)
+                        row[b] += a
+                    }
+                }
+                for k in 0..<e {
+                    for j in 0..<base { h[j * m + base + k] += t[k * base + j] }
+                }
             }
         }
     }

@@ -93,12 +93,11 @@ public enum LogisticRegression {
             throw ModelError(code: .shapeMismatch,
                              message: "\(extra.rowCount) rows of appended columns for \(n) rows")
         }
-        // Only mixed-precision L-BFGS reads appended columns in place (its single-precision copy
-        // holds the design's columns; their part of the scores is added in double); otherwise the
-        // wider matrix is formed.
+        // Appended columns are read in place by every solver (their part of the scores, gradient
+        // and Hessian is summed from `extra` in double), so the wider matrix, a second copy of the
+        // design, is formed only when the design itself has no columns.
         let single = usesMixedPrecision(rowCount: n, columnCount: d, solver: solver, choice: mixedPrecision)
-        let lbfgsOnly = solver == .lbfgs || (solver == .automatic && d > newtonColumnLimit)
-        if let extra, e > 0, !(single && lbfgsOnly && base > 0) {
+        if let extra, e > 0, base == 0 {
             return try fit(design.appendingColumns(extra), labels: labels, weights: weights, configuration: configuration,
                            solver: solver, start: start, mixedPrecision: mixedPrecision)
         }

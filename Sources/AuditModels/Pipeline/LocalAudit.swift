@@ -97,7 +97,7 @@ public enum LocalAudit {
                             message: "a continuous outcome is audited by LocalRegressionAudit, not LocalAudit")
         }
         progress(.load, "reading \(dataPath)")
-        let dataset = try given ?? AuditDataset.load(path: dataPath, spec: spec)
+        var dataset = try given ?? AuditDataset.load(path: dataPath, spec: spec)
         timer.lap("load")
         if let fixed = spec.model.fixed {
             return try evaluateFixed(fixed, spec: spec, dataset: dataset, dataPath: dataPath, timings: timer.timings,
@@ -105,6 +105,10 @@ public enum LocalAudit {
         }
         let data = try PreparedData.prepare(dataset, spec: spec, dataPath: dataPath, testRows: testRows,
                                             progress: progress, timer: &timer)
+        // The designs hold the features now: the table's columns are freed (unless the caller
+        // still holds the dataset it passed), so a large table is not held twice while models fit.
+        dataset.numeric = []
+        dataset.categorical = []
         var notes = data.notes
         let trainLabels = data.split.train.map { dataset.labels[$0] }
         let weights = spec.imbalanceRepair == .reweight

@@ -29,6 +29,8 @@ struct StageTimer {
 /// training rows, and the notes these stages owe the report. One implementation, so a split or a
 /// preprocessing change reaches both outcome types.
 struct PreparedData {
+    /// The dataset without its feature columns: once the designs are built they hold the features,
+    /// and a copy kept here would double the memory of a large table for the rest of the audit.
     let dataset: AuditDataset
     let split: StratifiedSplit
     /// Group keys in order, and each key's index.
@@ -55,12 +57,21 @@ struct PreparedData {
                                testFraction: spec.split.testFraction, seed: spec.split.seed)
         let (keys, keyIndex) = try split.groupKeys(dataset.rowKeys, source: dataset.source)
         var notes: [String] = []
-        let groups = keys.map { key -> LocalAudit.GroupSize in
-            let train = split.train.filter { dataset.rowKeys[$0] == key }
-            let test = split.test.filter { dataset.rowKeys[$0] == key }
-            return LocalAudit.GroupSize(key: key, trainCount: train.count,
-                                        trainPositives: train.reduce(0) { $0 + Int(dataset.labels[$1]) },
-                                        testCount: test.count, testPositives: test.reduce(0) { $0 + Int(dataset.labels[$1]) })
+        // Each train and test row's group index (one lookup per row), then the sizes in one pass.
+        let trainKeys = split.train.map { keyIndex[dataset.rowKeys[$0]]! }
+        let testKeys = split.test.map { Int32(keyIndex[dataset.rowKeys[$0]]!) }
+        var sizes = [(train: Int, trainPositives: Int, test: Int, testPositives: Int)](repeating: (0, 0, 0, 0), count: keys.count)
+        for (row, g) in zip(split.train, trainKeys) {
+            sizes[g].train += 1
+            sizes[g].trainPositives += Int(dataset.labels[row])
+        }
+        for (row, g) in zip(split.test, testKeys) {
+            sizes[Int(g)].test += 1
+            sizes[Int(g)].testPositives += Int(dataset.labels[row])
+        }
+        let groups = zip(keys, sizes).map { key, size in
+            LocalAudit.GroupSize(key: key, trainCount: size.train, trainPositives: size.trainPositives,
+                                 testCount: size.test, testPositives: size.testPositives)
         }
         for g in groups where g.testCount == 0 {
             notes.append("group \(g.key) has no rows in the test split and is not evaluated")
@@ -72,11 +83,15 @@ struct PreparedData {
         for name in preprocessor.dropped {
             notes.append("feature \(name) has no observed value in the training rows and is dropped")
         }
+        let trainDesign = preprocessor.design(dataset, rows: split.train)
+        let testDesign = preprocessor.design(dataset, rows: split.test)
+        var featureless = dataset
+        featureless.numeric = []
+        featureless.categorical = []
         return PreparedData(
-            dataset: dataset, split: split, keys: keys, keyIndex: keyIndex, groups: groups, preprocessor: preprocessor,
-            trainDesign: preprocessor.design(dataset, rows: split.train), testDesign: preprocessor.design(dataset, rows: split.test),
-            trainKeys: split.train.map { keyIndex[dataset.rowKeys[$0]]! },
-            testKeys: split.test.map { Int32(keyIndex[dataset.rowKeys[$0]]!) },
+            dataset: featureless, split: split, keys: keys, keyIndex: keyIndex, groups: groups, preprocessor: preprocessor,
+            trainDesign: trainDesign, testDesign: testDesign,
+            trainKeys: trainKeys, testKeys: testKeys,
             rowIDs: split.test.map(String.init), notes: notes)
     }
 }

@@ -1,4 +1,5 @@
 import AuditModelTypes
+import Dispatch
 
 extension Preprocessor {
     /// Fits the preprocessing on the given training rows.
@@ -32,32 +33,64 @@ extension Preprocessor {
     }
 
     /// The standardized design of the given rows.
+    ///
+    /// Filled in blocks of rows, column by column within a block, so both the source columns and
+    /// the row-major destination are read and written in cache-sized runs, on up to 2 threads
+    /// (blocks are disjoint, so the result does not depend on the split).
     public func design(_ dataset: AuditDataset, rows: [Int]) -> DesignMatrix {
         let width = designColumns.count
-        var values = [Double](repeating: 0, count: rows.count * width)
         let numericByName = Dictionary(uniqueKeysWithValues: dataset.numeric.map { ($0.name, $0.values) })
-        for (j, column) in numeric.enumerated() {
-            let source = numericByName[column.name]!
-            for (k, i) in rows.enumerated() {
-                let x = source[i].isNaN ? column.mean : source[i]
-                values[k * width + j] = (x - column.mean) / column.scale
-            }
-        }
-        var offset = numeric.count
+        let numericSources = numeric.map { numericByName[$0.name]! }
         let categoricalByName = Dictionary(uniqueKeysWithValues: dataset.categorical.map { ($0.name, $0) })
+        // Per categorical column: its codes, its design offset, each code's level (nil: no column)
+        // and the missing level's column.
+        var categoricalColumns: [(codes: [Int32], offset: Int, mapped: [Int?], missing: Int?)] = []
+        var offset = numeric.count
         for column in categorical {
             let feature = categoricalByName[column.name]!
             let index = Dictionary(uniqueKeysWithValues: column.levels.enumerated().map { ($1, $0) })
-            let mapped = feature.levels.map { index[$0] }
-            let missing = index[Preprocessor.missingLevel]
-            for (k, i) in rows.enumerated() {
-                let code = feature.codes[i]
-                if let level = code < 0 ? missing : mapped[Int(code)] {
-                    values[k * width + offset + level] = 1
-                }
-            }
+            categoricalColumns.append((feature.codes, offset, feature.levels.map { index[$0] }, index[Preprocessor.missingLevel]))
             offset += column.levels.count
         }
-        return DesignMatrix(rowCount: rows.count, columnCount: width, values: values)
+        let columns = numeric, categoricalSources = categoricalColumns
+        return DesignMatrix(rowCount: rows.count, columnCount: width) { values in
+            let out = DesignFill(base: values.baseAddress)
+            let blockRows = 256
+            let blocks = (rows.count + blockRows - 1) / blockRows
+            let fill = { @Sendable (block: Int) in
+                guard let values = out.base else { return }
+                let lower = block * blockRows, upper = min(rows.count, lower + blockRows)
+                for (j, column) in columns.enumerated() {
+                    numericSources[j].withUnsafeBufferPointer { source in
+                        for k in lower..<upper {
+                            let x = source[rows[k]]
+                            values[k * width + j] = ((x.isNaN ? column.mean : x) - column.mean) / column.scale
+                        }
+                    }
+                }
+                for c in categoricalSources {
+                    for k in lower..<upper {
+                        let code = c.codes[rows[k]]
+                        if let level = code < 0 ? c.missing : c.mapped[Int(code)] {
+                            values[k * width + c.offset + level] = 1
+                        }
+                    }
+                }
+            }
+            let workers = min(2, blocks)
+            if workers <= 1 || rows.count * max(width, 1) < 1 << 18 {
+                for block in 0..<blocks { fill(block) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var block = w
+                    while block < blocks { fill(block); block += workers }
+                }
+            }
+        }
     }
+}
+
+/// The destination of ``Preprocessor/design(_:rows:)``, shared by workers that write disjoint rows.
+private struct DesignFill: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>?
 }

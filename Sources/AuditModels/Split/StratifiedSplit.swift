@@ -39,13 +39,17 @@ public struct StratifiedSplit: Sendable, Equatable {
     /// Splits rows by their keys and labels.
     public init(keys: [String], labels: [UInt8], testFraction: Double, seed: UInt64) {
         precondition(testFraction > 0 && testFraction < 1, "test fraction must be in (0, 1)")
-        var strata: [String: [Int]] = [:]
-        for i in keys.indices { strata[keys[i] + "|" + String(labels[i]), default: []].append(i) }
+        // Strata keyed by (group, label) without building a string per row. The order in which
+        // strata are visited does not matter: each has its own stream and both parts are sorted.
+        struct Stratum: Hashable { let group: String; let label: UInt8 }
+        var strata: [Stratum: [Int]] = [:]
+        for i in keys.indices { strata[Stratum(group: keys[i], label: labels[i]), default: []].append(i) }
         var train: [Int] = [], test: [Int] = []
-        for stratum in strata.keys.sorted() {
+        train.reserveCapacity(keys.count)
+        test.reserveCapacity(Int(Double(keys.count) * testFraction) + strata.count)
+        for stratum in strata.keys.sorted(by: { ($0.group, $0.label) < ($1.group, $1.label) }) {
             var rows = strata[stratum]!
-            let parts = stratum.split(separator: "|", omittingEmptySubsequences: false)
-            var stream = StratumStream(rootSeed: seed, site: "split", group: String(parts[0]), label: Int(parts[1]) ?? 0)
+            var stream = StratumStream(rootSeed: seed, site: "split", group: stratum.group, label: Int(stratum.label))
             var draw = [Int32](repeating: 0, count: 1)
             for i in stride(from: rows.count - 1, to: 0, by: -1) {
                 stream.draw(into: &draw, count: i + 1)

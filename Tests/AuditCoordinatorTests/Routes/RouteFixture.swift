@@ -68,7 +68,7 @@ struct RouteFixture {
         configuration.researchers = [.init(name: "rita", sha256: WireDigest.sha256Hex(Array(token.utf8)))]
         var logger = Logger(label: "fairuse.route-test")
         logger.logLevel = .critical
-        let coordinator = Coordinator(configuration: configuration, store: try Store.inMemory(), logger: logger, clock: clock.clock)
+        let coordinator = Coordinator(configuration: configuration, store: try await Store.inMemory(), logger: logger, clock: clock.clock)
         let sites = [try SiteID(validating: "alpha"), try SiteID(validating: "beta")]
         for site in sites {
             try await coordinator.store.registerSite(id: site, fingerprint: try #require(certificates[site.rawValue]).fingerprint.hex,
@@ -115,14 +115,8 @@ struct RouteFixture {
 
     /// Every row of every table, to show that a request changed nothing.
     func snapshot() async throws -> String {
-        try await coordinator.store.writer.read { db in
-            // `operator_certificate` is authentication's record of the operator certificates seen (so that one
-            // can be revoked by name); every operator request may touch it, whatever the route stores.
-            let tables = try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'operator_certificate' ORDER BY name
-                """)
-            return try tables.map { "\($0): \(try Row.fetchAll(db, sql: "SELECT * FROM \"\($0)\" ORDER BY rowid"))" }
-                .joined(separator: "\n")
-        }
+        // `operator_certificate` is authentication's record of the operator certificates seen (so that one
+        // can be revoked by name); every operator request may touch it, whatever the route stores.
+        try await coordinator.store.dump(excluding: ["operator_certificate"])
     }
 }

@@ -1,0 +1,114 @@
+import AuditClient
+import AuditCore
+import AuditWire
+import Foundation
+import Synchronization
+
+/// When the operator's launches returned, so a long poll that was parked before a task existed is
+/// timed from the moment its task could be delivered, not from when the agent started waiting.
+final class LaunchTimes: Sendable {
+    private let instants = Mutex<[ContinuousClock.Instant]>([])
+
+    /// Records a launch that has just returned.
+    func record(_ instant: ContinuousClock.Instant) { instants.withLock { $0.append(instant) } }
+
+    /// The latest launch that returned at or before `instant`.
+    func latest(atOrBefore instant: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        instants.withLock { $0.filter { $0 <= instant }.max() }
+    }
+}
+
+/// One simulated site agent: its own `CoordinatorClient` (own mutual-TLS 1.3 connection and client
+/// certificate), saying hello, long-polling for tasks and, for each, sending the progress reports
+/// a real run sends, then the re-bound real result. Every request is timed and its outcome kept;
+/// nothing is retried silently (a failed request is a sample with its error).
+struct SimulatedAgent: Sendable {
+    let site: SiteID
+    let client: CoordinatorClient
+    let template: TemplateResult
+    /// Tasks to answer before stopping.
+    let tasks: Int
+    /// Mean pause before each progress report and before the submit (uniform on 0 … 2 × think),
+    /// standing for the site's computation between them.
+    let think: Duration
+    /// Long-poll wait, seconds.
+    let pollSeconds: Int
+    let launches: LaunchTimes
+
+    /// Says hello, then signals `greeted`, then answers `tasks` tasks; returns every sample and the number of empty polls.
+    func run(greeted: @Sendable () -> Void) async -> (samples: [Sample], emptyPolls: Int) {
+        var samples: [Sample] = [], empty = 0
+        let hello = AgentHello(agentVersion: "benchmark", site: site, policy: template.policy)
+        let start = ContinuousClock.now
+        do {
+            _ = try await client.hello(hello)
+            samples.append(Sample(endpoint: "hello", milliseconds: Self.ms(ContinuousClock.now - start), error: nil))
+        } catch {
+            samples.append(Sample(endpoint: "hello", milliseconds: 0, error: "\(error)"))
+        }
+        greeted()
+        var answered: Set<TaskID> = [], failures = 0
+        while answered.count < tasks && !Task.isCancelled && failures < 10 {
+            let start = ContinuousClock.now
+            let list: [SiteTask]
+            do {
+                list = try await client.tasks(wait: pollSeconds)
+            } catch {
+                if Task.isCancelled { break }
+                samples.append(Sample(endpoint: "tasks", milliseconds: 0, error: "\(error)"))
+                failures += 1
+                try? await Task.sleep(for: .milliseconds(200))
+                continue
+            }
+            let end = ContinuousClock.now
+            let fresh = list.filter { !answered.contains($0.id) }
+            if fresh.isEmpty { empty += 1; continue }
+            let from = max(start, launches.latest(atOrBefore: end) ?? start)
+            samples.append(Sample(endpoint: "tasks", milliseconds: Self.ms(end - from), error: nil))
+            for task in fresh {
+                answered.insert(task.id)
+                samples += await answer(task)
+            }
+        }
+        return (samples, empty)
+    }
+
+    /// The progress reports and the result of one task.
+    func answer(_ task: SiteTask) async -> [Sample] {
+        var samples: [Sample] = []
+        let reports: [Data], result: Data
+        do {
+            reports = try template.progressJSON(for: task, site: site)
+            result = try template.json(for: task, site: site)
+        } catch {
+            return [Sample(endpoint: "result", milliseconds: 0, error: "the result could not be encoded: \(error)")]
+        }
+        for report in reports {
+            await pause()
+            samples.append(await timed("progress") { try await client.progress(task: task.id, json: report) })
+        }
+        await pause()
+        samples.append(await timed("result") { _ = try await client.submit(task: task.id, json: result) })
+        return samples
+    }
+
+    func timed(_ endpoint: String, _ body: () async throws -> Void) async -> Sample {
+        let start = ContinuousClock.now
+        do {
+            try await body()
+            return Sample(endpoint: endpoint, milliseconds: Self.ms(ContinuousClock.now - start), error: nil)
+        } catch {
+            return Sample(endpoint: endpoint, milliseconds: 0, error: "\(error)")
+        }
+    }
+
+    func pause() async {
+        let limit = Double(think.components.seconds) * 2e3 + Double(think.components.attoseconds) * 2e-15
+        guard limit > 0 else { return }
+        try? await Task.sleep(for: .milliseconds(Int.random(in: 0...Int(limit))))
+    }
+
+    static func ms(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
+    }
+}

@@ -1,0 +1,47 @@
+import AuditCore
+import AuditSpec
+import AuditWire
+import Foundation
+
+/// The coordinator's combine of one audit without a store: exactly what `CombinerService` does
+/// between reading an audit's submissions and storing its report — decode every payload, pool the
+/// sites (``AuditCombiner/combine(audit:outcome:tasks:submissions:limits:)``) and encode the report
+/// JSON. Public so `fairuse benchmark combine` times the server's own code path in process, on
+/// synthetic site results, instead of a copy of it.
+public enum FederatedCombine {
+    /// One site's stored answer: the uncompressed `TaskResult` JSON, as the store keeps it.
+    public struct Submission: Sendable {
+        /// The answering site.
+        public var site: SiteID
+        /// The task it answered.
+        public var task: TaskID
+        /// The uncompressed JSON payload.
+        public var payload: Data
+        /// Creates a submission.
+        public init(site: SiteID, task: TaskID, payload: Data) {
+            self.site = site
+            self.task = task
+            self.payload = payload
+        }
+    }
+
+    /// Combines a complete audit of `spec` whose sites all submitted, and returns the report's
+    /// JSON (the text the coordinator stores as the audit's `result_json`).
+    public static func reportJSON(spec: AuditSpec, audit: AuditID, rootSeed: UInt64, submissions: [Submission],
+                                  limits: PayloadLimits = PayloadLimits(), at now: Date = Date()) throws -> Data {
+        let yaml = spec.yaml()
+        let record = AuditRecord(id: audit, name: spec.name, specYAML: yaml, specSHA256: SiteTask.specDigest(spec),
+                                 specJSON: try AuditRecord.specJSON(spec), state: .combining, minSites: submissions.count,
+                                 requiredSites: [], deadline: now, createdAt: now, updatedAt: now, rootSeed: rootSeed,
+                                 resultJSON: nil, failure: nil)
+        let tasks = submissions.map {
+            SiteTaskRecord(id: $0.task, auditID: audit, siteID: $0.site, round: 1, state: .submitted, updatedAt: now, detail: nil)
+        }
+        let stored = submissions.map {
+            let key = PayloadCodec.idempotencyKey(of: $0.payload)
+            return SubmissionRecord(taskID: $0.task, idempotencyKey: key, bodySHA256: key, payload: $0.payload, receivedAt: now)
+        }
+        let report = try AuditCombiner.combine(audit: record, outcome: .complete, tasks: tasks, submissions: stored, limits: limits)
+        return try report.jsonData()
+    }
+}

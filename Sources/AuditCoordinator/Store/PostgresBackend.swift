@@ -1,0 +1,122 @@
+import AuditPostgres
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// The PostgreSQL backend: a few connections, each used by one transaction at a time on a thread of
+/// the backend's own thread pool, so the store's synchronous closures can wait for postgres-nio.
+///
+/// Write transactions run at READ COMMITTED and lock what they change first (the audit row, with
+/// `SELECT … FOR UPDATE` in ``AuditLifecycle``; the site row when a site changes), so concurrent
+/// coordinator replicas sharing the database serialise per audit and per site. A write that fails
+/// with a serialization failure (40001), a deadlock (40P01) or a unique violation (23505, a
+/// concurrent insert of the same key) is rolled back and run again, at most ``maxAttempts`` times;
+/// the closure has no effect outside the database, so a rerun is safe. Reads run in a READ ONLY,
+/// REPEATABLE READ snapshot.
+final class PostgresBackend: StoreBackend {
+    let location: PostgresLocation
+    let maxAttempts = 12
+    private let threads: NIOThreadPool
+    private let idle = Mutex<[PostgresConnection]>([])
+    private let nextID = Mutex<Int>(0)
+    private let logger = Logger(label: "fairuse.coordinator.store.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    var dialect: StoreDialect { .postgres }
+    var postgresLocation: PostgresLocation? { location }
+    var name: String { "the store at \(location)" }
+
+    /// Connects once (so a wrong password or an unreachable server fails here, clearly) and keeps the
+    /// connection for the first transaction. `connections` bounds the threads and so the connections.
+    init(location: PostgresLocation, connections: Int = 8) async throws {
+        self.location = location
+        self.threads = NIOThreadPool(numberOfThreads: max(1, connections))
+        threads.start()
+        do {
+            let first = try await location.connect(logger: logger, id: 0)
+            idle.withLock { $0.append(first) }
+        } catch {
+            try? await threads.shutdownGracefully()
+            throw error
+        }
+    }
+
+    deinit {
+        for connection in idle.withLock({ $0 }) { connection.close().whenComplete { _ in } }
+        threads.shutdownGracefully { _ in }
+    }
+
+    func close() async {
+        let connections = idle.withLock { all in defer { all = [] }; return all }
+        for connection in connections { try? await connection.close() }
+    }
+
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await threads.runIfActive { try self.transaction(operation, write: true, body) }
+    }
+
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await threads.runIfActive { try self.transaction(operation, write: false, body) }
+    }
+
+    /// Runs `body` in a transaction on a pooled connection, retrying retryable failures of writes.
+    private func transaction<T>(_ operation: String, write: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T {
+        var attempt = 1
+        while true {
+            let connection = try checkOut()
+            let transaction = PostgresTransaction(connection: connection, logger: logger)
+            do {
+                try transaction.execute(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                let value = try body(transaction)
+                try transaction.execute("COMMIT")
+                checkIn(connection)
+                return value
+            } catch {
+                let failure = error as? PostgresStatementFailure
+                if failure == nil || failure?.sqlState != nil {
+                    // The connection is fine; end the transaction and keep it.
+                    if (try? transaction.execute("ROLLBACK")) != nil { checkIn(connection) } else { connection.close().whenComplete { _ in } }
+                } else {
+                    connection.close().whenComplete { _ in }
+                }
+                guard let failure else { throw error }
+                if write && failure.isRetryable && attempt < maxAttempts {
+                    attempt += 1
+                    // A short, growing, jittered pause lets the winner commit before the rerun.
+                    usleep(UInt32.random(in: 1_000...(2_000 * UInt32(attempt))))
+                    continue
+                }
+                throw StoreError.postgres(failure, during: operation, in: location)
+            }
+        }
+    }
+
+    private func checkOut() throws -> PostgresConnection {
+        while let connection = idle.withLock({ $0.popLast() }) {
+            if !connection.isClosed { return connection }
+        }
+        let id = nextID.withLock { value in value += 1; return value }
+        do {
+            let configuration = try location.connectionConfiguration()
+            return try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                                                  id: id, logger: logger).wait()
+        } catch {
+            let described = location.connectionFailure(error)
+            throw StoreError(code: .database, message: "\(name): \(described.message)")
+        }
+    }
+
+    private func checkIn(_ connection: PostgresConnection) {
+        idle.withLock { $0.append(connection) }
+    }
+}
+
+extension StoreError {
+    /// A PostgreSQL failure without statement arguments: the operation, the server's SQLSTATE and message.
+    static func postgres(_ failure: PostgresStatementFailure, during operation: String, in location: PostgresLocation) -> StoreError {
+        let state = failure.sqlState.map { "PostgreSQL \($0)" } ?? "PostgreSQL at \(location)"
+        return StoreError(code: .database, message: "\(operation): \(state): \(failure.message)")
+    }
+}
