@@ -116,9 +116,16 @@ public enum CoordinatorService {
 
     /// Runs a coordinator until SIGTERM or SIGINT.
     public static func run(configuration: CoordinatorConfiguration, logger: Logger) async throws {
-        let (_, services) = try await services(configuration: configuration, logger: logger)
+        let (coordinator, services) = try await services(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await coordinator.store.close()
+            throw error
+        }
+        // Every service has stopped: close the store's connections (PostgreSQL) before exiting.
+        await coordinator.store.close()
     }
 }

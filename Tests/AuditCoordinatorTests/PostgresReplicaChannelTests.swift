@@ -51,8 +51,9 @@ struct PostgresReplicaChannelTests {
         }
     }
 
-    /// The server processes holding the sweep's advisory lock, from `pg_locks` (the key's high and
-    /// low 32 bits are `classid` and `objid`).
+    /// The server processes holding the sweep's advisory lock in this test's database, from
+    /// `pg_locks` (the key's high and low 32 bits are `classid` and `objid`; other databases of the
+    /// cluster, e.g. other tests', hold the same key).
     static func sweepLockHolders(on location: PostgresLocation) async throws -> [Int32] {
         let key = PostgresReplicaChannel.sweepLockKey
         let high = Int64(key >> 32), low = Int64(key & 0xFFFF_FFFF)
@@ -60,6 +61,7 @@ struct PostgresReplicaChannelTests {
             var pids: [Int32] = []
             let rows = try await connection.query("""
                 SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 AND classid::bigint = \(high) AND objid::bigint = \(low) AND objsubid = 1
                 """, logger: ReplicaTestDatabase.logger)
             for try await pid in rows.decode(Int32.self) { pids.append(pid) }

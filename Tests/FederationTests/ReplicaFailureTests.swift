@@ -20,7 +20,7 @@ struct ReplicaFailureTests {
         try await ReplicaCluster.with(database: { "sqlite:\($0)/coordinator.db" }) { cluster in
             try await Self.run(cluster)
             // The shared SQLite file, read as a third process: one submission per site.
-            let store = try Store.open(path: "\(cluster.root)/coordinator.db")
+            let store = try await Store.open(path: "\(cluster.root)/coordinator.db")
             let audits = try await store.audits()
             #expect(audits.count == 1)
             let submissions = try await store.submissions(of: try #require(audits.first).id)
