@@ -89,6 +89,51 @@ struct PostgresSourceTests {
         }
     }
 
+    @Test("the OMOP-style query of Deploy/README.md reads a small CDM: one row per person, typed as the spec needs")
+    func omopExample() async throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Deploy/README.md").standardized
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        // The query block of the documented postgres example: the indented lines after "query: |".
+        let lines = text.components(separatedBy: "\n")
+        let start = try #require(lines.firstIndex { $0.hasPrefix("  query: |") })
+        let query = lines[(start + 1)...].prefix { $0.hasPrefix("    ") }.map { String($0.dropFirst(4)) }.joined(separator: "\n")
+        #expect(query.hasPrefix("SELECT g.concept_name AS sex,") && query.hasSuffix("ORDER BY p.person_id"))
+        try await PostgresTestServer.withDatabase { connection, name in
+            for sql in [
+                "CREATE SCHEMA cdm",
+                "CREATE TABLE cdm.concept (concept_id integer PRIMARY KEY, concept_name varchar(255))",
+                "CREATE TABLE cdm.person (person_id bigint PRIMARY KEY, gender_concept_id integer, year_of_birth integer)",
+                "CREATE TABLE cdm.measurement (measurement_id bigint, person_id bigint, measurement_concept_id integer, measurement_date date, value_as_number numeric)",
+                "CREATE TABLE cdm.death (person_id bigint, death_date date)",
+                "INSERT INTO cdm.concept VALUES (8507, 'MALE'), (8532, 'FEMALE')",
+                "INSERT INTO cdm.person SELECT i, CASE WHEN i % 2 = 0 THEN 8507 ELSE 8532 END, 1930 + i % 40 FROM generate_series(1, 200) AS i",
+                "INSERT INTO cdm.measurement SELECT i, i, 3016723, DATE '2001-01-01' + i, 0.5 + (i % 17) / 10.0 FROM generate_series(1, 200) AS i WHERE i % 9 <> 0",
+                "INSERT INTO cdm.measurement SELECT 1000 + i, i, 3016723, DATE '2009-01-01', 99 FROM generate_series(1, 200) AS i",
+                "INSERT INTO cdm.death SELECT i, DATE '2012-06-30' FROM generate_series(1, 200) AS i WHERE i % 7 = 0",
+            ] {
+                try await connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresTestServer.logger)
+            }
+            let source = try PostgresTestServer.source(database: name, query: query)
+            #expect(try await DataHeader.read(source).columns == ["sex", "age_group", "creatinine", "death_5y"])
+            let read = try await PostgresSource.read(PostgresTestServer.location(source), query: query, label: "q", kinds: [:])
+            #expect(read.table.rowCount == 200)
+            // Expected values from the fixture's own formulas: person i is MALE when even, born 1930 + i % 40
+            // (65+ in 2010 when born before 1946), first creatinine 0.5 + (i % 17) / 10 unless i % 9 = 0 (then the 2009 value, 99),
+            // dead before 2015 when i % 7 = 0.
+            let people = 1...200
+            guard case .categorical(let sexLevels, let sexCodes)? = read.table.column(named: "sex")?.values,
+                  case .categorical(let ageLevels, let ageCodes)? = read.table.column(named: "age_group")?.values,
+                  case .numeric(let creatinine)? = read.table.column(named: "creatinine")?.values,
+                  case .numeric(let death)? = read.table.column(named: "death_5y")?.values else {
+                Issue.record("unexpected column kinds: \(read.table.columns.map(\.kind))"); return
+            }
+            #expect(people.map { sexLevels[Int(sexCodes[$0 - 1])] } == people.map { $0 % 2 == 0 ? "MALE" : "FEMALE" })
+            #expect(people.map { ageLevels[Int(ageCodes[$0 - 1])] } == people.map { 2010 - (1930 + $0 % 40) >= 65 ? "65+" : "<65" })
+            #expect(creatinine == people.map { $0 % 9 == 0 ? 99 : Double("\(Decimal($0 % 17) / 10 + Decimal(string: "0.5")!)")! })
+            #expect(death == people.map { $0 % 7 == 0 ? 1 : 0 })
+        }
+    }
+
     @Test("agent check runs the query with LIMIT 0 and names the columns a spec lacks")
     func header() async throws {
         try await PostgresTestServer.withDatabase { connection, name in
@@ -141,6 +186,14 @@ struct PostgresSourceTests {
                     database: name, query: Self.query.replacingOccurrences(of: "kappa,", with: "CASE WHEN id = 4 THEN 'secret-72' ELSE kappa::text END AS kappa,"))).load(spec: spec)
             }
             #expect(notNumber == "data.query (postgres \(server)): row 4: column 'kappa': expected a number (the column is declared numeric), found a non-numeric value")
+            let twice = await Self.failure {
+                try await SiteData(try PostgresTestServer.source(database: name, query: "SELECT sex, sex FROM cohort")).load(spec: spec)
+            }
+            #expect(twice == "data.query (postgres \(server)): column 'sex': the result names this column more than once; names must be unique")
+            let empty = await Self.failure {
+                try await SiteData(try PostgresTestServer.source(database: name, query: Self.query.replacingOccurrences(of: "FROM cohort", with: "FROM cohort WHERE false"))).load(spec: spec)
+            }
+            #expect(empty == "data.query (postgres \(server)): no data rows; expected the query to return at least one row")
         }
     }
 }

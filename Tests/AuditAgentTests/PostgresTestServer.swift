@@ -30,9 +30,15 @@ enum PostgresTestServer {
               password_file: \(passwordFile ?? environment["FAIRUSE_TEST_POSTGRES_PASSWORD_FILE"] ?? "")
               tls: verify-full
               ca: \(environment["FAIRUSE_TEST_POSTGRES_CA"] ?? "")
-              query: "\(query.replacingOccurrences(of: "\"", with: "\\\""))"
+              query: "\(query.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n"))"
             """
         return try AgentConfiguration.parse(yaml: yaml, file: "/etc/fairuse/agent.yaml").data
+    }
+
+    /// The location of a parsed PostgreSQL source.
+    static func location(_ source: AgentConfiguration.DataSource) throws -> PostgresLocation {
+        guard case .postgres(let location, _) = source else { throw CancellationError() }
+        return location
     }
 
     /// The server's administrative location (the env's database).
