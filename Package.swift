@@ -211,7 +211,7 @@ let package = Package(
         .testTarget(name: "FairuseCommandTests", dependencies: ["fairuse", "AuditCoordinator", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FederationTests", dependencies: [
             "AuditCoordinator", "AuditAgent", "AuditClient", "AuditCore", "AuditPKI", "AuditWire", "AuditModels", "AuditStats",
-            "AuditSpec", "AuditReport", "AuditTestSupport",
+            "AuditSpec", "AuditReport", "AuditTestSupport", "AuditPostgres",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ]),

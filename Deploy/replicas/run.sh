@@ -42,7 +42,8 @@ for site in "${sites[@]}"; do "$fairuse" pki issue site "$site" --dir "$work/pki
 export FAIRUSE_COORDINATOR=https://127.0.0.1:8443 FAIRUSE_CERT=$work/pki/operator-op.pem \
        FAIRUSE_KEY=$work/pki/operator-op-key.pem FAIRUSE_CA=$work/pki/ca.pem
 
-# 2. Two replicas: the same configuration but for their ports.
+# 2. Two replicas: the same configuration but for their ports. The first migrates an empty store;
+#    the second starts once the first is ready.
 for n in 1 2; do
     cat > "$work/replica-$n.yaml" <<YAML
 listen: { host: 127.0.0.1, port: 844$n }
@@ -55,9 +56,7 @@ replicas: { combine_lease_seconds: 30 }
 YAML
     "$fairuse" coordinator serve --config "$work/replica-$n.yaml" >"$work/logs/replica-$n.log" 2>&1 &
     pids+=($!); eval "replica_$n=$!"
-done
-for n in 1 2; do
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:946$n/readyz" >/dev/null && break; sleep 0.2; done
+    for _ in $(seq 150); do curl -sf "http://127.0.0.1:946$n/readyz" >/dev/null && break; sleep 0.2; done
     curl -sf "http://127.0.0.1:946$n/readyz" >/dev/null || { echo "replica-$n not ready; see $work/logs/replica-$n.log" >&2; exit 1; }
 done
 say "replica-1 (pid $replica_1) on :8441 and replica-2 (pid $replica_2) on :8442 are ready"

@@ -125,6 +125,7 @@ public enum CoordinatorService {
             await coordinator.store.close()
             throw error
         }
+        // Every service has stopped: close the store's connections (PostgreSQL) before exiting.
         await coordinator.store.close()
     }
 }

@@ -23,3 +23,24 @@ extension FederationHarness {
         }
     }
 }
+
+extension FederationHarness {
+    /// Runs `body` with a handle of its own on the federation's store (the SQLite file, or the
+    /// PostgreSQL database), as another coordinator process would open it, closed afterwards
+    /// (a PostgreSQL store's connections must be closed before it is released).
+    public func withOwnStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+        let store = if let postgres = configuration.postgres {
+            try await Store.open(postgres: postgres, connections: 2)
+        } else {
+            try await Store.open(path: configuration.databasePath)
+        }
+        do {
+            let value = try await body(store)
+            await store.close()
+            return value
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}

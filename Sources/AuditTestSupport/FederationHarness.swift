@@ -1,6 +1,7 @@
 import AuditCoordinator
 import AuditCore
 import AuditPKI
+import AuditPostgres
 import AuditWire
 import Foundation
 import Logging
@@ -48,12 +49,14 @@ public final class FederationHarness: Sendable {
     /// loads as `tls.crl`; a test revokes with `pki.recordRevocation` and `pki.publishRevocationList`.
     /// `observability` starts the plain `/metrics`, `/healthz`, `/readyz` listener on a free
     /// loopback port; `logger` receives the coordinator's log (tests capture security events).
+    /// `postgres` puts the store in that (empty) PostgreSQL database instead of a SQLite file.
     public static func withFederation<T>(longPoll: Int = 2, researchers: [CoordinatorConfiguration.ResearcherToken] = [],
                                          clock: AuditClock = .system, revocationList: Bool = false, observability: Bool = false,
-                                         logger: Logger = FederationHarness.logger,
+                                         logger: Logger = FederationHarness.logger, postgres: PostgresLocation? = nil,
                                          _ body: (FederationHarness) async throws -> T) async throws -> T {
         let harness = try await FederationHarness(longPoll: longPoll, researchers: researchers, clock: clock,
-                                                  revocationList: revocationList, observability: observability, logger: logger)
+                                                  revocationList: revocationList, observability: observability, logger: logger,
+                                                  postgres: postgres)
         do {
             let value = try await body(harness)
             await harness.stop()
@@ -65,7 +68,7 @@ public final class FederationHarness: Sendable {
     }
 
     private init(longPoll: Int, researchers: [CoordinatorConfiguration.ResearcherToken], clock: AuditClock,
-                 revocationList: Bool, observability: Bool, logger: Logger) async throws {
+                 revocationList: Bool, observability: Bool, logger: Logger, postgres: PostgresLocation?) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-fed-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         pki = PKIStore(directory: root + "/pki")
@@ -79,6 +82,7 @@ public final class FederationHarness: Sendable {
             keyPath: pki.keyPath(for: .coordinator), caPath: pki.caCertificatePath, databasePath: root + "/coordinator.db",
             longPollSeconds: longPoll)
         configuration.researchers = researchers
+        configuration.postgres = postgres
         if revocationList {
             _ = try pki.publishRevocationList(days: 30, at: clock.now())
             configuration.revocationListPath = pki.revocationListPath
@@ -146,8 +150,10 @@ final class RunningCoordinator: Sendable {
 
     /// Shuts the coordinator down gracefully and waits until it has stopped.
     func stop() async {
-        guard let (group, task, _) = current.withLock({ running in defer { running = nil }; return running }) else { return }
+        guard let (group, task, coordinator) = current.withLock({ running in defer { running = nil }; return running }) else { return }
         await group.triggerGracefulShutdown()
         _ = try? await task.value
+        // A PostgreSQL store's connections are closed before the store is released.
+        await coordinator.store.close()
     }
 }

@@ -106,6 +106,12 @@ struct CoordinatorConfigurationTests {
               description: "\(file):6: observability.listen: expected host:port (or [v6]:port) with a port 0–65535, e.g. 127.0.0.1:9464, found 'localhost'"),
         .init(label: "unknown log level", yaml: coordinator("logging: { level: loud }\n"), code: .invalidValue, key: "logging.level", line: 6,
               description: "\(file):6: logging.level: expected one of trace, debug, info, notice, warning, error, critical, found 'loud'"),
+        .init(label: "a combine lease too short for its heartbeat", yaml: coordinator("replicas: { combine_lease_seconds: 1 }\n"),
+              code: .invalidValue, key: "replicas.combine_lease_seconds", line: 6,
+              description: "\(file):6: replicas.combine_lease_seconds: expected an integer in 3 … 3600, found 1"),
+        .init(label: "misspelt replicas key", yaml: coordinator("replicas:\n  combine_lease: 30\n"),
+              code: .unknownKey, key: "replicas.combine_lease", line: 7,
+              description: "\(file):7: replicas.combine_lease: unknown key 'combine_lease' in replicas; expected one of combine_lease_seconds (did you mean 'combine_lease_seconds'?)"),
         .init(label: "duplicate key", yaml: coordinator("database: sqlite:other.db\n"), code: .duplicate, key: "database", line: 5,
               description: "\(file):5: database: key 'database' appears more than once in the same mapping (first at line 5)"),
     ]
@@ -177,6 +183,13 @@ struct CoordinatorConfigurationTests {
         let open = try CoordinatorConfiguration.parse(
             yaml: coordinator("observability: { listen: \"10.0.0.5:9464\", allow_non_loopback: true }\n"), file: Self.file)
         #expect(open.observability?.listen == ListenAddress(host: "10.0.0.5", port: 9464) && open.observability?.allowNonLoopback == true)
+    }
+
+    /// The combine lease: 30 s unless `replicas.combine_lease_seconds` says otherwise.
+    @Test func readsTheCombineLease() throws {
+        #expect(try CoordinatorConfiguration.parse(yaml: coordinator(), file: Self.file).combineLeaseSeconds == 30)
+        let configuration = try CoordinatorConfiguration.parse(yaml: coordinator("replicas: { combine_lease_seconds: 12 }\n"), file: Self.file)
+        #expect(configuration.combineLeaseSeconds == 12)
     }
 
     /// The shipped example and the defaults say what protocol.md §6–§7 say: 32 MiB on the wire,

@@ -51,8 +51,9 @@ struct PostgresReplicaChannelTests {
         }
     }
 
-    /// The server processes holding the sweep's advisory lock, from `pg_locks` (the key's high and
-    /// low 32 bits are `classid` and `objid`).
+    /// The server processes holding the sweep's advisory lock in this test's database, from
+    /// `pg_locks` (the key's high and low 32 bits are `classid` and `objid`; other databases of the
+    /// cluster, e.g. other tests', hold the same key).
     static func sweepLockHolders(on location: PostgresLocation) async throws -> [Int32] {
         let key = PostgresReplicaChannel.sweepLockKey
         let high = Int64(key >> 32), low = Int64(key & 0xFFFF_FFFF)
@@ -60,6 +61,7 @@ struct PostgresReplicaChannelTests {
             var pids: [Int32] = []
             let rows = try await connection.query("""
                 SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 AND classid::bigint = \(high) AND objid::bigint = \(low) AND objsubid = 1
                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 """, logger: ReplicaTestDatabase.logger)
@@ -146,7 +148,11 @@ struct PostgresReplicaChannelTests {
             }
         }
     }
+}
 
+/// The NOTIFY payload format, without a server.
+@Suite("Replica wake-up payloads")
+struct ReplicaWakeUpPayloadTests {
     /// Many sites are sent in several NOTIFY payloads, each under PostgreSQL's 8000-byte limit, together naming every site once.
     @Test func longSiteListsAreSplitUnderThePayloadLimit() throws {
         let sites = try (0..<2000).map { try SiteID(validating: "site-\(String(repeating: "x", count: 20))-\($0)") }
@@ -155,6 +161,12 @@ struct PostgresReplicaChannelTests {
         #expect(payloads.allSatisfy { $0.utf8.count <= 7000 })
         let named = payloads.flatMap { PostgresReplicaChannel.sites(in: $0) }
         #expect(named.count == sites.count && Set(named) == Set(sites))
+    }
+
+    @Test func aPayloadNamesOnlyValidSiteIDs() {
+        #expect(PostgresReplicaChannel.sites(in: "alpha,BETA,,../x,beta-2,a b") == ["alpha", "beta-2"])
+        #expect(PostgresReplicaChannel.sites(in: "").isEmpty)
+        #expect(PostgresReplicaChannel.payloads([]).isEmpty)
     }
 }
 

@@ -24,8 +24,8 @@ final class ReplicaCluster: Sendable {
     let root: String
     let pki: PKIStore
     let ca: CertificateAuthority
-    /// The `database:` line of every replica's coordinator.yaml.
-    let database: String
+    /// The `database:` line of every replica's coordinator.yaml, and lines added after it (`postgres:`).
+    let database: String, databaseExtra: String
     private let children = Mutex<[(name: String, process: Process)]>([])
     private let balancerPort = Mutex<Int?>(nil)
 
@@ -34,10 +34,10 @@ final class ReplicaCluster: Sendable {
 
     /// Runs `body` with a fresh PKI in a temporary folder; `database` is the store's `database:`
     /// value, given the folder (e.g. `{ "sqlite:\($0)/coordinator.db" }`).
-    static func with<T>(database: (String) -> String, _ body: (ReplicaCluster) async throws -> T) async throws -> T {
+    static func with<T>(database: (String) -> String, extra: String = "", _ body: (ReplicaCluster) async throws -> T) async throws -> T {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fairuse-replicas-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root + "/logs", withIntermediateDirectories: true)
-        let cluster = try ReplicaCluster(root: root, database: database(root))
+        let cluster = try ReplicaCluster(root: root, database: database(root), extra: extra)
         do {
             let value = try await body(cluster)
             cluster.stopAll()
@@ -56,9 +56,10 @@ final class ReplicaCluster: Sendable {
         }
     }
 
-    private init(root: String, database: String) throws {
+    private init(root: String, database: String, extra: String) throws {
         self.root = root
         self.database = database
+        self.databaseExtra = extra
         pki = PKIStore(directory: root + "/pki")
         ca = try CertificateAuthority.create(commonName: "replica test CA")
         try pki.save(ca)
@@ -75,6 +76,7 @@ final class ReplicaCluster: Sendable {
             observability: { listen: "127.0.0.1:0", port_file: \(root)/\(name).metrics-port }
             tls: { certificate: \(pki.certificatePath(for: .coordinator)), key: \(pki.keyPath(for: .coordinator)), ca: \(pki.caCertificatePath) }
             database: \(database)
+            \(databaseExtra)
             port_file: \(root)/\(name).port
             limits: { long_poll_seconds: \(longPollSeconds) }
             replicas: { combine_lease_seconds: 6 }

@@ -1,5 +1,6 @@
 import AuditAgent
 import AuditCoordinator
+import AuditPostgres
 import AuditCore
 import AuditReport
 import AuditTestSupport
@@ -25,6 +26,22 @@ struct ReplicaFailureTests {
             #expect(audits.count == 1)
             let submissions = try await store.submissions(of: try #require(audits.first).id)
             #expect(submissions.count == 3 && Set(submissions.map(\.taskID)).count == 3)
+        }
+    }
+
+    /// The same on PostgreSQL: the replicas wake each other by LISTEN/NOTIFY and share the sweep's
+    /// advisory lock; the submissions are counted with SQL on a connection of the test's own.
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.skipReason)))
+    func aReplicaOnPostgreSQLKilledMidAuditLosesAndDuplicatesNothing() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        try await TestPostgres.withDatabase { location in
+            let section = "postgres: { password_file: \(environment["FAIRUSE_TEST_POSTGRES_PASSWORD_FILE"] ?? ""), tls: verify-full, ca: \(environment["FAIRUSE_TEST_POSTGRES_CA"] ?? "") }"
+            try await ReplicaCluster.with(database: { _ in location.url }, extra: section) { cluster in
+                try await Self.run(cluster)
+            }
+            #expect(try await TestPostgres.query("SELECT count(*)::text FROM submission", in: location) == ["3"])
+            #expect(try await TestPostgres.query("SELECT count(DISTINCT task_id)::text FROM submission", in: location) == ["3"])
+            #expect(try await TestPostgres.query("SELECT count(*)::text FROM event WHERE kind = 'audit_complete'", in: location) == ["1"])
         }
     }
 

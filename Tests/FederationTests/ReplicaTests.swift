@@ -3,6 +3,7 @@ import AuditClient
 import AuditCoordinator
 import AuditCore
 import AuditPKI
+import AuditPostgres
 import AuditReport
 import AuditSpec
 import AuditTestSupport
@@ -46,7 +47,16 @@ struct ReplicaTests {
     }
 
     @Test func aSubmissionThroughTwoReplicasAtOnceIsStoredOnce() async throws {
-        try await FederationHarness.withFederation { federation in
+        try await Self.submissionThroughTwoReplicas(postgres: nil)
+    }
+
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.skipReason)))
+    func aSubmissionThroughTwoReplicasOnPostgreSQLIsStoredOnce() async throws {
+        try await TestPostgres.withDatabase { location in try await Self.submissionThroughTwoReplicas(postgres: location) }
+    }
+
+    static func submissionThroughTwoReplicas(postgres: PostgresLocation?) async throws {
+        try await FederationHarness.withFederation(postgres: postgres) { federation in
             try await federation.addSite("alpha")
             try await federation.addSite("beta")
             let audit = try await Self.launch(federation, sites: ["alpha", "beta"])
@@ -83,14 +93,15 @@ struct ReplicaTests {
 
                 let end = try await federation.waitForEnd(audit, timeout: .seconds(120))
                 #expect(end.state == .complete)
-                let store = try await Store.open(path: federation.configuration.databasePath)
-                let submissions = try await store.submissions(of: audit)
-                #expect(submissions.count == 2)
-                #expect(submissions.first { $0.taskID == alphaTask.id }?.payload == json)
-                #expect(submissions.first { $0.taskID == betaTask.id }?.payload == accepted)
-                let events = try await store.events(of: audit)
-                #expect(events.filter { $0.kind == .taskSubmitted }.count == 2)
-                #expect(events.filter { $0.kind == .auditComplete }.count == 1)
+                try await federation.withOwnStore { store in
+                    let submissions = try await store.submissions(of: audit)
+                    #expect(submissions.count == 2)
+                    #expect(submissions.first { $0.taskID == alphaTask.id }?.payload == json)
+                    #expect(submissions.first { $0.taskID == betaTask.id }?.payload == accepted)
+                    let events = try await store.events(of: audit)
+                    #expect(events.filter { $0.kind == .taskSubmitted }.count == 2)
+                    #expect(events.filter { $0.kind == .auditComplete }.count == 1)
+                }
             }
         }
     }
@@ -99,59 +110,79 @@ struct ReplicaTests {
     /// lease is not renewed): the live replica leaves the audit alone while the lease holds, then
     /// takes the combine over and completes it, once.
     @Test func aCombineLeftByADeadReplicaIsTakenOverWhenItsLeaseLapses() async throws {
+        try await Self.combineTakenOver(postgres: nil)
+    }
+
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.skipReason)))
+    func aCombineLeftByADeadReplicaOnPostgreSQLIsTakenOver() async throws {
+        try await TestPostgres.withDatabase { location in try await Self.combineTakenOver(postgres: location) }
+    }
+
+    static func combineTakenOver(postgres: PostgresLocation?) async throws {
         let manual = ManualClock(start: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
-        try await FederationHarness.withFederation(clock: manual.clock) { federation in
+        try await FederationHarness.withFederation(clock: manual.clock, postgres: postgres) { federation in
             try await federation.addSite("alpha")
             try await federation.addSite("beta")
             let audit = try await Self.launch(federation, sites: ["alpha", "beta"])
             // The dead replica: its own handle on the shared store, used the way its routes would.
-            let dead = try await Store.open(path: federation.configuration.databasePath)
-            for (site, data) in [("alpha", "olmsted-north"), ("beta", "olmsted-south")] {
-                let task = try #require(try await federation.withSiteClient(site) { try await $0.tasks(wait: 0).first })
-                let json = try PayloadCodec.encodeJSON(try await Self.result(for: task, site: site, data: data))
-                let key = PayloadCodec.idempotencyKey(of: json)
-                _ = try await dead.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key, payload: json, at: manual.now)
+            try await federation.withOwnStore { dead in
+                for (site, data) in [("alpha", "olmsted-north"), ("beta", "olmsted-south")] {
+                    let task = try #require(try await federation.withSiteClient(site) { try await $0.tasks(wait: 0).first })
+                    let json = try PayloadCodec.encodeJSON(try await Self.result(for: task, site: site, data: data))
+                    let key = PayloadCodec.idempotencyKey(of: json)
+                    _ = try await dead.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key, payload: json, at: manual.now)
+                }
+                let claimed = try #require(try await dead.claimCombine(audit, holder: ReplicaID("replica-dead"), at: manual.now, lease: .seconds(30)))
+                #expect(claimed.attempts == 1)
+
+                // The live coordinator sweeps every 20 ms; while the lease holds it neither combines nor claims.
+                try await Task.sleep(for: .milliseconds(600))
+                #expect(try await dead.audit(id: audit)?.state == .combining)
+                #expect(try await dead.combineClaim(of: audit) == claimed)
+
+                manual.advance(by: 31)
+                let end = try await federation.waitForEnd(audit, timeout: .seconds(120))
+                #expect(end.state == .complete)
+                let live = try #require(federation.coordinator)
+                let claim = try #require(try await dead.combineClaim(of: audit))
+                #expect(claim.holder == live.replica.rawValue && claim.attempts == 2)
+                #expect(try await dead.events(of: audit).filter { $0.kind == .auditComplete }.count == 1)
+                let stored = try #require(try await dead.audit(id: audit)?.resultJSON)
+                let document = try ReportDocument.decode(Data(stored.utf8))
+                #expect(document.federation?.sites.map(\.site.rawValue).sorted() == ["alpha", "beta"], "\(String(describing: document.federation))")
             }
-            let claimed = try #require(try await dead.claimCombine(audit, holder: ReplicaID("replica-dead"), at: manual.now, lease: .seconds(30)))
-            #expect(claimed.attempts == 1)
-
-            // The live coordinator sweeps every 20 ms; while the lease holds it neither combines nor claims.
-            try await Task.sleep(for: .milliseconds(600))
-            #expect(try await dead.audit(id: audit)?.state == .combining)
-            #expect(try await dead.combineClaim(of: audit) == claimed)
-
-            manual.advance(by: 31)
-            let end = try await federation.waitForEnd(audit, timeout: .seconds(120))
-            #expect(end.state == .complete)
-            let live = try #require(federation.coordinator)
-            let claim = try #require(try await dead.combineClaim(of: audit))
-            #expect(claim.holder == live.replica.rawValue && claim.attempts == 2)
-            #expect(try await dead.events(of: audit).filter { $0.kind == .auditComplete }.count == 1)
-            let stored = try #require(try await dead.audit(id: audit)?.resultJSON)
-            let document = try ReportDocument.decode(Data(stored.utf8))
-            #expect(document.federation?.sites.map(\.site.rawValue).sorted() == ["alpha", "beta"], "\(String(describing: document.federation))")
         }
     }
 
     /// The replica committed the last submission and died before it claimed the combine: the
     /// live replica's sweep finds a combining audit without a claim and combines it at once.
     @Test func aCombineNeverClaimedIsPickedUpByTheSweep() async throws {
-        try await FederationHarness.withFederation { federation in
+        try await Self.combineNeverClaimed(postgres: nil)
+    }
+
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.skipReason)))
+    func aCombineNeverClaimedOnPostgreSQLIsPickedUpByTheSweep() async throws {
+        try await TestPostgres.withDatabase { location in try await Self.combineNeverClaimed(postgres: location) }
+    }
+
+    static func combineNeverClaimed(postgres: PostgresLocation?) async throws {
+        try await FederationHarness.withFederation(postgres: postgres) { federation in
             try await federation.addSite("alpha")
             let audit = try await Self.launch(federation, sites: ["alpha"])
-            let dead = try await Store.open(path: federation.configuration.databasePath)
-            let task = try #require(try await federation.withSiteClient("alpha") { try await $0.tasks(wait: 0).first })
-            let json = try PayloadCodec.encodeJSON(try await Self.result(for: task, site: "alpha", data: "olmsted-north"))
-            let key = PayloadCodec.idempotencyKey(of: json)
-            guard case .stored(let applied) = try await dead.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key,
-                                                                              payload: json, at: Date()) else {
-                Issue.record("not stored"); return
+            try await federation.withOwnStore { dead in
+                let task = try #require(try await federation.withSiteClient("alpha") { try await $0.tasks(wait: 0).first })
+                let json = try PayloadCodec.encodeJSON(try await Self.result(for: task, site: "alpha", data: "olmsted-north"))
+                let key = PayloadCodec.idempotencyKey(of: json)
+                guard case .stored(let applied) = try await dead.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key,
+                                                                                  payload: json, at: Date()) else {
+                    Issue.record("not stored"); return
+                }
+                #expect(applied.state == .combining)
+                let end = try await federation.waitForEnd(audit, timeout: .seconds(120))
+                #expect(end.state == .complete)
+                let live = try #require(federation.coordinator)
+                #expect(try await dead.combineClaim(of: audit)?.holder == live.replica.rawValue)
             }
-            #expect(applied.state == .combining)
-            let end = try await federation.waitForEnd(audit, timeout: .seconds(120))
-            #expect(end.state == .complete)
-            let live = try #require(federation.coordinator)
-            #expect(try await dead.combineClaim(of: audit)?.holder == live.replica.rawValue)
         }
     }
 }
