@@ -154,7 +154,7 @@ struct PostgresSourceTests {
         defer { try? FileManager.default.removeItem(atPath: wrong) }
         try await PostgresTestServer.withDatabase { connection, name in
             try await PostgresTestServer.loadSite("olmsted-south", typed: true, into: connection)
-            let server = "fairuse@127.0.0.1:55432/\(name)"
+            let server = "\(PostgresTestServer.userAtHostPort)/\(name)"
             let password = await Self.failure {
                 try await SiteData(try PostgresTestServer.source(database: name, query: Self.query, passwordFile: wrong)).load(spec: spec)
             }

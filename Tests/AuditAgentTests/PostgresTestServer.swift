@@ -16,11 +16,21 @@ enum PostgresTestServer {
     static let skipReason: Comment = "FAIRUSE_TEST_POSTGRES_URL is unset: no PostgreSQL server to test the PostgreSQL data source against (bash .ci/postgres start, then source its env)"
     static let logger = Logger(label: "fairuse.test.agent.postgres")
 
+    /// `user@host:port` of the test server, as errors name it (the port is whatever `.ci/postgres` used).
+    static var userAtHostPort: String {
+        let url = environment["FAIRUSE_TEST_POSTGRES_URL"] ?? ""
+        guard let scheme = url.range(of: "://"), let slash = url[scheme.upperBound...].firstIndex(of: "/") else { return url }
+        return String(url[scheme.upperBound..<slash])
+    }
+
     /// The `data:` section of an `agent.yaml` for `database` on the test server, parsed as the agent parses it.
     static func source(database: String, query: String, passwordFile: String? = nil, port: Int? = nil) throws -> AgentConfiguration.DataSource {
         var url = environment["FAIRUSE_TEST_POSTGRES_URL"] ?? ""
         url = String(url[..<url.lastIndex(of: "/")!]) + "/" + database
-        if let port { url = url.replacingOccurrences(of: ":55432/", with: ":\(port)/") }
+        if let port, let authority = url.range(of: "@"), let slash = url[authority.upperBound...].firstIndex(of: "/") {
+            let host = url[authority.upperBound..<slash].split(separator: ":").first.map(String.init) ?? "127.0.0.1"
+            url.replaceSubrange(authority.upperBound..<slash, with: "\(host):\(port)")
+        }
         let yaml = """
             site: north
             coordinator: https://127.0.0.1:8443
