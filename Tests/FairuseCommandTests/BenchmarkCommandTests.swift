@@ -103,8 +103,9 @@ struct BenchmarkCommandTests {
 
 /// `fairuse benchmark load --database postgres://…` against the CI's throwaway PostgreSQL server
 /// (`.ci/postgres`): the run creates a database of its own and drops it at the end. psql is the
-/// oracle for what is left on the server.
-@Suite("fairuse benchmark load on PostgreSQL",
+/// oracle for what is left on the server. Serialized: each test compares the server's `fairuse_load_…`
+/// databases before and after, so the other test's database must not come and go in between.
+@Suite("fairuse benchmark load on PostgreSQL", .serialized,
        .enabled(if: ProcessInfo.processInfo.environment["FAIRUSE_TEST_POSTGRES_URL"] != nil,
                 "FAIRUSE_TEST_POSTGRES_URL is unset: no PostgreSQL server to test against (bash .ci/postgres start, then source its env)"))
 struct BenchmarkLoadOnPostgresTests {
