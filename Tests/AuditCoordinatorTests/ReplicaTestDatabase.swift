@@ -1,3 +1,4 @@
+import AuditTestSupport
 import AuditPostgres
 import Foundation
 import Logging
@@ -17,37 +18,10 @@ enum ReplicaTestDatabase {
         return logger
     }()
 
-    /// The server's location, TLS verified against its CA, password from its file.
-    static func location(database: String? = nil) throws -> PostgresLocation {
-        var location = try PostgresLocation(url: environment["FAIRUSE_TEST_POSTGRES_URL"] ?? "",
-                                            passwordFile: environment["FAIRUSE_TEST_POSTGRES_PASSWORD_FILE"],
-                                            tls: "verify-full", caFile: environment["FAIRUSE_TEST_POSTGRES_CA"])
-        if let database { location.database = database }
-        return location
-    }
-
     /// Creates a uniquely named database, runs `body` with its location, and drops it (forcing
-    /// out any session left open).
+    /// out any session left open): the one throwaway-database helper, `AuditTestSupport.TestPostgres`.
     static func withDatabase<T: Sendable>(_ body: (PostgresLocation) async throws -> T) async throws -> T {
-        let name = "fairuse_replicas_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let admin = try location()
-        try await admin.withConnection(logger: logger) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-        }
-        do {
-            let value = try await body(try location(database: name))
-            try await drop(name, admin: admin)
-            return value
-        } catch {
-            try? await drop(name, admin: admin)
-            throw error
-        }
-    }
-
-    private static func drop(_ name: String, admin: PostgresLocation) async throws {
-        try await admin.withConnection(logger: logger) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
-        }
+        try await TestPostgres.withDatabase(body)
     }
 
     /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
