@@ -73,25 +73,25 @@ extension LogisticRegression {
         @inline(__always)
         static func lanes(_ v: SIMD4<Double>) -> Double { (v[0] + v[1]) + (v[2] + v[3]) }
 
-        /// `a·b` over `count` entries: two `SIMD4` accumulators over blocks of 8, then one block of 4,
+        /// `a·b` over `count` entries (`a` widened to double when stored in single precision): two `SIMD4` accumulators over blocks of 8, then one block of 4,
         /// then a scalar tail. Every row's score goes through this one function, so a row's score is
         /// bit-identical whichever code path (fit, `scores`, `probability`) computes it.
         @inline(__always)
-        static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
+        static func dot<E: DesignScalar>(_ a: UnsafePointer<E>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
             var acc0 = SIMD4<Double>(), acc1 = SIMD4<Double>()
             var j = 0
             while j + 8 <= count {
-                acc0 += load4(a + j) * load4(b + j)
-                acc1 += load4(a + j + 4) * load4(b + j + 4)
+                acc0 += E.wide4(a + j) * load4(b + j)
+                acc1 += E.wide4(a + j + 4) * load4(b + j + 4)
                 j += 8
             }
             if j + 4 <= count {
-                acc0 += load4(a + j) * load4(b + j)
+                acc0 += E.wide4(a + j) * load4(b + j)
                 j += 4
             }
             var s = lanes(acc0 + acc1)
             while j < count {
-                s += a[j] * b[j]
+                s += a[j].wide * b[j]
                 j += 1
             }
             return s
@@ -99,32 +99,32 @@ extension LogisticRegression {
 
         /// `g += r0·x0 + r1·x1 + r2·x2 + r3·x3`, loading and storing `g` once per step.
         @inline(__always)
-        static func axpy4(_ r: SIMD4<Double>, _ x0: UnsafePointer<Double>, _ x1: UnsafePointer<Double>,
-                          _ x2: UnsafePointer<Double>, _ x3: UnsafePointer<Double>,
-                          _ g: UnsafeMutablePointer<Double>, _ count: Int) {
+        static func axpy4<E: DesignScalar>(_ r: SIMD4<Double>, _ x0: UnsafePointer<E>, _ x1: UnsafePointer<E>,
+                                           _ x2: UnsafePointer<E>, _ x3: UnsafePointer<E>,
+                                           _ g: UnsafeMutablePointer<Double>, _ count: Int) {
             let r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3]
             var j = 0
             while j + 4 <= count {
-                let t = (r0 * load4(x0 + j) + r1 * load4(x1 + j)) + (r2 * load4(x2 + j) + r3 * load4(x3 + j))
+                let t = (r0 * E.wide4(x0 + j) + r1 * E.wide4(x1 + j)) + (r2 * E.wide4(x2 + j) + r3 * E.wide4(x3 + j))
                 store4(load4(g + j) + t, g + j)
                 j += 4
             }
             while j < count {
-                g[j] += (r0 * x0[j] + r1 * x1[j]) + (r2 * x2[j] + r3 * x3[j])
+                g[j] += (r0 * x0[j].wide + r1 * x1[j].wide) + (r2 * x2[j].wide + r3 * x3[j].wide)
                 j += 1
             }
         }
 
         /// `g += r·x`.
         @inline(__always)
-        static func axpy(_ r: Double, _ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>, _ count: Int) {
+        static func axpy<E: DesignScalar>(_ r: Double, _ x: UnsafePointer<E>, _ g: UnsafeMutablePointer<Double>, _ count: Int) {
             var j = 0
             while j + 4 <= count {
-                store4(load4(g + j) + r * load4(x + j), g + j)
+                store4(load4(g + j) + r * E.wide4(x + j), g + j)
                 j += 4
             }
             while j < count {
-                g[j] += r * x[j]
+                g[j] += r * x[j].wide
                 j += 1
             }
         }
@@ -172,7 +172,7 @@ extension LogisticRegression {
         /// A row's score is `dot(x_i, β) + b`, or `(dot(x_i, β) + offset_i) + b` with offsets. One pass
         /// over the rows: each block of four rows is read from memory once and reused from L1 for
         /// the gradient (and, when `options.single` is given, converted to single precision).
-        static func lossAndGradient(x: UnsafePointer<Double>, d: Int, rows: Range<Int>,
+        static func lossAndGradient<E: DesignScalar>(x: UnsafePointer<E>, d: Int, rows: Range<Int>,
                                     labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
                                     beta: UnsafePointer<Double>, intercept b: Double,
                                     g: UnsafeMutablePointer<Double>, options: PassOptions = .init()) -> Double {
@@ -224,11 +224,36 @@ extension LogisticRegression {
         }
 
         /// Linear scores `b + x_i·β` for `rows`, written to `out[i]`.
-        static func scores(x: UnsafePointer<Double>, d: Int, rows: Range<Int>, beta: UnsafePointer<Double>,
+        static func scores<E: DesignScalar>(x: UnsafePointer<E>, d: Int, rows: Range<Int>, beta: UnsafePointer<Double>,
                            intercept b: Double, out: UnsafeMutablePointer<Double>) {
             for i in rows {
                 out[i] = dot(x + i * d, beta, d) + b
             }
         }
     }
+}
+
+/// An entry type a design may be stored in (`DesignMatrix.Precision`): the kernels read it widened
+/// to double, so every product and sum is formed in double whichever the storage. For `Double`
+/// the widening is the identity and the kernels perform exactly the operations they did before
+/// storage was generic (same results to the bit).
+protocol DesignScalar: BinaryFloatingPoint, Sendable {
+    /// Four entries from a possibly unaligned address, widened to double.
+    static func wide4(_ p: UnsafePointer<Self>) -> SIMD4<Double>
+    /// The entry widened to double.
+    var wide: Double { get }
+}
+
+extension Double: DesignScalar {
+    @inline(__always)
+    static func wide4(_ p: UnsafePointer<Double>) -> SIMD4<Double> { LogisticRegression.Kernels.load4(p) }
+    @inline(__always)
+    var wide: Double { self }
+}
+
+extension Float: DesignScalar {
+    @inline(__always)
+    static func wide4(_ p: UnsafePointer<Float>) -> SIMD4<Double> { SIMD4<Double>(LogisticRegression.Kernels.load4(p)) }
+    @inline(__always)
+    var wide: Double { Double(self) }
 }

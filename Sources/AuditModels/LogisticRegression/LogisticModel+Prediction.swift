@@ -17,20 +17,29 @@ extension LogisticModel {
     public func scores(_ design: DesignMatrix) -> [Double] {
         let d = design.columnCount, n = design.rowCount
         precondition(d == coefficients.count, "LogisticModel: design has \(d) columns, expected \(coefficients.count)")
-        precondition(design.values.count == n * d, "LogisticModel: design values do not match its shape")
+        precondition(design.entryCount == n * d, "LogisticModel: design values do not match its shape")
         guard n > 0 else { return [] }
         guard d > 0 else { return [Double](repeating: intercept, count: n) }
         let b = intercept
         return [Double](unsafeUninitializedCapacity: n) { out, initialized in
-            design.values.withUnsafeBufferPointer { x in
+            design.withEntries { entries in
                 coefficients.withUnsafeBufferPointer { beta in
                     let chunks = LogisticRegression.Kernels.chunkRanges(rowCount: n, columnCount: d)
-                    let xP = LogisticRegression.Shared(value: x.baseAddress!)
                     let betaP = LogisticRegression.Shared(value: beta.baseAddress!)
                     let outP = LogisticRegression.Shared(value: out.baseAddress!)
-                    LogisticRegression.Kernels.forEachChunk(chunks.count) { k in
-                        LogisticRegression.Kernels.scores(x: xP.value, d: d, rows: chunks[k], beta: betaP.value,
-                                                          intercept: b, out: outP.value)
+                    switch entries {
+                    case .double(let x):
+                        let xP = LogisticRegression.Shared(value: x.baseAddress!)
+                        LogisticRegression.Kernels.forEachChunk(chunks.count) { k in
+                            LogisticRegression.Kernels.scores(x: xP.value, d: d, rows: chunks[k], beta: betaP.value,
+                                                              intercept: b, out: outP.value)
+                        }
+                    case .single(let x):
+                        let xP = LogisticRegression.Shared(value: x.baseAddress!)
+                        LogisticRegression.Kernels.forEachChunk(chunks.count) { k in
+                            LogisticRegression.Kernels.scores(x: xP.value, d: d, rows: chunks[k], beta: betaP.value,
+                                                              intercept: b, out: outP.value)
+                        }
                     }
                 }
             }

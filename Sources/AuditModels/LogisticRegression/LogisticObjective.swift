@@ -10,7 +10,14 @@ extension LogisticRegression {
     /// valid only inside the `withUnsafeBufferPointer` scopes that created it. Parallel workers
     /// write disjoint chunk slots of `scratch`.
     struct Objective: @unchecked Sendable {
-        let x: UnsafePointer<Double>
+        /// Rows of a design in their stored precision.
+        enum Rows {
+            case double(UnsafePointer<Double>)
+            case single(UnsafePointer<Float>)
+        }
+
+        /// The design's rows in their stored precision (`DesignMatrix.Precision`).
+        let x: Rows
         let labels: UnsafePointer<UInt8>
         let weights: UnsafePointer<Double>
         let rowCount: Int
@@ -36,6 +43,8 @@ extension LogisticRegression {
         /// nil; filled by the first anchoring pass
         /// (see ``evaluate(_:gradient:curvature:precision:anchoring:fillingSingle:)``).
         let single: UnsafeMutablePointer<Float>?
+        /// Whether ``single`` is a copy this objective allocated (false when it is the design itself).
+        let ownsSingle: Bool
         /// Single-precision scratch: Δβ in floats (d, padded), then one d-float partial gradient per chunk.
         let singleScratch: UnsafeMutablePointer<Float>?
         /// Floats per single-precision scratch slot: d rounded up to whole cache lines.
@@ -66,8 +75,17 @@ extension LogisticRegression {
         init(x: UnsafePointer<Double>, labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
              rowCount: Int, columnCount: Int, c: Double, weightSum: Double, singlePrecision: Bool = false,
              extra: UnsafePointer<Double>? = nil, extraColumns: Int = 0) {
+            self.init(rows: .double(x), labels: labels, weights: weights, rowCount: rowCount, columnCount: columnCount,
+                      c: c, weightSum: weightSum, singlePrecision: singlePrecision, extra: extra, extraColumns: extraColumns)
+        }
+
+        /// The same over rows stored in either precision. A single-precision design is its own
+        /// copy for ``Precision/single`` passes: nothing is copied or converted.
+        init(rows: Rows, labels: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
+             rowCount: Int, columnCount: Int, c: Double, weightSum: Double, singlePrecision: Bool = false,
+             extra: UnsafePointer<Double>? = nil, extraColumns: Int = 0) {
             precondition(extraColumns >= 0 && extraColumns <= columnCount && (extra != nil || extraColumns == 0))
-            self.x = x
+            self.x = rows
             self.labels = labels
             self.weights = weights
             self.rowCount = rowCount
@@ -83,17 +101,24 @@ extension LogisticRegression {
             let base = columnCount - extraColumns
             singleStride = (max(columnCount, 1) + 15) / 16 * 16
             if singlePrecision && rowCount > 0 && base > 0 {
-                // Uninitialized: the first anchoring pass writes it.
-                let bytes = rowCount * base * MemoryLayout<Float>.stride
-                let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-                MemoryAdvice.hugePages(copy, byteCount: bytes)
-                single = copy.bindMemory(to: Float.self, capacity: rowCount * base)
+                if case .single(let stored) = rows {
+                    single = UnsafeMutablePointer(mutating: stored)
+                    ownsSingle = false
+                } else {
+                    // Uninitialized: the first anchoring pass writes it.
+                    let bytes = rowCount * base * MemoryLayout<Float>.stride
+                    let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+                    MemoryAdvice.hugePages(copy, byteCount: bytes)
+                    single = copy.bindMemory(to: Float.self, capacity: rowCount * base)
+                    ownsSingle = true
+                }
                 let floats = (chunks.count + 1) * singleStride
                 singleScratch = UnsafeMutableRawPointer.allocate(byteCount: floats * MemoryLayout<Float>.stride, alignment: 64)
                     .bindMemory(to: Float.self, capacity: floats)
                 anchor = Kernels.allocateAligned(2 * rowCount + 2 * (columnCount + 1))
             } else {
                 single = nil
+                ownsSingle = false
                 singleScratch = nil
                 anchor = nil
             }
@@ -103,7 +128,7 @@ extension LogisticRegression {
         func deallocate() {
             Kernels.deallocateAligned(scratch)
             if let rowScratch { Kernels.deallocateAligned(rowScratch) }
-            if let single { UnsafeMutableRawPointer(single).deallocate() }
+            if let single, ownsSingle { UnsafeMutableRawPointer(single).deallocate() }
             if let singleScratch { UnsafeMutableRawPointer(singleScratch).deallocate() }
             if let anchor { Kernels.deallocateAligned(anchor) }
         }
@@ -158,7 +183,7 @@ extension LogisticRegression {
             } else {
                 precondition(!anchoring || anchor.value != nil, "anchoring needs a single-precision copy")
                 var options = Kernels.PassOptions(offsets: offsets, curvature: curvature,
-                                                  single: fillingSingle ? single.value : nil)
+                                                  single: fillingSingle && ownsSingle ? single.value : nil)
                 if anchoring {
                     options.scores = anchor.value
                     options.residuals = anchor.value.map { $0 + n }
@@ -168,9 +193,16 @@ extension LogisticRegression {
                 let optionsP = Shared(value: options)
                 Kernels.forEachChunk(chunks.count) { k in
                     let slot = me.scratch + k * stride
-                    slot[base + 1] = Kernels.lossAndGradient(
-                        x: me.x, d: base, rows: me.chunks[k], labels: me.labels, weights: me.weights,
-                        beta: thetaP.value, intercept: thetaP.value[d], g: slot, options: optionsP.value)
+                    switch me.x {
+                    case .double(let x):
+                        slot[base + 1] = Kernels.lossAndGradient(
+                            x: x, d: base, rows: me.chunks[k], labels: me.labels, weights: me.weights,
+                            beta: thetaP.value, intercept: thetaP.value[d], g: slot, options: optionsP.value)
+                    case .single(let x):
+                        slot[base + 1] = Kernels.lossAndGradient(
+                            x: x, d: base, rows: me.chunks[k], labels: me.labels, weights: me.weights,
+                            beta: thetaP.value, intercept: thetaP.value[d], g: slot, options: optionsP.value)
+                    }
                 }
             }
             // Chunk sums in chunk order: Σ residual·x over the columns of x, then Σ residual.
@@ -236,10 +268,19 @@ extension LogisticRegression {
             let partsP = Shared(value: parts), sP = Shared(value: s), extraP = Shared(value: extra)
             Kernels.forEachChunk(count) { k in
                 let rows = (k * me.rowCount / count)..<((k + 1) * me.rowCount / count)
-                Self.hessianRows(x: me.x, d: base, stride: m, rows: rows, s: sP.value, h: partsP.value + k * partStride)
-                if let extra = extraP.value {
-                    Self.hessianExtraRows(x: me.x, base: base, extra: extra, e: e, stride: m, rows: rows,
-                                          s: sP.value, h: partsP.value + k * partStride)
+                switch me.x {
+                case .double(let x):
+                    Self.hessianRows(x: x, d: base, stride: m, rows: rows, s: sP.value, h: partsP.value + k * partStride)
+                    if let extra = extraP.value {
+                        Self.hessianExtraRows(x: x, base: base, extra: extra, e: e, stride: m, rows: rows,
+                                              s: sP.value, h: partsP.value + k * partStride)
+                    }
+                case .single(let x):
+                    Self.hessianRows(x: x, d: base, stride: m, rows: rows, s: sP.value, h: partsP.value + k * partStride)
+                    if let extra = extraP.value {
+                        Self.hessianExtraRows(x: x, base: base, extra: extra, e: e, stride: m, rows: rows,
+                                              s: sP.value, h: partsP.value + k * partStride)
+                    }
                 }
             }
             h.update(from: parts, count: size)
@@ -259,7 +300,7 @@ extension LogisticRegression {
 
         /// Adds Σ_{i ∈ rows} s_i x̃_i x̃_iᵀ to the upper triangle of `h` (row-major, `stride` = the
         /// parameter count, intercept last) for the first `d` columns and the intercept.
-        static func hessianRows(x: UnsafePointer<Double>, d: Int, stride m: Int, rows: Range<Int>,
+        static func hessianRows<E: DesignScalar>(x: UnsafePointer<E>, d: Int, stride m: Int, rows: Range<Int>,
                                 s: UnsafePointer<Double>, h: UnsafeMutablePointer<Double>) {
             let b = m - 1
             var i = rows.lowerBound
@@ -267,7 +308,7 @@ extension LogisticRegression {
                 let x0 = x + i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
                 let s4 = SIMD4<Double>(s[i], s[i + 1], s[i + 2], s[i + 3])
                 for j in 0..<d {
-                    let a = s4 * SIMD4<Double>(x0[j], x1[j], x2[j], x3[j])
+                    let a = s4 * SIMD4<Double>(x0[j].wide, x1[j].wide, x2[j].wide, x3[j].wide)
                     let row = h + j * m
                     Kernels.axpy4(a, x0 + j, x1 + j, x2 + j, x3 + j, row + j, d - j)
                     row[b] += Kernels.lanes(a)
@@ -278,7 +319,7 @@ extension LogisticRegression {
             while i < rows.upperBound {
                 let xi = x + i * d, si = s[i]
                 for j in 0..<d {
-                    let a = si * xi[j]
+                    let a = si * xi[j].wide
                     let row = h + j * m
                     Kernels.axpy(a, xi + j, row + j, d - j)
                     row[b] += a
@@ -291,7 +332,7 @@ extension LogisticRegression {
         /// Adds the appended columns' blocks of Σ_{i ∈ rows} s_i x̃_i x̃_iᵀ to the upper triangle of `h`:
         /// their cross terms with the `base` columns of `x`, with each other and with the intercept.
         /// The cross terms are summed contiguously per appended column, then added to `h`.
-        static func hessianExtraRows(x: UnsafePointer<Double>, base: Int, extra: UnsafePointer<Double>, e: Int,
+        static func hessianExtraRows<E: DesignScalar>(x: UnsafePointer<E>, base: Int, extra: UnsafePointer<Double>, e: Int,
                                      stride m: Int, rows: Range<Int>, s: UnsafePointer<Double>,
                                      h: UnsafeMutablePointer<Double>) {
             let b = m - 1

@@ -85,9 +85,9 @@ public enum LogisticRegression {
         let base = design.columnCount, e = extra?.columnCount ?? 0, d = base + e
         let n = design.rowCount
         try validate(configuration)
-        guard design.values.count == design.rowCount * base else {
+        guard design.entryCount == design.rowCount * base else {
             throw ModelError(code: .shapeMismatch,
-                             message: "the design holds \(design.values.count) values, expected \(design.rowCount) x \(base)")
+                             message: "the design holds \(design.entryCount) values, expected \(design.rowCount) x \(base)")
         }
         if let extra, extra.rowCount != n || extra.values.count != n * e {
             throw ModelError(code: .shapeMismatch,
@@ -145,14 +145,20 @@ public enum LogisticRegression {
             return p
         } : nil
         defer { extraValues?.deallocate() }
-        let (report, solverName) = design.values.withUnsafeBufferPointer { x in
+        let (report, solverName) = design.withEntries { entries in
             labels.withUnsafeBufferPointer { y in
                 w.withUnsafeBufferPointer { wb in
                     theta.withUnsafeMutableBufferPointer { t in
                         // A dummy address keeps the kernels' pointer arithmetic valid when d == 0.
                         withUnsafeTemporaryAllocation(of: Double.self, capacity: 1) { dummy in
+                            let rows: Objective.Rows
+                            switch entries {
+                            case .double(let x): rows = .double(x.baseAddress ?? UnsafePointer(dummy.baseAddress!))
+                            case .single(let x):
+                                if let base = x.baseAddress { rows = .single(base) } else { rows = .double(UnsafePointer(dummy.baseAddress!)) }
+                            }
                             let objective = Objective(
-                                x: x.baseAddress ?? UnsafePointer(dummy.baseAddress!), labels: y.baseAddress!,
+                                rows: rows, labels: y.baseAddress!,
                                 weights: wb.baseAddress!, rowCount: n, columnCount: d,
                                 c: config.inverseRegularization, weightSum: weightSum, singlePrecision: single,
                                 extra: extraValues.map { UnsafePointer($0) }, extraColumns: e)

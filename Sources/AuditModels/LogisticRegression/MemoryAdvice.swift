@@ -41,4 +41,15 @@ enum MemoryAdvice {
             initialized = count
         }
     }
+
+    /// An array of `count` floats whose every entry `initialize` writes (it receives uninitialized
+    /// memory and must initialize all `count` entries), in huge pages when large.
+    static func floats(count: Int, _ initialize: (UnsafeMutablePointer<Float>) throws -> Void) rethrows -> [Float] {
+        guard count > 0 else { return [] }
+        return try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            hugePages(UnsafeMutableRawPointer(buffer.baseAddress!), byteCount: count * MemoryLayout<Float>.stride)
+            try initialize(buffer.baseAddress!)
+            initialized = count
+        }
+    }
 }

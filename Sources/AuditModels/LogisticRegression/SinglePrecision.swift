@@ -141,14 +141,14 @@ extension LogisticRegression.Kernels {
 
     /// Writes `count` doubles from `x` to `out` rounded to single precision.
     @inline(__always)
-    static func convert(_ x: UnsafePointer<Double>, count: Int, into out: UnsafeMutablePointer<Float>) {
+    static func convert<E: DesignScalar>(_ x: UnsafePointer<E>, count: Int, into out: UnsafeMutablePointer<Float>) {
         var k = 0
         while k &+ 4 <= count {
-            store4(SIMD4<Float>(load4(x + k)), out + k)
+            store4(SIMD4<Float>(E.wide4(x + k)), out + k)
             k &+= 4
         }
         while k < count {
-            out[k] = Float(x[k])
+            out[k] = Float(x[k].wide)
             k &+= 1
         }
     }
