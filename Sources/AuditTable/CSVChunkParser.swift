@@ -49,8 +49,9 @@ struct CSVChunkBook {
 final class CSVChunkOutput: @unchecked Sendable {
     /// Records read.
     var rows = 0
-    /// One malloc'ed buffer per column (numeric values, NaN = missing; unused for text columns).
-    var buffers: [UnsafeMutablePointer<Double>] = []
+    /// One malloc'ed buffer per column (numeric values, NaN = missing; unused for text columns):
+    /// doubles, or floats for the columns read in single precision.
+    var buffers: [UnsafeMutableRawPointer] = []
     /// Offset of each record's first byte.
     var rowStarts: [Int] = []
     /// Line of each record's first byte (relative for chunks after the first).
@@ -82,10 +83,15 @@ enum CSVChunkParser {
     /// process's memory while it is parsed. Unmodified pages of such a mapping read back from the
     /// file if touched again (the backfill of text columns, another worker sharing a boundary
     /// page), so dropping them changes no value.
+    ///
+    /// Columns flagged in `single` store each number rounded to a float (4 bytes instead of 8).
     static func parse(_ b: UnsafePointer<UInt8>, start: Int, stop: Int, firstLine: Int,
                       initial: [CSVColumnState], source: String, releasing: Bool = false,
-                      releaseStep: Int = 32 << 20, into out: CSVChunkOutput) {
+                      releaseStep: Int = 32 << 20, single singleColumns: [Bool]? = nil, into out: CSVChunkOutput) {
         let n = initial.count
+        let single = UnsafeMutablePointer<Bool>.allocate(capacity: max(n, 1))
+        defer { single.deallocate() }
+        for c in 0..<n { single[c] = singleColumns?[c] ?? false }
         var book = CSVChunkBook(columns: n)
         let state = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
         defer { state.deallocate() }
@@ -103,9 +109,9 @@ enum CSVChunkParser {
             let rows = (stop - start) / (UnsafeRawPointer(nl) - UnsafeRawPointer(b + start) + 1)
             capacity = max(16, rows + rows / 8 + 16)
         }
-        let bufs = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: max(n, 1))
+        let bufs = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: max(n, 1))
         defer { bufs.deallocate() }
-        for c in 0..<n { bufs[c] = malloc(capacity * 8)!.assumingMemoryBound(to: Double.self) }
+        for c in 0..<n { bufs[c] = malloc(capacity * (single[c] ? 4 : 8))! }
         var rowStarts: [Int] = []
         var rowLines: [Int] = []
         rowStarts.reserveCapacity(capacity)
@@ -117,7 +123,7 @@ enum CSVChunkParser {
         var rows = 0
         var released = start
         rowLoop: while CSVTokenizer.skipBlankLines(b, &pos, stop, &line) {
-            if rows == capacity { grow(bufs, n, &capacity) }
+            if rows == capacity { grow(bufs, single, n, &capacity) }
             if releasing && pos - released >= releaseStep {
                 CSVPages.release(b, from: released, to: pos)
                 released = pos
@@ -134,16 +140,16 @@ enum CSVChunkParser {
                     }
                     book.addText(field, col: col, line: rowLine)
                 } else if let r = DecimalParser.scanSimple(b, pos, stop, pow5) {
-                    bufs[col][rows] = r.value
+                    store(r.value, bufs[col], rows, single[col])
                     pos = r.end
                 } else if pos >= stop || b[pos] == CSVByte.comma || b[pos] == CSVByte.lf || b[pos] == CSVByte.cr {
-                    bufs[col][rows] = .nan  // empty field: missing
+                    store(.nan, bufs[col], rows, single[col])  // empty field: missing
                 } else {
                     guard let field = CSVTokenizer.readField(b, &pos, stop, &line, scratch) else {
                         out.structural = .unterminatedQuote(file: source, line: line)
                         break rowLoop
                     }
-                    bufs[col][rows] = general(field, col: col, row: rows, line: rowLine, state: state, book: &book)
+                    store(general(field, col: col, row: rows, line: rowLine, state: state, book: &book), bufs[col], rows, single[col])
                 }
                 col &+= 1
                 if CSVTokenizer.consumeTerminator(b, &pos, stop, &line) {
@@ -167,12 +173,22 @@ enum CSVChunkParser {
         out.buffers = (0..<n).map { bufs[$0] }
     }
 
+    /// Writes row `row`'s number into a column buffer, as a double or rounded to a float.
+    @inline(__always)
+    private static func store(_ value: Double, _ buffer: UnsafeMutableRawPointer, _ row: Int, _ single: Bool) {
+        if single {
+            buffer.storeBytes(of: Float(value), toByteOffset: row &* 4, as: Float.self)
+        } else {
+            buffer.storeBytes(of: value, toByteOffset: row &* 8, as: Double.self)
+        }
+    }
+
     /// Doubles the capacity of every column buffer.
     @inline(never)
-    private static func grow(_ bufs: UnsafeMutablePointer<UnsafeMutablePointer<Double>>, _ n: Int,
-                             _ capacity: inout Int) {
+    private static func grow(_ bufs: UnsafeMutablePointer<UnsafeMutableRawPointer>, _ single: UnsafeMutablePointer<Bool>,
+                             _ n: Int, _ capacity: inout Int) {
         capacity *= 2
-        for c in 0..<n { bufs[c] = realloc(bufs[c], capacity * 8)!.assumingMemoryBound(to: Double.self) }
+        for c in 0..<n { bufs[c] = realloc(bufs[c], capacity * (single[c] ? 4 : 8))! }
     }
 
     /// The error for a record with more than `n` fields (counting them), positioned after field `n`'s comma.

@@ -19,6 +19,8 @@ import Darwin
 struct CSVTableReader {
     let source: String
     let kinds: [String: ColumnKind]
+    /// Which numeric columns are stored in single precision.
+    var numbers: NumericPrecision = .double
     /// At most this many threads (tests use 1 to compare against the parallel path).
     var maxWorkers = 8
     /// Whether the buffer is a private read-only file mapping whose pages the parser may drop
@@ -43,6 +45,10 @@ struct CSVTableReader {
             throw DataError(code: .unknownColumn, file: source, column: key,
                             message: "a column type was given for a column that is not in the header")
         }
+        let single: [Bool]? = switch numbers {
+        case .double: nil
+        case .single(let except): names.map { !except.contains($0) && kinds[$0] != .categorical }
+        }
         let initial = names.map { name -> CSVColumnState in
             switch kinds[name] {
             case .numeric?: .forcedNumeric
@@ -62,7 +68,7 @@ struct CSVTableReader {
         Self.inParallel(chunks.count) { k in
             CSVChunkParser.parse(data.base, start: parseRanges[k].lowerBound, stop: parseRanges[k].upperBound,
                               firstLine: k == 0 ? firstLine : 0, initial: initial, source: source,
-                              releasing: releasing, releaseStep: releaseStep, into: parseChunks[k])
+                              releasing: releasing, releaseStep: releaseStep, single: single, into: parseChunks[k])
         }
         // A quote left open at the end of a chunk that is not the last may close in the next
         // one: the split was not a record boundary, so read from there on in one piece.
@@ -71,7 +77,7 @@ struct CSVTableReader {
             let rest = CSVChunkOutput(columns: names.count)
             CSVChunkParser.parse(b, start: ranges[j].lowerBound, stop: end, firstLine: j == 0 ? firstLine : 0,
                               initial: initial, source: source, releasing: releasesPages,
-                              releaseStep: releaseStep, into: rest)
+                              releaseStep: releaseStep, single: single, into: rest)
             chunks = Array(chunks[..<j]) + [rest]
             ranges = Array(ranges[..<j]) + [ranges[j].lowerBound..<end]
         }
@@ -114,13 +120,19 @@ struct CSVTableReader {
         if let e = firstError { throw fieldError(e.code, line: e.line, column: names[e.column]) }
 
         let numeric = names.indices.filter { !isText[$0] }
-        let arrays = Self.gatherNumeric(numeric, chunks: chunks, rowCount: rowCount, workers: ranges.count)
+        let singleNumeric = numeric.filter { single?[$0] ?? false }
+        let arrays = Self.gatherNumeric(numeric.filter { !(single?[$0] ?? false) }, chunks: chunks, rowCount: rowCount,
+                                        workers: ranges.count, as: Double.self)
+        let floats = Self.gatherNumeric(singleNumeric, chunks: chunks, rowCount: rowCount, workers: ranges.count, as: Float.self)
+        for chunk in chunks { chunk.freedColumns = Set(numeric) }
         var columns: [DataColumn] = []
         columns.reserveCapacity(names.count)
         for (c, name) in names.enumerated() {
             if isText[c] {
                 let (levels, codes) = CSVTextPart.merge(chunks.map { $0.book.text[c]! })
                 columns.append(DataColumn(name: name, values: .categorical(levels: levels, codes: codes)))
+            } else if let values = floats[c] {
+                columns.append(DataColumn(name: name, values: .single(values)))
             } else {
                 columns.append(DataColumn(name: name, values: .numeric(arrays[c]!)))
             }
@@ -141,19 +153,20 @@ struct CSVTableReader {
     /// threads (each building whole columns, so the result does not depend on the split).
     /// Each chunk buffer is freed as soon as it is copied, so the numbers are held about once,
     /// not twice, at the peak.
-    private static func gatherNumeric(_ numeric: [Int], chunks: [CSVChunkOutput], rowCount: Int,
-                                      workers: Int) -> [Int: [Double]] {
-        let slots = CSVSendableSlots(count: numeric.count)
+    private static func gatherNumeric<E: BinaryFloatingPoint>(_ numeric: [Int], chunks: [CSVChunkOutput], rowCount: Int,
+                                                              workers: Int, as: E.Type) -> [Int: [E]] {
+        let slots = CSVSendableSlots<E>(count: numeric.count)
         defer { slots.release() }
         let gather = { @Sendable (w: Int) in
             var i = w
             while i < numeric.count {
                 let c = numeric[i]
-                slots.base[i] = [Double](unsafeUninitializedCapacity: rowCount) { out, initialized in
+                slots.base[i] = [E](unsafeUninitializedCapacity: rowCount) { out, initialized in
                     var at = 0
                     for chunk in chunks {
                         if chunk.rows > 0 {
-                            (out.baseAddress! + at).update(from: chunk.buffers[c], count: chunk.rows)
+                            UnsafeMutableRawPointer(out.baseAddress! + at)
+                                .copyMemory(from: chunk.buffers[c], byteCount: chunk.rows * MemoryLayout<E>.stride)
                             at += chunk.rows
                         }
                         free(chunk.buffers[c])
@@ -164,8 +177,7 @@ struct CSVTableReader {
             }
         }
         inParallel(numeric.count < 2 ? 1 : workers, gather)
-        for chunk in chunks { chunk.freedColumns = Set(numeric) }
-        var result: [Int: [Double]] = [:]
+        var result: [Int: [E]] = [:]
         for (i, c) in numeric.enumerated() { result[c] = slots.base[i] }
         return result
     }
@@ -243,8 +255,8 @@ private struct CSVSendablePointer: @unchecked Sendable {
 }
 
 /// One result slot per column, each written by exactly one gathering worker.
-private final class CSVSendableSlots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<[Double]>
+private final class CSVSendableSlots<E>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<[E]>
     let count: Int
 
     init(count: Int) {

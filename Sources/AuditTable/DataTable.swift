@@ -12,12 +12,16 @@ public enum ColumnValues: Sendable, Equatable {
     case numeric([Double])
     /// Sorted distinct levels (code-point order, like Python) and one code per row; -1 = missing.
     case categorical(levels: [String], codes: [Int32])
+    /// Numbers rounded to single precision (a column read with ``NumericPrecision/single(except:)``);
+    /// `Float.nan` marks a missing value.
+    case single([Float])
 
     /// The number of rows.
     public var count: Int {
         switch self {
         case .numeric(let values): values.count
         case .categorical(_, let codes): codes.count
+        case .single(let values): values.count
         }
     }
 
@@ -28,6 +32,10 @@ public enum ColumnValues: Sendable, Equatable {
             guard a.count == b.count else { return false }
             for i in a.indices where !(a[i] == b[i] || (a[i].isNaN && b[i].isNaN)) { return false }
             return true
+        case (.single(let a), .single(let b)):
+            guard a.count == b.count else { return false }
+            for i in a.indices where !(a[i] == b[i] || (a[i].isNaN && b[i].isNaN)) { return false }
+            return true
         case (.categorical(let la, let ca), .categorical(let lb, let cb)):
             return ca == cb && la.count == lb.count
                 && zip(la, lb).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
@@ -35,6 +43,15 @@ public enum ColumnValues: Sendable, Equatable {
             return false
         }
     }
+}
+
+/// The precision a reader stores numeric columns in.
+public enum NumericPrecision: Sendable, Equatable {
+    /// Every number exactly as parsed, in double precision.
+    case double
+    /// Numeric columns rounded to single precision (half the memory), except the named columns
+    /// (e.g. an outcome or a group attribute), which stay exact. Text columns are unaffected.
+    case single(except: Set<String>)
 }
 
 /// A named column of a `DataTable`.
@@ -53,7 +70,7 @@ public struct DataColumn: Sendable, Equatable {
     /// Numeric or categorical, from the stored values.
     public var kind: ColumnKind {
         switch values {
-        case .numeric: .numeric
+        case .numeric, .single: .numeric
         case .categorical: .categorical
         }
     }
@@ -62,6 +79,7 @@ public struct DataColumn: Sendable, Equatable {
     public var missingCount: Int {
         switch values {
         case .numeric(let v): v.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
+        case .single(let v): v.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
         case .categorical(_, let codes): codes.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
         }
     }
@@ -98,20 +116,25 @@ public struct DataTable: Sendable {
     public var columnNames: [String] { columns.map(\.name) }
 
     /// Reads and types a CSV file.
-    public static func read(path: String, kinds: [String: ColumnKind] = [:]) throws(DataError) -> DataTable {
+    /// `numbers` chooses the precision numeric columns are stored in (exact doubles by default).
+    public static func read(path: String, kinds: [String: ColumnKind] = [:],
+                            numbers: NumericPrecision = .double) throws(DataError) -> DataTable {
         try CSVFileReader.withContents(path: path) { (bytes, releasable) throws(DataError) -> DataTable in
             var reader = CSVTableReader(source: path, kinds: kinds)
+            reader.numbers = numbers
             reader.releasesPages = releasable
             return try reader.read(bytes)
         }
     }
 
     /// Same, from bytes already in memory (`source` is used in messages).
-    public static func parse(bytes: [UInt8], source: String,
-                             kinds: [String: ColumnKind] = [:]) throws(DataError) -> DataTable {
+    public static func parse(bytes: [UInt8], source: String, kinds: [String: ColumnKind] = [:],
+                             numbers: NumericPrecision = .double) throws(DataError) -> DataTable {
         let result: Result<DataTable, DataError> = bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(DataError) -> DataTable in
-                try CSVTableReader(source: source, kinds: kinds).read(buffer)
+                var reader = CSVTableReader(source: source, kinds: kinds)
+                reader.numbers = numbers
+                return try reader.read(buffer)
             }
         }
         return try result.get()

@@ -7,7 +7,7 @@ extension AuditDataset {
         if !outcomes.isEmpty { out.outcomes = rows.map { outcomes[$0] } }
         out.attributeValues = attributeValues.map { values in rows.map { values[$0] } }
         out.rowKeys = rows.map { rowKeys[$0] }
-        out.numeric = numeric.map { feature in NumericFeature(name: feature.name, values: rows.map { feature.values[$0] }) }
+        out.numeric = numeric.map { $0.keepingRows(rows) }
         out.categorical = categorical.map { feature in
             CategoricalFeature(name: feature.name, levels: feature.levels, codes: rows.map { feature.codes[$0] })
         }

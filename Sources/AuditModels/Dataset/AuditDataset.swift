@@ -1,12 +1,69 @@
 import AuditSpec
 import AuditStats
 import AuditTable
+import Foundation
 
 /// A data table read against an audit spec: labels, intersectional groups and typed features.
 /// Built once per audit; everything downstream (split, preprocessing, models) reads from it.
 public struct AuditDataset: Sendable {
-    /// A numeric feature column (NaN = missing).
-    public struct NumericFeature: Sendable { public var name: String; public var values: [Double] }
+    /// A numeric feature column (NaN = missing), stored as the table read it: in double precision,
+    /// or in single precision for a large file (see ``singlePrecisionFileBytes``).
+    public struct NumericFeature: Sendable {
+        /// The stored numbers.
+        public enum Numbers: Sendable {
+            case double([Double])
+            case single([Float])
+        }
+
+        public var name: String
+        /// The numbers as stored.
+        public var numbers: Numbers
+
+        /// A column of doubles.
+        public init(name: String, values: [Double]) {
+            self.name = name
+            self.numbers = .double(values)
+        }
+
+        /// A column in either precision.
+        public init(name: String, numbers: Numbers) {
+            self.name = name
+            self.numbers = numbers
+        }
+
+        /// The numbers in double precision: the stored array, or a widened copy of a
+        /// single-precision column (read it once, outside any loop over the rows).
+        public var values: [Double] {
+            switch numbers {
+            case .double(let values): values
+            case .single(let values): values.map(Double.init)
+            }
+        }
+
+        /// The number of rows.
+        public var count: Int {
+            switch numbers {
+            case .double(let values): values.count
+            case .single(let values): values.count
+            }
+        }
+
+        /// The column cut to the rows at `rows`, in its stored precision.
+        public func keepingRows(_ rows: [Int]) -> NumericFeature {
+            switch numbers {
+            case .double(let values): NumericFeature(name: name, numbers: .double(rows.map { values[$0] }))
+            case .single(let values): NumericFeature(name: name, numbers: .single(rows.map { values[$0] }))
+            }
+        }
+    }
+
+    /// Files of at least this many bytes are read with their numeric feature columns in single
+    /// precision (each value rounded to the nearest float: 24 significant bits, relative 6e-8), so
+    /// that a table of millions of rows is held in half the memory while its design is built (the
+    /// design of such a table is in single precision too: `DesignMatrix.Precision.automatic`).
+    /// 256 MiB is about 500,000 rows of 50 features, far above the bundled sites and every test
+    /// file; the outcome and the group attributes are always read exactly.
+    public static let singlePrecisionFileBytes = 256 << 20
     /// A categorical feature column (code −1 = missing).
     public struct CategoricalFeature: Sendable {
         public var name: String; public var levels: [String]; public var codes: [Int32]
@@ -46,7 +103,9 @@ public struct AuditDataset: Sendable {
     /// The file is read once; only when the spec names a column the file lacks is it read again
     /// without that column's kind, so that `build` can say which spec key names it.
     public static func load(path: String, spec: AuditSpec) throws -> AuditDataset {
-        let result = Result { () throws(DataError) in try DataTable.read(path: path, kinds: columnKinds(for: spec)) }
+        let result = Result { () throws(DataError) in
+            try DataTable.read(path: path, kinds: columnKinds(for: spec), numbers: numericPrecision(path: path, spec: spec))
+        }
         switch result {
         case .success(let table):
             return try build(table: table, spec: spec)
@@ -54,8 +113,17 @@ public struct AuditDataset: Sendable {
             guard error.code == .unknownColumn else { throw error }
             let probe = try DataTable.read(path: path, kinds: [:])
             let kinds = columnKinds(for: spec).filter { probe.column(named: $0.key) != nil }
-            return try build(table: try DataTable.read(path: path, kinds: kinds), spec: spec)
+            return try build(table: try DataTable.read(path: path, kinds: kinds, numbers: numericPrecision(path: path, spec: spec)),
+                             spec: spec)
         }
+    }
+
+    /// How a file's numeric columns are read: in single precision from ``singlePrecisionFileBytes``
+    /// on, except the outcome and the group attributes, which are always read exactly.
+    static func numericPrecision(path: String, spec: AuditSpec) -> NumericPrecision {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size >= singlePrecisionFileBytes else { return .double }
+        return .single(except: Set([spec.outcome.column] + spec.groups.map(\.column)))
     }
 
     /// Checks the table against the spec and extracts labels, groups and features. Errors name
@@ -114,6 +182,8 @@ public struct AuditDataset: Sendable {
                 }
                 attributeLevels.append(levels)
                 attributeCodes.append(codes)
+            case .single:
+                throw fail(.invalidData, c.name, "internal: a group attribute read in single precision")
             case .numeric(let numbers):
                 guard attribute.isNumeric else {
                     throw fail(.invalidData, c.name, "internal: numeric column for a categorical attribute")
@@ -194,6 +264,7 @@ public struct AuditDataset: Sendable {
             let c = try column(name, role: "feature")
             switch c.values {
             case .numeric(let values): numeric.append(NumericFeature(name: name, values: values))
+            case .single(let values): numeric.append(NumericFeature(name: name, numbers: .single(values)))
             case .categorical(let levels, let codes): categorical.append(CategoricalFeature(name: name, levels: levels, codes: codes))
             }
         }

@@ -15,8 +15,9 @@ enum FixedModelPredictions {
             var out = [Double](repeating: linear.intercept, count: n)
             for term in linear.coefficients {
                 if let numeric = dataset.numeric.first(where: { $0.name == term.name }) {
+                    let values = numeric.values
                     for i in 0..<n {
-                        var x = numeric.values[i]
+                        var x = values[i]
                         if x.isNaN {
                             guard let value = impute[term.name] else {
                                 throw DataError(code: .invalidData, file: dataset.source, line: nil, column: term.name,

@@ -106,6 +106,9 @@ public enum PredictionsFile {
                 guard !v.isNaN else { throw fail(name, "data row \(i + 1): missing value") }
                 return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
             }
+        case .single:
+            // Predictions files are read with exact numbers (`DataTable.read`'s default).
+            throw fail(name, "expected exact numbers, found a column read in single precision")
         }
     }
 
