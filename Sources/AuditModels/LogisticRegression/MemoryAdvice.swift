@@ -44,12 +44,28 @@ enum MemoryAdvice {
 
     /// An array of `count` floats whose every entry `initialize` writes (it receives uninitialized
     /// memory and must initialize all `count` entries), in huge pages when large.
+    /// `initialize` is called even when `count` is 0 (with room for one float it must not write).
     static func floats(count: Int, _ initialize: (UnsafeMutablePointer<Float>) throws -> Void) rethrows -> [Float] {
-        guard count > 0 else { return [] }
-        return try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        try [Float](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
             hugePages(UnsafeMutableRawPointer(buffer.baseAddress!), byteCount: count * MemoryLayout<Float>.stride)
             try initialize(buffer.baseAddress!)
             initialized = count
         }
+    }
+
+    /// Returns the whole pages inside `[start, start + byteCount)` to the system
+    /// (`madvise(MADV_DONTNEED)`): the process stops counting them, and a page touched again
+    /// reads as zeros. Only for memory whose values are never read again before it is freed; the
+    /// partial pages at either end, which may hold other data (an array's header), are kept.
+    static func release(_ start: UnsafeRawPointer, byteCount: Int) {
+        #if os(Linux)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let address = Int(bitPattern: start)
+        let first = (address + page - 1) / page * page
+        let last = (address + byteCount) / page * page
+        if last > first, let base = UnsafeMutableRawPointer(bitPattern: first) {
+            _ = madvise(base, last - first, MADV_DONTNEED)
+        }
+        #endif
     }
 }

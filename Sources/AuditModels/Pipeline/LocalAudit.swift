@@ -103,8 +103,8 @@ public enum LocalAudit {
             return try evaluateFixed(fixed, spec: spec, dataset: dataset, dataPath: dataPath, timings: timer.timings,
                                      progress: progress)
         }
-        let data = try PreparedData.prepare(dataset, spec: spec, dataPath: dataPath, testRows: testRows,
-                                            progress: progress, timer: &timer)
+        let data = try PreparedData.prepare(&dataset, spec: spec, dataPath: dataPath, testRows: testRows,
+                                            releasing: given == nil, progress: progress, timer: &timer)
         // The designs hold the features now: the table's columns are freed (unless the caller
         // still holds the dataset it passed), so a large table is not held twice while models fit.
         dataset.numeric = []

@@ -91,10 +91,11 @@ public enum LocalRegressionAudit {
         }
         var timer = StageTimer()
         progress(.load, "reading \(dataPath)")
-        let dataset = try given ?? AuditDataset.load(path: dataPath, spec: spec)
+        var dataset = try given ?? AuditDataset.load(path: dataPath, spec: spec)
         timer.lap("load")
-        let data = try PreparedData.prepare(dataset, spec: spec, dataPath: dataPath, testRows: testRows,
-                                            progress: progress, timer: &timer)
+        // Ridge regression reads its design in double precision (no single-precision path).
+        let data = try PreparedData.prepare(&dataset, spec: spec, dataPath: dataPath, testRows: testRows,
+                                            precision: .double, progress: progress, timer: &timer)
         let trainTargets = data.split.train.map { dataset.outcomes[$0] }
         func fitting<T>(_ what: String, _ body: () throws(ModelError) -> T) throws -> T {
             do {

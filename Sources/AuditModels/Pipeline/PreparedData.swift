@@ -50,7 +50,13 @@ struct PreparedData {
     let notes: [String]
 
     /// Splits and preprocesses `dataset`; `testRows`, when given, fixes the test split.
-    static func prepare(_ dataset: AuditDataset, spec: AuditSpec, dataPath: String, testRows: [Int]?,
+    ///
+    /// The designs are stored in `precision`, by default by size
+    /// (`DesignMatrix.Precision.automatic`: single precision from 2^20 entries). With `releasing`
+    /// the dataset's numeric columns are taken from it and released as the designs are written
+    /// (for a caller that owns the dataset; see `Preprocessor.designs`).
+    static func prepare(_ dataset: inout AuditDataset, spec: AuditSpec, dataPath: String, testRows: [Int]?,
+                        precision: DesignMatrix.Precision? = nil, releasing: Bool = false,
                         progress: (LocalAudit.Stage, String) -> Void, timer: inout StageTimer) throws -> PreparedData {
         let split = try testRows.map { try StratifiedSplit(testRows: $0, rowCount: dataset.count, source: dataPath) }
             ?? StratifiedSplit(keys: dataset.rowKeys, labels: dataset.labels,
@@ -83,8 +89,9 @@ struct PreparedData {
         for name in preprocessor.dropped {
             notes.append("feature \(name) has no observed value in the training rows and is dropped")
         }
-        let trainDesign = preprocessor.design(dataset, rows: split.train)
-        let testDesign = preprocessor.design(dataset, rows: split.test)
+        let storage = precision ?? .automatic(entries: dataset.count * preprocessor.designColumns.count)
+        let (trainDesign, testDesign) = preprocessor.designs(&dataset, train: split.train, test: split.test,
+                                                             precision: storage, releasing: releasing)
         var featureless = dataset
         featureless.numeric = []
         featureless.categorical = []

@@ -6,19 +6,11 @@ extension Preprocessor {
     public init(dataset: AuditDataset, trainingRows: [Int]) {
         var numeric: [NumericColumn] = [], dropped: [String] = []
         for feature in dataset.numeric {
-            var sum = 0.0, observed = 0
-            for i in trainingRows where !feature.values[i].isNaN {
-                sum += feature.values[i]
-                observed += 1
+            let moments = switch feature.numbers {
+            case .double(let values): Self.moments(values, trainingRows)
+            case .single(let values): Self.moments(values, trainingRows)
             }
-            guard observed > 0 else { dropped.append(feature.name); continue }
-            let mean = sum / Double(observed)
-            var squares = 0.0
-            for i in trainingRows {
-                let x = feature.values[i].isNaN ? mean : feature.values[i]
-                squares += (x - mean) * (x - mean)
-            }
-            let sd = (squares / Double(trainingRows.count)).squareRoot()
+            guard let (mean, sd) = moments else { dropped.append(feature.name); continue }
             numeric.append(NumericColumn(name: feature.name, mean: mean, scale: sd > 0 ? sd : 1))
         }
         let categorical = dataset.categorical.map { feature -> CategoricalColumn in
@@ -32,7 +24,25 @@ extension Preprocessor {
         self.init(numeric: numeric, categorical: categorical, dropped: dropped)
     }
 
-    /// The standardized design of the given rows.
+    /// The mean of the observed values of `values` at `rows` and the standard deviation with the
+    /// missing ones imputed by the mean (two passes, in double); nil when none is observed.
+    static func moments<E: BinaryFloatingPoint>(_ values: [E], _ rows: [Int]) -> (mean: Double, sd: Double)? {
+        var sum = 0.0, observed = 0
+        for i in rows where !values[i].isNaN {
+            sum += Double(values[i])
+            observed += 1
+        }
+        guard observed > 0 else { return nil }
+        let mean = sum / Double(observed)
+        var squares = 0.0
+        for i in rows {
+            let x = values[i].isNaN ? mean : Double(values[i])
+            squares += (x - mean) * (x - mean)
+        }
+        return (mean, (squares / Double(rows.count)).squareRoot())
+    }
+
+    /// The standardized design of the given rows, in double precision.
     ///
     /// Filled in blocks of rows, column by column within a block, so both the source columns and
     /// the row-major destination are read and written in cache-sized runs, on up to 2 threads
