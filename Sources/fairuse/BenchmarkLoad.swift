@@ -48,6 +48,8 @@ struct BenchmarkLoad: AsyncParsableCommand {
     }
     @Option(help: "Mean pause of an agent before each progress report and its submit, ms (uniform on 0 … 2×).")
     var thinkMs: Int = 100
+    @Option(help: "Agents start (say hello) at uniform random times over this many ms instead of all at once.")
+    var rampMs: Int = 0
     @Option(help: "Bootstrap replicates of the audits (default: the bundled spec's).") var bootstrap: Int?
     @Option(help: "The bundled Sites folder (default: found from the current folder or the executable).") var sites: String?
     @Flag(help: "Keep the working folder (certificates, coordinator.yaml and its log).") var keep = false
@@ -57,7 +59,7 @@ struct BenchmarkLoad: AsyncParsableCommand {
         do {
             let options = LoadBenchmark.Options(
                 agents: agents, tasksPerAgent: tasksPerAgent, database: try store(),
-                thinkMilliseconds: thinkMs, bootstrap: bootstrap, sitesFolder: try sites ?? BundledSites.locate(),
+                thinkMilliseconds: thinkMs, rampMilliseconds: rampMs, bootstrap: bootstrap, sitesFolder: try sites ?? BundledSites.locate(),
                 executable: ChildProcesses.executable, keep: keep)
             let figures = try await LoadBenchmark(options: options).run { FileHandle.standardError.write(Data("· \($0)\n".utf8)) }
             if json {

@@ -50,6 +50,8 @@ public struct LoadFigures: Sendable, Codable, Equatable {
     public var resultBytes: Int
     /// Up to five distinct error messages, with their counts.
     public var errorMessages: [String]
+    /// The coordinator's own request times (its `/metrics` histogram); nil when it could not be read.
+    public var serverTimes: ServerTimes? = nil
 
     enum CodingKeys: String, CodingKey {
         case agents, tasksPerAgent = "tasks_per_agent", database, requests, errors
@@ -57,7 +59,7 @@ public struct LoadFigures: Sendable, Codable, Equatable {
         case endpoints, emptyPolls = "empty_polls", auditStates = "audit_states", auditState = "audit_state"
         case auditSeconds = "audit_seconds", launchMilliseconds = "launch_ms"
         case rssBytes = "rss_bytes", rssPeakBytes = "rss_peak_bytes", resultBytes = "result_bytes"
-        case errorMessages = "error_messages"
+        case errorMessages = "error_messages", serverTimes = "coordinator_times"
     }
 
     /// The nearest-rank percentile `p` (0 < p ≤ 1) of `sorted` (ascending); 0 when empty.
@@ -97,6 +99,14 @@ public struct LoadFigures: Sendable, Codable, Equatable {
         text += "audits: \(auditStates.joined(separator: ", ")) in \(String(format: "%.2f", auditSeconds)) s from the first launch; "
             + "launch " + launchMilliseconds.map(ms).joined(separator: ", ") + " ms\n"
         text += "coordinator memory: VmRSS \(mib(rssBytes)), peak VmHWM \(mib(rssPeakBytes)); one result \(resultBytes / 1024) KiB of JSON\n"
+        if let serverTimes {
+            let bound = { (value: Double?) in value.map { "≤ " + String(format: "%g", $0) } ?? "> 60000" }
+            text += "coordinator's own time to the response head (its histogram; bounds are bucket edges, ms):\n"
+            for e in serverTimes.endpoints {
+                text += "  \(e.endpoint): \(e.requests) requests, p50 \(bound(e.p50AtMostMilliseconds)), p99 \(bound(e.p99AtMostMilliseconds)), "
+                    + String(format: "%.1f %% within 100 ms\n", e.within100Milliseconds * 100)
+            }
+        }
         for message in errorMessages { text += "error: \(message)\n" }
         return text
     }

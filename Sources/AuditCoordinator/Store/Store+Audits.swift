@@ -85,6 +85,17 @@ extension Store {
         try await read("reading task \(id)") { tx in try SiteTaskRecord.fetch(tx, id: id) }
     }
 
+    /// A task and its audit, read in one snapshot (every agent request about a task needs both); nil
+    /// when the task does not exist.
+    public func taskWithAudit(id: TaskID) async throws -> (task: SiteTaskRecord, audit: AuditRecord)? {
+        try await read("reading task \(id)") { tx in
+            guard let task = try SiteTaskRecord.fetch(tx, id: id), let audit = try AuditRecord.fetch(tx, id: task.auditID) else {
+                return nil
+            }
+            return (task, audit)
+        }
+    }
+
     /// A site's open tasks (queued, delivered, accepted) of audits that are not combining or final, with their
     /// audits: what a long-poll returns, so a restarted agent re-syncs.
     public func openTasks(for siteID: SiteID) async throws -> [OpenTask] {
