@@ -137,6 +137,27 @@ public struct AuditLifecycle: Sendable {
         return AppliedTransition(auditID: auditID, machine: transition.machine, actions: transition.actions)
     }
 
+    /// Applies `events` to one audit in order, loading (and locking) it once: each event sees the
+    /// machine the previous one left, exactly as if each ran in a transaction of its own, one after
+    /// the other. An event the machine rejects writes nothing and gets its own `rejected` error; the
+    /// others still apply.
+    static func apply(_ events: [AuditStateMachine.Event], auditID: AuditID, at time: Date,
+                      in tx: any StoreTransaction) throws -> [Result<AppliedTransition, StoreError>] {
+        var loaded = try load(auditID, lock: true, in: tx)
+        var results: [Result<AppliedTransition, StoreError>] = []
+        for event in events {
+            switch loaded.machine.apply(event, at: time) {
+            case let .success(transition):
+                try persist(transition, from: loaded, at: time, in: tx)
+                loaded.machine = transition.machine
+                results.append(.success(AppliedTransition(auditID: auditID, machine: transition.machine, actions: transition.actions)))
+            case let .failure(error):
+                results.append(.failure(StoreError.rejected(error)))
+            }
+        }
+        return results
+    }
+
     /// Writes the difference between the loaded machine and the transition's, plus its event rows.
     static func persist(_ transition: AuditStateMachine.Transition, from loaded: Loaded, at time: Date,
                         in tx: any StoreTransaction) throws {
@@ -157,9 +178,10 @@ public struct AuditLifecycle: Sendable {
     /// Inserts one `event` row per `recordEvent` action, with the task id of the entry's site.
     static func recordEvents(_ actions: [AuditStateMachine.Action], auditID: AuditID, taskIDs: [SiteID: TaskID],
                              at time: Date, in tx: any StoreTransaction) throws {
+        var rows: [StoreArguments] = []
         for case let .recordEvent(entry) in actions {
-            try EventRecord.insert(tx, auditID: auditID, taskID: entry.site.flatMap { taskIDs[$0] },
-                                   siteID: entry.site, kind: entry.kind, detail: entry.detail, at: time)
+            rows.append([auditID, entry.site.flatMap { taskIDs[$0] }, entry.site, entry.kind.rawValue, entry.detail, time])
         }
+        try tx.insert(into: "event", columns: ["audit_id", "task_id", "site_id", "kind", "detail", "at"], rows: rows)
     }
 }

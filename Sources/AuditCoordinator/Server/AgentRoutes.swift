@@ -107,7 +107,7 @@ struct AgentRoutes {
                 var tasks: [SiteTask] = []
                 for item in open {
                     if item.task.state == .queued {
-                        await coordinator.dispatch(try await coordinator.store.markDelivered(task: item.task.id, at: coordinator.clock.now()))
+                        await coordinator.dispatch(try await coordinator.deliveries.markDelivered(item.task.id))
                     }
                     if let task = coordinator.siteTask(item) { tasks.append(task) }
                 }

@@ -46,6 +46,8 @@ public final class Coordinator: Sendable {
     let readiness = Readiness()
     /// Launched audits' specs in wire form, so a request does not decode and digest the spec again.
     let specs = LaunchedSpecs()
+    /// The long polls' `delivered` transitions, written in batches.
+    let deliveries: DeliveryBatcher
 
     /// Creates the coordinator over an open store; `link` is how it reaches the other replicas
     /// (``ReplicaLink/local`` when it is the only one).
@@ -55,6 +57,7 @@ public final class Coordinator: Sendable {
         self.clock = clock
         self.store = store
         self.lifecycle = AuditLifecycle(store: store)
+        self.deliveries = DeliveryBatcher(store: store, clock: clock)
         self.replica = replica
         var logger = logger
         logger[metadataKey: "replica"] = "\(replica)"

@@ -12,8 +12,17 @@ extension Store {
             if try tx.exists("SELECT 1 FROM audit WHERE id = ?", [new.id]) {
                 throw StoreError(code: .duplicateAudit, message: "audit \(new.id) already exists")
             }
+            // The sites, locked on PostgreSQL, in chunks of one statement each (not one round trip per site).
+            var found: [SiteID: SiteRecord] = [:]
+            for start in stride(from: 0, to: new.sites.count, by: 200) {
+                let chunk = Array(new.sites[start..<min(start + 200, new.sites.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                for site in try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id IN (\(marks))" + tx.forUpdate, chunk) {
+                    found[site.id] = site
+                }
+            }
             for siteID in new.sites {
-                guard let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id = ?" + tx.forUpdate, [siteID]).first else {
+                guard let site = found[siteID] else {
                     throw StoreError.notFound("audit \(new.id): site \(siteID) is not registered")
                 }
                 guard site.status == .active else {
@@ -37,13 +46,13 @@ extension Store {
                                  AuditRecord.requiredSitesJSON(machine.requiredSites),
                                  new.deadline, time, time, Int64(bitPattern: new.rootSeed)])
             var taskIDs: [SiteID: TaskID] = [:]
+            var rows: [StoreArguments] = []
             for task in machine.tasks {
                 let taskID = new.taskIDs[task.site] ?? TaskID.generate()
                 taskIDs[task.site] = taskID
-                try tx.execute("""
-                    INSERT INTO site_task (id, audit_id, site_id, round, state, updated_at) VALUES (?, ?, ?, 1, ?, ?)
-                    """, [taskID, new.id, task.site, task.state.rawValue, time])
+                rows.append([taskID, new.id, task.site, 1, task.state.rawValue, time])
             }
+            try tx.insert(into: "site_task", columns: ["id", "audit_id", "site_id", "round", "state", "updated_at"], rows: rows)
             try AuditLifecycle.recordEvents(transition.actions, auditID: new.id, taskIDs: taskIDs, at: time, in: tx)
             return AppliedTransition(auditID: new.id, machine: machine, actions: transition.actions)
         }

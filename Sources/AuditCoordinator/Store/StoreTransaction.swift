@@ -50,6 +50,23 @@ extension StoreTransaction {
         }
     }
 
+    /// Inserts `rows` (each with one value per column) with multi-row `INSERT … VALUES (…), (…)`
+    /// statements of at most `rowsPerStatement` rows, in order. One statement per chunk instead of one
+    /// per row: a launch of 200 sites wrote ~400 rows one by one, 1.7 s on PostgreSQL over TLS
+    /// (`fairuse benchmark load`), where each statement is a round trip.
+    func insert(into table: String, columns: [String], rows: [StoreArguments], rowsPerStatement: Int = 100) throws {
+        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
+            precondition(chunk.allSatisfy { $0.count == columns.count }, "insert(into: \(table)): a row has the wrong number of values")
+            try execute("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                        + Array(repeating: placeholders, count: chunk.count).joined(separator: ", "),
+                        Array(chunk.joined()))
+            start += chunk.count
+        }
+    }
+
     /// `FOR UPDATE` on PostgreSQL (lock the rows read until commit), nothing on SQLite, whose single
     /// writer already serialises write transactions.
     var forUpdate: String { dialect == .postgres ? " FOR UPDATE" : "" }
