@@ -28,6 +28,8 @@ struct BenchmarkCommandTests {
         #expect(figures["audit_state"] as? String == "complete")
         #expect(figures["audit_states"] as? [String] == Array(repeating: "complete", count: audits))
         #expect(figures["database"] as? String == "sqlite")
+        #expect(figures["think_ms"] as? Int == 0)
+        #expect(figures["ramp_ms"] as? Int == 300)
         let endpoints = try #require(figures["endpoints"] as? [[String: Any]])
         var requests: [String: Int] = [:]
         for entry in endpoints {

@@ -34,8 +34,8 @@ public struct LoadBenchmark: Sendable {
         public var keep: Bool
 
         /// Creates options.
-        public init(agents: Int, tasksPerAgent: Int = 1, database: BenchmarkDatabase = .sqlite, thinkMilliseconds: Int = 100,
-                    rampMilliseconds: Int = 0, bootstrap: Int? = nil, sitesFolder: String, executable: String, keep: Bool = false) {
+        public init(agents: Int, tasksPerAgent: Int = 1, database: BenchmarkDatabase = .sqlite, thinkMilliseconds: Int = 1000,
+                    rampMilliseconds: Int = 1000, bootstrap: Int? = nil, sitesFolder: String, executable: String, keep: Bool = false) {
             self.agents = agents
             self.tasksPerAgent = tasksPerAgent
             self.database = database
@@ -215,6 +215,7 @@ public struct LoadBenchmark: Sendable {
         let order: [AuditState] = [.complete, .partial, .combining, .collecting, .dispatched, .created, .cancelled, .failed]
         let worst = states.max { (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0) }
         return LoadFigures(agents: options.agents, tasksPerAgent: options.tasksPerAgent, database: options.database.name,
+                           thinkMilliseconds: options.thinkMilliseconds, rampMilliseconds: options.rampMilliseconds,
                            requests: all.requests, errors: all.errors, p50Milliseconds: all.p50Milliseconds,
                            p99Milliseconds: all.p99Milliseconds, maxMilliseconds: all.maxMilliseconds, endpoints: endpoints,
                            emptyPolls: emptyPolls, auditStates: states.map(\.rawValue), auditState: worst?.rawValue ?? "none",
