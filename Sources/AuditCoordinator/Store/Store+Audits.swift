@@ -14,9 +14,7 @@ extension Store {
             }
             // The sites, locked on PostgreSQL, in chunks of one statement each (not one round trip per site).
             var found: [SiteID: SiteRecord] = [:]
-            for start in stride(from: 0, to: new.sites.count, by: 200) {
-                let chunk = Array(new.sites[start..<min(start + 200, new.sites.count)])
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for (marks, chunk) in inListChunks(new.sites) {
                 for site in try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id IN (\(marks))" + tx.forUpdate, chunk) {
                     found[site.id] = site
                 }

@@ -97,9 +97,7 @@ extension Store {
     public func sitesNotActive(_ ids: [SiteID]) async throws -> [SiteID] {
         try await read("reading \(ids.count) sites") { tx in
             var active: Set<SiteID> = []
-            for start in stride(from: 0, to: ids.count, by: 200) {
-                let chunk = Array(ids[start..<min(start + 200, ids.count)])
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for (marks, chunk) in inListChunks(ids) {
                 for site in try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id IN (\(marks))", chunk) where site.status == .active {
                     active.insert(site.id)
                 }

@@ -18,10 +18,7 @@ extension Store {
     public func markDelivered(tasks taskIDs: [TaskID], at time: Date) async throws -> [Result<AppliedTransition, StoreError>] {
         try await write("marking \(taskIDs.count) tasks delivered") { tx in
             var records: [TaskID: SiteTaskRecord] = [:]
-            let distinct = Array(Set(taskIDs))
-            for start in stride(from: 0, to: distinct.count, by: 200) {
-                let chunk = Array(distinct[start..<min(start + 200, distinct.count)])
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for (marks, chunk) in inListChunks(Array(Set(taskIDs))) {
                 for record in try SiteTaskRecord.fetchAll(tx, "SELECT * FROM site_task WHERE id IN (\(marks))", chunk) {
                     records[record.id] = record
                 }

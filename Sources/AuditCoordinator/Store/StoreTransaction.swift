@@ -72,6 +72,15 @@ extension StoreTransaction {
     var forUpdate: String { dialect == .postgres ? " FOR UPDATE" : "" }
 }
 
+/// `ids` in chunks of at most `size`, each with its `?, ?, …` list, for `… WHERE id IN (\(marks))`
+/// queries: one statement per chunk instead of one per id (each a round trip on PostgreSQL).
+func inListChunks<ID>(_ ids: [ID], size: Int = 200) -> [(marks: String, ids: [ID])] {
+    stride(from: 0, to: ids.count, by: size).map { start in
+        let chunk = Array(ids[start..<min(start + size, ids.count)])
+        return (Array(repeating: "?", count: chunk.count).joined(separator: ", "), chunk)
+    }
+}
+
 extension StoreRow {
     /// The name of the first column, as the backend reported it.
     var firstColumn: String? { columnOrder.first }
