@@ -264,7 +264,13 @@ public struct AuditDataset: Sendable {
             let c = try column(name, role: "feature")
             switch c.values {
             case .numeric(let values): numeric.append(NumericFeature(name: name, values: values))
-            case .single(let values): numeric.append(NumericFeature(name: name, numbers: .single(values)))
+            case .single(let values):
+                // The parser refuses non-finite numbers, so an infinity here is a finite number
+                // beyond the float range (±3.4e38) that rounding overflowed.
+                if let row = values.firstIndex(where: { $0.isInfinite }) {
+                    throw fail(.invalidData, name, "data row \(row + 1): the number is beyond ±3.4e38, the range of single precision, in which the numeric features of a file of \(singlePrecisionFileBytes >> 20) MiB or more are read; rescale the column")
+                }
+                numeric.append(NumericFeature(name: name, numbers: .single(values)))
             case .categorical(let levels, let codes): categorical.append(CategoricalFeature(name: name, levels: levels, codes: codes))
             }
         }

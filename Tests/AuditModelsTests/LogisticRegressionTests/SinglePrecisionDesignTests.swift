@@ -1,5 +1,7 @@
 @testable import AuditModels
 import AuditModelTypes
+import AuditSpec
+import AuditTable
 import Foundation
 import Testing
 
@@ -127,5 +129,48 @@ struct SinglePrecisionSweepTests {
         let (trainDesign, testDesign) = preprocessor.designs(&dataset, train: train, test: test, precision: .double, releasing: false)
         #expect(trainDesign.precision == .double && trainDesign.values == expected && testDesign.rowCount == 500)
         #expect(dataset.numeric.count == 3)
+    }
+}
+
+/// A dataset built from a table read in single precision (as a file of 256 MiB or more is).
+@Suite("Datasets from single-precision tables")
+struct SinglePrecisionDatasetTests {
+    static let spec: AuditSpec = {
+        var spec = AuditSpec(name: "t", outcome: OutcomeSpec(column: "y"), groups: [GroupAttributeSpec(column: "g")])
+        spec.tests.bootstrapReplicates = 10
+        return spec
+    }()
+
+    @Test("features are single precision, the outcome and the groups exact")
+    func features() throws {
+        var text = "g,x,y\n"
+        for i in 0..<40 { text += "\(i % 2 == 0 ? "a" : "b"),\(Double(i) * 0.1 + 1e6),\(i % 3 == 0 ? 1 : 0)\n" }
+        let table = try DataTable.parse(bytes: Array(text.utf8), source: "t.csv",
+                                        kinds: AuditDataset.columnKinds(for: Self.spec),
+                                        numbers: .single(except: ["y", "g"]))
+        let dataset = try AuditDataset.build(table: table, spec: Self.spec)
+        guard case .single(let x) = dataset.numeric.first?.numbers else {
+            Issue.record("x: expected a single-precision feature")
+            return
+        }
+        #expect(x == (0..<40).map { Float(Double($0) * 0.1 + 1e6) })
+        #expect(dataset.labels == (0..<40).map { UInt8($0 % 3 == 0 ? 1 : 0) })
+        #expect(Set(dataset.rowKeys) == ["g=a", "g=b"])
+    }
+
+    @Test("a finite number beyond the float range is refused with the file, column and row, not the value")
+    func overflow() throws {
+        let text = "g,x,y\na,1.5,1\nb,2.5e39,0\na,3,0\n"
+        let table = try DataTable.parse(bytes: Array(text.utf8), source: "big.csv",
+                                        kinds: AuditDataset.columnKinds(for: Self.spec),
+                                        numbers: .single(except: ["y", "g"]))
+        do {
+            _ = try AuditDataset.build(table: table, spec: Self.spec)
+            Issue.record("expected an error")
+        } catch let error as DataError {
+            #expect(error.code == .invalidData && error.column == "x" && error.file == "big.csv")
+            #expect(error.message.contains("data row 2") && error.message.contains("single precision"))
+            #expect(!error.message.contains("2.5e39") && !error.message.contains("2.5e+39"))
+        }
     }
 }
