@@ -29,6 +29,32 @@ public enum FederatedCombine {
     /// JSON (the text the coordinator stores as the audit's `result_json`).
     public static func reportJSON(spec: AuditSpec, audit: AuditID, rootSeed: UInt64, submissions: [Submission],
                                   limits: PayloadLimits = PayloadLimits(), at now: Date = Date()) throws -> Data {
+        var phases = CombinePhases()
+        return try reportJSON(spec: spec, audit: audit, rootSeed: rootSeed, submissions: submissions, limits: limits, at: now,
+                              phases: &phases)
+    }
+
+    /// The same, adding the time of each phase of this run to `phases` (``CombinePhases``); the
+    /// phases of one call add up to its duration, the remainder under ``CombinePhases/other``.
+    public static func reportJSON(spec: AuditSpec, audit: AuditID, rootSeed: UInt64, submissions: [Submission],
+                                  limits: PayloadLimits = PayloadLimits(), at now: Date = Date(),
+                                  phases: inout CombinePhases) throws -> Data {
+        let start = ContinuousClock.now, before = phases.seconds.values.reduce(0, +)
+        defer {
+            let measured = phases.seconds.values.reduce(0, +) - before
+            phases.add(CombinePhases.other, (ContinuousClock.now - start).phaseSeconds - measured)
+        }
+        let (record, tasks, stored) = try phases.time(CombinePhases.records) {
+            try records(spec: spec, audit: audit, rootSeed: rootSeed, submissions: submissions, at: now)
+        }
+        let report = try AuditCombiner.combine(audit: record, outcome: .complete, tasks: tasks, submissions: stored, limits: limits,
+                                               phases: &phases)
+        return try phases.time(CombinePhases.encode) { try report.jsonData() }
+    }
+
+    /// The records the combiner service reads from the store for a complete audit of `submissions`.
+    static func records(spec: AuditSpec, audit: AuditID, rootSeed: UInt64, submissions: [Submission],
+                        at now: Date) throws -> (AuditRecord, [SiteTaskRecord], [SubmissionRecord]) {
         let yaml = spec.yaml()
         let record = AuditRecord(id: audit, name: spec.name, specYAML: yaml, specSHA256: SiteTask.specDigest(spec),
                                  specJSON: try AuditRecord.specJSON(spec), state: .combining, minSites: submissions.count,
@@ -41,7 +67,6 @@ public enum FederatedCombine {
             let key = PayloadCodec.idempotencyKey(of: $0.payload)
             return SubmissionRecord(taskID: $0.task, idempotencyKey: key, bodySHA256: key, payload: $0.payload, receivedAt: now)
         }
-        let report = try AuditCombiner.combine(audit: record, outcome: .complete, tasks: tasks, submissions: stored, limits: limits)
-        return try report.jsonData()
+        return (record, tasks, stored)
     }
 }
