@@ -16,12 +16,16 @@ public enum FederatedCombine {
         /// The task it answered.
         public var task: TaskID
         /// The uncompressed JSON payload.
-        public var payload: Data
+        public let payload: Data
+        /// The payload's idempotency key (its SHA-256), as the store keeps it beside the payload:
+        /// computed once here, when the submission is made, not in each combine.
+        public let idempotencyKey: String
         /// Creates a submission.
         public init(site: SiteID, task: TaskID, payload: Data) {
             self.site = site
             self.task = task
             self.payload = payload
+            idempotencyKey = PayloadCodec.idempotencyKey(of: payload)
         }
     }
 
@@ -64,8 +68,8 @@ public enum FederatedCombine {
             SiteTaskRecord(id: $0.task, auditID: audit, siteID: $0.site, round: 1, state: .submitted, updatedAt: now, detail: nil)
         }
         let stored = submissions.map {
-            let key = PayloadCodec.idempotencyKey(of: $0.payload)
-            return SubmissionRecord(taskID: $0.task, idempotencyKey: key, bodySHA256: key, payload: $0.payload, receivedAt: now)
+            SubmissionRecord(taskID: $0.task, idempotencyKey: $0.idempotencyKey, bodySHA256: $0.idempotencyKey,
+                             payload: $0.payload, receivedAt: now)
         }
         return (record, tasks, stored)
     }
