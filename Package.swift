@@ -153,7 +153,9 @@ let package = Package(
         // A library rather than code in `fairuse`, so the executable stays thin; not test-only, unlike AuditTestSupport.
         .target(name: "AuditBenchmark", dependencies: [
             "AuditAgent", "AuditClient", "AuditCoordinator", "AuditCore", "AuditPKI", "AuditPostgres", "AuditSpec", "AuditStats", "AuditWire",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .executableTarget(

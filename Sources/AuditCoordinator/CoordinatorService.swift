@@ -99,7 +99,7 @@ public enum CoordinatorService {
         router.add(middleware: observation)
         router.add(middleware: MethodNotAllowedMiddleware(routes: observation.routes))
         router.add(middleware: AuthenticationMiddleware(
-            ca: ca, registry: SiteRegistry(store: coordinator.store),
+            chains: VerifiedClientChains(ca: ca), registry: SiteRegistry(store: coordinator.store),
             researchers: ResearcherTokens(entries: coordinator.configuration.researchers), clock: coordinator.clock, peer: peer,
             revocations: revocations))
         RevocationListRoute(revocations: revocations).register(on: router)

@@ -46,8 +46,14 @@ struct BenchmarkLoad: AsyncParsableCommand {
                                               passwordEnvironment: databasePasswordEnv, tls: databaseTls,
                                               caFile: absolute(databaseCa), keys: Self.databaseKeys))
     }
+    // Defaults (Deploy/BENCHMARK.md): a report a second per agent, still far denser than a real run,
+    // whose phases take seconds to minutes; and agents connecting over one second, as the agents'
+    // own first reconnect (0.5–1 s of jitter) spreads them after a coordinator restart. The launch
+    // still wakes every parked poll at the same instant. `--think-ms 100 --ramp-ms 0` is the stress profile.
     @Option(help: "Mean pause of an agent before each progress report and its submit, ms (uniform on 0 … 2×).")
-    var thinkMs: Int = 100
+    var thinkMs: Int = 1000
+    @Option(help: "Agents start (say hello) at uniform random times over this many ms; 0 starts them all at once.")
+    var rampMs: Int = 1000
     @Option(help: "Bootstrap replicates of the audits (default: the bundled spec's).") var bootstrap: Int?
     @Option(help: "The bundled Sites folder (default: found from the current folder or the executable).") var sites: String?
     @Flag(help: "Keep the working folder (certificates, coordinator.yaml and its log).") var keep = false
@@ -57,7 +63,7 @@ struct BenchmarkLoad: AsyncParsableCommand {
         do {
             let options = LoadBenchmark.Options(
                 agents: agents, tasksPerAgent: tasksPerAgent, database: try store(),
-                thinkMilliseconds: thinkMs, bootstrap: bootstrap, sitesFolder: try sites ?? BundledSites.locate(),
+                thinkMilliseconds: thinkMs, rampMilliseconds: rampMs, bootstrap: bootstrap, sitesFolder: try sites ?? BundledSites.locate(),
                 executable: ChildProcesses.executable, keep: keep)
             let figures = try await LoadBenchmark(options: options).run { FileHandle.standardError.write(Data("· \($0)\n".utf8)) }
             if json {

@@ -16,8 +16,8 @@ struct BenchmarkCommandTests {
     func loadRunsAgentsAgainstACoordinatorProcessAndReportsTheirFigures() throws {
         let agents = 3, audits = 2
         let run = try CommandRunner.run(["benchmark", "load", "--agents", "\(agents)", "--tasks-per-agent", "\(audits)",
-                                         "--think-ms", "0", "--bootstrap", "200", "--sites", CommandRunner.repository.path + "/Sites",
-                                         "--json"])
+                                         "--think-ms", "0", "--ramp-ms", "300", "--bootstrap", "200",
+                                         "--sites", CommandRunner.repository.path + "/Sites", "--json"])
         #expect(run.status == 0, "\(run.error)")
         let figures = try Self.object(run.output)
         for key in ["p99_ms", "p50_ms", "max_ms", "errors", "requests", "endpoints", "rss_bytes", "rss_peak_bytes",
@@ -28,6 +28,8 @@ struct BenchmarkCommandTests {
         #expect(figures["audit_state"] as? String == "complete")
         #expect(figures["audit_states"] as? [String] == Array(repeating: "complete", count: audits))
         #expect(figures["database"] as? String == "sqlite")
+        #expect(figures["think_ms"] as? Int == 0)
+        #expect(figures["ramp_ms"] as? Int == 300)
         let endpoints = try #require(figures["endpoints"] as? [[String: Any]])
         var requests: [String: Int] = [:]
         for entry in endpoints {
@@ -41,6 +43,17 @@ struct BenchmarkCommandTests {
         #expect((requests["progress"] ?? 0) >= agents * audits)
         #expect((requests["tasks"] ?? 0) >= agents)
         #expect(figures["requests"] as? Int == requests.values.reduce(0, +))
+        // The coordinator's own histogram (scraped from its /metrics) counted exactly the requests
+        // the agents saw answered, endpoint by endpoint.
+        let server = try #require(figures["coordinator_times"] as? [String: Any], "no coordinator_times")
+        let serverEndpoints = try #require(server["endpoints"] as? [[String: Any]])
+        #expect(serverEndpoints.compactMap { $0["endpoint"] as? String } == ["hello", "progress", "result"])
+        for entry in serverEndpoints {
+            let name = try #require(entry["endpoint"] as? String)
+            #expect(entry["requests"] as? Int == requests[name], "\(name)")
+            let share = try #require(entry["share_within_100_ms"] as? Double)
+            #expect((0...1).contains(share))
+        }
         let rss = try #require(figures["rss_bytes"] as? Int), peak = try #require(figures["rss_peak_bytes"] as? Int)
         #expect(rss > 1 << 20 && peak >= rss)
         let p50 = try #require(figures["p50_ms"] as? Double), p99 = try #require(figures["p99_ms"] as? Double)

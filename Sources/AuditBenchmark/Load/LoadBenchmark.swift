@@ -22,6 +22,8 @@ public struct LoadBenchmark: Sendable {
         public var database: BenchmarkDatabase
         /// Mean pause before each progress report and the submit, ms.
         public var thinkMilliseconds: Int
+        /// The agents' start times are uniform on 0 … this many ms (0: all at once).
+        public var rampMilliseconds: Int
         /// Bootstrap replicates B of the audits (nil: the spec's).
         public var bootstrap: Int?
         /// The bundled `Sites` folder (data, policy and spec of the template result).
@@ -32,12 +34,13 @@ public struct LoadBenchmark: Sendable {
         public var keep: Bool
 
         /// Creates options.
-        public init(agents: Int, tasksPerAgent: Int = 1, database: BenchmarkDatabase = .sqlite, thinkMilliseconds: Int = 100,
-                    bootstrap: Int? = nil, sitesFolder: String, executable: String, keep: Bool = false) {
+        public init(agents: Int, tasksPerAgent: Int = 1, database: BenchmarkDatabase = .sqlite, thinkMilliseconds: Int = 1000,
+                    rampMilliseconds: Int = 1000, bootstrap: Int? = nil, sitesFolder: String, executable: String, keep: Bool = false) {
             self.agents = agents
             self.tasksPerAgent = tasksPerAgent
             self.database = database
             self.thinkMilliseconds = thinkMilliseconds
+            self.rampMilliseconds = rampMilliseconds
             self.bootstrap = bootstrap
             self.sitesFolder = sitesFolder
             self.executable = executable
@@ -58,6 +61,7 @@ public struct LoadBenchmark: Sendable {
         guard (1...5000).contains(options.agents) else { throw BenchmarkError("--agents must be between 1 and 5000") }
         guard (1...20).contains(options.tasksPerAgent) else { throw BenchmarkError("--tasks-per-agent must be between 1 and 20") }
         guard (0...60_000).contains(options.thinkMilliseconds) else { throw BenchmarkError("--think-ms must be between 0 and 60000") }
+        guard (0...600_000).contains(options.rampMilliseconds) else { throw BenchmarkError("--ramp-ms must be between 0 and 600000") }
         let specPath = options.sitesFolder + "/specs/flchain_5y_mortality.yaml"
         var spec: AuditSpec
         do { spec = try AuditSpec.load(path: specPath) } catch {
@@ -96,6 +100,7 @@ public struct LoadBenchmark: Sendable {
             tls: { certificate: \(pki.store.certificatePath(for: .coordinator)), key: \(pki.store.keyPath(for: .coordinator)), ca: \(pki.store.caCertificatePath) }
             \(store.yaml)
             port_file: \(portFile)
+            observability: { listen: "127.0.0.1:0", port_file: \(root)/metrics.port }
             limits: { long_poll_seconds: \(Self.pollSeconds) }
             logging: { format: text, level: warning }
             """
@@ -109,7 +114,7 @@ public struct LoadBenchmark: Sendable {
         let operatorClient = try OperatorClient(baseURL: url, certificatePath: pki.store.certificatePath(for: pki.operatorRole),
                                                 keyPath: pki.store.keyPath(for: pki.operatorRole), caPath: pki.store.caCertificatePath)
         do {
-            let figures = try await measure(url: url, spec: spec, rootSeed: rootSeed, template: template, pki: pki,
+            let figures = try await measure(url: url, root: root, spec: spec, rootSeed: rootSeed, template: template, pki: pki,
                                             operatorClient: operatorClient, coordinator: coordinator, progress: progress)
             try await operatorClient.shutdown()
             return figures
@@ -119,7 +124,7 @@ public struct LoadBenchmark: Sendable {
         }
     }
 
-    func measure(url: String, spec: AuditSpec, rootSeed: UInt64, template: TemplateResult, pki: LoadPKI,
+    func measure(url: String, root: String, spec: AuditSpec, rootSeed: UInt64, template: TemplateResult, pki: LoadPKI,
                  operatorClient: OperatorClient, coordinator: CoordinatorProcess,
                  progress: @Sendable (String) -> Void) async throws -> LoadFigures {
         for (site, fingerprint) in pki.sites {
@@ -134,7 +139,8 @@ public struct LoadBenchmark: Sendable {
         let launches = LaunchTimes()
         let agents = zip(pki.sites, clients).map { entry, client in
             SimulatedAgent(site: entry.site, client: client, template: template, tasks: options.tasksPerAgent,
-                           think: .milliseconds(options.thinkMilliseconds), pollSeconds: Self.pollSeconds, launches: launches)
+                           think: .milliseconds(options.thinkMilliseconds), start: .milliseconds(Int.random(in: 0...options.rampMilliseconds)),
+                           pollSeconds: Self.pollSeconds, launches: launches)
         }
         progress("\(agents.count) agents saying hello")
         let (greetings, greeted) = AsyncStream.makeStream(of: Void.self)
@@ -153,10 +159,11 @@ public struct LoadBenchmark: Sendable {
                 for _ in 0..<options.tasksPerAgent {
                     let request = LaunchAuditRequest(specYAML: spec.yaml(), sites: pki.sites.map(\.site), minSites: agents.count,
                                                      deadline: Date().addingTimeInterval(1800), rootSeed: rootSeed)
+                    let index = launches.starting()
                     let start = ContinuousClock.now
                     let summary = try await operatorClient.launch(request)
                     let end = ContinuousClock.now
-                    launches.record(end)
+                    launches.ended(index)
                     launchMilliseconds.append(SimulatedAgent.ms(end - start))
                     audits.append(summary.id)
                 }
@@ -172,6 +179,14 @@ public struct LoadBenchmark: Sendable {
             return (samples, empty)
         }
         progress("agents done (\(outcome.samples.count) requests); waiting for the combine")
+        // Before the combine, so the scrape competes with nothing; the agents' requests are all answered.
+        let serverTimes: ServerTimes?
+        do {
+            serverTimes = try await ServerTimes.scrape(port: try await coordinator.waitForPort(file: root + "/metrics.port", seconds: 5))
+        } catch {
+            progress("the coordinator's /metrics could not be read (\(error)); its own request times are not shown")
+            serverTimes = nil
+        }
         var states: [AuditState] = []
         let waitUntil = ContinuousClock.now + .seconds(600)
         while true {
@@ -184,11 +199,12 @@ public struct LoadBenchmark: Sendable {
         let memory = try coordinator.memory()
         return Self.figures(outcome.samples, emptyPolls: outcome.emptyPolls, options: options, states: states,
                             auditSeconds: auditSeconds, launchMilliseconds: launchMilliseconds, memory: memory,
-                            resultBytes: (try? PayloadCodec.encodeJSON(template.result).count) ?? 0)
+                            resultBytes: (try? PayloadCodec.encodeJSON(template.result).count) ?? 0, serverTimes: serverTimes)
     }
 
     static func figures(_ samples: [Sample], emptyPolls: Int, options: Options, states: [AuditState], auditSeconds: Double,
-                        launchMilliseconds: [Double], memory: (resident: Int, peak: Int), resultBytes: Int) -> LoadFigures {
+                        launchMilliseconds: [Double], memory: (resident: Int, peak: Int), resultBytes: Int,
+                        serverTimes: ServerTimes? = nil) -> LoadFigures {
         let all = LoadFigures.summary("all", samples)
         let endpoints = ["hello", "tasks", "progress", "result"].map { name in
             LoadFigures.summary(name, samples.filter { $0.endpoint == name })
@@ -199,11 +215,12 @@ public struct LoadBenchmark: Sendable {
         let order: [AuditState] = [.complete, .partial, .combining, .collecting, .dispatched, .created, .cancelled, .failed]
         let worst = states.max { (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0) }
         return LoadFigures(agents: options.agents, tasksPerAgent: options.tasksPerAgent, database: options.database.name,
+                           thinkMilliseconds: options.thinkMilliseconds, rampMilliseconds: options.rampMilliseconds,
                            requests: all.requests, errors: all.errors, p50Milliseconds: all.p50Milliseconds,
                            p99Milliseconds: all.p99Milliseconds, maxMilliseconds: all.maxMilliseconds, endpoints: endpoints,
                            emptyPolls: emptyPolls, auditStates: states.map(\.rawValue), auditState: worst?.rawValue ?? "none",
                            auditSeconds: auditSeconds, launchMilliseconds: launchMilliseconds, rssBytes: memory.resident,
-                           rssPeakBytes: memory.peak, resultBytes: resultBytes, errorMessages: messages)
+                           rssPeakBytes: memory.peak, resultBytes: resultBytes, errorMessages: messages, serverTimes: serverTimes)
     }
 }
 

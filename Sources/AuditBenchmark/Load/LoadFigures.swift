@@ -30,6 +30,8 @@ public struct LoadFigures: Sendable, Codable, Equatable {
 
     /// Agents, tasks each, and the store (`sqlite` or `postgres`).
     public var agents: Int, tasksPerAgent: Int, database: String
+    /// The load profile: mean pause before each report and the submit, and the agents' start spread, ms.
+    public var thinkMilliseconds: Int = 0, rampMilliseconds: Int = 0
     /// Every agent request (the operator's are not counted), and the failed ones.
     public var requests: Int, errors: Int
     /// Latency over every successful agent request, ms.
@@ -50,14 +52,17 @@ public struct LoadFigures: Sendable, Codable, Equatable {
     public var resultBytes: Int
     /// Up to five distinct error messages, with their counts.
     public var errorMessages: [String]
+    /// The coordinator's own request times (its `/metrics` histogram); nil when it could not be read.
+    public var serverTimes: ServerTimes? = nil
 
     enum CodingKeys: String, CodingKey {
         case agents, tasksPerAgent = "tasks_per_agent", database, requests, errors
+        case thinkMilliseconds = "think_ms", rampMilliseconds = "ramp_ms"
         case p50Milliseconds = "p50_ms", p99Milliseconds = "p99_ms", maxMilliseconds = "max_ms"
         case endpoints, emptyPolls = "empty_polls", auditStates = "audit_states", auditState = "audit_state"
         case auditSeconds = "audit_seconds", launchMilliseconds = "launch_ms"
         case rssBytes = "rss_bytes", rssPeakBytes = "rss_peak_bytes", resultBytes = "result_bytes"
-        case errorMessages = "error_messages"
+        case errorMessages = "error_messages", serverTimes = "coordinator_times"
     }
 
     /// The nearest-rank percentile `p` (0 < p ≤ 1) of `sorted` (ascending); 0 when empty.
@@ -93,10 +98,19 @@ public struct LoadFigures: Sendable, Codable, Equatable {
             if i == 0 || i == rows.count - 2 { text += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
         }
         let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
-        text += "agents \(agents) × \(tasksPerAgent) task(s), store \(database); empty long polls \(emptyPolls)\n"
+        text += "agents \(agents) × \(tasksPerAgent) task(s), think \(thinkMilliseconds) ms, ramp \(rampMilliseconds) ms, "
+            + "store \(database); empty long polls \(emptyPolls)\n"
         text += "audits: \(auditStates.joined(separator: ", ")) in \(String(format: "%.2f", auditSeconds)) s from the first launch; "
             + "launch " + launchMilliseconds.map(ms).joined(separator: ", ") + " ms\n"
         text += "coordinator memory: VmRSS \(mib(rssBytes)), peak VmHWM \(mib(rssPeakBytes)); one result \(resultBytes / 1024) KiB of JSON\n"
+        if let serverTimes {
+            let bound = { (value: Double?) in value.map { "≤ " + String(format: "%g", $0) } ?? "> 60000" }
+            text += "coordinator's own time to the response head (its histogram; bounds are bucket edges, ms):\n"
+            for e in serverTimes.endpoints {
+                text += "  \(e.endpoint): \(e.requests) requests, p50 \(bound(e.p50AtMostMilliseconds)), p99 \(bound(e.p99AtMostMilliseconds)), "
+                    + String(format: "%.1f %% within 100 ms\n", e.within100Milliseconds * 100)
+            }
+        }
         for message in errorMessages { text += "error: \(message)\n" }
         return text
     }

@@ -4,17 +4,30 @@ import AuditWire
 import Foundation
 import Synchronization
 
-/// When the operator's launches returned, so a long poll that was parked before a task existed is
-/// timed from the moment its task could be delivered, not from when the agent started waiting.
+/// When the operator's launches started and returned, so a long poll that was parked before a task
+/// existed is timed from the moment its task could be delivered, not from when the agent started waiting.
 final class LaunchTimes: Sendable {
-    private let instants = Mutex<[ContinuousClock.Instant]>([])
+    private let launches = Mutex<[(start: ContinuousClock.Instant, end: ContinuousClock.Instant?)]>([])
 
-    /// Records a launch that has just returned.
-    func record(_ instant: ContinuousClock.Instant) { instants.withLock { $0.append(instant) } }
+    /// Records that a launch is starting now; returns its index for ``ended(_:)``.
+    func starting() -> Int {
+        launches.withLock { $0.append((ContinuousClock.now, nil)); return $0.count - 1 }
+    }
 
-    /// The latest launch that returned at or before `instant`.
-    func latest(atOrBefore instant: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        instants.withLock { $0.filter { $0 <= instant }.max() }
+    /// Records that launch `index` has returned.
+    func ended(_ index: Int) { launches.withLock { $0[index].end = ContinuousClock.now } }
+
+    /// The moment from which a poll that started at `start` and answered at `end` is timed: the
+    /// latest launch that started before `end` — from its return when it had returned by `end`
+    /// (its tasks existed by then), else from its start (the poll was answered while the launch was
+    /// still running, so its task came from this launch, created no earlier than that) — and never
+    /// before the poll itself started.
+    func origin(start: ContinuousClock.Instant, end: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        launches.withLock { all in
+            guard let launch = all.last(where: { $0.start <= end }) else { return start }
+            if let returned = launch.end, returned <= end { return max(start, returned) }
+            return max(start, launch.start)
+        }
     }
 }
 
@@ -31,6 +44,9 @@ struct SimulatedAgent: Sendable {
     /// Mean pause before each progress report and before the submit (uniform on 0 … 2 × think),
     /// standing for the site's computation between them.
     let think: Duration
+    /// When the agent starts (says hello), after the benchmark starts the agents: a real federation's
+    /// agents do not all connect in the same millisecond (see ``LoadBenchmark/Options/rampMilliseconds``).
+    let start: Duration
     /// Long-poll wait, seconds.
     let pollSeconds: Int
     let launches: LaunchTimes
@@ -38,6 +54,7 @@ struct SimulatedAgent: Sendable {
     /// Says hello, then signals `greeted`, then answers `tasks` tasks; returns every sample and the number of empty polls.
     func run(greeted: @Sendable () -> Void) async -> (samples: [Sample], emptyPolls: Int) {
         var samples: [Sample] = [], empty = 0
+        if start > .zero { try? await Task.sleep(for: start) }
         let hello = AgentHello(agentVersion: "benchmark", site: site, policy: template.policy)
         let start = ContinuousClock.now
         do {
@@ -63,7 +80,7 @@ struct SimulatedAgent: Sendable {
             let end = ContinuousClock.now
             let fresh = list.filter { !answered.contains($0.id) }
             if fresh.isEmpty { empty += 1; continue }
-            let from = max(start, launches.latest(atOrBefore: end) ?? start)
+            let from = launches.origin(start: start, end: end)
             samples.append(Sample(endpoint: "tasks", milliseconds: Self.ms(end - from), error: nil))
             for task in fresh {
                 answered.insert(task.id)
@@ -76,16 +93,24 @@ struct SimulatedAgent: Sendable {
     /// The progress reports and the result of one task.
     func answer(_ task: SiteTask) async -> [Sample] {
         var samples: [Sample] = []
-        let reports: [Data], result: Data
+        let reports: [Data]
         do {
             reports = try template.progressJSON(for: task, site: site)
-            result = try template.json(for: task, site: site)
         } catch {
-            return [Sample(endpoint: "result", milliseconds: 0, error: "the result could not be encoded: \(error)")]
+            return [Sample(endpoint: "progress", milliseconds: 0, error: "the progress reports could not be encoded: \(error)")]
         }
         for report in reports {
             await pause()
             samples.append(await timed("progress") { try await client.progress(task: task.id, json: report) })
+        }
+        // Encoded when it is sent, as a real agent makes its result at the end of its run: encoding
+        // 200 results of 34 KiB the moment the tasks arrive was a burst of the load generator's own
+        // (it shares the coordinator's cores), not of the federation.
+        let result: Data
+        do {
+            result = try template.json(for: task, site: site)
+        } catch {
+            return samples + [Sample(endpoint: "result", milliseconds: 0, error: "the result could not be encoded: \(error)")]
         }
         await pause()
         samples.append(await timed("result") { _ = try await client.submit(task: task.id, json: result) })

@@ -79,7 +79,8 @@ public struct AuditLifecycle: Sendable {
     /// An audit as loaded for one event.
     struct Loaded {
         var audit: AuditRecord
-        var tasks: [SiteTaskRecord]
+        /// The current round's task of each site.
+        var taskIDs: [SiteID: TaskID]
         var machine: AuditStateMachine
     }
 
@@ -98,13 +99,29 @@ public struct AuditLifecycle: Sendable {
         guard let audit = try AuditRecord.fetch(tx, id: auditID, lock: lock) else {
             throw StoreError.notFound("audit \(auditID) not found")
         }
-        let tasks = try SiteTaskRecord.currentRound(tx, auditID: auditID)
+        // Only what the machine needs: every event of an audit of N sites reads its N tasks, so the
+        // read stays narrow (no times, no progress text); at 200 sites the full rows were most of
+        // the single SQLite writer's time during a launch (`fairuse benchmark load`, perf).
+        var taskIDs: [SiteID: TaskID] = [:]
+        var tasks: [AuditStateMachine.SiteTask] = []
+        for row in try tx.fetchAll("""
+            SELECT id, site_id, state, detail FROM site_task
+            WHERE audit_id = ? AND round = (SELECT MAX(round) FROM site_task WHERE audit_id = ?)
+            ORDER BY rowid
+            """, [auditID, auditID]) {
+            let id: TaskID = try row.identifier("id", of: "a task row")
+            let site: SiteID = try row.identifier("site_id", of: "task \(id)")
+            guard let state = TaskState(rawValue: try row.get("state")) else {
+                throw StoreError.corrupt("task \(id) has an unknown state")
+            }
+            if taskIDs[site] == nil { taskIDs[site] = id }
+            tasks.append(AuditStateMachine.SiteTask(site: site, state: state, detail: try row.get("detail")))
+        }
         let machine = AuditStateMachine(
-            restoring: audit.id, state: audit.state,
-            tasks: tasks.map { AuditStateMachine.SiteTask(site: $0.siteID, state: $0.state, detail: $0.detail) },
+            restoring: audit.id, state: audit.state, tasks: tasks,
             minSites: audit.minSites, requiredSites: audit.requiredSites, deadline: audit.deadline,
             failure: audit.failure)
-        return Loaded(audit: audit, tasks: tasks, machine: machine)
+        return Loaded(audit: audit, taskIDs: taskIDs, machine: machine)
     }
 
     /// Loads, applies and persists; throws `illegalTransition` (writing nothing) when the machine rejects the event.
@@ -120,6 +137,27 @@ public struct AuditLifecycle: Sendable {
         return AppliedTransition(auditID: auditID, machine: transition.machine, actions: transition.actions)
     }
 
+    /// Applies `events` to one audit in order, loading (and locking) it once: each event sees the
+    /// machine the previous one left, exactly as if each ran in a transaction of its own, one after
+    /// the other. An event the machine rejects writes nothing and gets its own `rejected` error; the
+    /// others still apply.
+    static func apply(_ events: [AuditStateMachine.Event], auditID: AuditID, at time: Date,
+                      in tx: any StoreTransaction) throws -> [Result<AppliedTransition, StoreError>] {
+        var loaded = try load(auditID, lock: true, in: tx)
+        var results: [Result<AppliedTransition, StoreError>] = []
+        for event in events {
+            switch loaded.machine.apply(event, at: time) {
+            case let .success(transition):
+                try persist(transition, from: loaded, at: time, in: tx)
+                loaded.machine = transition.machine
+                results.append(.success(AppliedTransition(auditID: auditID, machine: transition.machine, actions: transition.actions)))
+            case let .failure(error):
+                results.append(.failure(StoreError.rejected(error)))
+            }
+        }
+        return results
+    }
+
     /// Writes the difference between the loaded machine and the transition's, plus its event rows.
     static func persist(_ transition: AuditStateMachine.Transition, from loaded: Loaded, at time: Date,
                         in tx: any StoreTransaction) throws {
@@ -128,7 +166,7 @@ public struct AuditLifecycle: Sendable {
         guard old != new || !transition.actions.isEmpty else { return }
         try tx.execute("UPDATE audit SET state = ?, failure = ?, updated_at = ? WHERE id = ?",
                        [new.state.rawValue, new.failure, time, loaded.audit.id])
-        let taskIDs = Dictionary(loaded.tasks.map { ($0.siteID, $0.id) }, uniquingKeysWith: { first, _ in first })
+        let taskIDs = loaded.taskIDs
         for (before, after) in zip(old.tasks, new.tasks) where before != after {
             guard let taskID = taskIDs[after.site] else { continue }
             try tx.execute("UPDATE site_task SET state = ?, detail = ?, updated_at = ? WHERE id = ?",
@@ -140,9 +178,10 @@ public struct AuditLifecycle: Sendable {
     /// Inserts one `event` row per `recordEvent` action, with the task id of the entry's site.
     static func recordEvents(_ actions: [AuditStateMachine.Action], auditID: AuditID, taskIDs: [SiteID: TaskID],
                              at time: Date, in tx: any StoreTransaction) throws {
+        var rows: [StoreArguments] = []
         for case let .recordEvent(entry) in actions {
-            try EventRecord.insert(tx, auditID: auditID, taskID: entry.site.flatMap { taskIDs[$0] },
-                                   siteID: entry.site, kind: entry.kind, detail: entry.detail, at: time)
+            rows.append([auditID, entry.site.flatMap { taskIDs[$0] }, entry.site, entry.kind.rawValue, entry.detail, time])
         }
+        try tx.insert(into: "event", columns: ["audit_id", "task_id", "site_id", "kind", "detail", "at"], rows: rows)
     }
 }

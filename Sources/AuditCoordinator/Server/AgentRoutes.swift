@@ -97,15 +97,17 @@ struct AgentRoutes {
         try request.uri.queryParameters.allowOnly(["wait"])
         let wait = min(try Self.waitSeconds(request.uri.queryParameters.get("wait")), coordinator.configuration.longPollSeconds)
         let deadline = ContinuousClock.now + .seconds(wait)
+        // The site's last contact is this request's arrival: touched once, not again at each wake-up
+        // (at a launch every parked poll wakes at once, and each write waits for the single writer).
+        try await coordinator.store.touch(site: site, agentVersion: nil, policyJSON: nil, at: coordinator.clock.now())
         while true {
             let seen = await coordinator.signals.generation(of: site)
-            try await coordinator.store.touch(site: site, agentVersion: nil, policyJSON: nil, at: coordinator.clock.now())
             let open = try await coordinator.store.openTasks(for: site)
             if !open.isEmpty || ContinuousClock.now >= deadline {
                 var tasks: [SiteTask] = []
                 for item in open {
                     if item.task.state == .queued {
-                        await coordinator.dispatch(try await coordinator.store.markDelivered(task: item.task.id, at: coordinator.clock.now()))
+                        await coordinator.dispatch(try await coordinator.deliveries.markDelivered(item.task.id))
                     }
                     if let task = coordinator.siteTask(item) { tasks.append(task) }
                 }
@@ -129,12 +131,10 @@ struct AgentRoutes {
     /// task that does not exist (protocol §2), so a site cannot probe which task ids are live.
     func ownTask(_ context: CoordinatorContext, site: SiteID) async throws -> (SiteTaskRecord, AuditRecord) {
         let id: TaskID = try context.pathID()
-        guard let task = try await coordinator.store.task(id: id),
-              let audit = try await coordinator.store.audit(id: task.auditID) else {
+        guard let open = try await coordinator.store.taskWithAudit(id: id), open.task.siteID == site else {
             throw APIError(.notFound, "no task \(id)")
         }
-        guard task.siteID == site else { throw APIError(.notFound, "no task \(id)") }
-        return (task, audit)
+        return (open.task, open.audit)
     }
 
     func result(_ request: Request, _ context: CoordinatorContext) async throws -> Response {

@@ -17,7 +17,9 @@ import X509
 /// opens the read-only endpoints and nothing else.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = CoordinatorContext
-    let ca: Certificate
+    /// Chains verified against the federation CA (a kept-alive agent's chain is verified once per
+    /// validity period, not per request; see ``VerifiedClientChains``).
+    let chains: VerifiedClientChains
     let registry: SiteRegistry
     let researchers: ResearcherTokens
     let clock: AuditClock
@@ -41,7 +43,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let principal: Principal
-        switch await verifyClientChain(leafDER: der, caCertificate: ca, at: clock.now()) {
+        switch await chains.verify(leafDER: der, at: clock.now()) {
         case .success(let p): principal = p
         case .failure(let error): throw APIError(.unauthenticated, "client certificate refused: \(error.code)")
         }

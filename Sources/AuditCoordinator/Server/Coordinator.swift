@@ -44,6 +44,10 @@ public final class Coordinator: Sendable {
     public let metrics = CoordinatorMetrics()
     /// What `/readyz` reports.
     let readiness = Readiness()
+    /// Launched audits' specs in wire form, so a request does not decode and digest the spec again.
+    let specs = LaunchedSpecs()
+    /// The long polls' `delivered` transitions, written in batches.
+    let deliveries: DeliveryBatcher
 
     /// Creates the coordinator over an open store; `link` is how it reaches the other replicas
     /// (``ReplicaLink/local`` when it is the only one).
@@ -53,6 +57,7 @@ public final class Coordinator: Sendable {
         self.clock = clock
         self.store = store
         self.lifecycle = AuditLifecycle(store: store)
+        self.deliveries = DeliveryBatcher(store: store, clock: clock)
         self.replica = replica
         var logger = logger
         logger[metadataKey: "replica"] = "\(replica)"
@@ -93,8 +98,9 @@ public final class Coordinator: Sendable {
 
     /// The wire form of a stored task, or nil when its spec no longer parses (never expected).
     func siteTask(_ open: OpenTask) -> SiteTask? {
-        guard let spec = try? open.audit.spec() else { return nil }
-        return SiteTask(id: open.task.id, audit: open.audit.id, round: open.task.round, spec: spec, rootSeed: open.audit.rootSeed,
-                        createdAt: open.audit.createdAt, deadline: open.audit.deadline)
+        guard let launched = specs.spec(of: open.audit) else { return nil }
+        return SiteTask(id: open.task.id, audit: open.audit.id, round: open.task.round, spec: launched.spec,
+                        specSHA256: launched.digest, rootSeed: open.audit.rootSeed, createdAt: open.audit.createdAt,
+                        deadline: open.audit.deadline)
     }
 }

@@ -46,7 +46,7 @@ struct OperatorRoutes {
         spec.tests.seed = rootSeed
         let now = coordinator.clock.now()
         let sites = launch.sites
-        for site in sites where try await coordinator.store.site(id: site)?.status != .active {
+        if let site = try await coordinator.store.sitesNotActive(sites).first {
             throw APIError(.unknownSite, "site \(site) is not registered and active", field: "sites")
         }
         let audit = AuditID.generate()

@@ -12,8 +12,15 @@ extension Store {
             if try tx.exists("SELECT 1 FROM audit WHERE id = ?", [new.id]) {
                 throw StoreError(code: .duplicateAudit, message: "audit \(new.id) already exists")
             }
+            // The sites, locked on PostgreSQL, in chunks of one statement each (not one round trip per site).
+            var found: [SiteID: SiteRecord] = [:]
+            for (marks, chunk) in inListChunks(new.sites) {
+                for site in try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id IN (\(marks))" + tx.forUpdate, chunk) {
+                    found[site.id] = site
+                }
+            }
             for siteID in new.sites {
-                guard let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id = ?" + tx.forUpdate, [siteID]).first else {
+                guard let site = found[siteID] else {
                     throw StoreError.notFound("audit \(new.id): site \(siteID) is not registered")
                 }
                 guard site.status == .active else {
@@ -37,13 +44,13 @@ extension Store {
                                  AuditRecord.requiredSitesJSON(machine.requiredSites),
                                  new.deadline, time, time, Int64(bitPattern: new.rootSeed)])
             var taskIDs: [SiteID: TaskID] = [:]
+            var rows: [StoreArguments] = []
             for task in machine.tasks {
                 let taskID = new.taskIDs[task.site] ?? TaskID.generate()
                 taskIDs[task.site] = taskID
-                try tx.execute("""
-                    INSERT INTO site_task (id, audit_id, site_id, round, state, updated_at) VALUES (?, ?, ?, 1, ?, ?)
-                    """, [taskID, new.id, task.site, task.state.rawValue, time])
+                rows.append([taskID, new.id, task.site, 1, task.state.rawValue, time])
             }
+            try tx.insert(into: "site_task", columns: ["id", "audit_id", "site_id", "round", "state", "updated_at"], rows: rows)
             try AuditLifecycle.recordEvents(transition.actions, auditID: new.id, taskIDs: taskIDs, at: time, in: tx)
             return AppliedTransition(auditID: new.id, machine: machine, actions: transition.actions)
         }
@@ -83,6 +90,17 @@ extension Store {
     /// The task with this id, or `nil`.
     public func task(id: TaskID) async throws -> SiteTaskRecord? {
         try await read("reading task \(id)") { tx in try SiteTaskRecord.fetch(tx, id: id) }
+    }
+
+    /// A task and its audit, read in one snapshot (every agent request about a task needs both); nil
+    /// when the task does not exist.
+    public func taskWithAudit(id: TaskID) async throws -> (task: SiteTaskRecord, audit: AuditRecord)? {
+        try await read("reading task \(id)") { tx in
+            guard let task = try SiteTaskRecord.fetch(tx, id: id), let audit = try AuditRecord.fetch(tx, id: task.auditID) else {
+                return nil
+            }
+            return (task, audit)
+        }
     }
 
     /// A site's open tasks (queued, delivered, accepted) of audits that are not combining or final, with their

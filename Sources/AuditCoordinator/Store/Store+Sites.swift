@@ -92,6 +92,20 @@ extension Store {
         }
     }
 
+    /// Those of `ids` that are not registered and active, in the order given: one read for a whole
+    /// launch instead of one per site (200 reads made a launch of 200 sites take 1.3 s on PostgreSQL).
+    public func sitesNotActive(_ ids: [SiteID]) async throws -> [SiteID] {
+        try await read("reading \(ids.count) sites") { tx in
+            var active: Set<SiteID> = []
+            for (marks, chunk) in inListChunks(ids) {
+                for site in try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE id IN (\(marks))", chunk) where site.status == .active {
+                    active.insert(site.id)
+                }
+            }
+            return ids.filter { !active.contains($0) }
+        }
+    }
+
     /// The ACTIVE site holding this certificate fingerprint (for authentication); `nil` if unknown or revoked,
     /// unless `includeRevoked` is `true`.
     public func site(forFingerprint fingerprint: String, includeRevoked: Bool = false) async throws -> SiteRecord? {

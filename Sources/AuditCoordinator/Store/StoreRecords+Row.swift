@@ -73,15 +73,6 @@ extension SiteTaskRecord {
     static func fetch(_ tx: any StoreTransaction, id: TaskID) throws -> SiteTaskRecord? {
         try fetchAll(tx, "SELECT * FROM site_task WHERE id = ?", [id]).first
     }
-
-    /// The tasks of the audit's latest round, in launch order.
-    static func currentRound(_ tx: any StoreTransaction, auditID: AuditID) throws -> [SiteTaskRecord] {
-        try fetchAll(tx, """
-            SELECT * FROM site_task
-            WHERE audit_id = ? AND round = (SELECT MAX(round) FROM site_task WHERE audit_id = ?)
-            ORDER BY rowid
-            """, [auditID, auditID])
-    }
 }
 
 extension SubmissionRecord {

@@ -25,11 +25,19 @@ public struct SiteTask: Sendable, Codable, Equatable {
     /// Creates a task; the digest is computed from the spec.
     public init(id: TaskID, audit: AuditID, round: Int = 1, spec: AuditSpec, rootSeed: UInt64, createdAt: Date,
                 deadline: Date? = nil) {
+        self.init(id: id, audit: audit, round: round, spec: spec, specSHA256: Self.specDigest(spec), rootSeed: rootSeed,
+                  createdAt: createdAt, deadline: deadline)
+    }
+
+    /// Creates a task whose spec digest the caller computed once with ``specDigest(_:)`` (the
+    /// coordinator keeps it per audit: rendering the YAML is most of the cost of a task).
+    public init(id: TaskID, audit: AuditID, round: Int = 1, spec: AuditSpec, specSHA256: String, rootSeed: UInt64,
+                createdAt: Date, deadline: Date? = nil) {
         self.id = id
         self.audit = audit
         self.round = round
         self.spec = spec
-        self.specSHA256 = Self.specDigest(spec)
+        self.specSHA256 = specSHA256
         self.rootSeed = rootSeed
         self.createdAt = createdAt
         self.deadline = deadline
