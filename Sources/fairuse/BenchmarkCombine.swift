@@ -25,7 +25,7 @@ struct BenchmarkCombine: ParsableCommand {
             } else {
                 print(String(format: "combine of %d sites × %d groups, B = %d: median %.3f s, best %.3f s over %d repetitions",
                              figures.sites, figures.groups, figures.bootstrap, figures.seconds, figures.bestSeconds, figures.repetitions))
-                print("one more combine by phase: " + figures.phases.sorted { $0.key < $1.key }
+                print("the median repetition by phase: " + figures.phases.sorted { $0.key < $1.key }
                     .map { "\($0.key) " + String(format: "%.3f s", $0.value) }.joined(separator: ", "))
                 print("payloads \(figures.payloadBytes / 1024) KiB in, report \(figures.reportBytes / 1024) KiB out (sha256 \(figures.reportSHA256.prefix(16))…)")
             }

@@ -76,6 +76,13 @@ struct BenchmarkCommandTests {
         #expect(best == all.min() && seconds >= best && seconds > 0)
         #expect((figures["report_sha256"] as? String)?.count == 64)
         #expect((figures["report_bytes"] as? Int ?? 0) > 0 && (figures["payload_bytes"] as? Int ?? 0) > 0)
+        // The phases split the median repetition itself: every part named, and they add up to it (the
+        // remainder is `other`; what is left is the call into the combine, microseconds — an
+        // accounting check, not a speed).
+        let phases = try #require(figures["phases"] as? [String: Double])
+        #expect(Set(phases.keys) == ["decode", "pool_evaluate", "heterogeneity", "outliers", "encode", "records", "other"])
+        let total = phases.values.reduce(0, +)
+        #expect(total <= seconds && total > 0.95 * seconds, "phases \(phases) vs \(seconds) s")
     }
 
     @Test(.enabled(if: CommandRunner.executable != nil, "needs the fairuse executable beside the tests"),

@@ -1,14 +1,14 @@
 import AuditCoordinator
 import AuditCore
-import AuditStats
 import AuditWire
 import Foundation
 
 /// `fairuse benchmark combine`: times the coordinator's combine (``FederatedCombine``, the code the
 /// combiner service runs) of S synthetic site results of M groups with B replicates, in process.
 /// Building the sites is not timed; each repetition decodes every payload, pools, evaluates
-/// (McNemar, DeLong, the calibration test's B multiplier draws, multiplicity) and encodes the
-/// report, exactly as the coordinator does before storing it.
+/// (McNemar, DeLong, the calibration test's B multiplier draws, multiplicity), builds the
+/// heterogeneity tables and the suspicious-site check, and encodes the report, exactly as the
+/// coordinator does before storing it.
 public struct CombineBenchmark: Sendable {
     /// Sites S, groups M, replicates B, timed repetitions.
     public let sites: Int, groups: Int, bootstrap: Int, repetitions: Int
@@ -27,9 +27,9 @@ public struct CombineBenchmark: Sendable {
         public var allSeconds: [Double]
         /// Bytes of all site payloads (uncompressed JSON) and of the report JSON.
         public var payloadBytes: Int, reportBytes: Int
-        /// Where one more combine spends its time, seconds, each phase timed through the same public
-        /// functions the combine calls: decoding the payloads, pooling and evaluating every technique
-        /// (`FairUseAudit.combine`), and the per-site heterogeneity table (`Heterogeneity.entries`).
+        /// Where the median repetition spent its time, seconds by phase (``CombinePhases``: decode,
+        /// pool_evaluate, heterogeneity, outliers, encode, records, other), measured inside that very
+        /// combine, so they add up to ``seconds``.
         public var phases: [String: Double]
         /// SHA-256 of the report JSON; equal across repetitions (checked), so a change of the combine's
         /// output on the same input shows as a different digest.
@@ -56,47 +56,26 @@ public struct CombineBenchmark: Sendable {
         progress("building \(sites) synthetic site results (\(groups) groups, B = \(bootstrap))")
         let synthetic = try SyntheticSites(sites: sites, groups: groups, bootstrap: bootstrap)
         let submissions = synthetic.submissions.map { FederatedCombine.Submission(site: $0.site, task: $0.task, payload: $0.payload) }
-        var times: [Double] = [], digest: String?, reportBytes = 0
+        var times: [Double] = [], phases: [[String: Double]] = [], digest: String?, reportBytes = 0
         for r in 0..<repetitions {
+            var measured = CombinePhases()
             let start = ContinuousClock.now
             let json = try FederatedCombine.reportJSON(spec: synthetic.spec, audit: synthetic.audit,
-                                                       rootSeed: synthetic.rootSeed, submissions: submissions)
+                                                       rootSeed: synthetic.rootSeed, submissions: submissions, phases: &measured)
             times.append((ContinuousClock.now - start).seconds)
+            phases.append(measured.seconds)
             let sha = WireDigest.sha256Hex(json)
             if let digest, digest != sha { throw BenchmarkError("repetition \(r + 1) gave a different report than the first") }
             digest = sha
             reportBytes = json.count
             progress(String(format: "repetition %d: %.3f s", r + 1, times.last!))
         }
-        let sorted = times.sorted()
+        let order = times.indices.sorted { times[$0] < times[$1] }
+        let median = order[order.count / 2]
         return Figures(sites: sites, groups: groups, bootstrap: bootstrap, repetitions: repetitions,
-                       seconds: sorted[sorted.count / 2], bestSeconds: sorted[0], allSeconds: times,
+                       seconds: times[median], bestSeconds: times[order[0]], allSeconds: times,
                        payloadBytes: submissions.reduce(0) { $0 + $1.payload.count }, reportBytes: reportBytes,
-                       phases: try Self.phases(synthetic), reportSHA256: digest ?? "")
-    }
-}
-
-extension CombineBenchmark {
-    /// One combine's phases, timed separately (see ``Figures/phases``).
-    static func phases(_ synthetic: SyntheticSites) throws -> [String: Double] {
-        func timed(_ body: () throws -> Void) rethrows -> Double {
-            let start = ContinuousClock.now
-            try body()
-            return (ContinuousClock.now - start).seconds
-        }
-        var results: [TaskResult] = []
-        let decode = try timed {
-            results = try synthetic.submissions.map { try PayloadCodec.decodeJSON(TaskResult.self, from: $0.payload) }
-        }
-        let spec = synthetic.spec
-        let settings = EvaluationSettings(alpha: spec.tests.alpha, correction: spec.tests.correction, metrics: spec.metrics,
-                                          calibrationDraws: spec.tests.bootstrapReplicates, seed: synthetic.rootSeed)
-        let techniques = spec.techniques.map { technique in
-            results.compactMap { r in r.techniques.first { $0.technique == technique.rawValue }?.statistics }
-        }
-        let evaluate = timed { for sites in techniques { _ = FairUseAudit.combine(sites, settings: settings) } }
-        let heterogeneity = timed { for sites in techniques { _ = Heterogeneity.entries(sites: sites, settings: settings) } }
-        return ["decode": decode, "pool_evaluate": evaluate, "heterogeneity": heterogeneity]
+                       phases: phases[median], reportSHA256: digest ?? "")
     }
 }
 

@@ -31,13 +31,29 @@ enum AuditCombiner {
         return notes
     }
 
+    /// Every submission's `TaskResult`, decoded in parallel (one payload per job) and returned in
+    /// submission order; the first payload that fails, in that order, throws — as a sequential
+    /// decode would.
+    static func decode(_ submissions: [SubmissionRecord], limits: PayloadLimits) throws(WireError) -> [TaskResult] {
+        let decoded = ParallelMap.run(count: submissions.count) { i in
+            Result { () throws(WireError) -> TaskResult in
+                try PayloadCodec.decodeJSON(TaskResult.self, from: submissions[i].payload, limits: limits)
+            }
+        }
+        return try decoded.map { result throws(WireError) in try result.get() }
+    }
+
     static func combine(audit: AuditRecord, outcome: AuditState, tasks: [SiteTaskRecord], submissions: [SubmissionRecord],
                         limits: PayloadLimits) throws -> ReportDocument {
+        var phases = CombinePhases()
+        return try combine(audit: audit, outcome: outcome, tasks: tasks, submissions: submissions, limits: limits, phases: &phases)
+    }
+
+    /// The combine, adding the time of each phase to `phases`.
+    static func combine(audit: AuditRecord, outcome: AuditState, tasks: [SiteTaskRecord], submissions: [SubmissionRecord],
+                        limits: PayloadLimits, phases: inout CombinePhases) throws -> ReportDocument {
         let spec = try audit.spec()
-        var results: [TaskResult] = []
-        for submission in submissions {
-            results.append(try PayloadCodec.decodeJSON(TaskResult.self, from: submission.payload, limits: limits))
-        }
+        var results = try phases.time(CombinePhases.decode) { try decode(submissions, limits: limits) }
         results.sort { $0.site < $1.site }
         let settings = EvaluationSettings(
             alpha: spec.tests.alpha,
@@ -46,22 +62,22 @@ enum AuditCombiner {
             calibrationDraws: spec.tests.bootstrapReplicates, seed: audit.rootSeed)
         var sections: [ReportDocument.TechniqueSection] = []
         if spec.outcome.type == .continuous {
-            sections = regressionSections(spec: spec, results: results, settings: settings)
+            sections = phases.time(CombinePhases.poolEvaluate) { regressionSections(spec: spec, results: results, settings: settings) }
         }
         for technique in spec.techniques where spec.outcome.type == .binary {
             let sites = results.compactMap { r in r.techniques.first { $0.technique == technique.rawValue }?.statistics }
             guard !sites.isEmpty else { continue }
-            let evaluation = FairUseAudit.combine(sites, settings: settings)
+            let evaluation = phases.time(CombinePhases.poolEvaluate) { FairUseAudit.combine(sites, settings: settings) }
             var notes: [String] = []
             let merged = { (g: GroupStatistics?) in g?.calibration.contains { $0.edges != nil } ?? false }
             if sites.contains(where: { s in s.groups.contains(where: merged) || merged(s.population) }) {
                 notes.append("some sites merged calibration bins below their min_cell; ECE is pooled on the finest common coarsening of the sites' bins")
             }
             if let note = spec.constructionNote(for: technique) { notes.append(note) }
+            let heterogeneity = phases.time(CombinePhases.heterogeneity) { Heterogeneity.entries(sites: sites, settings: settings) }
             sections.append(ReportDocument.TechniqueSection(
                 name: technique.rawValue, indicatorColumns: nil, model: nil, decoupledModels: nil, fallbacks: nil,
-                evaluation: evaluation, notes: notes,
-                heterogeneity: Heterogeneity.entries(sites: sites, settings: settings)))
+                evaluation: evaluation, notes: notes, heterogeneity: heterogeneity))
         }
         let participation = tasks.sorted { $0.siteID < $1.siteID }.map { task -> ReportDocument.SiteParticipation in
             let result = results.first { $0.site == task.siteID }
@@ -79,7 +95,9 @@ enum AuditCombiner {
         if !missing.isEmpty {
             notes.append("not in the pooled result: " + missing.map { "\($0.site) (\($0.state)\($0.detail.map { ": \($0)" } ?? ""))" }.joined(separator: "; "))
         }
-        notes += suspiciousSiteNotes(sections.map { (technique: $0.name, heterogeneity: $0.heterogeneity ?? []) })
+        notes += phases.time(CombinePhases.outliers) {
+            suspiciousSiteNotes(sections.map { (technique: $0.name, heterogeneity: $0.heterogeneity ?? []) })
+        }
         let acrossAudits = { (entry: [String: String]) in entry["reason"]?.contains("earlier releases") == true }
         let withheld = participation.flatMap { p in
             p.withheld.filter { $0["scope"] == "group" && $0["group"] != nil && !acrossAudits($0) }.map { "\(p.site): \($0["group"] ?? "?")" }

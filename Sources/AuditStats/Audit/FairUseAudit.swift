@@ -8,10 +8,12 @@ public enum FairUseAudit {
         precondition(!unordered.isEmpty, "no site statistics")
         let sites = unordered.sorted { $0.site < $1.site }
         let keys = sites[0].keys
-        let groups = keys.indices.map { j in
-            GroupStatistics.pooled(sites.compactMap { $0.groups[j] })
+        // Each group pools independently: in parallel, kept in key order (the population last).
+        let pooled = ParallelMap.run(count: keys.count + 1) { j in
+            j < keys.count ? GroupStatistics.pooled(sites.compactMap { $0.groups[j] }) : GroupStatistics.pooled(sites.map(\.population))
         }
-        let population = GroupStatistics.pooled(sites.map(\.population))!
+        let groups = Array(pooled[0..<keys.count])
+        let population = pooled[keys.count]!
         return FairUseEvaluator.evaluate(keys: keys, groups: groups, population: population, settings: settings)
     }
 

@@ -1,6 +1,5 @@
 import AuditCore
 import Foundation
-import Synchronization
 
 /// Everything one site contributes to an audit of one personalized model: per-group sufficient
 /// statistics and the population comparison, all aggregates (spec §4). This is what a site
@@ -53,21 +52,4 @@ public struct SiteStatistics: Sendable, Codable, Equatable {
         return SiteStatistics(site: site, keys: predictions.keys, groups: Array(results[0..<m]),
                               population: results[m]!)
     }
-}
-
-/// Runs independent jobs on all cores and returns their results in index order.
-enum ParallelMap {
-    static func run<T: Sendable>(count: Int, _ body: @Sendable (Int) -> T) -> [T] {
-        let box = ResultBox<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { i in box.set(i, body(i)) }
-        return box.values()
-    }
-}
-
-/// Slots written once each by `concurrentPerform` iterations, read after it has returned.
-private final class ResultBox<T: Sendable>: Sendable {
-    private let slots: Mutex<[T?]>
-    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
-    func set(_ i: Int, _ value: T) { slots.withLock { $0[i] = value } }
-    func values() -> [T] { slots.withLock { $0.map { $0! } } }
 }

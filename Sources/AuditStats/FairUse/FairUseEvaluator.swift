@@ -41,11 +41,15 @@ public enum FairUseEvaluator {
                                 settings: EvaluationSettings) -> FairUseEvaluation {
         precondition(groups.count == keys.count, "one statistics entry per key")
         var metrics: [MetricEvaluation] = []
-        for metric in settings.metrics {
-            var evaluations = keys.indices.map { j in
-                groupEvaluation(metric: metric, key: keys[j], index: j, keys: keys, stats: groups[j],
-                                settings: settings)
-            }
+        // Every metric × group evaluation is independent of the others (each test draws from its own
+        // seeded stream), so they run in parallel and are kept in this order; multiplicity follows.
+        let m = keys.count, all = settings.metrics
+        let evaluated = ParallelMap.run(count: all.count * m) { i in
+            groupEvaluation(metric: all[i / m], key: keys[i % m], index: i % m, keys: keys, stats: groups[i % m],
+                            settings: settings)
+        }
+        for (position, metric) in settings.metrics.enumerated() {
+            var evaluations = Array(evaluated[(position * m)..<((position + 1) * m)])
             let familySize = adjustFamily(&evaluations, bootstrap: false, settings: settings)
             let bootstrapFamilySize = adjustFamily(&evaluations, bootstrap: true, settings: settings)
             let summary = summarize(metric: metric, groups: evaluations, population: population)

@@ -25,10 +25,12 @@ public struct HeterogeneityEntry: Sendable, Codable, Equatable {
 public enum Heterogeneity {
     /// One site's estimate of a comparison, with its within-site variance: error from the site's
     /// discordant counts, AUC from its DeLong variance, ECE from the calibration test on the
-    /// site's own moments (its bias-corrected gain and SE). nil when the site cannot estimate it
-    /// (no rows, one class, no draws).
+    /// site's own moments: its bias-corrected gain and the exact variance of that gain under the
+    /// test's Gaussian law (``CalibrationGainTest/init(exactVarianceOf:comparator:)``), so the
+    /// table has no Monte Carlo error and does not depend on `tests.bootstrap` or the seed. nil when
+    /// the site cannot estimate it (no rows, one class, no variance).
     public static func siteEstimate(site: String, metric: Metric, stats: GroupStatistics,
-                                    comparator: Int, calibrationDraws: Int = 2000, seed: UInt64 = 0) -> MetaAnalysis.Estimate? {
+                                    comparator: Int) -> MetaAnalysis.Estimate? {
         guard stats.count > 0 else { return nil }
         switch metric {
         case .error:
@@ -44,8 +46,7 @@ public enum Heterogeneity {
                   test.varianceSource == .estimated else { return nil }
             return MetaAnalysis.Estimate(site: site, value: gain, variance: se * se)
         case .ece:
-            let test = CalibrationGainTest(stats: stats, comparator: comparator, draws: calibrationDraws,
-                                           seed: seed ^ StratumStream.fnv1a(site))
+            let test = CalibrationGainTest(exactVarianceOf: stats, comparator: comparator)
             guard let se = test.standardError, se > 0 else { return nil }
             return MetaAnalysis.Estimate(site: site, value: test.estimate, variance: se * se)
         case .squaredError, .absoluteError:
@@ -57,18 +58,14 @@ public enum Heterogeneity {
     public static func entries(sites: [SiteStatistics], settings: EvaluationSettings) -> [HeterogeneityEntry] {
         guard let keys = sites.first?.keys else { return [] }
         return entries(sites: sites.sorted { $0.site < $1.site }, keys: keys, metrics: settings.metrics) { site, metric, j, comparator in
-            site.groups[j].flatMap {
-                siteEstimate(site: site.site, metric: metric, stats: $0, comparator: comparator,
-                             calibrationDraws: settings.calibrationDraws, seed: settings.seed)
-            }
+            site.groups[j].flatMap { siteEstimate(site: site.site, metric: metric, stats: $0, comparator: comparator) }
         }
     }
 
     /// The meta-analysis of every metric × group j × comparator (0 = h0, c = group c − 1) over
     /// `sites` (in site order), from each site's `estimate`; kept where two or more sites have one.
-    /// Shared by the binary and the regression audits. The cells are independent (an ECE estimate
-    /// runs its own seeded calibration test per site), so they are computed in parallel and kept in
-    /// this order: the result does not depend on scheduling.
+    /// Shared by the binary and the regression audits. The cells are independent, so they are
+    /// computed in parallel and kept in this order: the result does not depend on scheduling.
     public static func entries<Site: Sendable>(sites: [Site], keys: [String], metrics: [Metric],
                                                estimate: @escaping @Sendable (Site, Metric, Int, Int) -> MetaAnalysis.Estimate?) -> [HeterogeneityEntry] {
         guard sites.count >= 2 else { return [] }

@@ -64,27 +64,21 @@ public struct MetaAnalysis: Sendable, Codable, Equatable {
 
     /// Pools the estimates; nil when there is none or a variance is not positive and finite.
     public init?(_ estimates: [Estimate]) {
-        guard !estimates.isEmpty, estimates.allSatisfy({ $0.variance > 0 && $0.variance.isFinite && $0.value.isFinite }) else {
+        guard !estimates.isEmpty, estimates.allSatisfy(MetaAnalysis.isValid) else {
             return nil
         }
         self.estimates = estimates
         let s = Double(estimates.count)
-        let w = estimates.map { 1 / $0.variance }
-        let sumW = w.reduce(0, +)
-        let fe = zip(w, estimates).reduce(0) { $0 + $1.0 * $1.1.value } / sumW
-        fixedEffect = MetaAnalysis.normal(fe, (1 / sumW).squareRoot())
-        let q = zip(w, estimates).reduce(0) { $0 + $1.0 * ($1.1.value - fe) * ($1.1.value - fe) }
+        let core = Core(estimates)
+        fixedEffect = MetaAnalysis.normal(core.fixedEffect, (1 / core.sumW).squareRoot())
+        let q = core.q
         self.q = q
         let df = s - 1
         qPValue = df > 0 ? ChiSquared.survival(q, degreesOfFreedom: df) : nil
         iSquared = q > 0 ? max(0, (q - df) / q) : 0
-        let c = sumW - w.reduce(0) { $0 + $1 * $1 } / sumW
-        let tau2 = c > 0 ? max(0, (q - df) / c) : 0
+        let tau2 = core.tauSquared
         tauSquared = tau2
-        let wStar = estimates.map { 1 / ($0.variance + tau2) }
-        let sumWStar = wStar.reduce(0, +)
-        let re = zip(wStar, estimates).reduce(0) { $0 + $1.0 * $1.1.value } / sumWStar
-        let seRE = (1 / sumWStar).squareRoot()
+        let (wStar, sumWStar, re, seRE) = (core.wStar, core.sumWStar, core.randomEffects, core.randomEffectsSE)
         randomEffects = MetaAnalysis.normal(re, seRE)
         if df > 0 {
             let spread = zip(wStar, estimates).reduce(0) { $0 + $1.0 * ($1.1.value - re) * ($1.1.value - re) }
@@ -102,6 +96,38 @@ public struct MetaAnalysis: Sendable, Codable, Equatable {
         } else {
             predictionLower = nil
             predictionUpper = nil
+        }
+    }
+
+    /// An estimate the pooling accepts: a finite value with a positive finite variance.
+    static func isValid(_ e: Estimate) -> Bool { e.variance > 0 && e.variance.isFinite && e.value.isFinite }
+
+    /// The fixed-effect and DerSimonian–Laird random-effects estimates alone, without the tests and
+    /// intervals (no χ² or t distribution): what `SiteOutliers` needs for each leave-one-out pooling.
+    /// The initializer computes its fields through this, so both agree bit for bit.
+    struct Core {
+        let sumW: Double, fixedEffect: Double, q: Double, tauSquared: Double
+        let wStar: [Double], sumWStar: Double, randomEffects: Double, randomEffectsSE: Double
+
+        /// Requires non-empty estimates with positive finite variances (the initializer checks).
+        init(_ estimates: [Estimate]) {
+            let df = Double(estimates.count) - 1
+            let w = estimates.map { 1 / $0.variance }
+            let sumW = w.reduce(0, +)
+            let fe = zip(w, estimates).reduce(0) { $0 + $1.0 * $1.1.value } / sumW
+            let q = zip(w, estimates).reduce(0) { $0 + $1.0 * ($1.1.value - fe) * ($1.1.value - fe) }
+            let c = sumW - w.reduce(0) { $0 + $1 * $1 } / sumW
+            let tau2 = c > 0 ? max(0, (q - df) / c) : 0
+            let wStar = estimates.map { 1 / ($0.variance + tau2) }
+            let sumWStar = wStar.reduce(0, +)
+            self.sumW = sumW
+            fixedEffect = fe
+            self.q = q
+            tauSquared = tau2
+            self.wStar = wStar
+            self.sumWStar = sumWStar
+            randomEffects = zip(wStar, estimates).reduce(0) { $0 + $1.0 * $1.1.value } / sumWStar
+            randomEffectsSE = (1 / sumWStar).squareRoot()
         }
     }
 

@@ -31,13 +31,17 @@ public enum SiteOutliers {
         var out: [SiteOutlier] = []
         for entry in entries where entry.meta.estimates.count >= 3 {
             let estimates = entry.meta.estimates
-            for (s, own) in estimates.enumerated() {
-                var others = estimates
+            // Only the random-effects core of each leave-one-out pooling is needed (no t quantile,
+            // χ² or t distribution per subset): the same arithmetic as `MetaAnalysis(others)`, which
+            // exists exactly when every other estimate is valid.
+            let invalid = estimates.indices.filter { !MetaAnalysis.isValid(estimates[$0]) }
+            var others = estimates
+            for (s, own) in estimates.enumerated() where invalid.allSatisfy({ $0 == s }) {
                 others.remove(at: s)
-                guard let rest = MetaAnalysis(others) else { continue }
-                let pooled = rest.randomEffects
-                let z = (own.value - pooled.estimate)
-                    / (own.variance + rest.tauSquared + pooled.standardError * pooled.standardError).squareRoot()
+                let rest = MetaAnalysis.Core(others)
+                others.insert(own, at: s)
+                let z = (own.value - rest.randomEffects)
+                    / (own.variance + rest.tauSquared + rest.randomEffectsSE * rest.randomEffectsSE).squareRoot()
                 if z.isFinite, abs(z) > threshold {
                     out.append(SiteOutlier(site: own.site, metric: entry.metric, group: entry.group,
                                            reportedAs: entry.reportedAs, z: z))

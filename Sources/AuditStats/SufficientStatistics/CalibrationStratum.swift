@@ -20,6 +20,16 @@ public struct CalibrationBins: Sendable, Codable, Equatable {
     /// Number of bins.
     public var binCount: Int { counts.count }
 
+    enum CodingKeys: String, CodingKey { case counts, residualSums, residualSquares }
+
+    /// Decodes the synthesized form, its arrays through ``KeyedDecodingContainer/decodeNumbers(_:forKey:)``.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        counts = try container.decodeNumbers(Int.self, forKey: .counts)
+        residualSums = try container.decodeNumbers(Double.self, forKey: .residualSums)
+        residualSquares = try container.decodeNumbers(Double.self, forKey: .residualSquares)
+    }
+
     /// Adds another site's bins (same bin edges).
     public mutating func add(_ other: CalibrationBins) {
         precondition(other.counts.count == counts.count, "bin counts differ")
@@ -61,6 +71,13 @@ public struct CalibrationCrossMoments: Sendable, Codable, Equatable {
 
     /// The wire form: cells and sums only.
     enum CodingKeys: String, CodingKey { case cells, sums }
+
+    /// Decodes the wire form, its arrays through ``KeyedDecodingContainer/decodeNumbers(_:forKey:)``.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cells = try container.decodeNumbers(Int.self, forKey: .cells)
+        sums = try container.decodeNumbers(Double.self, forKey: .sums)
+    }
 
     /// Equal when the wire forms are equal; the transient counts are ignored.
     public static func == (a: CalibrationCrossMoments, b: CalibrationCrossMoments) -> Bool {

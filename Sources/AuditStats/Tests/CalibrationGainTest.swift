@@ -38,31 +38,21 @@ public struct CalibrationGainTest: Sendable, Equatable {
     /// Why the test is undefined; nil when defined.
     public let unavailableReason: String?
 
-    /// The test of comparator `comparator` against the group's own model.
+    /// The test of comparator `comparator` against the group's own model, its SE from `draws` seeded draws.
     public init(stats: GroupStatistics, comparator c: Int, draws: Int, seed: UInt64) {
-        let n = Double(stats.count)
-        let (sums, covariance, k) = CalibrationGainTest.moments(stats: stats, comparator: c)
-        let d = sums.count
-        plugInGain = (0..<d).reduce(0) { $0 + ($1 < k ? abs(sums[$1]) : -abs(sums[$1])) } / max(n, 1)
-        let sigma = (0..<d).map { max(covariance[$0 * d + $0], 0).squareRoot() }
-        func corrected(_ s: [Double]) -> Double {
-            var total = 0.0
-            for a in 0..<d {
-                let term = 2 * abs(s[a]) - CalibrationGainTest.expectedAbsolute(mean: s[a], sd: sigma[a])
-                total += a < k ? term : -term
-            }
-            return total / n
-        }
-        guard stats.count > 0, k > 0 else {
-            estimate = 0; standardError = nil; unavailableReason = "the group has no rows"
+        let setup = CalibrationGainTest.Setup(stats: stats, comparator: c)
+        plugInGain = setup.plugInGain
+        guard let estimate = setup.estimate else {
+            self.estimate = 0; standardError = nil; unavailableReason = "the group has no rows"
             return
         }
-        estimate = corrected(sums)
+        self.estimate = estimate
         guard draws >= 2 else {
             standardError = nil
             unavailableReason = "tests.bootstrap is 0: the calibration test draws no Monte Carlo sample"
             return
         }
+        let (sums, covariance, sigma, d) = (setup.sums, setup.covariance, setup.sigma, setup.sums.count)
         // Keep the dimensions with variance; the others are constants of every draw.
         let live = (0..<d).filter { covariance[$0 * d + $0] > 0 }
         guard !live.isEmpty else {
@@ -73,14 +63,10 @@ public struct CalibrationGainTest: Sendable, Equatable {
         var reduced = [Double](repeating: 0, count: live.count * live.count)
         for (i, a) in live.enumerated() { for (j, b) in live.enumerated() { reduced[i * live.count + j] = covariance[a * d + b] } }
         let root = SymmetricSquareRoot.factor(reduced, dimension: live.count)
-        let centre = (0..<d).map { a -> Double in
-            let s = sums[a]
-            guard s != 0 else { return 0 }
-            return s * max(0, 1 - CalibrationGainTest.shrinkage * sigma[a] * sigma[a] / (s * s)).squareRoot()
-        }
+        let centre = CalibrationGainTest.shrunkenCentre(sums: sums, sigma: sigma)
         let se = CalibrationGainTest.drawnStandardError(
-            centre: centre, sigma: sigma, live: live, root: root, comparatorBins: k, rows: n, draws: draws,
-            generator: CalibrationGainTest.stream(seed: seed, group: stats.key, comparator: c))
+            centre: centre, sigma: sigma, live: live, root: root, comparatorBins: setup.comparatorBins, rows: setup.rows,
+            draws: draws, generator: CalibrationGainTest.stream(seed: seed, group: stats.key, comparator: c))
         guard se > 0, se.isFinite else {
             standardError = nil
             unavailableReason = "the calibration test's draws have no spread"
@@ -88,6 +74,70 @@ public struct CalibrationGainTest: Sendable, Equatable {
         }
         standardError = se
         unavailableReason = nil
+    }
+
+    /// The same test with the exact SE of T under the draws' Gaussian law (``CalibrationGainVariance``):
+    /// the B → ∞ limit of the drawn SE, without Monte Carlo error or a seed. The heterogeneity table's
+    /// per-site estimates use it; the primary pooled test keeps its draws.
+    public init(exactVarianceOf stats: GroupStatistics, comparator c: Int) {
+        let setup = CalibrationGainTest.Setup(stats: stats, comparator: c)
+        plugInGain = setup.plugInGain
+        guard let estimate = setup.estimate else {
+            self.estimate = 0; standardError = nil; unavailableReason = "the group has no rows"
+            return
+        }
+        self.estimate = estimate
+        let centre = CalibrationGainTest.shrunkenCentre(sums: setup.sums, sigma: setup.sigma)
+        let se = CalibrationGainVariance.variance(centre: centre, covariance: setup.covariance,
+                                                  comparatorBins: setup.comparatorBins, rows: setup.rows).squareRoot()
+        guard se > 0, se.isFinite else {
+            standardError = nil
+            unavailableReason = "the calibration residuals have no variance in any bin"
+            return
+        }
+        standardError = se
+        unavailableReason = nil
+    }
+
+    /// What both standard errors start from: the moments, the plug-in and bias-corrected gains.
+    struct Setup {
+        let sums: [Double], covariance: [Double], sigma: [Double]
+        let comparatorBins: Int, rows: Double
+        let plugInGain: Double
+        /// T; nil when the group has no rows or no comparator bins.
+        let estimate: Double?
+
+        init(stats: GroupStatistics, comparator c: Int) {
+            let n = Double(stats.count)
+            let (sums, covariance, k) = CalibrationGainTest.moments(stats: stats, comparator: c)
+            let d = sums.count
+            self.sums = sums
+            self.covariance = covariance
+            comparatorBins = k
+            rows = n
+            plugInGain = (0..<d).reduce(0) { $0 + ($1 < k ? abs(sums[$1]) : -abs(sums[$1])) } / max(n, 1)
+            let sigma = (0..<d).map { max(covariance[$0 * d + $0], 0).squareRoot() }
+            self.sigma = sigma
+            guard stats.count > 0, k > 0 else {
+                estimate = nil
+                return
+            }
+            var total = 0.0
+            for a in 0..<d {
+                let term = 2 * abs(sums[a]) - CalibrationGainTest.expectedAbsolute(mean: sums[a], sd: sigma[a])
+                total += a < k ? term : -term
+            }
+            estimate = total / n
+        }
+    }
+
+    /// The centre μ̃ of the draws: each bin sum shrunk towards 0 (see the type's documentation).
+    static func shrunkenCentre(sums: [Double], sigma: [Double]) -> [Double] {
+        sums.indices.map { a -> Double in
+            let s = sums[a]
+            guard s != 0 else { return 0 }
+            return s * max(0, 1 - CalibrationGainTest.shrinkage * sigma[a] * sigma[a] / (s * s)).squareRoot()
+        }
     }
 
     /// The SD of T over `draws` draws S* = μ̃ + Σ^{1/2} Z (Welford's running mean and sum of squares).
