@@ -137,43 +137,63 @@ public struct AuditLifecycle: Sendable {
         return AppliedTransition(auditID: auditID, machine: transition.machine, actions: transition.actions)
     }
 
-    /// Applies `events` to one audit in order, loading (and locking) it once: each event sees the
-    /// machine the previous one left, exactly as if each ran in a transaction of its own, one after
-    /// the other. An event the machine rejects writes nothing and gets its own `rejected` error; the
+    /// Applies `events` to one audit in order, loading (and locking) it once and writing once: each
+    /// event sees the machine the previous one left, and the store ends as if each had run in a
+    /// transaction of its own, one after the other. An event the machine rejects writes nothing and gets its own `rejected` error; the
     /// others still apply.
     static func apply(_ events: [AuditStateMachine.Event], auditID: AuditID, at time: Date,
                       in tx: any StoreTransaction) throws -> [Result<AppliedTransition, StoreError>] {
-        var loaded = try load(auditID, lock: true, in: tx)
+        let loaded = try load(auditID, lock: true, in: tx)
+        var machine = loaded.machine, actions: [AuditStateMachine.Action] = []
         var results: [Result<AppliedTransition, StoreError>] = []
         for event in events {
-            switch loaded.machine.apply(event, at: time) {
+            switch machine.apply(event, at: time) {
             case let .success(transition):
-                try persist(transition, from: loaded, at: time, in: tx)
-                loaded.machine = transition.machine
+                machine = transition.machine
+                actions += transition.actions
                 results.append(.success(AppliedTransition(auditID: auditID, machine: transition.machine, actions: transition.actions)))
             case let .failure(error):
                 results.append(.failure(StoreError.rejected(error)))
             }
         }
+        // Written once, as the sum of the events: the final machine and every event row, in order.
+        try persist(from: loaded, to: machine, actions: actions, at: time, in: tx)
         return results
     }
 
     /// Writes the difference between the loaded machine and the transition's, plus its event rows.
     static func persist(_ transition: AuditStateMachine.Transition, from loaded: Loaded, at time: Date,
                         in tx: any StoreTransaction) throws {
+        try persist(from: loaded, to: transition.machine, actions: transition.actions, at: time, in: tx)
+    }
+
+    /// Writes the difference between the loaded machine and `new`, plus the event rows of `actions`:
+    /// the audit row, the changed tasks (one statement per distinct new state and detail, not one per
+    /// task: each statement is a round trip on PostgreSQL) and the events in one multi-row insert.
+    static func persist(from loaded: Loaded, to new: AuditStateMachine, actions: [AuditStateMachine.Action], at time: Date,
+                        in tx: any StoreTransaction) throws {
         let old = loaded.machine
-        let new = transition.machine
-        guard old != new || !transition.actions.isEmpty else { return }
+        guard old != new || !actions.isEmpty else { return }
         try tx.execute("UPDATE audit SET state = ?, failure = ?, updated_at = ? WHERE id = ?",
                        [new.state.rawValue, new.failure, time, loaded.audit.id])
         let taskIDs = loaded.taskIDs
+        struct Change: Hashable { let state: TaskState; let detail: String? }
+        var changed: [Change: [TaskID]] = [:], order: [Change] = []
         for (before, after) in zip(old.tasks, new.tasks) where before != after {
             guard let taskID = taskIDs[after.site] else { continue }
-            try tx.execute("UPDATE site_task SET state = ?, detail = ?, updated_at = ? WHERE id = ?",
-                           [after.state.rawValue, after.detail, time, taskID])
+            let key = Change(state: after.state, detail: after.detail)
+            if changed[key] == nil { order.append(key) }
+            changed[key, default: []].append(taskID)
         }
-        try recordEvents(transition.actions, auditID: loaded.audit.id, taskIDs: taskIDs, at: time, in: tx)
+        for key in order {
+            for (marks, ids) in inListChunks(changed[key] ?? []) {
+                try tx.execute("UPDATE site_task SET state = ?, detail = ?, updated_at = ? WHERE id IN (\(marks))",
+                               [key.state.rawValue, key.detail, time] + ids)
+            }
+        }
+        try recordEvents(actions, auditID: loaded.audit.id, taskIDs: taskIDs, at: time, in: tx)
     }
+
 
     /// Inserts one `event` row per `recordEvent` action, with the task id of the entry's site.
     static func recordEvents(_ actions: [AuditStateMachine.Action], auditID: AuditID, taskIDs: [SiteID: TaskID],
