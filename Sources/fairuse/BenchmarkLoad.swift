@@ -19,32 +19,18 @@ struct BenchmarkLoad: AsyncParsableCommand {
     @Option(help: "Audits launched with every agent's site; each agent answers one task per audit.") var tasksPerAgent: Int = 1
     @Option(help: "The coordinator's store: sqlite (a throwaway file), or a PostgreSQL server, postgres://USER@HOST[:PORT]/DATABASE (no password in the URL), on which the benchmark creates and finally drops a database of its own.")
     var database: String = "sqlite"
-    @Option(help: "File holding the database password (with --database postgres://…).") var databasePasswordFile: String?
-    @Option(help: "Environment variable holding the database password (with --database postgres://…).") var databasePasswordEnv: String?
-    @Option(help: "TLS to the database: verify-full (default), require, or disable (loopback only).") var databaseTls: String?
-    @Option(help: "PEM file of the CA of the database server's certificate (verify-full).") var databaseCa: String?
-
-    /// The keys of the PostgreSQL flags, so their errors name what was typed.
-    static let databaseKeys = PostgresLocation.Keys(url: "--database", passwordFile: "--database-password-file",
-                                                    passwordEnvironment: "--database-password-env", tls: "--database-tls",
-                                                    caFile: "--database-ca")
+    @OptionGroup var databaseFlags: DatabaseFlags
 
     /// `--database` and its flags as a store.
     func store() throws -> BenchmarkDatabase {
         guard database != "sqlite" else {
-            guard databasePasswordFile == nil, databasePasswordEnv == nil, databaseTls == nil, databaseCa == nil else {
-                throw CommandError("--database-password-file, --database-password-env, --database-tls and --database-ca need --database postgres://…")
-            }
+            _ = try databaseFlags.location(url: nil)
             return .sqlite
         }
         guard database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") else {
             throw CommandError("--database must be sqlite or postgres://USER@HOST[:PORT]/DATABASE")
         }
-        let cwd = FileManager.default.currentDirectoryPath
-        func absolute(_ path: String?) -> String? { path.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
-        return .postgres(try PostgresLocation(url: database, passwordFile: absolute(databasePasswordFile),
-                                              passwordEnvironment: databasePasswordEnv, tls: databaseTls,
-                                              caFile: absolute(databaseCa), keys: Self.databaseKeys))
+        return .postgres(try databaseFlags.location(url: database)!)
     }
     // Defaults (Deploy/BENCHMARK.md): a report a second per agent, still far denser than a real run,
     // whose phases take seconds to minutes; and agents connecting over one second, as the agents'

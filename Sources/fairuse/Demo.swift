@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditAgent
 import AuditClient
+import AuditCoordinator
 import AuditCore
 import AuditPKI
 import AuditPostgres
@@ -28,28 +29,12 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Keep the coordinator running after the audit, with its read-only dashboard, until Ctrl-C.") var serve = false
     @Option(help: "Run the coordinator on this PostgreSQL database, postgres://USER@HOST[:PORT]/DATABASE, instead of a SQLite file (no password in the URL).")
     var database: String?
-    @Option(help: "File holding the database password (with --database).") var databasePasswordFile: String?
-    @Option(help: "Environment variable holding the database password (with --database).") var databasePasswordEnv: String?
-    @Option(help: "TLS to the database: verify-full (default), require, or disable (loopback only).") var databaseTls: String?
-    @Option(help: "PEM file of the CA of the database server's certificate (verify-full).") var databaseCa: String?
-
-    /// The keys of the PostgreSQL flags, so their errors name what was typed.
-    static let databaseKeys = PostgresLocation.Keys(url: "--database", passwordFile: "--database-password-file",
-                                                    passwordEnvironment: "--database-password-env", tls: "--database-tls",
-                                                    caFile: "--database-ca")
+    @OptionGroup var databaseFlags: DatabaseFlags
 
     func run() async throws {
         do {
             let folder = try sites ?? BundledSites.locate()
-            let postgres = try database.map { url in
-                let cwd = FileManager.default.currentDirectoryPath
-                func absolute(_ path: String?) -> String? { path.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
-                return try PostgresLocation(url: url, passwordFile: absolute(databasePasswordFile), passwordEnvironment: databasePasswordEnv,
-                                            tls: databaseTls, caFile: absolute(databaseCa), keys: Self.databaseKeys)
-            }
-            if postgres == nil, databasePasswordFile != nil || databasePasswordEnv != nil || databaseTls != nil || databaseCa != nil {
-                throw CommandError("--database-password-file, --database-password-env, --database-tls and --database-ca need --database postgres://…")
-            }
+            let postgres = try databaseFlags.location(url: database)
             let runner = DemoRunner(sitesFolder: folder, specPath: spec ?? folder + "/" + BundledSites.demoSpec,
                                     bootstrap: bootstrap, seed: seed, work: work, serve: serve, postgres: postgres)
             try await runner.run()
@@ -66,15 +51,7 @@ struct DemoRunner {
     /// The `database:` line and, for PostgreSQL, the `postgres:` section of the demo coordinator's YAML.
     func databaseYAML(root: String) -> String {
         guard let postgres else { return "database: sqlite:\(root)/coordinator.db" }
-        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-        var lines = ["database: \(quoted(postgres.url))", "postgres:", "  tls: \(postgres.tls)"]
-        switch postgres.password {
-        case .file(let path)?: lines.append("  password_file: \(quoted(path))")
-        case .environment(let name)?: lines.append("  password_env: \(name)")
-        case nil: break
-        }
-        if let ca = postgres.caFile { lines.append("  ca: \(quoted(ca))") }
-        return lines.joined(separator: "\n")
+        return CoordinatorConfiguration.databaseYAML(postgres)
     }
 
     func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }

@@ -1,3 +1,4 @@
+import AuditCoordinator
 import AuditPostgres
 import Foundation
 import Logging
@@ -36,28 +37,13 @@ public enum BenchmarkDatabase: Sendable, Equatable {
             }
             var own = server
             own.database = name
-            return PreparedStore(yaml: Self.yaml(own), dispose: {
+            return PreparedStore(yaml: CoordinatorConfiguration.databaseYAML(own), dispose: {
                 _ = try? await server.withConnection(logger: Self.logger) { connection in
                     _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"),
                                                    logger: Self.logger)
                 }
             })
         }
-    }
-
-    /// The `database:` line and `postgres:` section of coordinator.yaml for `location`.
-    static func yaml(_ location: PostgresLocation) -> String {
-        func quoted(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
-        var lines = ["database: \(quoted(location.url))", "postgres:", "  tls: \(location.tls)"]
-        switch location.password {
-        case .file(let path)?: lines.append("  password_file: \(quoted(path))")
-        case .environment(let name)?: lines.append("  password_env: \(name)")
-        case nil: break
-        }
-        if let ca = location.caFile { lines.append("  ca: \(quoted(ca))") }
-        return lines.joined(separator: "\n")
     }
 }
 

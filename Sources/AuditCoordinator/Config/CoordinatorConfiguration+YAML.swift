@@ -5,6 +5,23 @@ import AuditSpec
 import Foundation
 
 extension CoordinatorConfiguration {
+    /// The `database:` line and `postgres:` section of a coordinator.yaml for `location`, as
+    /// ``parse(yaml:file:)`` reads them back (for the coordinators that `fairuse demo` and
+    /// `fairuse benchmark load` write their configuration for).
+    public static func databaseYAML(_ location: PostgresLocation) -> String {
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        var lines = ["database: \(quoted(location.url))", "postgres:", "  tls: \(location.tls)"]
+        switch location.password {
+        case .file(let path)?: lines.append("  password_file: \(quoted(path))")
+        case .environment(let name)?: lines.append("  password_env: \(name)")
+        case nil: break
+        }
+        if let ca = location.caFile { lines.append("  ca: \(quoted(ca))") }
+        return lines.joined(separator: "\n")
+    }
+
     /// The keys of `coordinator.yaml`, by section, in the order of the documented example.
     static let keys = ["listen", "tls", "database", "postgres", "port_file", "limits", "default_deadline_seconds", "observability",
                        "logging", "researchers", "retention", "replicas"]
