@@ -31,6 +31,14 @@ public enum Heterogeneity {
     /// the site cannot estimate it (no rows, one class, no variance).
     public static func siteEstimate(site: String, metric: Metric, stats: GroupStatistics,
                                     comparator: Int) -> MetaAnalysis.Estimate? {
+        var cache = CalibrationGainVariance.BinCache()
+        return siteEstimate(site: site, metric: metric, stats: stats, comparator: comparator, cache: &cache)
+    }
+
+    /// The same, with the ECE's bin coefficients kept in `cache` across the comparators of a group
+    /// (bit for bit the value without it).
+    static func siteEstimate(site: String, metric: Metric, stats: GroupStatistics, comparator: Int,
+                             cache: inout CalibrationGainVariance.BinCache) -> MetaAnalysis.Estimate? {
         guard stats.count > 0 else { return nil }
         switch metric {
         case .error:
@@ -46,7 +54,7 @@ public enum Heterogeneity {
                   test.varianceSource == .estimated else { return nil }
             return MetaAnalysis.Estimate(site: site, value: gain, variance: se * se)
         case .ece:
-            let test = CalibrationGainTest(exactVarianceOf: stats, comparator: comparator)
+            let test = CalibrationGainTest(exactVarianceOf: stats, comparator: comparator, cache: &cache)
             guard let se = test.standardError, se > 0 else { return nil }
             return MetaAnalysis.Estimate(site: site, value: test.estimate, variance: se * se)
         case .squaredError, .absoluteError:
@@ -54,12 +62,38 @@ public enum Heterogeneity {
         }
     }
 
-    /// Entries for every metric, group and comparator with at least two site estimates.
+    /// Entries for every metric, group and comparator with at least two site estimates, in the
+    /// order of ``entries(sites:keys:metrics:estimate:)``. One job per metric and group runs its
+    /// comparators in turn, so the ECE's coefficients of the group's own model at each site are
+    /// worked out once (``CalibrationGainVariance/BinCache``) instead of once per comparator.
     public static func entries(sites: [SiteStatistics], settings: EvaluationSettings) -> [HeterogeneityEntry] {
         guard let keys = sites.first?.keys else { return [] }
-        return entries(sites: sites.sorted { $0.site < $1.site }, keys: keys, metrics: settings.metrics) { site, metric, j, comparator in
-            site.groups[j].flatMap { siteEstimate(site: site.site, metric: metric, stats: $0, comparator: comparator) }
-        }
+        let sorted = sites.sorted { $0.site < $1.site }
+        guard sorted.count >= 2 else { return [] }
+        let metrics = settings.metrics
+        return ParallelMap.run(count: metrics.count * keys.count) { index -> [HeterogeneityEntry] in
+            let metric = metrics[index / keys.count], j = index % keys.count
+            var cache = CalibrationGainVariance.BinCache()
+            return comparators(of: j, groups: keys.count).compactMap { comparator in
+                let estimates = sorted.compactMap { site in
+                    site.groups[j].flatMap { siteEstimate(site: site.site, metric: metric, stats: $0, comparator: comparator, cache: &cache) }
+                }
+                return entry(metric: metric, group: j, comparator: comparator, keys: keys, estimates: estimates)
+            }
+        }.flatMap { $0 }
+    }
+
+    /// The comparators of group j: 0 (h0), then every other group c as c + 1.
+    static func comparators(of j: Int, groups: Int) -> [Int] {
+        [0] + (0..<groups).filter { $0 != j }.map { $0 + 1 }
+    }
+
+    /// The entry of one cell; nil with fewer than two site estimates.
+    static func entry(metric: Metric, group j: Int, comparator: Int, keys: [String],
+                      estimates: [MetaAnalysis.Estimate]) -> HeterogeneityEntry? {
+        guard estimates.count >= 2, let meta = MetaAnalysis(estimates) else { return nil }
+        return HeterogeneityEntry(metric: metric, group: keys[j],
+                                  reportedAs: comparator == 0 ? nil : keys[comparator - 1], meta: meta)
     }
 
     /// The meta-analysis of every metric × group j × comparator (0 = h0, c = group c − 1) over
@@ -72,7 +106,7 @@ public enum Heterogeneity {
         var cells: [(metric: Metric, group: Int, comparator: Int)] = []
         for metric in metrics {
             for j in keys.indices {
-                for comparator in [0] + keys.indices.filter({ $0 != j }).map({ $0 + 1 }) {
+                for comparator in comparators(of: j, groups: keys.count) {
                     cells.append((metric, j, comparator))
                 }
             }
@@ -81,9 +115,7 @@ public enum Heterogeneity {
         return ParallelMap.run(count: all.count) { index -> HeterogeneityEntry? in
             let cell = all[index]
             let estimates = sites.compactMap { estimate($0, cell.metric, cell.group, cell.comparator) }
-            guard estimates.count >= 2, let meta = MetaAnalysis(estimates) else { return nil }
-            return HeterogeneityEntry(metric: cell.metric, group: keys[cell.group],
-                                      reportedAs: cell.comparator == 0 ? nil : keys[cell.comparator - 1], meta: meta)
+            return entry(metric: cell.metric, group: cell.group, comparator: cell.comparator, keys: keys, estimates: estimates)
         }.compactMap { $0 }
     }
 }

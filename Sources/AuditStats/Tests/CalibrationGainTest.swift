@@ -80,6 +80,13 @@ public struct CalibrationGainTest: Sendable, Equatable {
     /// the B → ∞ limit of the drawn SE, without Monte Carlo error or a seed. The heterogeneity table's
     /// per-site estimates use it; the primary pooled test keeps its draws.
     public init(exactVarianceOf stats: GroupStatistics, comparator c: Int) {
+        var cache = CalibrationGainVariance.BinCache()
+        self.init(exactVarianceOf: stats, comparator: c, cache: &cache)
+    }
+
+    /// The same, reusing the bins' coefficients in `cache` (``CalibrationGainVariance/BinCache``):
+    /// bit for bit the value without it.
+    init(exactVarianceOf stats: GroupStatistics, comparator c: Int, cache: inout CalibrationGainVariance.BinCache) {
         let setup = CalibrationGainTest.Setup(stats: stats, comparator: c)
         plugInGain = setup.plugInGain
         guard let estimate = setup.estimate else {
@@ -89,7 +96,8 @@ public struct CalibrationGainTest: Sendable, Equatable {
         self.estimate = estimate
         let centre = CalibrationGainTest.shrunkenCentre(sums: setup.sums, sigma: setup.sigma)
         let se = CalibrationGainVariance.variance(centre: centre, covariance: setup.covariance,
-                                                  comparatorBins: setup.comparatorBins, rows: setup.rows).squareRoot()
+                                                  comparatorBins: setup.comparatorBins, rows: setup.rows,
+                                                  cache: &cache).squareRoot()
         guard se > 0, se.isFinite else {
             standardError = nil
             unavailableReason = "the calibration residuals have no variance in any bin"

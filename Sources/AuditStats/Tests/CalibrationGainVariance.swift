@@ -43,36 +43,126 @@ enum CalibrationGainVariance {
     /// Var T for bin sums centred at `centre` with row-major d × d `covariance` (d = centre.count),
     /// `k` comparator bins (weight +1/n) then the target's (weight −1/n), n = `rows`.
     static func variance(centre: [Double], covariance: [Double], comparatorBins k: Int, rows n: Double) -> Double {
+        var cache = BinCache()
+        return variance(centre: centre, covariance: covariance, comparatorBins: k, rows: n, cache: &cache)
+    }
+
+    /// The same, taking each live bin's coefficients from `cache` (and adding the missing ones): the
+    /// heterogeneity table asks for the target model's bins once per comparator, with the very same
+    /// mean and SD each time, so they are computed once per site and group. A bin's coefficients are
+    /// a function of its (mean, SD) bits alone, so the result is bit for bit that without a cache.
+    ///
+    /// Hot (the federated combine runs it per site, group and comparator): the coefficients are read
+    /// from flat buffers, in exactly the order and with exactly the operations of the plain loop.
+    static func variance(centre: [Double], covariance: [Double], comparatorBins k: Int, rows n: Double,
+                         cache: inout BinCache) -> Double {
         let d = centre.count
         let live = (0..<d).filter { covariance[$0 * d + $0] > 0 }
         let terms = Self.terms
-        let bins = live.map { Bin(mean: centre[$0], sd: covariance[$0 * d + $0].squareRoot(), terms: terms) }
+        let bins = live.map { cache.bin(mean: centre[$0], sd: covariance[$0 * d + $0].squareRoot(), terms: terms) }
         let signs = live.map { $0 < k ? 1.0 : -1.0 }
+        // Coefficient t of bin j at t · stride + j (stride a multiple of the lanes, padding zero), so
+        // one load gives term t of `lanes` consecutive bins.
+        let count = bins.count, stride = (count + lanes - 1) / lanes * lanes
+        var full = [Double](repeating: 0, count: terms * stride + lanes)
+        var absolute = [Double](repeating: 0, count: terms * stride + lanes)
+        for (j, bin) in bins.enumerated() {
+            for t in 0..<terms {
+                full[t * stride + j] = bin.full[t]
+                absolute[t * stride + j] = bin.absolute[t]
+            }
+        }
         var total = 0.0
-        for i in bins.indices {
-            let a = bins[i]
-            // The diagonal: the series with ρ = 1, plus the |x| part's tail exactly.
-            var diagonal = 0.0
-            for t in 0..<terms { diagonal += a.full[t] * a.full[t] }
-            total += diagonal + 4 * a.absoluteTail
-            for j in (i + 1)..<bins.count {
-                let b = bins[j]
-                let rho = min(1, max(-1, covariance[live[i] * d + live[j]] / (a.sd * b.sd)))
-                guard rho != 0 else { continue }
-                var covariance = 0.0, absolute = 0.0, power = 1.0
-                for t in 0..<terms {
-                    power *= rho
-                    covariance += power * a.full[t] * b.full[t]
-                    absolute += power * a.absolute[t] * b.absolute[t]
+        full.withUnsafeBufferPointer { full in
+            absolute.withUnsafeBufferPointer { absolute in
+                for i in 0..<count {
+                    let a = bins[i]
+                    // The diagonal: the series with ρ = 1, plus the |x| part's tail exactly.
+                    var diagonal = 0.0
+                    for t in 0..<terms { diagonal += a.full[t] * a.full[t] }
+                    total += diagonal + 4 * a.absoluteTail
+                    // The pairs (i, j), j > i, `lanes` at a time: lane l runs the series of pair
+                    // (i, j + l) with exactly the scalar operations, so each lane's sums are the
+                    // scalar loop's bits; the pairs are then added to `total` one by one, in j order.
+                    var j = i + 1
+                    while j < count {
+                        let width = min(lanes, count - j)
+                        var rho = Lanes(repeating: 0)
+                        for l in 0..<width {
+                            rho[l] = min(1, max(-1, covariance[live[i] * d + live[j + l]] / (a.sd * bins[j + l].sd)))
+                        }
+                        var power = Lanes(repeating: 1), series = Lanes(repeating: 0), absoluteSeries = Lanes(repeating: 0)
+                        for t in 0..<terms {
+                            power *= rho
+                            let offset = t * stride + j
+                            let fullB = UnsafeRawPointer(full.baseAddress! + offset).loadUnaligned(as: Lanes.self)
+                            let absoluteB = UnsafeRawPointer(absolute.baseAddress! + offset).loadUnaligned(as: Lanes.self)
+                            series += power * a.full[t] * fullB
+                            absoluteSeries += power * a.absolute[t] * absoluteB
+                        }
+                        for l in 0..<width where rho[l] != 0 {
+                            let b = bins[j + l]
+                            var pair = series[l]
+                            let bound = 4 * abs(power[l] * rho[l]) * (a.absoluteTail * b.absoluteTail).squareRoot()
+                            if bound > tailTolerance * a.sd * b.sd {
+                                pair += 4 * (absoluteCovariance(a, b, rho: rho[l]) - absoluteSeries[l])
+                            }
+                            total += 2 * signs[i] * signs[j + l] * pair
+                        }
+                        j += lanes
+                    }
                 }
-                let bound = 4 * abs(power * rho) * (a.absoluteTail * b.absoluteTail).squareRoot()
-                if bound > tailTolerance * a.sd * b.sd {
-                    covariance += 4 * (absoluteCovariance(a, b, rho: rho) - absolute)
-                }
-                total += 2 * signs[i] * signs[j] * covariance
             }
         }
         return max(total, 0) / (n * n)
+    }
+
+    /// Pairs of bins summed side by side in ``variance(centre:covariance:comparatorBins:rows:cache:)``.
+    typealias Lanes = SIMD4<Double>
+    /// Lanes of ``Lanes``.
+    static var lanes: Int { Lanes.scalarCount }
+
+    /// Live bins already worked out, by the bits of their (mean, SD): one per heterogeneity job
+    /// (a metric and group over its comparators and sites), never shared between threads. An
+    /// open-addressing table with a multiplicative hash: a `Dictionary`'s seeded SipHash cost more
+    /// than the lookups save.
+    struct BinCache {
+        private var keys: [(mean: UInt64, sd: UInt64)] = []
+        private var slots: [Int32] = []      // index into `bins` + 1; 0 = empty
+        private var bins: [Bin] = []
+
+        /// The bin of `mean` and `sd` with `terms` coefficients, computed on first use.
+        mutating func bin(mean: Double, sd: Double, terms: Int) -> Bin {
+            let key = (mean: mean.bitPattern, sd: sd.bitPattern)
+            if slots.isEmpty { slots = [Int32](repeating: 0, count: 256) }
+            var slot = Self.slot(of: key, mask: slots.count - 1)
+            while slots[slot] != 0 {
+                let index = Int(slots[slot]) - 1
+                if keys[index] == key && bins[index].full.count == terms { return bins[index] }
+                slot = (slot + 1) & (slots.count - 1)
+            }
+            let bin = Bin(mean: mean, sd: sd, terms: terms)
+            keys.append(key)
+            bins.append(bin)
+            slots[slot] = Int32(bins.count)
+            if 2 * bins.count > slots.count { grow() }
+            return bin
+        }
+
+        private static func slot(of key: (mean: UInt64, sd: UInt64), mask: Int) -> Int {
+            let mixed = (key.mean &* 0x9E37_79B9_7F4A_7C15 ^ key.sd) &* 0xBF58_476D_1CE4_E5B9
+            return Int(truncatingIfNeeded: mixed >> 32) & mask
+        }
+
+        private mutating func grow() {
+            slots = [Int32](repeating: 0, count: slots.count * 2)
+            let mask = slots.count - 1
+            for (index, key) in keys.enumerated() {
+                var slot = Self.slot(of: key, mask: mask)
+                while slots[slot] != 0 { slot = (slot + 1) & mask }
+                slots[slot] = Int32(index + 1)
+            }
+        }
     }
 
     /// One live bin: its normalized Hermite coefficients c_k / √k!, k = 1 … K, of f and of |x| alone,
@@ -89,8 +179,7 @@ enum CalibrationGainVariance {
         init(mean: Double, sd: Double, terms: Int) {
             self.mean = mean
             self.sd = sd
-            let plain = Bin.coefficients(mean: mean, sd: sd, spread: sd, terms: terms)
-            let smoothed = Bin.coefficients(mean: mean, sd: sd, spread: sd * 2.0.squareRoot(), terms: terms)
+            let (plain, smoothed) = Bin.coefficientPair(mean: mean, sd: sd, terms: terms)
             absolute = plain
             full = zip(plain, smoothed).map { 2 * $0 - $1 }
             let x = abs(mean) / sd
@@ -101,6 +190,7 @@ enum CalibrationGainVariance {
         }
 
         /// c_k / √k! of h(z) = E_W|μ + τz + rW|, s = `spread` = √(τ² + r²) (Stein's identity, see the type).
+        /// The reference form of ``coefficientPair(mean:sd:terms:)``, which the tests hold it to.
         static func coefficients(mean: Double, sd tau: Double, spread s: Double, terms: Int) -> [Double] {
             var c = [Double](repeating: 0, count: terms)
             let y = -mean / s, ratio = tau / s
@@ -119,8 +209,62 @@ enum CalibrationGainVariance {
             return c
         }
 
+        /// ``coefficients(mean:sd:spread:terms:)`` at s = τ (the |x| part) and at s = τ√2 (the
+        /// E|N(x, σ²)| part) in one loop, with the square roots from tables: the same operations on
+        /// the same values, so the same bits, but the two independent recurrences overlap in the
+        /// pipeline and no square root is taken in the loop.
+        static func coefficientPair(mean: Double, sd tau: Double, terms: Int) -> (plain: [Double], smoothed: [Double]) {
+            guard terms <= SquareRoots.count - 1 else {
+                return (coefficients(mean: mean, sd: tau, spread: tau, terms: terms),
+                        coefficients(mean: mean, sd: tau, spread: tau * 2.0.squareRoot(), terms: terms))
+            }
+            let s1 = tau, s2 = tau * 2.0.squareRoot()
+            var c1 = [Double](repeating: 0, count: terms), c2 = [Double](repeating: 0, count: terms)
+            let y1 = -mean / s1, ratio1 = tau / s1
+            let y2 = -mean / s2, ratio2 = tau / s2
+            c1[0] = tau * (1 - 2 * NormalDistribution.cdf(y1))
+            c2[0] = tau * (1 - 2 * NormalDistribution.cdf(y2))
+            var previous1 = 0.0, current1 = 1.0, previous2 = 0.0, current2 = 1.0
+            var scale1 = 2 * tau * ratio1 * density(y1), scale2 = 2 * tau * ratio2 * density(y2)
+            SquareRoots.of.withUnsafeBufferPointer { roots in
+                SquareRoots.ofProducts.withUnsafeBufferPointer { products in
+                    c1.withUnsafeMutableBufferPointer { c1 in
+                        c2.withUnsafeMutableBufferPointer { c2 in
+                            var k = 2
+                            while k <= terms {
+                                let rootProduct = products[k], rootM = roots[k - 2], rootNext = roots[k - 1]
+                                c1[k - 1] = scale1 * current1 / rootProduct
+                                c2[k - 1] = scale2 * current2 / rootProduct
+                                let next1 = (y1 * current1 - rootM * previous1) / rootNext
+                                let next2 = (y2 * current2 - rootM * previous2) / rootNext
+                                previous1 = current1
+                                current1 = next1
+                                previous2 = current2
+                                current2 = next2
+                                scale1 *= ratio1
+                                scale2 *= ratio2
+                                k += 1
+                            }
+                        }
+                    }
+                }
+            }
+            return (c1, c2)
+        }
+
         /// The standard normal density φ.
         static func density(_ x: Double) -> Double { exp(-x * x / 2) / (2 * Double.pi).squareRoot() }
+    }
+
+    /// The square roots the Hermite recurrence takes, each computed once exactly as the loop of
+    /// ``Bin/coefficients(mean:sd:spread:terms:)`` would (√ is correctly rounded, so the same bits).
+    enum SquareRoots {
+        /// Entries 0 … count − 1.
+        static let count = 101
+        /// √m at index m.
+        static let of = (0..<count).map { Double($0).squareRoot() }
+        /// √(k(k − 1)) at index k.
+        static let ofProducts = (0..<count).map { (Double($0) * Double($0 - 1)).squareRoot() }
     }
 
     /// Cov(|X_a|, |X_b|) for (X_a, X_b) Gaussian with the bins' means and SDs and correlation ρ (Price's
