@@ -78,7 +78,15 @@ public enum PayloadCodec {
         }
     }
 
+    /// The fast reader first (``FastWireDecoder``: Foundation's value or none); when it declines,
+    /// Foundation's decoder, whose value or error then stands.
     private static func decodeInflated<T: Decodable>(_ type: T.Type, from json: Data) throws(WireError) -> T {
+        if let value = FastWireDecoder.decode(type, from: json) { return value }
+        return try decodeWithFoundation(type, from: json)
+    }
+
+    /// Decodes with Foundation's `JSONDecoder` alone (``WireJSON/decoder``), its errors mapped to ``WireError``.
+    static func decodeWithFoundation<T: Decodable>(_ type: T.Type, from json: Data) throws(WireError) -> T {
         do {
             return try WireJSON.decoder.decode(type, from: json)
         } catch let error as DecodingError {
