@@ -262,13 +262,25 @@ public struct ReportDocument: Sendable, Codable, Equatable {
     public var correction: Correction { spec?.tests.correction ?? TestSpec().correction }
 
     /// Canonical JSON bytes: sorted snake_case keys, pretty-printed, non-finite numbers as strings.
+    /// Large heterogeneity tables are encoded in parallel and spliced in (``splicedJSONData()``),
+    /// the same bytes as ``plainJSONData()``.
     public func jsonData() throws -> Data {
+        try splicedJSONData() ?? plainJSONData()
+    }
+
+    /// The canonical JSON in one pass of Foundation's encoder.
+    func plainJSONData() throws -> Data {
+        try Self.canonicalEncoder().encode(self)
+    }
+
+    /// The encoder of the canonical form.
+    static func canonicalEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try encoder.encode(self)
+        return encoder
     }
 
     /// Decodes a document written by `jsonData()`.

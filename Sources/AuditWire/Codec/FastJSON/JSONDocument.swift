@@ -26,8 +26,9 @@ final class JSONDocument {
 
     /// The text.
     let bytes: [UInt8]
-    /// Every value, in document order; node 0 is the top-level value.
-    private(set) var nodes: [Node] = []
+    /// Every value, in document order; node 0 is the top-level value. A constant once parsed, so
+    /// reading it needs no run-time exclusivity check.
+    let nodes: [Node]
     /// Set when the fast decoder refused anything, even an error the type's own `init(from:)`
     /// caught: then its result is discarded and Foundation decodes.
     var refused = false
@@ -36,18 +37,27 @@ final class JSONDocument {
 
     /// Parses `data`; throws ``FastJSONRefusal`` for anything it does not take on.
     init(_ data: Data) throws(FastJSONRefusal) {
-        bytes = [UInt8](data)
+        let bytes = [UInt8](data)
         guard bytes.count < Int(Int32.max) else { throw FastJSONRefusal() }
-        nodes.reserveCapacity(bytes.count / 8)
+        var parser = Parser()
+        parser.nodes.reserveCapacity(bytes.count / 8)
         try bytes.withUnsafeBufferPointer { (text) throws(FastJSONRefusal) in
             var i = 0
-            try parseValue(text, &i, depth: 0)
-            Self.skipWhitespace(text, &i)
+            try parser.parseValue(text, &i, depth: 0)
+            Parser.skipWhitespace(text, &i)
             guard i == text.count else { throw FastJSONRefusal() }
         }
+        self.bytes = bytes
+        nodes = parser.nodes
     }
+}
 
-    private static func skipWhitespace(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int) {
+/// The strict recursive-descent parser behind ``JSONDocument``.
+private struct Parser {
+    typealias Node = JSONDocument.Node
+    var nodes: [Node] = []
+
+    static func skipWhitespace(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int) {
         while i < text.count {
             switch text[i] {
             case 0x20, 0x0A, 0x0D, 0x09: i += 1
@@ -61,7 +71,7 @@ final class JSONDocument {
         i < text.count ? text[i] : 0
     }
 
-    private func parseValue(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int, depth: Int) throws(FastJSONRefusal) {
+    mutating func parseValue(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int, depth: Int) throws(FastJSONRefusal) {
         Self.skipWhitespace(text, &i)
         switch Self.byte(text, i) {
         case UInt8(ascii: "{"):
@@ -83,9 +93,9 @@ final class JSONDocument {
         }
     }
 
-    private func parseContainer(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int, depth: Int,
+    private mutating func parseContainer(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int, depth: Int,
                                 object: Bool) throws(FastJSONRefusal) {
-        guard depth < Self.maximumDepth else { throw FastJSONRefusal() }
+        guard depth < JSONDocument.maximumDepth else { throw FastJSONRefusal() }
         let index = nodes.count
         nodes.append(Node(kind: object ? .object : .array, start: 0, end: 0, next: 0))
         let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
@@ -120,7 +130,7 @@ final class JSONDocument {
 
     /// A string: unescaped control characters refused (as JSON requires), `\u` escapes refused
     /// (left to Foundation), non-ASCII bytes checked as UTF-8 here, so every string node is valid.
-    private func parseString(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int) throws(FastJSONRefusal) {
+    private mutating func parseString(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int) throws(FastJSONRefusal) {
         let start = i + 1
         var j = start, escaped = false, ascii = true
         while true {
@@ -153,7 +163,7 @@ final class JSONDocument {
     }
 
     /// A number token: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, nothing else.
-    private func parseNumber(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int) throws(FastJSONRefusal) {
+    private mutating func parseNumber(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int) throws(FastJSONRefusal) {
         let start = i
         var j = i
         func digits() -> Int {
@@ -180,8 +190,8 @@ final class JSONDocument {
         i = j
     }
 
-    private func parseLiteral(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ word: StaticString,
-                              _ kind: Kind) throws(FastJSONRefusal) {
+    private mutating func parseLiteral(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ word: StaticString,
+                              _ kind: JSONDocument.Kind) throws(FastJSONRefusal) {
         let length = word.utf8CodeUnitCount
         guard i + length <= text.count else { throw FastJSONRefusal() }
         for k in 0..<length where text[i + k] != word.utf8Start[k] { throw FastJSONRefusal() }
