@@ -14,7 +14,7 @@ extension Store {
     /// own and in the order given: every audit is loaded (and on PostgreSQL locked) once and its events
     /// applied in order. A launch wakes every parked poll at once; one transaction per delivery,
     /// serialised on the audit's row, was most of the time to hand 200 sites their tasks
-    /// (`fairuse benchmark load`). See ``DeliveryBatcher``.
+    /// (`fairuse benchmark load`). See ``StoreBatcher``.
     public func markDelivered(tasks taskIDs: [TaskID], at time: Date) async throws -> [Result<AppliedTransition, StoreError>] {
         try await write("marking \(taskIDs.count) tasks delivered") { tx in
             var records: [TaskID: SiteTaskRecord] = [:]
