@@ -19,6 +19,8 @@ import Synchronization
 final class PostgresBackend: StoreBackend {
     let location: PostgresLocation
     let maxAttempts = 12
+    /// Connections at most, one per thread.
+    let connections: Int
     private let threads: NIOThreadPool
     private let idle = Mutex<[PostgresConnection]>([])
     private let nextID = Mutex<Int>(0)
@@ -32,7 +34,8 @@ final class PostgresBackend: StoreBackend {
     /// connection for the first transaction. `connections` bounds the threads and so the connections.
     init(location: PostgresLocation, connections: Int = 8) async throws {
         self.location = location
-        self.threads = NIOThreadPool(numberOfThreads: max(1, connections))
+        self.connections = max(1, connections)
+        self.threads = NIOThreadPool(numberOfThreads: self.connections)
         threads.start()
         do {
             let first = try await location.connect(logger: logger, id: 0)
@@ -46,6 +49,28 @@ final class PostgresBackend: StoreBackend {
     deinit {
         for connection in idle.withLock({ $0 }) { Self.discard(connection) }
         threads.shutdownGracefully { _ in }
+    }
+
+    /// Opens the pool's remaining connections at once. Opened on demand, they arrived in the first
+    /// burst of requests (each a TLS handshake, a SCRAM exchange and a server process: tens of
+    /// milliseconds), which made the first agents' requests the slowest (`fairuse benchmark load`).
+    /// A connection that cannot be opened now is opened on demand later, as before.
+    func openConnections() async -> Int {
+        let missing = connections - idle.withLock { $0.count }
+        guard missing > 0 else { return connections }
+        let base = nextID.withLock { value in defer { value += missing }; return value + 1 }
+        let opened = await withTaskGroup(of: PostgresConnection?.self) { group in
+            for k in 0..<missing {
+                group.addTask { try? await self.location.connect(logger: self.logger, id: base + k) }
+            }
+            var opened: [PostgresConnection] = []
+            for await connection in group { if let connection { opened.append(connection) } }
+            return opened
+        }
+        return idle.withLock { idle in
+            idle += opened
+            return idle.count
+        }
     }
 
     func close() async {

@@ -50,6 +50,13 @@ public struct Store: Sendable {
         try await Store(backend: try await PostgresBackend(location: location, connections: connections), migrations: migrations)
     }
 
+    /// Opens the backend's pool of connections now rather than during the first requests
+    /// (PostgreSQL; a serving coordinator calls it once at start). Returns how many are open.
+    @discardableResult
+    public func openConnections() async -> Int {
+        await backend.openConnections()
+    }
+
     /// A fresh, private in-memory SQLite database (for tests and `fairuse local`), migrated.
     public static func inMemory() async throws -> Store {
         let queue: DatabaseQueue

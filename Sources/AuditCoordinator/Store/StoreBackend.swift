@@ -21,4 +21,12 @@ protocol StoreBackend: Sendable {
 
     /// Releases connections (PostgreSQL); nothing for SQLite.
     func close() async
+
+    /// Opens the connections a serving coordinator will use (PostgreSQL); nothing for SQLite.
+    /// Returns how many are open.
+    func openConnections() async -> Int
+}
+
+extension StoreBackend {
+    func openConnections() async -> Int { 1 }
 }
