@@ -86,23 +86,35 @@ final class PostgresBackend: StoreBackend {
         try await threads.runIfActive { try self.transaction(operation, write: false, body) }
     }
 
-    /// Runs `body` in a transaction on a pooled connection, retrying retryable failures of writes.
-    private func transaction<T>(_ operation: String, write: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T {
+    func readStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await threads.runIfActive { try self.transaction(operation, write: false, alone: true, body) }
+    }
+
+    func writeStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await threads.runIfActive { try self.transaction(operation, write: true, alone: true, body) }
+    }
+
+    /// Runs `body` in a transaction on a pooled connection, retrying retryable failures of writes;
+    /// `alone`, its one statement runs by itself, without `BEGIN` and `COMMIT` (``Store/readStatement(_:_:)``).
+    private func transaction<T>(_ operation: String, write: Bool, alone: Bool = false,
+                                _ body: (any StoreTransaction) throws -> T) throws -> T {
         var attempt = 1
         while true {
             let connection = try checkOut()
-            let transaction = PostgresTransaction(connection: connection, logger: logger)
+            let transaction = PostgresTransaction(connection: connection, logger: logger, statements: alone ? StatementBudget(1) : nil)
             do {
-                try transaction.execute(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                if !alone {
+                    try transaction.execute(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                }
                 let value = try body(transaction)
-                try transaction.execute("COMMIT")
+                if !alone { try transaction.execute("COMMIT") }
                 checkIn(connection)
                 return value
             } catch {
                 let failure = error as? PostgresStatementFailure
                 if failure == nil || failure?.sqlState != nil {
-                    // The connection is fine; end the transaction and keep it.
-                    if (try? transaction.execute("ROLLBACK")) != nil { checkIn(connection) } else { Self.discard(connection) }
+                    // The connection is fine; end the transaction (if one is open) and keep it.
+                    if alone || (try? transaction.execute("ROLLBACK")) != nil { checkIn(connection) } else { Self.discard(connection) }
                 } else {
                     Self.discard(connection)
                 }

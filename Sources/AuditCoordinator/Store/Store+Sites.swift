@@ -109,7 +109,7 @@ extension Store {
     /// The ACTIVE site holding this certificate fingerprint (for authentication); `nil` if unknown or revoked,
     /// unless `includeRevoked` is `true`.
     public func site(forFingerprint fingerprint: String, includeRevoked: Bool = false) async throws -> SiteRecord? {
-        try await read("looking up a site by fingerprint") { tx in
+        try await readStatement("looking up a site by fingerprint") { tx in
             let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE fingerprint = ?", [fingerprint]).first
             guard let site, includeRevoked || site.status == .active else { return nil }
             return site
@@ -119,7 +119,7 @@ extension Store {
     /// Records that a site's agent called in: its last contact time and, when given (at hello), its
     /// agent build and policy summary; a poll (nil) keeps the ones last reported.
     public func touch(site id: SiteID, agentVersion: String?, policyJSON: String?, at time: Date) async throws {
-        try await write("touching site \(id)") { tx in
+        try await writeStatement("touching site \(id)") { tx in
             let changed = try tx.execute("""
                 UPDATE site SET last_contact_at = ?, agent_version = COALESCE(?, agent_version),
                     policy_json = COALESCE(?, policy_json) WHERE id = ?

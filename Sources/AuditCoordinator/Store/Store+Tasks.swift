@@ -110,7 +110,7 @@ extension Store {
     /// or accepted), so a late report cannot touch a finished task. Returns whether it was recorded.
     @discardableResult
     public func recordProgress(task taskID: TaskID, text: String, at time: Date) async throws -> Bool {
-        try await write("recording progress of task \(taskID)") { tx in
+        try await writeStatement("recording progress of task \(taskID)") { tx in
             try tx.execute("UPDATE site_task SET progress = ? WHERE id = ? AND state IN ('delivered', 'accepted')",
                            [text, taskID]) > 0
         }

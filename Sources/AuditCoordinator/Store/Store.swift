@@ -107,6 +107,24 @@ public struct Store: Sendable {
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await backend.read(operation, body)
     }
+
+    /// Runs `body`, which makes exactly one read statement, as that statement alone.
+    ///
+    /// One statement is atomic and sees one snapshot by itself, so on PostgreSQL it needs no
+    /// `BEGIN` and `COMMIT`: one round trip instead of three. Every agent request makes a few such
+    /// reads and writes (its certificate, its ledger head, its contact time), and those round trips
+    /// were most of the coordinator's and the server's work under load (`fairuse benchmark load`).
+    /// A second statement in `body` is refused (a ``StoreError`` naming it), so a method that grows
+    /// a statement fails its tests on PostgreSQL instead of silently losing its atomicity.
+    func readStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await backend.readStatement(operation, body)
+    }
+
+    /// Runs `body`, which makes exactly one write statement, as that statement alone (see
+    /// ``readStatement(_:_:)``); a statement is atomic by itself, and retried like a write.
+    func writeStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await backend.writeStatement(operation, body)
+    }
 }
 
 extension Store {
