@@ -38,6 +38,7 @@ public enum CoordinatorService {
             .postgres(connect: { logger in try await location.connect(logger: logger) })
         } ?? .local
         let coordinator = Coordinator(configuration: configuration, store: store, logger: logger, clock: clock, link: link)
+        await store.openConnections()
         // A wrong file is named with its configuration key here, before swift-nio-ssl reads it.
         try TLSFiles.check(certificate: configuration.certificatePath, key: configuration.keyPath, ca: configuration.caPath)
         let ca = try PKIStore.loadCertificate(path: configuration.caPath)

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import AuditCoordinator
 
-/// Deliveries written in one batch (``Store/markDelivered(tasks:at:)``, used by ``DeliveryBatcher``)
+/// Deliveries written in one batch (``Store/markDelivered(tasks:at:)``, used by ``StoreBatcher/deliveries(store:clock:)``)
 /// must leave the store exactly as the same deliveries written one transaction each. The oracle is
 /// that single-delivery path (``Store/markDelivered(task:at:)``), run on a second store.
 @Suite("Store: deliveries in one batch", .bothStoreBackends)
@@ -56,11 +56,11 @@ struct DeliveryBatchTests {
 
     @Test func concurrentPollsThroughTheBatcherEachGetTheirOwnOutcome() async throws {
         let store = try await prepared()
-        let batcher = DeliveryBatcher(store: store, clock: .system)
+        let batcher = StoreBatcher.deliveries(store: store, clock: .system)
         let tasks: [TaskID] = ["audit-1-a", "audit-1-b", "audit-1-c", "audit-2-b", "audit-1-a"]
         let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
             for (index, task) in tasks.enumerated() {
-                group.addTask { (index, (try? await batcher.markDelivered(task)) != nil) }
+                group.addTask { (index, (try? await batcher.call(task)) != nil) }
             }
             var all = [Bool](repeating: false, count: tasks.count)
             for await (index, ok) in group { all[index] = ok }

@@ -74,6 +74,22 @@ extension Trait where Self == BothStoreBackends {
         await store.close()
         try await TestPostgres.dropDatabase(location)
     }
+
+    /// A serving coordinator opens its pool at start, not during the first burst of requests; the
+    /// count is the server's own (`pg_stat_activity`), seen from another session.
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.skipReason)))
+    func aPostgreSQLStoreOpensItsWholePoolAtOnce() async throws {
+        let location = try await TestPostgres.createDatabase()
+        let store = try await Store.open(postgres: location, connections: 3)
+        let count = "SELECT COUNT(*)::text FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        #expect(try await TestPostgres.query(count, in: location) == ["1"], "one connection after opening: the migration's")
+        #expect(await store.openConnections() == 3)
+        #expect(try await TestPostgres.query(count, in: location) == ["3"])
+        #expect(await store.openConnections() == 3, "a second call opens nothing more")
+        #expect(try await TestPostgres.query(count, in: location) == ["3"])
+        await store.close()
+        try await TestPostgres.dropDatabase(location)
+    }
 }
 
 /// Shared stores, launches and helpers for the store tests.

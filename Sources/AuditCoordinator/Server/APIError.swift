@@ -80,8 +80,11 @@ extension ErrorMappingMiddleware {
 /// JSON responses in the wire encoding.
 enum JSONResponse {
     static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try PayloadCodec.encodeJSON(value)
-        return Response(status: status, headers: [.contentType: WireHeader.jsonMediaType],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        make(json: try PayloadCodec.encodeJSON(value), status: status)
+    }
+
+    /// A response of JSON already encoded canonically.
+    static func make(json: Data, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: WireHeader.jsonMediaType], body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }
 }

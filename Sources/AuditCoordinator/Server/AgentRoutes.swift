@@ -102,16 +102,16 @@ struct AgentRoutes {
         try await coordinator.store.touch(site: site, agentVersion: nil, policyJSON: nil, at: coordinator.clock.now())
         while true {
             let seen = await coordinator.signals.generation(of: site)
-            let open = try await coordinator.store.openTasks(for: site)
+            let open = try await coordinator.openTasks.call(site)
             if !open.isEmpty || ContinuousClock.now >= deadline {
-                var tasks: [SiteTask] = []
+                var tasks: [(task: SiteTask, specJSON: Data)] = []
                 for item in open {
                     if item.task.state == .queued {
-                        await coordinator.dispatch(try await coordinator.deliveries.markDelivered(item.task.id))
+                        await coordinator.dispatch(try await coordinator.deliveries.call(item.task.id))
                     }
-                    if let task = coordinator.siteTask(item) { tasks.append(task) }
+                    if let task = coordinator.wireTask(item) { tasks.append(task) }
                 }
-                return try JSONResponse.make(TaskList(tasks: tasks))
+                return JSONResponse.make(json: try TaskList.canonicalJSON(tasks))
             }
             await coordinator.signals.wait(site: site, seen: seen, timeout: deadline - ContinuousClock.now)
         }

@@ -45,9 +45,11 @@ public final class Coordinator: Sendable {
     /// What `/readyz` reports.
     let readiness = Readiness()
     /// Launched audits' specs in wire form, so a request does not decode and digest the spec again.
-    let specs = LaunchedSpecs()
+    let specs: LaunchedSpecs
     /// The long polls' `delivered` transitions, written in batches.
-    let deliveries: DeliveryBatcher
+    let deliveries: StoreBatcher<TaskID, AppliedTransition>
+    /// The long polls' reads of their open tasks, in batches.
+    let openTasks: StoreBatcher<SiteID, [OpenTask]>
 
     /// Creates the coordinator over an open store; `link` is how it reaches the other replicas
     /// (``ReplicaLink/local`` when it is the only one).
@@ -57,7 +59,10 @@ public final class Coordinator: Sendable {
         self.clock = clock
         self.store = store
         self.lifecycle = AuditLifecycle(store: store)
-        self.deliveries = DeliveryBatcher(store: store, clock: clock)
+        self.deliveries = .deliveries(store: store, clock: clock)
+        let specs = LaunchedSpecs()
+        self.specs = specs
+        self.openTasks = .openTasks(store: store, specs: specs)
         self.replica = replica
         var logger = logger
         logger[metadataKey: "replica"] = "\(replica)"
@@ -98,9 +103,14 @@ public final class Coordinator: Sendable {
 
     /// The wire form of a stored task, or nil when its spec no longer parses (never expected).
     func siteTask(_ open: OpenTask) -> SiteTask? {
+        wireTask(open)?.task
+    }
+
+    /// The wire form of a stored task with its spec's canonical JSON (for ``TaskList/canonicalJSON(_:)``).
+    func wireTask(_ open: OpenTask) -> (task: SiteTask, specJSON: Data)? {
         guard let launched = specs.spec(of: open.audit) else { return nil }
-        return SiteTask(id: open.task.id, audit: open.audit.id, round: open.task.round, spec: launched.spec,
-                        specSHA256: launched.digest, rootSeed: open.audit.rootSeed, createdAt: open.audit.createdAt,
-                        deadline: open.audit.deadline)
+        return (SiteTask(id: open.task.id, audit: open.audit.id, round: open.task.round, spec: launched.spec,
+                         specSHA256: launched.digest, rootSeed: open.audit.rootSeed, createdAt: open.audit.createdAt,
+                         deadline: open.audit.deadline), launched.json)
     }
 }

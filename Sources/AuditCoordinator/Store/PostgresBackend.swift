@@ -19,6 +19,8 @@ import Synchronization
 final class PostgresBackend: StoreBackend {
     let location: PostgresLocation
     let maxAttempts = 12
+    /// Connections at most, one per thread.
+    let connections: Int
     private let threads: NIOThreadPool
     private let idle = Mutex<[PostgresConnection]>([])
     private let nextID = Mutex<Int>(0)
@@ -32,7 +34,8 @@ final class PostgresBackend: StoreBackend {
     /// connection for the first transaction. `connections` bounds the threads and so the connections.
     init(location: PostgresLocation, connections: Int = 8) async throws {
         self.location = location
-        self.threads = NIOThreadPool(numberOfThreads: max(1, connections))
+        self.connections = max(1, connections)
+        self.threads = NIOThreadPool(numberOfThreads: self.connections)
         threads.start()
         do {
             let first = try await location.connect(logger: logger, id: 0)
@@ -48,6 +51,28 @@ final class PostgresBackend: StoreBackend {
         threads.shutdownGracefully { _ in }
     }
 
+    /// Opens the pool's remaining connections at once. Opened on demand, they arrived in the first
+    /// burst of requests (each a TLS handshake, a SCRAM exchange and a server process: tens of
+    /// milliseconds), which made the first agents' requests the slowest (`fairuse benchmark load`).
+    /// A connection that cannot be opened now is opened on demand later, as before.
+    func openConnections() async -> Int {
+        let missing = connections - idle.withLock { $0.count }
+        guard missing > 0 else { return connections }
+        let base = nextID.withLock { value in defer { value += missing }; return value + 1 }
+        let opened = await withTaskGroup(of: PostgresConnection?.self) { group in
+            for k in 0..<missing {
+                group.addTask { try? await self.location.connect(logger: self.logger, id: base + k) }
+            }
+            var opened: [PostgresConnection] = []
+            for await connection in group { if let connection { opened.append(connection) } }
+            return opened
+        }
+        return idle.withLock { idle in
+            idle += opened
+            return idle.count
+        }
+    }
+
     func close() async {
         let connections = idle.withLock { all in defer { all = [] }; return all }
         for connection in connections { try? await connection.close() }
@@ -61,23 +86,35 @@ final class PostgresBackend: StoreBackend {
         try await threads.runIfActive { try self.transaction(operation, write: false, body) }
     }
 
-    /// Runs `body` in a transaction on a pooled connection, retrying retryable failures of writes.
-    private func transaction<T>(_ operation: String, write: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T {
+    func readStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await threads.runIfActive { try self.transaction(operation, write: false, alone: true, body) }
+    }
+
+    func writeStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await threads.runIfActive { try self.transaction(operation, write: true, alone: true, body) }
+    }
+
+    /// Runs `body` in a transaction on a pooled connection, retrying retryable failures of writes;
+    /// `alone`, its one statement runs by itself, without `BEGIN` and `COMMIT` (``Store/readStatement(_:_:)``).
+    private func transaction<T>(_ operation: String, write: Bool, alone: Bool = false,
+                                _ body: (any StoreTransaction) throws -> T) throws -> T {
         var attempt = 1
         while true {
             let connection = try checkOut()
-            let transaction = PostgresTransaction(connection: connection, logger: logger)
+            let transaction = PostgresTransaction(connection: connection, logger: logger, statements: alone ? StatementBudget(1) : nil)
             do {
-                try transaction.execute(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                if !alone {
+                    try transaction.execute(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                }
                 let value = try body(transaction)
-                try transaction.execute("COMMIT")
+                if !alone { try transaction.execute("COMMIT") }
                 checkIn(connection)
                 return value
             } catch {
                 let failure = error as? PostgresStatementFailure
                 if failure == nil || failure?.sqlState != nil {
-                    // The connection is fine; end the transaction and keep it.
-                    if (try? transaction.execute("ROLLBACK")) != nil { checkIn(connection) } else { Self.discard(connection) }
+                    // The connection is fine; end the transaction (if one is open) and keep it.
+                    if alone || (try? transaction.execute("ROLLBACK")) != nil { checkIn(connection) } else { Self.discard(connection) }
                 } else {
                     Self.discard(connection)
                 }

@@ -8,6 +8,8 @@ import PostgresNIO
 struct PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     let logger: Logger
+    /// How many statements the body may still run, when it runs outside a transaction; nil inside one.
+    var statements: StatementBudget? = nil
 
     var dialect: StoreDialect { .postgres }
 
@@ -20,6 +22,7 @@ struct PostgresTransaction: StoreTransaction {
     }
 
     private func run(_ sql: String, _ arguments: StoreArguments) throws -> PostgresQueryResult {
+        try statements?.spend(sql)
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument?.storeValue ?? .null {
@@ -122,4 +125,21 @@ struct PostgresStatementFailure: Error, Sendable {
     /// Serialization failure, deadlock or unique violation: the transaction may succeed if run again
     /// (the store's write closures check before they insert, so a rerun sees the winner's row).
     var isRetryable: Bool { sqlState == "40001" || sqlState == "40P01" || sqlState == "23505" }
+}
+
+/// The statements left to a body that runs outside a transaction (``Store/readStatement(_:_:)``):
+/// one statement is atomic by itself, two are not, so the second is refused before it runs.
+final class StatementBudget: @unchecked Sendable {
+    // Used by one thread at a time: the body runs on one pool thread, synchronously.
+    private var left: Int
+
+    init(_ statements: Int) { left = statements }
+
+    func spend(_ sql: String) throws {
+        guard left > 0 else {
+            throw StoreError(code: .database, message: "a single-statement store call ran a second statement: "
+                             + String(sql.prefix(60)).replacingOccurrences(of: "\n", with: " "))
+        }
+        left -= 1
+    }
 }

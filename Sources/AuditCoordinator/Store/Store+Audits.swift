@@ -106,13 +106,25 @@ extension Store {
     /// A site's open tasks (queued, delivered, accepted) of audits that are not combining or final, with their
     /// audits: what a long-poll returns, so a restarted agent re-syncs.
     public func openTasks(for siteID: SiteID) async throws -> [OpenTask] {
-        try await read("listing open tasks of site \(siteID)") { tx in
-            try Self.openTaskRows(tx, siteID: siteID).map { task in
-                guard let audit = try AuditRecord.fetch(tx, id: task.auditID) else {
-                    throw StoreError.corrupt("task \(task.id) names a missing audit")
-                }
-                return OpenTask(task: task, audit: audit)
+        try await openTasks(forSites: [siteID])[0]
+    }
+
+    /// ``openTasks(for:)`` of each site in `sites` (repeats allowed), in that order, read in one
+    /// snapshot: the tasks in one query, each of their audits once (the long polls a launch wakes
+    /// all name the same audit).
+    public func openTasks(forSites sites: [SiteID]) async throws -> [[OpenTask]] {
+        try await read("listing open tasks of \(sites.count == 1 ? "site \(sites[0])" : "\(sites.count) sites")") { tx in
+            let rows = try Self.openTaskRows(tx, sites: sites)
+            var audits: [AuditID: AuditRecord] = [:]
+            for (marks, chunk) in inListChunks(Array(Set(rows.map(\.auditID)))) {
+                for audit in try AuditRecord.fetchAll(tx, "SELECT * FROM audit WHERE id IN (\(marks))", chunk) { audits[audit.id] = audit }
             }
+            var bySite: [SiteID: [OpenTask]] = [:]
+            for task in rows {
+                guard let audit = audits[task.auditID] else { throw StoreError.corrupt("task \(task.id) names a missing audit") }
+                bySite[task.siteID, default: []].append(OpenTask(task: task, audit: audit))
+            }
+            return sites.map { bySite[$0] ?? [] }
         }
     }
 

@@ -21,7 +21,7 @@ extension Store {
 
     /// The highest ledger head received from the site, and when; nil when its agent never sent one.
     public func ledgerHead(site: SiteID) async throws -> (head: LedgerHead, receivedAt: Date)? {
-        try await read("reading the ledger head of site \(site)") { tx in try Self.ledgerHead(tx, site: site) }
+        try await readStatement("reading the ledger head of site \(site)") { tx in try Self.ledgerHead(tx, site: site) }
     }
 
     static func ledgerHead(_ tx: any StoreTransaction, site: SiteID) throws -> (head: LedgerHead, receivedAt: Date)? {

@@ -62,12 +62,17 @@ extension Store {
     /// Resolves a site certificate at authentication, and ends rotation windows: the first use of a site's new
     /// certificate revokes its previous one, and a previous certificate presented after its window is revoked.
     public func standing(ofSiteCertificate fingerprint: String, at time: Date) async throws -> SiteCertificateStanding {
-        // Most requests come with a current certificate and no rotation pending: answer those with a read.
+        // Most requests come with a current certificate and no rotation pending: answer those with one
+        // statement (one round trip on PostgreSQL), then with a read, and only then with a write.
+        let current: SiteID? = try await readStatement("looking up a site certificate") { tx in
+            guard let row = try tx.fetchOne("""
+                SELECT id, (SELECT COUNT(*) FROM site_previous_certificate WHERE site_id = site.id) AS previous
+                FROM site WHERE fingerprint = ? AND status = 'active'
+                """, [fingerprint]), try row.get("previous", as: Int.self) == 0 else { return nil }
+            return try row.identifier("id", of: "a site row")
+        }
+        if let current { return .current(current) }
         let quick: SiteCertificateStanding? = try await read("looking up a site certificate") { tx in
-            if let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE fingerprint = ? AND status = 'active'", [fingerprint]).first,
-               try !tx.exists("SELECT 1 FROM site_previous_certificate WHERE site_id = ?", [site.id]) {
-                return .current(site.id)
-            }
             if let site = try tx.fetchColumn("SELECT site_id FROM revoked_certificate WHERE fingerprint = ?", [fingerprint], as: String.self).first {
                 return SiteID(rawValue: site).map { .revoked($0) } ?? .unknown
             }

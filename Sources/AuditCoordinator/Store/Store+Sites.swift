@@ -72,7 +72,7 @@ extension Store {
             try EventRecord.insert(tx, auditID: nil, taskID: nil, siteID: id, kind: .siteRevoked, detail: "",
                                    at: time)
             var results: [AppliedTransition] = []
-            for task in try Self.openTaskRows(tx, siteID: id) {
+            for task in try Self.openTaskRows(tx, sites: [id]) {
                 results.append(try AuditLifecycle.apply(.taskFailed(site: id, reason: "site revoked"),
                                                         auditID: task.auditID, at: time, in: tx))
             }
@@ -109,7 +109,7 @@ extension Store {
     /// The ACTIVE site holding this certificate fingerprint (for authentication); `nil` if unknown or revoked,
     /// unless `includeRevoked` is `true`.
     public func site(forFingerprint fingerprint: String, includeRevoked: Bool = false) async throws -> SiteRecord? {
-        try await read("looking up a site by fingerprint") { tx in
+        try await readStatement("looking up a site by fingerprint") { tx in
             let site = try SiteRecord.fetchAll(tx, "SELECT * FROM site WHERE fingerprint = ?", [fingerprint]).first
             guard let site, includeRevoked || site.status == .active else { return nil }
             return site
@@ -119,7 +119,7 @@ extension Store {
     /// Records that a site's agent called in: its last contact time and, when given (at hello), its
     /// agent build and policy summary; a poll (nil) keeps the ones last reported.
     public func touch(site id: SiteID, agentVersion: String?, policyJSON: String?, at time: Date) async throws {
-        try await write("touching site \(id)") { tx in
+        try await writeStatement("touching site \(id)") { tx in
             let changed = try tx.execute("""
                 UPDATE site SET last_contact_at = ?, agent_version = COALESCE(?, agent_version),
                     policy_json = COALESCE(?, policy_json) WHERE id = ?
@@ -128,14 +128,19 @@ extension Store {
         }
     }
 
-    /// Open tasks of a site whose audit is still collecting (not combining or final), in launch order.
-    static func openTaskRows(_ tx: any StoreTransaction, siteID: SiteID) throws -> [SiteTaskRecord] {
-        try SiteTaskRecord.fetchAll(tx, """
-            SELECT site_task.* FROM site_task JOIN audit ON audit.id = site_task.audit_id
-            WHERE site_task.site_id = ?
-              AND site_task.state IN ('queued', 'delivered', 'accepted')
-              AND audit.state IN ('created', 'dispatched', 'collecting')
-            ORDER BY audit.created_at, site_task.rowid
-            """, [siteID])
+    /// Open tasks of these sites whose audits are still collecting (not combining or final), each
+    /// site's in launch order (a site's rows all come from one chunk of the `IN` list).
+    static func openTaskRows(_ tx: any StoreTransaction, sites: [SiteID]) throws -> [SiteTaskRecord] {
+        var rows: [SiteTaskRecord] = []
+        for (marks, chunk) in inListChunks(Array(Set(sites))) {
+            rows += try SiteTaskRecord.fetchAll(tx, """
+                SELECT site_task.* FROM site_task JOIN audit ON audit.id = site_task.audit_id
+                WHERE site_task.site_id IN (\(marks))
+                  AND site_task.state IN ('queued', 'delivered', 'accepted')
+                  AND audit.state IN ('created', 'dispatched', 'collecting')
+                ORDER BY audit.created_at, site_task.rowid
+                """, chunk)
+        }
+        return rows
     }
 }

@@ -14,7 +14,7 @@ extension Store {
     /// own and in the order given: every audit is loaded (and on PostgreSQL locked) once and its events
     /// applied in order. A launch wakes every parked poll at once; one transaction per delivery,
     /// serialised on the audit's row, was most of the time to hand 200 sites their tasks
-    /// (`fairuse benchmark load`). See ``DeliveryBatcher``.
+    /// (`fairuse benchmark load`). See ``StoreBatcher``.
     public func markDelivered(tasks taskIDs: [TaskID], at time: Date) async throws -> [Result<AppliedTransition, StoreError>] {
         try await write("marking \(taskIDs.count) tasks delivered") { tx in
             var records: [TaskID: SiteTaskRecord] = [:]
@@ -110,7 +110,7 @@ extension Store {
     /// or accepted), so a late report cannot touch a finished task. Returns whether it was recorded.
     @discardableResult
     public func recordProgress(task taskID: TaskID, text: String, at time: Date) async throws -> Bool {
-        try await write("recording progress of task \(taskID)") { tx in
+        try await writeStatement("recording progress of task \(taskID)") { tx in
             try tx.execute("UPDATE site_task SET progress = ? WHERE id = ? AND state IN ('delivered', 'accepted')",
                            [text, taskID]) > 0
         }

@@ -50,6 +50,13 @@ public struct Store: Sendable {
         try await Store(backend: try await PostgresBackend(location: location, connections: connections), migrations: migrations)
     }
 
+    /// Opens the backend's pool of connections now rather than during the first requests
+    /// (PostgreSQL; a serving coordinator calls it once at start). Returns how many are open.
+    @discardableResult
+    public func openConnections() async -> Int {
+        await backend.openConnections()
+    }
+
     /// A fresh, private in-memory SQLite database (for tests and `fairuse local`), migrated.
     public static func inMemory() async throws -> Store {
         let queue: DatabaseQueue
@@ -99,6 +106,24 @@ public struct Store: Sendable {
     /// Runs `body` in a read-only snapshot; database errors become ``StoreError`` naming `operation`.
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await backend.read(operation, body)
+    }
+
+    /// Runs `body`, which makes exactly one read statement, as that statement alone.
+    ///
+    /// One statement is atomic and sees one snapshot by itself, so on PostgreSQL it needs no
+    /// `BEGIN` and `COMMIT`: one round trip instead of three. Every agent request makes a few such
+    /// reads and writes (its certificate, its ledger head, its contact time), and those round trips
+    /// were most of the coordinator's and the server's work under load (`fairuse benchmark load`).
+    /// A second statement in `body` is refused (a ``StoreError`` naming it), so a method that grows
+    /// a statement fails its tests on PostgreSQL instead of silently losing its atomicity.
+    func readStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await backend.readStatement(operation, body)
+    }
+
+    /// Runs `body`, which makes exactly one write statement, as that statement alone (see
+    /// ``readStatement(_:_:)``); a statement is atomic by itself, and retried like a write.
+    func writeStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await backend.writeStatement(operation, body)
     }
 }
 

@@ -19,6 +19,28 @@ protocol StoreBackend: Sendable {
     /// Runs `body` in one read-only, consistent snapshot.
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
 
+    /// Runs `body`, which makes exactly one statement, as that statement alone (``Store/readStatement(_:_:)``).
+    func readStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+
+    /// Runs `body`, which makes exactly one statement, as that statement alone (``Store/writeStatement(_:_:)``).
+    func writeStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+
     /// Releases connections (PostgreSQL); nothing for SQLite.
     func close() async
+
+    /// Opens the connections a serving coordinator will use (PostgreSQL); nothing for SQLite.
+    /// Returns how many are open.
+    func openConnections() async -> Int
+}
+
+extension StoreBackend {
+    func openConnections() async -> Int { 1 }
+
+    func readStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await read(operation, body)
+    }
+
+    func writeStatement<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await write(operation, body)
+    }
 }

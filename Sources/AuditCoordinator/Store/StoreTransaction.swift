@@ -74,9 +74,13 @@ extension StoreTransaction {
 
 /// `ids` in chunks of at most `size`, each with its `?, ?, …` list, for `… WHERE id IN (\(marks))`
 /// queries: one statement per chunk instead of one per id (each a round trip on PostgreSQL).
-func inListChunks<ID>(_ ids: [ID], size: Int = 200) -> [(marks: String, ids: [ID])] {
+/// A chunk's list is padded to a power of two by repeating its last id (harmless in `IN`), so a
+/// query has at most ⌈log₂ size⌉ + 1 distinct texts for the statement caches, not one per length.
+func inListChunks<ID>(_ ids: [ID], size: Int = 256) -> [(marks: String, ids: [ID])] {
     stride(from: 0, to: ids.count, by: size).map { start in
-        let chunk = Array(ids[start..<min(start + size, ids.count)])
+        var chunk = Array(ids[start..<min(start + size, ids.count)])
+        let padded = 1 << (Int.bitWidth - (chunk.count - 1).leadingZeroBitCount)
+        if chunk.count > 1 { chunk += Array(repeating: chunk[chunk.count - 1], count: padded - chunk.count) }
         return (Array(repeating: "?", count: chunk.count).joined(separator: ", "), chunk)
     }
 }
