@@ -165,3 +165,55 @@ struct CalibrationGainVarianceIdentityTests {
         #expect(table == perCell)
     }
 }
+
+/// The calibration test's drawn SE with the rows of Σ^{1/2} Z summed side by side must be the plain
+/// loop's bits (the pooled test's p-values and the report depend on them): the plain loop written
+/// out again here, over every width remainder, with and without constant bins.
+@Suite("Calibration test: drawn SE, fast path bit for bit")
+struct DrawnStandardErrorIdentityTests {
+    static func plainDrawnStandardError(centre: [Double], sigma: [Double], live: [Int], root: [Double], comparatorBins k: Int,
+                                        rows n: Double, draws: Int, generator: Xoshiro256StarStar) -> Double {
+        var generator = generator
+        var normal = GaussianSource()
+        let width = live.count
+        var mean = 0.0, squares = 0.0
+        for b in 0..<draws {
+            let z = (0..<width).map { _ in normal.next(using: &generator) }
+            var total = 0.0, i = 0
+            for a in centre.indices {
+                let term: Double
+                if i < width && live[i] == a {
+                    var x = centre[a]
+                    for j in 0..<width { x += root[i * width + j] * z[j] }
+                    term = 2 * abs(x) - CalibrationGainTest.expectedAbsolute(mean: x, sd: sigma[a])
+                    i += 1
+                } else {
+                    term = 2 * abs(centre[a]) - CalibrationGainTest.expectedAbsolute(mean: centre[a], sd: sigma[a])
+                }
+                total += a < k ? term : -term
+            }
+            let value = total / n
+            let delta = value - mean
+            mean += delta / Double(b + 1)
+            squares += delta * (value - mean)
+        }
+        return (squares / Double(draws - 1)).squareRoot()
+    }
+
+    @Test(arguments: Array(1...13))
+    func drawnSEIsThePlainLoopBitForBit(d: Int) {
+        let c = CalibrationGainVarianceIdentityTests.randomCase(d: d, seed: 500 + UInt64(d))
+        let live = (0..<d).filter { c.covariance[$0 * d + $0] > 0 }
+        guard !live.isEmpty else { return }
+        var reduced = [Double]()
+        for a in live { for b in live { reduced.append(c.covariance[a * d + b]) } }
+        let root = SymmetricSquareRoot.factor(reduced, dimension: live.count)
+        let sigma = (0..<d).map { max(c.covariance[$0 * d + $0], 0).squareRoot() }
+        let fast = CalibrationGainTest.drawnStandardError(centre: c.centre, sigma: sigma, live: live, root: root, comparatorBins: d / 2,
+                                                          rows: 41, draws: 300, generator: Xoshiro256StarStar(seed: 9))
+        let plain = Self.plainDrawnStandardError(centre: c.centre, sigma: sigma, live: live, root: root, comparatorBins: d / 2,
+                                                 rows: 41, draws: 300, generator: Xoshiro256StarStar(seed: 9))
+        #expect(fast.bitPattern == plain.bitPattern, "d = \(d), live \(live.count): \(fast) vs plain \(plain)")
+        #expect(fast > 0)
+    }
+}

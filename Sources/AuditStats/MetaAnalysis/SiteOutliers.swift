@@ -28,8 +28,15 @@ public enum SiteOutliers {
 
     /// Every comparison on which a site is flagged, largest |z| first.
     public static func flag(_ entries: [HeterogeneityEntry]) -> [SiteOutlier] {
+        // The entries are independent: checked in parallel, their outliers kept in entry order, so
+        // the list (and the stable sort below) is that of one pass.
+        ParallelMap.run(count: entries.count) { flag(entries[$0]) }.flatMap { $0 }.sorted { abs($0.z) > abs($1.z) }
+    }
+
+    /// The sites of one entry whose estimate lies beyond ``threshold`` (leave-one-out z), in site order.
+    static func flag(_ entry: HeterogeneityEntry) -> [SiteOutlier] {
         var out: [SiteOutlier] = []
-        for entry in entries where entry.meta.estimates.count >= 3 {
+        if entry.meta.estimates.count >= 3 {
             let estimates = entry.meta.estimates
             // Only the random-effects core of each leave-one-out pooling is needed (no t quantile,
             // χ² or t distribution per subset): the same arithmetic as `MetaAnalysis(others)`, which
@@ -48,6 +55,6 @@ public enum SiteOutliers {
                 }
             }
         }
-        return out.sorted { abs($0.z) > abs($1.z) }
+        return out
     }
 }

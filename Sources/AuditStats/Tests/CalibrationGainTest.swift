@@ -150,47 +150,67 @@ public struct CalibrationGainTest: Sendable, Equatable {
 
     /// The SD of T over `draws` draws S* = μ̃ + Σ^{1/2} Z (Welford's running mean and sum of squares).
     ///
-    /// Hot: the federated combine runs one test per site, group, comparator and technique for the
-    /// heterogeneity table. The arithmetic is exactly that of `corrected` applied to each draw, in
-    /// the same order, so results are bit for bit those of the plain loop; only the work is less:
-    /// a dimension without variance draws its centre every time, so its term is computed once, and
-    /// the buffers are read without bounds checks.
+    /// Hot: the federated combine runs one test per group, comparator and technique with B draws.
+    /// The arithmetic is exactly that of `corrected` applied to each draw, in the same order, so
+    /// results are bit for bit those of the plain loop; only the work is less: a dimension without
+    /// variance draws its centre every time, so its term is computed once; the rows of Σ^{1/2} Z are
+    /// summed four at a time side by side (each lane the plain row sum, term by term, from Σ^{1/2}
+    /// stored by columns); the buffers are read without bounds checks.
     static func drawnStandardError(centre: [Double], sigma: [Double], live: [Int], root: [Double], comparatorBins k: Int,
                                    rows n: Double, draws: Int, generator: Xoshiro256StarStar) -> Double {
-        let d = centre.count, width = live.count
+        typealias Rows = SIMD4<Double>
+        let d = centre.count, width = live.count, lanes = Rows.scalarCount
+        let padded = (width + lanes - 1) / lanes * lanes
         var generator = generator
         var normal = GaussianSource()
         var isLive = [Bool](repeating: false, count: d)
         for a in live { isLive[a] = true }
         // The term of a dimension without variance (σ = 0: E|N(m, 0)| = |m|), the same every draw.
         let constant = (0..<d).map { a in isLive[a] ? 0 : 2 * abs(centre[a]) - expectedAbsolute(mean: centre[a], sd: sigma[a]) }
+        // Σ^{1/2} by columns (column j at j · padded), the live centres, both padded with zeros.
+        var columns = [Double](repeating: 0, count: width * padded)
+        for i in 0..<width { for j in 0..<width { columns[j * padded + i] = root[i * width + j] } }
+        var liveCentre = [Double](repeating: 0, count: padded)
+        for (i, a) in live.enumerated() { liveCentre[i] = centre[a] }
         var z = [Double](repeating: 0, count: width)
+        var x = [Double](repeating: 0, count: padded)
         var mean = 0.0, squares = 0.0
-        root.withUnsafeBufferPointer { root in
-            centre.withUnsafeBufferPointer { centre in
+        columns.withUnsafeBufferPointer { columns in
+            liveCentre.withUnsafeBufferPointer { liveCentre in
                 sigma.withUnsafeBufferPointer { sigma in
                     z.withUnsafeMutableBufferPointer { z in
-                        for b in 0..<draws {
-                            for i in 0..<width { z[i] = normal.next(using: &generator) }
-                            var total = 0.0, i = 0
-                            for a in 0..<d {
-                                let term: Double
-                                if isLive[a] {
-                                    // live is ascending, so live[i] == a here.
-                                    var x = centre[a]
-                                    let row = i * width
-                                    for j in 0..<width { x += root[row + j] * z[j] }
-                                    term = 2 * abs(x) - expectedAbsolute(mean: x, sd: sigma[a])
-                                    i += 1
-                                } else {
-                                    term = constant[a]
+                        x.withUnsafeMutableBufferPointer { x in
+                            for b in 0..<draws {
+                                for i in 0..<width { z[i] = normal.next(using: &generator) }
+                                // x_i = μ̃_i + Σ_j root[i][j] z_j, j in order, rows i … i + 3 at once.
+                                var block = 0
+                                while block < width {
+                                    var sum = UnsafeRawPointer(liveCentre.baseAddress! + block).loadUnaligned(as: Rows.self)
+                                    var column = columns.baseAddress! + block
+                                    for j in 0..<width {
+                                        sum += UnsafeRawPointer(column).loadUnaligned(as: Rows.self) * z[j]
+                                        column += padded
+                                    }
+                                    UnsafeMutableRawPointer(x.baseAddress! + block).storeBytes(of: sum, as: Rows.self)
+                                    block += lanes
                                 }
-                                total += a < k ? term : -term
+                                var total = 0.0, i = 0
+                                for a in 0..<d {
+                                    let term: Double
+                                    if isLive[a] {
+                                        // live is ascending, so live[i] == a here.
+                                        term = 2 * abs(x[i]) - expectedAbsolute(mean: x[i], sd: sigma[a])
+                                        i += 1
+                                    } else {
+                                        term = constant[a]
+                                    }
+                                    total += a < k ? term : -term
+                                }
+                                let value = total / n
+                                let delta = value - mean
+                                mean += delta / Double(b + 1)
+                                squares += delta * (value - mean)
                             }
-                            let value = total / n
-                            let delta = value - mean
-                            mean += delta / Double(b + 1)
-                            squares += delta * (value - mean)
                         }
                     }
                 }

@@ -92,13 +92,17 @@ enum CalibrationGainVariance {
                             rho[l] = min(1, max(-1, covariance[live[i] * d + live[j + l]] / (a.sd * bins[j + l].sd)))
                         }
                         var power = Lanes(repeating: 1), series = Lanes(repeating: 0), absoluteSeries = Lanes(repeating: 0)
-                        for t in 0..<terms {
+                        // Term t of bin i at fullA[t · stride], of bins j … j + lanes − 1 at fullB.
+                        var fullA = full.baseAddress! + i, absoluteA = absolute.baseAddress! + i
+                        var fullB = full.baseAddress! + j, absoluteB = absolute.baseAddress! + j
+                        for _ in 0..<terms {
                             power *= rho
-                            let offset = t * stride + j
-                            let fullB = UnsafeRawPointer(full.baseAddress! + offset).loadUnaligned(as: Lanes.self)
-                            let absoluteB = UnsafeRawPointer(absolute.baseAddress! + offset).loadUnaligned(as: Lanes.self)
-                            series += power * a.full[t] * fullB
-                            absoluteSeries += power * a.absolute[t] * absoluteB
+                            series += power * fullA.pointee * UnsafeRawPointer(fullB).loadUnaligned(as: Lanes.self)
+                            absoluteSeries += power * absoluteA.pointee * UnsafeRawPointer(absoluteB).loadUnaligned(as: Lanes.self)
+                            fullA += stride
+                            absoluteA += stride
+                            fullB += stride
+                            absoluteB += stride
                         }
                         for l in 0..<width where rho[l] != 0 {
                             let b = bins[j + l]
