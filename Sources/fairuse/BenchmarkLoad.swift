@@ -59,8 +59,9 @@ struct BenchmarkLoad: AsyncParsableCommand {
             } else {
                 print(figures.table(), terminator: "")
             }
-            guard figures.errors == 0, figures.auditState == "complete" else {
-                throw CommandError("\(figures.errors) of \(figures.requests) agent requests failed; the audits ended \(figures.auditState)")
+            guard figures.errors == 0, figures.auditState == "complete", figures.ledgerHeadsRecorded == figures.agents else {
+                throw CommandError("\(figures.errors) of \(figures.requests) agent requests failed; the audits ended \(figures.auditState); "
+                                   + "the coordinator holds the last ledger head of \(figures.ledgerHeadsRecorded) of \(figures.agents) agents")
             }
         } catch { throw fail(error) }
     }

@@ -39,6 +39,8 @@ struct BenchmarkCommandTests {
         // One hello per agent, one result per agent and audit, at least one progress report per task,
         // and the total is the sum of the endpoints.
         #expect(requests["hello"] == agents)
+        // Every request carried a ledger head, as a real agent's does, and the coordinator holds each agent's last.
+        #expect(figures["ledger_heads_recorded"] as? Int == agents)
         #expect(requests["result"] == agents * audits)
         #expect((requests["progress"] ?? 0) >= agents * audits)
         #expect((requests["tasks"] ?? 0) >= agents)

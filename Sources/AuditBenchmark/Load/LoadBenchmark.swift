@@ -144,9 +144,9 @@ public struct LoadBenchmark: Sendable {
         }
         progress("\(agents.count) agents saying hello")
         let (greetings, greeted) = AsyncStream.makeStream(of: Void.self)
-        var launchMilliseconds: [Double] = [], audits: [AuditID] = []
+        var launchMilliseconds: [Double] = [], audits: [AuditID] = [], ledgerHeads = 0
         var firstLaunch = ContinuousClock.now
-        let outcome: (samples: [Sample], emptyPolls: Int) = try await withThrowingTaskGroup(of: (samples: [Sample], emptyPolls: Int).self) { group in
+        let outcome: SimulatedAgent.Outcome = try await withThrowingTaskGroup(of: SimulatedAgent.Outcome.self) { group in
             for agent in agents { group.addTask { await agent.run(greeted: { greeted.yield() }) } }
             var count = 0
             for await _ in greetings {
@@ -171,12 +171,15 @@ public struct LoadBenchmark: Sendable {
                 group.cancelAll()
                 throw BenchmarkError("the operator's launch failed: \(error)")
             }
-            var samples: [Sample] = [], empty = 0
+            var all = SimulatedAgent.Outcome(ledgerHeadRecorded: true)
+            var recorded = 0
             for try await result in group {
-                samples += result.samples
-                empty += result.emptyPolls
+                all.samples += result.samples
+                all.emptyPolls += result.emptyPolls
+                if result.ledgerHeadRecorded { recorded += 1 }
             }
-            return (samples, empty)
+            ledgerHeads = recorded
+            return all
         }
         progress("agents done (\(outcome.samples.count) requests); waiting for the combine")
         // Before the combine, so the scrape competes with nothing; the agents' requests are all answered.
@@ -197,9 +200,11 @@ public struct LoadBenchmark: Sendable {
         }
         let auditSeconds = SimulatedAgent.ms(ContinuousClock.now - firstLaunch) / 1000
         let memory = try coordinator.memory()
-        return Self.figures(outcome.samples, emptyPolls: outcome.emptyPolls, options: options, states: states,
-                            auditSeconds: auditSeconds, launchMilliseconds: launchMilliseconds, memory: memory,
-                            resultBytes: (try? PayloadCodec.encodeJSON(template.result).count) ?? 0, serverTimes: serverTimes)
+        var figures = Self.figures(outcome.samples, emptyPolls: outcome.emptyPolls, options: options, states: states,
+                                   auditSeconds: auditSeconds, launchMilliseconds: launchMilliseconds, memory: memory,
+                                   resultBytes: (try? PayloadCodec.encodeJSON(template.result).count) ?? 0, serverTimes: serverTimes)
+        figures.ledgerHeadsRecorded = ledgerHeads
+        return figures
     }
 
     static func figures(_ samples: [Sample], emptyPolls: Int, options: Options, states: [AuditState], auditSeconds: Double,

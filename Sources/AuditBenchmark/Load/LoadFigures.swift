@@ -40,6 +40,9 @@ public struct LoadFigures: Sendable, Codable, Equatable {
     public var endpoints: [Endpoint]
     /// Long polls that came back empty (the wait ran out before a task existed): counted, not timed, not errors.
     public var emptyPolls: Int
+    /// Agents whose last ledger head (every request carries one, as a real agent's does) is what the
+    /// coordinator recorded for their site at the end; every agent's, when nothing was lost.
+    public var ledgerHeadsRecorded = 0
     /// The final state of each audit launched, and the worst of them (`complete` when all completed).
     public var auditStates: [String], auditState: String
     /// Seconds from the first launch until every audit was combined (includes the coordinator's combines).
@@ -59,7 +62,7 @@ public struct LoadFigures: Sendable, Codable, Equatable {
         case agents, tasksPerAgent = "tasks_per_agent", database, requests, errors
         case thinkMilliseconds = "think_ms", rampMilliseconds = "ramp_ms"
         case p50Milliseconds = "p50_ms", p99Milliseconds = "p99_ms", maxMilliseconds = "max_ms"
-        case endpoints, emptyPolls = "empty_polls", auditStates = "audit_states", auditState = "audit_state"
+        case endpoints, emptyPolls = "empty_polls", ledgerHeadsRecorded = "ledger_heads_recorded", auditStates = "audit_states", auditState = "audit_state"
         case auditSeconds = "audit_seconds", launchMilliseconds = "launch_ms"
         case rssBytes = "rss_bytes", rssPeakBytes = "rss_peak_bytes", resultBytes = "result_bytes"
         case errorMessages = "error_messages", serverTimes = "coordinator_times"
@@ -99,7 +102,7 @@ public struct LoadFigures: Sendable, Codable, Equatable {
         }
         let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
         text += "agents \(agents) × \(tasksPerAgent) task(s), think \(thinkMilliseconds) ms, ramp \(rampMilliseconds) ms, "
-            + "store \(database); empty long polls \(emptyPolls)\n"
+            + "store \(database); empty long polls \(emptyPolls); ledger heads recorded \(ledgerHeadsRecorded) of \(agents)\n"
         text += "audits: \(auditStates.joined(separator: ", ")) in \(String(format: "%.2f", auditSeconds)) s from the first launch; "
             + "launch " + launchMilliseconds.map(ms).joined(separator: ", ") + " ms\n"
         text += "coordinator memory: VmRSS \(mib(rssBytes)), peak VmHWM \(mib(rssPeakBytes)); one result \(resultBytes / 1024) KiB of JSON\n"

@@ -33,8 +33,11 @@ final class LaunchTimes: Sendable {
 
 /// One simulated site agent: its own `CoordinatorClient` (own mutual-TLS 1.3 connection and client
 /// certificate), saying hello, long-polling for tasks and, for each, sending the progress reports
-/// a real run sends, then the re-bound real result. Every request is timed and its outcome kept;
-/// nothing is retried silently (a failed request is a sample with its error).
+/// a real run sends, then the re-bound real result. Like the real agent (`LedgeredClient`), every
+/// request carries the head of its disclosure ledger (`Fairuse-Ledger-Head`): a message it sends
+/// (hello, progress, result) is a new entry first, a poll carries the last head; so the coordinator
+/// records a head on every request, as it does for real sites. Every request is timed and its
+/// outcome kept; nothing is retried silently (a failed request is a sample with its error).
 struct SimulatedAgent: Sendable {
     let site: SiteID
     let client: CoordinatorClient
@@ -51,14 +54,26 @@ struct SimulatedAgent: Sendable {
     let pollSeconds: Int
     let launches: LaunchTimes
 
-    /// Says hello, then signals `greeted`, then answers `tasks` tasks; returns every sample and the number of empty polls.
-    func run(greeted: @Sendable () -> Void) async -> (samples: [Sample], emptyPolls: Int) {
+    /// What one agent's run gave.
+    struct Outcome: Sendable {
+        var samples: [Sample] = []
+        var emptyPolls = 0
+        /// Whether the coordinator's record of this site's ledger head (`GET /v1/agent/ledger-head`,
+        /// asked once at the end, untimed) is the agent's last head.
+        var ledgerHeadRecorded = false
+    }
+
+    /// Says hello, then signals `greeted`, then answers `tasks` tasks, then checks the coordinator's
+    /// record of its ledger head.
+    func run(greeted: @Sendable () -> Void) async -> Outcome {
         var samples: [Sample] = [], empty = 0
+        var ledger = Ledger()
         if start > .zero { try? await Task.sleep(for: start) }
         let hello = AgentHello(agentVersion: "benchmark", site: site, policy: template.policy)
         let start = ContinuousClock.now
         do {
-            _ = try await client.hello(hello)
+            let json = try PayloadCodec.encodeJSON(hello)
+            _ = try await client.hello(json: json, ledgerHead: ledger.append(json))
             samples.append(Sample(endpoint: "hello", milliseconds: Self.ms(ContinuousClock.now - start), error: nil))
         } catch {
             samples.append(Sample(endpoint: "hello", milliseconds: 0, error: "\(error)"))
@@ -69,7 +84,7 @@ struct SimulatedAgent: Sendable {
             let start = ContinuousClock.now
             let list: [SiteTask]
             do {
-                list = try await client.tasks(wait: pollSeconds)
+                list = try await client.tasks(wait: pollSeconds, ledgerHead: ledger.head)
             } catch {
                 if Task.isCancelled { break }
                 samples.append(Sample(endpoint: "tasks", milliseconds: 0, error: "\(error)"))
@@ -84,14 +99,15 @@ struct SimulatedAgent: Sendable {
             samples.append(Sample(endpoint: "tasks", milliseconds: Self.ms(end - from), error: nil))
             for task in fresh {
                 answered.insert(task.id)
-                samples += await answer(task)
+                samples += await answer(task, ledger: &ledger)
             }
         }
-        return (samples, empty)
+        let recorded = (try? await client.ledgerHead())?.head
+        return Outcome(samples: samples, emptyPolls: empty, ledgerHeadRecorded: recorded != nil && recorded == ledger.head)
     }
 
     /// The progress reports and the result of one task.
-    func answer(_ task: SiteTask) async -> [Sample] {
+    func answer(_ task: SiteTask, ledger: inout Ledger) async -> [Sample] {
         var samples: [Sample] = []
         let reports: [Data]
         do {
@@ -101,7 +117,8 @@ struct SimulatedAgent: Sendable {
         }
         for report in reports {
             await pause()
-            samples.append(await timed("progress") { try await client.progress(task: task.id, json: report) })
+            let head = ledger.append(report)
+            samples.append(await timed("progress") { try await client.progress(task: task.id, json: report, ledgerHead: head) })
         }
         // Encoded when it is sent, as a real agent makes its result at the end of its run: encoding
         // 200 results of 34 KiB the moment the tasks arrive was a burst of the load generator's own
@@ -113,7 +130,8 @@ struct SimulatedAgent: Sendable {
             return samples + [Sample(endpoint: "result", milliseconds: 0, error: "the result could not be encoded: \(error)")]
         }
         await pause()
-        samples.append(await timed("result") { _ = try await client.submit(task: task.id, json: result) })
+        let head = ledger.append(result)
+        samples.append(await timed("result") { _ = try await client.submit(task: task.id, json: result, ledgerHead: head) })
         return samples
     }
 
@@ -131,6 +149,20 @@ struct SimulatedAgent: Sendable {
         let limit = Double(think.components.seconds) * 2e3 + Double(think.components.attoseconds) * 2e-15
         guard limit > 0 else { return }
         try? await Task.sleep(for: .milliseconds(Int.random(in: 0...Int(limit))))
+    }
+
+    /// The agent's disclosure ledger as the coordinator sees it: a head per entry, each entry's hash
+    /// chained over the previous hash and the message (what the real ledger's head looks like; the
+    /// coordinator does not check the chain, it keeps the highest head).
+    struct Ledger {
+        private(set) var head: LedgerHead?
+
+        mutating func append(_ message: Data) -> LedgerHead {
+            let previous = head?.hash ?? String(repeating: "0", count: 64)
+            let next = LedgerHead(sequence: (head?.sequence ?? 0) + 1, hash: WireDigest.sha256Hex(Data(previous.utf8) + message))
+            head = next
+            return next
+        }
     }
 
     static func ms(_ duration: Duration) -> Double {

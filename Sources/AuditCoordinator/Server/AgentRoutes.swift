@@ -153,8 +153,8 @@ struct AgentRoutes {
             throw error
         }
         let now = coordinator.clock.now()
-        switch try await coordinator.store.recordSubmission(task: task.id, idempotencyKey: key, bodySHA256: key,
-                                                             payload: json, at: now) {
+        switch try await coordinator.submissions.call(NewSubmission(task: task.id, idempotencyKey: key, bodySHA256: key,
+                                                                     payload: json, receivedAt: now)) {
         case .stored(let applied):
             await coordinator.dispatch(applied)
             return try JSONResponse.make(TaskReceipt(task: result.task, site: result.site, round: task.round,

@@ -50,6 +50,8 @@ public final class Coordinator: Sendable {
     let deliveries: StoreBatcher<TaskID, AppliedTransition>
     /// The long polls' reads of their open tasks, in batches.
     let openTasks: StoreBatcher<SiteID, [OpenTask]>
+    /// The agents' results, stored in batches.
+    let submissions: StoreBatcher<NewSubmission, SubmissionOutcome>
 
     /// Creates the coordinator over an open store; `link` is how it reaches the other replicas
     /// (``ReplicaLink/local`` when it is the only one).
@@ -60,6 +62,7 @@ public final class Coordinator: Sendable {
         self.store = store
         self.lifecycle = AuditLifecycle(store: store)
         self.deliveries = .deliveries(store: store, clock: clock)
+        self.submissions = .submissions(store: store, clock: clock)
         let specs = LaunchedSpecs()
         self.specs = specs
         self.openTasks = .openTasks(store: store, specs: specs)

@@ -73,6 +73,16 @@ extension StoreBatcher where Input == TaskID, Output == AppliedTransition {
     }
 }
 
+extension StoreBatcher where Input == NewSubmission, Output == SubmissionOutcome {
+    /// Stores the agents' results (``Store/recordSubmissions(_:at:)``): each audit locked once per
+    /// batch, each upload's outcome its own.
+    static func submissions(store: Store, clock: AuditClock) -> StoreBatcher {
+        StoreBatcher { submissions in
+            try await store.recordSubmissions(submissions, at: clock.now()).map { $0.mapError { $0 as any Error } }
+        }
+    }
+}
+
 extension StoreBatcher where Input == SiteID, Output == [OpenTask] {
     /// The long polls' reads of their sites' open tasks (``Store/openTasks(for:)``), in one
     /// snapshot per batch (``Store/openTasks(forSites:)``), each audit read once. Each audit's

@@ -8,15 +8,20 @@ extension Store {
     /// the stored head as it is, so the record is the furthest point the site's ledger reached.
     @discardableResult
     public func recordLedgerHead(_ head: LedgerHead, site: SiteID, at time: Date) async throws -> LedgerHead {
-        try await write("recording the ledger head of site \(site)") { tx in
-            try tx.execute("""
+        // Every request of a real agent carries its head, so this is one statement when the head
+        // moves forward (the usual case: one round trip on PostgreSQL), and a read after it when it
+        // does not (a repeat, or a stale head): the stored, higher head is what the site is told.
+        let stored: LedgerHead? = try await writeStatement("recording the ledger head of site \(site)") { tx in
+            try tx.fetchOne("""
                 INSERT INTO ledger_head (site_id, sequence, hash, received_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (site_id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash,
                     received_at = excluded.received_at
                 WHERE excluded.sequence > ledger_head.sequence
-                """, [site, head.sequence, head.hash, time])
-            return try Self.ledgerHead(tx, site: site)?.head ?? head
+                RETURNING sequence, hash
+                """, [site, head.sequence, head.hash, time]).map { LedgerHead(sequence: try $0.get("sequence"), hash: try $0.get("hash")) }
         }
+        if let stored { return stored }
+        return try await ledgerHead(site: site)?.head ?? head
     }
 
     /// The highest ledger head received from the site, and when; nil when its agent never sent one.

@@ -170,6 +170,27 @@ public struct OpenTask: Sendable, Hashable {
     public var audit: AuditRecord
 }
 
+/// A result upload to store (``Store/recordSubmissions(_:at:)``).
+public struct NewSubmission: Sendable, Hashable {
+    /// The task the result answers.
+    public var task: TaskID
+    /// The upload's `Idempotency-Key`, and the SHA-256 of its uncompressed body.
+    public var idempotencyKey: String, bodySHA256: String
+    /// The uncompressed JSON.
+    public var payload: Data
+    /// When it arrived (the receipt's time).
+    public var receivedAt: Date
+
+    /// Creates an upload.
+    public init(task: TaskID, idempotencyKey: String, bodySHA256: String, payload: Data, receivedAt: Date) {
+        self.task = task
+        self.idempotencyKey = idempotencyKey
+        self.bodySHA256 = bodySHA256
+        self.payload = payload
+        self.receivedAt = receivedAt
+    }
+}
+
 /// What became of a result upload; expected outcomes are values, not errors.
 public enum SubmissionOutcome: Sendable, Hashable {
     /// First upload for the task: stored, the task is `submitted`, and the audit may have moved on.
