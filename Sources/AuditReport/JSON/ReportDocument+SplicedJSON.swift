@@ -62,15 +62,19 @@ extension ReportDocument {
         let bytes = [UInt8](array)
         guard bytes.count >= 4, bytes[0] == UInt8(ascii: "["), bytes[1] == 0x0A,
               bytes[bytes.count - 2] == 0x0A, bytes[bytes.count - 1] == UInt8(ascii: "]") else { return nil }
-        let inner = bytes[2..<(bytes.count - 2)]
-        var out = [UInt8]()
-        out.reserveCapacity(inner.count + inner.count / 8)
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: shift))
-        for byte in inner {
-            out.append(byte)
-            if byte == 0x0A { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: shift)) }
+        let margin = [UInt8](repeating: UInt8(ascii: " "), count: shift)
+        var out = Data()
+        out.reserveCapacity(bytes.count + bytes.count / 4)
+        // Line by line: the margin, then the line with its newline.
+        var start = 2
+        let end = bytes.count - 2
+        while start < end {
+            let stop = bytes[start..<end].firstIndex(of: 0x0A).map { $0 + 1 } ?? end
+            out.append(contentsOf: margin)
+            out.append(contentsOf: bytes[start..<stop])
+            start = stop
         }
-        return Data(out)
+        return out
     }
 
     /// `skeleton` with the emptied array after the k-th `"heterogeneity"` key replaced by the elements
