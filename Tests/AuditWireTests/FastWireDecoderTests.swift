@@ -73,6 +73,14 @@ struct FastWireDecoderTests {
         #expect(values.map(\.bitPattern) == [0.5, 5e-324, 2.2250738585072009e-308].map(\.bitPattern))
     }
 
+    /// A body above the size cap is left to Foundation (the codec still decodes it).
+    @Test func largeBodiesAreLeftToFoundation() throws {
+        let json = try PayloadCodec.encodeJSON([Double](repeating: 0.25, count: 1000))
+        #expect(FastWireDecoder.decode([Double].self, from: json, maximumBytes: json.count) != nil)
+        #expect(FastWireDecoder.decode([Double].self, from: json, maximumBytes: json.count - 1) == nil)
+        #expect(try PayloadCodec.decodeJSON([Double].self, from: json).count == 1000)
+    }
+
     /// Integers: every width's bounds, one past them, and spellings Foundation may read differently.
     @Test(arguments: ["0", "-0", "42", "-42", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
                       "18446744073709551615", "18446744073709551616", "1.0", "1e2", "-1", "255", "256"])
@@ -101,6 +109,16 @@ struct FastWireDecoderTests {
         let fast = try #require(FastWireDecoder.decode(TaskResult.self, from: json))
         #expect(fast == (try PayloadCodec.decodeWithFoundation(TaskResult.self, from: json)))
         #expect(fast == Fixtures.taskResult)
+        // A message with dates is read by the fast path too, as WireJSON's date strategy reads them.
+        let hello = try PayloadCodec.encodeJSON(CoordinatorHello(coordinatorVersion: "v", serverTime: Fixtures.created, pollSeconds: 30,
+                                                                 ledgerHead: Fixtures.ledgerHead))
+        #expect(FastWireDecoder.decode(CoordinatorHello.self, from: hello) == (try PayloadCodec.decodeWithFoundation(CoordinatorHello.self, from: hello)))
+        for bad in ["2026-13-01T00:00:00Z", "yesterday", "2026-03-02 09:00:00"] {
+            let text = String(decoding: hello, as: UTF8.self).replacingOccurrences(of: WireJSON.formatDate(Fixtures.created), with: bad)
+            #expect(FastWireDecoder.decode(CoordinatorHello.self, from: Data(text.utf8)) == nil, "\(bad)")
+            #expect(Self.codec(CoordinatorHello.self, text) == Self.foundation(CoordinatorHello.self, text), "\(bad)")
+            #expect((try? PayloadCodec.decodeJSON(CoordinatorHello.self, from: Data(text.utf8))) == nil, "\(bad)")
+        }
         for (name, message) in Fixtures.vectors {
             let data = try PayloadCodec.encodeJSON(message)
             func same<T: WireMessage>(_ value: T) throws {

@@ -5,16 +5,21 @@ import Foundation
 /// time converting every object's keys from snake case and in generic per-value machinery.
 ///
 /// It gives Foundation's value or nothing. It takes on only plainly written JSON (``JSONDocument``)
-/// and the value types the wire's messages are made of (objects, arrays, strings, Bool, Double and
-/// the integer types); keys are matched through Foundation's own snake-case conversion
+/// and the value types the wire's messages are made of (objects, arrays, strings, Bool, Double,
+/// the integer types, and dates as ``WireJSON/decoder`` reads them); keys are matched through Foundation's own snake-case conversion
 /// (``SnakeCaseKeys``), and numbers are read with the same correctly rounded conversion. Anything
-/// else — a date, `Data`, a URL, a `Decimal`, a dictionary, a `Float`, a type mismatch, a missing
+/// else — `Data`, a URL, a `Decimal`, a dictionary, a `Float`, a type mismatch, a missing
 /// key, an error the type throws or catches — is a refusal, and ``PayloadCodec`` then decodes with
 /// Foundation, so errors (and their wire paths) stay exactly Foundation's.
 enum FastWireDecoder {
+    /// Bodies above this are left to Foundation: the node list costs 16 bytes a value, and the
+    /// largest a peer may send (`PayloadLimits`, 256 MiB inflated) need not cost that twice. A site's
+    /// statistics are well under 1 MiB.
+    static let maximumBytes = 16 << 20
+
     /// `T` decoded from `json`, or nil when the fast path refused (decode with Foundation then).
-    static func decode<T: Decodable>(_ type: T.Type, from json: Data) -> T? {
-        guard let document = try? JSONDocument(json) else { return nil }
+    static func decode<T: Decodable>(_ type: T.Type, from json: Data, maximumBytes: Int = maximumBytes) -> T? {
+        guard json.count <= maximumBytes, let document = try? JSONDocument(json) else { return nil }
         let decoder = NodeDecoder(document: document, node: 0, codingPath: [])
         guard let value = try? decoder.value(T.self, at: 0), !document.refused else { return nil }
         return value
@@ -47,6 +52,11 @@ struct NodeDecoder: Decoder {
         if T.self == UInt64.self { return unsafeBitCast(try document.integer(index, as: UInt64.self), to: T.self) }
         if T.self == Int32.self { return unsafeBitCast(try document.integer(index, as: Int32.self), to: T.self) }
         if T.self == UInt8.self { return unsafeBitCast(try document.integer(index, as: UInt8.self), to: T.self) }
+        if T.self == Date.self {
+            // ``WireJSON/decoder``'s date strategy: a string that ``WireJSON/parseDate(_:)`` reads.
+            guard let date = WireJSON.parseDate(try document.string(index)) else { throw document.refuse() }
+            return unsafeBitCast(date, to: T.self)
+        }
         if T.self is any FoundationSpecialDecodable.Type || T.self == Float.self { throw document.refuse() }
         let path = key.map { codingPath + [$0] } ?? codingPath
         return try T(from: NodeDecoder(document: document, node: index, codingPath: path))
