@@ -44,4 +44,16 @@ struct TaskListJSONTests {
         }
         #expect(compared == 32)
     }
+
+    @Test("a field that needs escaping goes through the encoder, so the bytes still agree")
+    func escapingFallsBackToTheEncoder() throws {
+        var generator = Xoshiro256StarStar(seed: 7)
+        let spec = Fixtures.spec
+        for digest in ["a\"b", "back\\slash", "new\nline", "slash/ok", "é", "\u{0001}"] {
+            let task = SiteTask(id: TaskID.generate(using: &generator), audit: AuditID.generate(using: &generator), spec: spec,
+                                specSHA256: digest, rootSeed: 1, createdAt: Fixtures.created, deadline: Fixtures.deadline)
+            let written = try TaskList.canonicalJSON([(task, try PayloadCodec.encodeJSON(spec))])
+            #expect(written == (try PayloadCodec.encodeJSON(TaskList(tasks: [task]))), "\(digest)")
+        }
+    }
 }

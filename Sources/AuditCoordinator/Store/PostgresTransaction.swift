@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// A PostgreSQL connection inside one transaction, seen through the seam. Runs on a thread of the
 /// backend's thread pool (never an event loop), so it may wait for postgres-nio's futures.
@@ -35,12 +36,27 @@ struct PostgresTransaction: StoreTransaction {
             case .bool(let flag): binds.append(flag)
             }
         }
-        let query = PostgresQuery(unsafeSQL: Self.numberedPlaceholders(sql), binds: binds)
+        let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds)
         do {
             return try connection.query(query, logger: logger).wait()
         } catch {
             throw PostgresStatementFailure(error)
         }
+    }
+
+    /// The store's statements are a fixed set of texts (`IN` lists padded to powers of two), so
+    /// each is numbered once per process, not on every run (it showed in profiles under load).
+    private static let numberedTexts = Mutex<[String: String]>([:])
+
+    /// ``numberedPlaceholders(_:)`` of `sql`, remembered (at most 4,096 texts, then started over).
+    static func numbered(_ sql: String) -> String {
+        if let known = numberedTexts.withLock({ $0[sql] }) { return known }
+        let numbered = numberedPlaceholders(sql)
+        numberedTexts.withLock { texts in
+            if texts.count >= 4_096 { texts.removeAll(keepingCapacity: true) }
+            texts[sql] = numbered
+        }
+        return numbered
     }
 
     /// `?` → `$1, $2, …`, outside string literals, quoted identifiers and comments.
