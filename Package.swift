@@ -73,7 +73,7 @@ let package = Package(
         // BoringSSL (whose symbols are prefixed CNIOBoringSSL_, so both link into one binary).
         .target(name: "COpenSSLShim", linkerSettings: [.linkedLibrary("crypto")]),
         // Wire messages, payload codec (JSON + zlib), validation and error codes.
-        .target(name: "AuditWire", dependencies: ["AuditCore", "AuditStats", "AuditSpec", "AuditTable", "CZlib"]),
+        .target(name: "AuditWire", dependencies: ["AuditCore", "AuditStats", "AuditSpec", "CZlib"]),
         // Log output shared by the coordinator and the agent: the `logging:` configuration section
         // and the JSON-lines handler. Only `main` bootstraps; libraries take a `Logger`.
         .target(name: "AuditLogging", dependencies: ["AuditSpec", .product(name: "Logging", package: "swift-log")]),

@@ -210,14 +210,3 @@ enum DecimalParser {
         return true
     }
 }
-
-/// The correctly rounded double of a decimal number's text, for other readers of numbers (the wire
-/// codec's JSON reader): the same conversion as the CSV engine's, bit for bit `strtod`'s.
-public enum DecimalText {
-    /// The double of `text` (`[+-]digits[.digits][(e|E)[+-]digits]`, as validated by the caller);
-    /// nil when it is not such a number or its value is not finite.
-    public static func double(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
-        if case .number(let value) = DecimalParser.parse(text) { return value }
-        return nil
-    }
-}

@@ -1,4 +1,3 @@
-import AuditTable
 import Foundation
 import Synchronization
 
@@ -46,10 +45,8 @@ extension JSONDocument {
     }
 
     /// The Double of a number node: an integer of at most 15 digits converts exactly; anything
-    /// else goes through the CSV engine's decimal reader (`DecimalText`: Eisel–Lemire, `strtod` when
-    /// undecided or longer than 19 digits), correctly rounded and bit for bit `strtod`, as Foundation's
-    /// is. A result that is not finite, or that underflowed to zero or a subnormal, is refused
-    /// (Foundation may call it an error).
+    /// else goes through `strtod`, correctly rounded, as Foundation's does. A result that is not
+    /// finite, or that underflowed to zero or a subnormal, is refused (Foundation may call it an error).
     func double(_ index: Int) throws(FastJSONRefusal) -> Double {
         let node = nodes[index]
         guard node.kind == .number else { throw refuse() }
@@ -69,9 +66,18 @@ extension JSONDocument {
                 let value = Double(magnitude)
                 return negative ? -value : value
             }
-            guard end - start < 64 else { throw refuse() }  // long tokens: Foundation's own reading
-            guard let value = DecimalText.double(UnsafeBufferPointer(rebasing: text[start..<end])) else { throw refuse() }
-            guard value.isNormal || isZeroLiteral(text, start, end) else {
+            guard end - start < 64 else { throw refuse() }
+            var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+            let parsed = withUnsafeMutableBytes(of: &buffer) { raw -> (Double, Int) in
+                let characters = raw.bindMemory(to: CChar.self)
+                for k in start..<end { characters[k - start] = CChar(bitPattern: text[k]) }
+                characters[end - start] = 0
+                var stop: UnsafeMutablePointer<CChar>?
+                let value = strtod(characters.baseAddress!, &stop)
+                return (value, stop.map { $0 - characters.baseAddress! } ?? 0)
+            }
+            let (value, consumed) = parsed
+            guard consumed == end - start, value.isFinite, value.isNormal || isZeroLiteral(text, start, end) else {
                 throw refuse()
             }
             return value
