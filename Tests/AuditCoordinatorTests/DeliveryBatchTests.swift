@@ -12,11 +12,7 @@ struct DeliveryBatchTests {
 
     /// Two audits over the same sites, the second cancelled, so a batch spans audits and holds a rejection.
     func prepared() async throws -> Store {
-        let store = try await StoreFixture.store()
-        try await store.createAudit(StoreFixture.audit("audit-1"), at: t0)
-        try await store.createAudit(StoreFixture.audit("audit-2", minSites: 1, requiredSites: []), at: t0)
-        try await AuditLifecycle(store: store).apply(.cancelRequested, to: "audit-2", at: t0)
-        return store
+        try await StoreFixture.twoAuditsSecondCancelled()
     }
 
     @Test func aBatchLeavesWhatOneTransactionPerDeliveryLeaves() async throws {

@@ -154,6 +154,16 @@ enum StoreFixture {
                  rootSeed: rootSeed, taskIDs: Dictionary(uniqueKeysWithValues: sites.map { ($0, TaskID(stringLiteral: "\(id)-\($0)")) }))
     }
 
+    /// A store with audit-1 over a, b, c and audit-2 over the same sites, cancelled: a batch over
+    /// both spans audits and holds a rejection (the batch tests' set-up).
+    static func twoAuditsSecondCancelled() async throws -> Store {
+        let store = try await store()
+        try await store.createAudit(audit("audit-1"), at: t0)
+        try await store.createAudit(audit("audit-2", minSites: 1, requiredSites: []), at: t0)
+        try await AuditLifecycle(store: store).apply(.cancelRequested, to: "audit-2", at: t0)
+        return store
+    }
+
     /// A temporary directory, removed after `body`.
     static func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")

@@ -13,10 +13,7 @@ struct SubmissionBatchTests {
 
     /// audit-1 over a, b, c, delivered; audit-2 over the same sites, cancelled.
     func prepared() async throws -> Store {
-        let store = try await StoreFixture.store()
-        try await store.createAudit(StoreFixture.audit("audit-1"), at: t0)
-        try await store.createAudit(StoreFixture.audit("audit-2", minSites: 1, requiredSites: []), at: t0)
-        try await AuditLifecycle(store: store).apply(.cancelRequested, to: "audit-2", at: t0)
+        let store = try await StoreFixture.twoAuditsSecondCancelled()
         _ = try await store.markDelivered(tasks: ["audit-1-a", "audit-1-b", "audit-1-c"], at: t0)
         return store
     }
