@@ -194,7 +194,6 @@ public struct AuditLifecycle: Sendable {
         try recordEvents(actions, auditID: loaded.audit.id, taskIDs: taskIDs, at: time, in: tx)
     }
 
-
     /// Inserts one `event` row per `recordEvent` action, with the task id of the entry's site.
     static func recordEvents(_ actions: [AuditStateMachine.Action], auditID: AuditID, taskIDs: [SiteID: TaskID],
                              at time: Date, in tx: any StoreTransaction) throws {

@@ -17,27 +17,12 @@ extension Store {
     /// (`fairuse benchmark load`). See ``StoreBatcher``.
     public func markDelivered(tasks taskIDs: [TaskID], at time: Date) async throws -> [Result<AppliedTransition, StoreError>] {
         try await write("marking \(taskIDs.count) tasks delivered") { tx in
-            var records: [TaskID: SiteTaskRecord] = [:]
-            for (marks, chunk) in inListChunks(Array(Set(taskIDs))) {
-                for record in try SiteTaskRecord.fetchAll(tx, "SELECT * FROM site_task WHERE id IN (\(marks))", chunk) {
-                    records[record.id] = record
-                }
-            }
-            var results = [Result<AppliedTransition, StoreError>?](repeating: nil, count: taskIDs.count)
-            var audits: [AuditID] = [], byAudit: [AuditID: [(index: Int, site: SiteID)]] = [:]
-            for (index, id) in taskIDs.enumerated() {
-                guard let task = records[id] else {
-                    results[index] = .failure(StoreError.notFound("task \(id) not found"))
-                    continue
-                }
-                if byAudit[task.auditID] == nil { audits.append(task.auditID) }
-                byAudit[task.auditID, default: []].append((index, task.siteID))
-            }
-            for auditID in audits {
-                let items = byAudit[auditID] ?? []
-                let outcomes = try AuditLifecycle.apply(items.map { .taskDelivered(site: $0.site, at: time) }, auditID: auditID,
-                                                        at: time, in: tx)
-                for (item, outcome) in zip(items, outcomes) { results[item.index] = outcome }
+            let batch = try TasksByAudit(tx, taskIDs: taskIDs)
+            var results = batch.missing(as: AppliedTransition.self)
+            for (auditID, indices) in batch.audits {
+                let outcomes = try AuditLifecycle.apply(indices.map { .taskDelivered(site: batch.task(at: $0).siteID, at: time) },
+                                                        auditID: auditID, at: time, in: tx)
+                for (index, outcome) in zip(indices, outcomes) { results[index] = outcome }
             }
             return results.map { $0 ?? .failure(StoreError.notFound("a task was not found")) }
         }
@@ -75,25 +60,10 @@ extension Store {
     /// under load on PostgreSQL (`fairuse benchmark load`). See ``StoreBatcher``.
     public func recordSubmissions(_ submissions: [NewSubmission], at time: Date) async throws -> [Result<SubmissionOutcome, StoreError>] {
         try await write("recording \(submissions.count == 1 ? "a submission for task \(submissions[0].task)" : "\(submissions.count) submissions")") { tx in
-            var records: [TaskID: SiteTaskRecord] = [:]
-            for (marks, chunk) in inListChunks(Array(Set(submissions.map(\.task)))) {
-                for record in try SiteTaskRecord.fetchAll(tx, "SELECT * FROM site_task WHERE id IN (\(marks))", chunk) {
-                    records[record.id] = record
-                }
-            }
-            var results = [Result<SubmissionOutcome, StoreError>?](repeating: nil, count: submissions.count)
-            var audits: [AuditID] = [], byAudit: [AuditID: [Int]] = [:]
-            for (index, submission) in submissions.enumerated() {
-                guard let task = records[submission.task] else {
-                    results[index] = .failure(StoreError.notFound("task \(submission.task) not found"))
-                    continue
-                }
-                if byAudit[task.auditID] == nil { audits.append(task.auditID) }
-                byAudit[task.auditID, default: []].append(index)
-            }
+            let batch = try TasksByAudit(tx, taskIDs: submissions.map(\.task))
+            var results = batch.missing(as: SubmissionOutcome.self)
             var inserts: [StoreArguments] = []
-            for auditID in audits {
-                let indices = byAudit[auditID] ?? []
+            for (auditID, indices) in batch.audits {
                 // Lock the audit first, so a concurrent upload of the same task (another replica) waits
                 // here and then finds this one's submission.
                 try AuditLifecycle.lock(auditID, in: tx)
@@ -116,7 +86,8 @@ extension Store {
                         stored[submission.task] = (submission.bodySHA256, submission.receivedAt)
                     }
                 }
-                let outcomes = try AuditLifecycle.apply(fresh.map { .resultSubmitted(site: records[submissions[$0].task]!.siteID) },
+                guard !fresh.isEmpty else { continue }
+                let outcomes = try AuditLifecycle.apply(fresh.map { .resultSubmitted(site: batch.task(at: $0).siteID) },
                                                         auditID: auditID, at: time, in: tx)
                 for (index, outcome) in zip(fresh, outcomes) {
                     switch outcome {
@@ -181,5 +152,41 @@ extension Store {
             }
             return try AuditLifecycle.apply(event(task.siteID), auditID: task.auditID, at: time, in: tx)
         }
+    }
+}
+
+/// The tasks a batch names (``Store/markDelivered(tasks:at:)``, ``Store/recordSubmissions(_:at:)``),
+/// read in `IN` chunks, with the batch's positions grouped by audit in order of first mention, so
+/// each audit is locked and loaded once and its events applied in the batch's order.
+struct TasksByAudit {
+    private let ids: [TaskID]
+    private let records: [TaskID: SiteTaskRecord]
+    /// Each audit with the positions of the batch naming its tasks, in order.
+    let audits: [(id: AuditID, indices: [Int])]
+
+    init(_ tx: any StoreTransaction, taskIDs: [TaskID]) throws {
+        var records: [TaskID: SiteTaskRecord] = [:]
+        for (marks, chunk) in inListChunks(Array(Set(taskIDs))) {
+            for record in try SiteTaskRecord.fetchAll(tx, "SELECT * FROM site_task WHERE id IN (\(marks))", chunk) {
+                records[record.id] = record
+            }
+        }
+        var order: [AuditID] = [], byAudit: [AuditID: [Int]] = [:]
+        for (index, id) in taskIDs.enumerated() {
+            guard let task = records[id] else { continue }
+            if byAudit[task.auditID] == nil { order.append(task.auditID) }
+            byAudit[task.auditID, default: []].append(index)
+        }
+        self.ids = taskIDs
+        self.records = records
+        self.audits = order.map { ($0, byAudit[$0] ?? []) }
+    }
+
+    /// The task at a position that ``audits`` names.
+    func task(at index: Int) -> SiteTaskRecord { records[ids[index]]! }
+
+    /// One outcome slot per position: `notFound` where the task does not exist, nil (to fill) elsewhere.
+    func missing<T>(as _: T.Type) -> [Result<T, StoreError>?] {
+        ids.map { records[$0] == nil ? .failure(StoreError.notFound("task \($0) not found")) : nil }
     }
 }
