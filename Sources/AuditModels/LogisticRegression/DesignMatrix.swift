@@ -81,22 +81,21 @@ public struct DesignMatrix: Sendable {
 
     /// Wraps row-major values; `values.count` must equal `rowCount * columnCount`.
     public init(rowCount: Int, columnCount: Int, values: [Double]) {
-        precondition(rowCount >= 0 && columnCount >= 0, "DesignMatrix: negative shape")
-        precondition(values.count == rowCount * columnCount,
-                     "DesignMatrix: \(values.count) values for \(rowCount) x \(columnCount)")
-        self.rowCount = rowCount
-        self.columnCount = columnCount
-        self.storage = .double(values)
+        self.init(rowCount: rowCount, columnCount: columnCount, count: values.count, storage: .double(values))
     }
 
     /// Wraps row-major single-precision values; `values.count` must equal `rowCount * columnCount`.
     public init(rowCount: Int, columnCount: Int, singleValues values: [Float]) {
+        self.init(rowCount: rowCount, columnCount: columnCount, count: values.count, storage: .single(values))
+    }
+
+    /// Checks the shape against the `count` values of `storage`.
+    private init(rowCount: Int, columnCount: Int, count: Int, storage: Storage) {
         precondition(rowCount >= 0 && columnCount >= 0, "DesignMatrix: negative shape")
-        precondition(values.count == rowCount * columnCount,
-                     "DesignMatrix: \(values.count) values for \(rowCount) x \(columnCount)")
+        precondition(count == rowCount * columnCount, "DesignMatrix: \(count) values for \(rowCount) x \(columnCount)")
         self.rowCount = rowCount
         self.columnCount = columnCount
-        self.storage = .single(values)
+        self.storage = storage
     }
 
     /// A `rowCount × columnCount` matrix of zeros that `fill` then writes into (row-major, entry

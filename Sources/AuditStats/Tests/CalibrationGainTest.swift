@@ -40,40 +40,22 @@ public struct CalibrationGainTest: Sendable, Equatable {
 
     /// The test of comparator `comparator` against the group's own model, its SE from `draws` seeded draws.
     public init(stats: GroupStatistics, comparator c: Int, draws: Int, seed: UInt64) {
-        let setup = CalibrationGainTest.Setup(stats: stats, comparator: c)
-        plugInGain = setup.plugInGain
-        guard let estimate = setup.estimate else {
-            self.estimate = 0; standardError = nil; unavailableReason = "the group has no rows"
-            return
+        self.init(CalibrationGainTest.Setup(stats: stats, comparator: c)) { setup in
+            guard draws >= 2 else { return (nil, "tests.bootstrap is 0: the calibration test draws no Monte Carlo sample") }
+            let (sums, covariance, sigma, d) = (setup.sums, setup.covariance, setup.sigma, setup.sums.count)
+            // Keep the dimensions with variance; the others are constants of every draw.
+            let live = (0..<d).filter { covariance[$0 * d + $0] > 0 }
+            guard !live.isEmpty else { return (nil, "the calibration residuals have no variance in any bin") }
+            var reduced = [Double](repeating: 0, count: live.count * live.count)
+            for (i, a) in live.enumerated() { for (j, b) in live.enumerated() { reduced[i * live.count + j] = covariance[a * d + b] } }
+            let root = SymmetricSquareRoot.factor(reduced, dimension: live.count)
+            let centre = CalibrationGainTest.shrunkenCentre(sums: sums, sigma: sigma)
+            let se = CalibrationGainTest.drawnStandardError(
+                centre: centre, sigma: sigma, live: live, root: root, comparatorBins: setup.comparatorBins, rows: setup.rows,
+                draws: draws, generator: CalibrationGainTest.stream(seed: seed, group: stats.key, comparator: c))
+            guard se > 0, se.isFinite else { return (nil, "the calibration test's draws have no spread") }
+            return (se, nil)
         }
-        self.estimate = estimate
-        guard draws >= 2 else {
-            standardError = nil
-            unavailableReason = "tests.bootstrap is 0: the calibration test draws no Monte Carlo sample"
-            return
-        }
-        let (sums, covariance, sigma, d) = (setup.sums, setup.covariance, setup.sigma, setup.sums.count)
-        // Keep the dimensions with variance; the others are constants of every draw.
-        let live = (0..<d).filter { covariance[$0 * d + $0] > 0 }
-        guard !live.isEmpty else {
-            standardError = nil
-            unavailableReason = "the calibration residuals have no variance in any bin"
-            return
-        }
-        var reduced = [Double](repeating: 0, count: live.count * live.count)
-        for (i, a) in live.enumerated() { for (j, b) in live.enumerated() { reduced[i * live.count + j] = covariance[a * d + b] } }
-        let root = SymmetricSquareRoot.factor(reduced, dimension: live.count)
-        let centre = CalibrationGainTest.shrunkenCentre(sums: sums, sigma: sigma)
-        let se = CalibrationGainTest.drawnStandardError(
-            centre: centre, sigma: sigma, live: live, root: root, comparatorBins: setup.comparatorBins, rows: setup.rows,
-            draws: draws, generator: CalibrationGainTest.stream(seed: seed, group: stats.key, comparator: c))
-        guard se > 0, se.isFinite else {
-            standardError = nil
-            unavailableReason = "the calibration test's draws have no spread"
-            return
-        }
-        standardError = se
-        unavailableReason = nil
     }
 
     /// The same test with the exact SE of T under the draws' Gaussian law (``CalibrationGainVariance``):
@@ -87,24 +69,26 @@ public struct CalibrationGainTest: Sendable, Equatable {
     /// The same, reusing the bins' coefficients in `cache` (``CalibrationGainVariance/BinCache``):
     /// bit for bit the value without it.
     init(exactVarianceOf stats: GroupStatistics, comparator c: Int, cache: inout CalibrationGainVariance.BinCache) {
-        let setup = CalibrationGainTest.Setup(stats: stats, comparator: c)
+        self.init(CalibrationGainTest.Setup(stats: stats, comparator: c)) { setup in
+            let centre = CalibrationGainTest.shrunkenCentre(sums: setup.sums, sigma: setup.sigma)
+            let se = CalibrationGainVariance.variance(centre: centre, covariance: setup.covariance,
+                                                      comparatorBins: setup.comparatorBins, rows: setup.rows,
+                                                      cache: &cache).squareRoot()
+            guard se > 0, se.isFinite else { return (nil, "the calibration residuals have no variance in any bin") }
+            return (se, nil)
+        }
+    }
+
+    /// The test from its moments: undefined when the group has no rows, else the gains and what
+    /// `standardError` gives (an SE, or why there is none). Both initialisers share this preamble.
+    private init(_ setup: Setup, standardError: (Setup) -> (value: Double?, reason: String?)) {
         plugInGain = setup.plugInGain
         guard let estimate = setup.estimate else {
-            self.estimate = 0; standardError = nil; unavailableReason = "the group has no rows"
+            self.estimate = 0; self.standardError = nil; unavailableReason = "the group has no rows"
             return
         }
         self.estimate = estimate
-        let centre = CalibrationGainTest.shrunkenCentre(sums: setup.sums, sigma: setup.sigma)
-        let se = CalibrationGainVariance.variance(centre: centre, covariance: setup.covariance,
-                                                  comparatorBins: setup.comparatorBins, rows: setup.rows,
-                                                  cache: &cache).squareRoot()
-        guard se > 0, se.isFinite else {
-            standardError = nil
-            unavailableReason = "the calibration residuals have no variance in any bin"
-            return
-        }
-        standardError = se
-        unavailableReason = nil
+        (self.standardError, unavailableReason) = standardError(setup)
     }
 
     /// What both standard errors start from: the moments, the plug-in and bias-corrected gains.
